@@ -1,0 +1,89 @@
+/**
+ * One exit path for long-running commands: whatever ends the process (Ctrl-C, SIGTERM, SIGHUP, the
+ * parent dying, an unexpected error), the registered cleanups run exactly once before it exits, so no
+ * server, port, temporary directory or half-written file is left behind.
+ */
+import { readFileSync } from 'node:fs';
+
+type Cleanup = () => Promise<void> | void;
+
+const cleanups: Cleanup[] = [];
+let exiting: Promise<never> | undefined;
+let installed = false;
+
+/** Registers a cleanup; cleanups run in reverse order of registration. Returns an unregister function. */
+export function onShutdown(cleanup: Cleanup): () => void {
+  installHandlers();
+  cleanups.push(cleanup);
+  return () => {
+    const index = cleanups.indexOf(cleanup);
+    if (index >= 0) cleanups.splice(index, 1);
+  };
+}
+
+/** Runs the cleanups once, then exits with `code`. Safe to call from several places at once. */
+export function shutdown(code: number): Promise<never> {
+  exiting ??= (async () => {
+    // A second Ctrl-C while cleaning up should not be able to skip the cleanup.
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch {
+        // Keep going: the remaining resources still need releasing.
+      }
+    }
+    process.exit(code);
+  })();
+  return exiting;
+}
+
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+function parentPidOf(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The chain of ancestors up to (not including) init, e.g. npm → sh → node. If any of them disappears,
+ * whoever started us is gone and nobody will ever send us a signal: stop on our own.
+ */
+function ancestors(): number[] {
+  const chain: number[] = [];
+  let pid: number | undefined = process.ppid;
+  while (pid !== undefined && pid > 1 && chain.length < 4) {
+    chain.push(pid);
+    pid = parentPidOf(pid);
+  }
+  return chain;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function installHandlers(): void {
+  if (installed) return;
+  installed = true;
+  for (const [signal, code] of Object.entries(signalExitCodes)) {
+    process.on(signal, () => void shutdown(code));
+  }
+  const watched = ancestors();
+  const originalParent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== originalParent || watched.some((pid) => !isAlive(pid))) void shutdown(129);
+  }, 500);
+  timer.unref();
+}

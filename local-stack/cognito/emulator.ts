@@ -1,0 +1,120 @@
+/**
+ * Runs the cognito-local emulator in this process, bound to loopback, with its data in a directory we
+ * own. We compose the emulator from its own parts instead of calling its `createDefaultServer`, because
+ * that function (a) keeps its data under `./.cognito` relative to the working directory, which would put
+ * users and plaintext passwords inside the repository, (b) loads the AWS SDK v2 only to build a Lambda
+ * client for triggers we never configure, which costs start-up time and prints an end-of-support notice,
+ * and (c) fixes the issuer before the port is known.
+ */
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Config } from 'cognito-local/lib/server/config.js';
+import { Router } from 'cognito-local/lib/server/Router.js';
+import { createServer } from 'cognito-local/lib/server/server.js';
+import { DateClock } from 'cognito-local/lib/services/clock.js';
+import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService.js';
+import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb.js';
+import type { Services } from 'cognito-local/lib/services/index.js';
+import { ConsoleMessageSender } from 'cognito-local/lib/services/messageDelivery/consoleMessageSender.js';
+import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelivery/messageDelivery.js';
+import { MessagesService } from 'cognito-local/lib/services/messages.js';
+import { otp } from 'cognito-local/lib/services/otp.js';
+import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
+import type { Triggers } from 'cognito-local/lib/services/triggers/triggers.js';
+import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
+import { pino } from 'pino';
+import { PortInUseError } from '../gateway/server.ts';
+
+export interface EmulatorOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Directory for the emulator's databases; the caller owns and removes it. */
+  readonly dataDirectory: string;
+}
+
+export interface RunningEmulator {
+  /** Base URL of the emulator's API, e.g. http://127.0.0.1:9229 (no trailing slash). */
+  readonly endpoint: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Triggers call out to Lambda; the local stack configures none, so any call would be a bug. */
+const noTriggers: Triggers = {
+  enabled: () => false,
+  customMessage: () => Promise.reject(new Error('CustomMessage trigger is not configured locally')),
+  customEmailSender: () => Promise.reject(new Error('CustomEmailSender trigger is not configured locally')),
+  postAuthentication: () => Promise.reject(new Error('PostAuthentication trigger is not configured locally')),
+  postConfirmation: () => Promise.reject(new Error('PostConfirmation trigger is not configured locally')),
+  preSignUp: () => Promise.reject(new Error('PreSignUp trigger is not configured locally')),
+  preTokenGeneration: () => Promise.reject(new Error('PreTokenGeneration trigger is not configured locally')),
+  userMigration: () => Promise.reject(new Error('UserMigration trigger is not configured locally')),
+};
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  // The emulator logs every request at info level; only its errors are worth surfacing, and they
+  // reach the caller as HTTP 500 answers anyway.
+  const logger = pino({ level: process.env.COGNITO_LOCAL_DEBUG ? 'debug' : 'silent' });
+  const ctx = { logger };
+
+  // Mutable on purpose: the issuer embeds the port, which is only known once the server listens, and
+  // the token generator reads this object on every sign-in. Nothing signs in before start() returns.
+  const tokenConfig: { IssuerDomain?: string } = {};
+  const config: Config = {
+    LambdaClient: { region: 'local' },
+    TriggerFunctions: {},
+    // Real pools created without UsernameAttributes accept plain usernames; the emulator's default
+    // demands e-mail addresses.
+    UserPoolDefaults: { UsernameAttributes: [] },
+    TokenConfig: tokenConfig,
+    KMSConfig: { region: 'local' },
+    ServerConfig: { port: options.port, hostname: options.host, development: false, https: false },
+  } as Config;
+
+  const dataDirectory = join(options.dataDirectory, 'db');
+  const clock = new DateClock();
+  const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
+  const cognito = await new CognitoServiceFactoryImpl(
+    dataDirectory,
+    dataStoreFactory,
+    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
+  ).create(ctx, config.UserPoolDefaults);
+
+  const services: Services = {
+    clock,
+    cognito,
+    config,
+    messages: new MessagesService(noTriggers, new MessageDeliveryService(new ConsoleMessageSender())),
+    otp,
+    tokenGenerator: new JwtTokenGenerator(clock, noTriggers, tokenConfig),
+    triggers: noTriggers,
+  };
+
+  const server: Server = await createServer(Router(services), logger, config.ServerConfig, services)
+    .start()
+    .catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE'
+        ? new PortInUseError(options.port, 'local Cognito emulator', 'LOCAL_COGNITO_PORT')
+        : error;
+    });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://${options.host}:${port}`;
+  tokenConfig.IssuerDomain = endpoint;
+
+  return {
+    endpoint,
+    port,
+    stop: () => closeServer(server),
+  };
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets from SDK clients would otherwise hold close() open until they time out.
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Seeds the emulator with what the tutorial creates by hand in the console: a user pool, an app client
+ * and a test user. Unlike a console-created user, this one gets a permanent password, so the first
+ * sign-in needs no NEW_PASSWORD_REQUIRED challenge (the emulator cannot answer that one anyway).
+ */
+import { randomBytes } from 'node:crypto';
+import { callCognito, stringAt } from './json-api.ts';
+
+export interface SeedOptions {
+  readonly poolName: string;
+  readonly clientName: string;
+  readonly username: string;
+  /** Omit to generate a random password that satisfies Cognito's default policy. */
+  readonly password?: string;
+  readonly email: string;
+  /** ID and access token lifetime; Cognito's default is 60 minutes. */
+  readonly tokenValidityMinutes: number;
+}
+
+export interface SeededPool {
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export function generatePassword(): string {
+  // Base64url of 18 random bytes, plus one character of each class the default policy requires.
+  return `${randomBytes(18).toString('base64url')}aA1!`;
+}
+
+export async function seedPool(endpoint: string, options: SeedOptions): Promise<SeededPool> {
+  const pool = await callCognito(endpoint, 'CreateUserPool', {
+    PoolName: options.poolName,
+    MfaConfiguration: 'OFF',
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+  });
+  const userPoolId = stringAt(pool, 'UserPool', 'Id');
+
+  const client = await callCognito(endpoint, 'CreateUserPoolClient', {
+    UserPoolId: userPoolId,
+    ClientName: options.clientName,
+    ExplicitAuthFlows: [
+      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ],
+    IdTokenValidity: options.tokenValidityMinutes,
+    AccessTokenValidity: options.tokenValidityMinutes,
+    RefreshTokenValidity: 30,
+    TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'days' },
+  });
+  const clientId = stringAt(client, 'UserPoolClient', 'ClientId');
+
+  const password = options.password ?? generatePassword();
+  await callCognito(endpoint, 'AdminCreateUser', {
+    UserPoolId: userPoolId,
+    Username: options.username,
+    MessageAction: 'SUPPRESS',
+    UserAttributes: [
+      { Name: 'email', Value: options.email },
+      { Name: 'email_verified', Value: 'true' },
+    ],
+  });
+  await callCognito(endpoint, 'AdminSetUserPassword', {
+    UserPoolId: userPoolId,
+    Username: options.username,
+    Password: password,
+    Permanent: true,
+  });
+
+  return { userPoolId, clientId, username: options.username, password };
+}

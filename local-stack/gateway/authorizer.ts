@@ -1,0 +1,74 @@
+/**
+ * The Cognito user pool authorizer (COGNITO_USER_POOLS) as API Gateway REST v1 applies it: the token
+ * comes from the Authorization header, raw or as `Bearer <jwt>`; it must be an RS256 ID token signed by
+ * one of the pool's keys and issued by the pool. `aud` is not checked (API Gateway does not either
+ * unless an identityValidationExpression is set). Verification is AWS's own `aws-jwt-verify`.
+ */
+import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { JwtExpiredError } from 'aws-jwt-verify/error';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+
+export type AuthorizerDecision =
+  | { readonly effect: 'allow'; readonly claims: Readonly<Record<string, unknown>> }
+  | { readonly effect: 'deny'; readonly reason: 'unauthorized' | 'expired' };
+
+/**
+ * Decides one request from its Authorization header (undefined when absent). The gateway depends on
+ * this type only, so tests can put a deliberately weakened authorizer in front of the same gateway.
+ */
+export type Authorizer = (authorizationHeader: string | undefined) => Promise<AuthorizerDecision>;
+
+export interface CognitoAuthorizerOptions {
+  readonly issuer: string;
+  readonly jwksUri: string;
+  /** The pool's keys, fetched once at start-up so that no request waits on a JWKS download. */
+  readonly jwks: Jwks;
+}
+
+const unauthorized: AuthorizerDecision = { effect: 'deny', reason: 'unauthorized' };
+
+/** API Gateway accepts the bare JWT or exactly `Bearer <jwt>` (capital B, one space). */
+export function tokenFromHeader(header: string): string {
+  return header.startsWith('Bearer ') ? header.slice('Bearer '.length) : header;
+}
+
+class TokenUseError extends Error {
+  override readonly name = 'TokenUseError';
+}
+
+export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Authorizer {
+  // The default fetcher refuses http: URLs; the local pool serves its JWKS over http on loopback. It is
+  // only used if a token names a kid the cached JWKS lacks (key rotation); the penalty box keeps such
+  // tokens from triggering a download each.
+  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: fetchJwks } });
+  const verifier = JwtRsaVerifier.create(
+    {
+      issuer: options.issuer,
+      jwksUri: options.jwksUri,
+      audience: null,
+      customJwtCheck: ({ payload }) => {
+        if (payload.token_use !== 'id') throw new TokenUseError('only ID tokens are accepted');
+      },
+    },
+    { jwksCache },
+  );
+  verifier.cacheJwks(options.jwks);
+
+  return async (header) => {
+    if (header === undefined || header === '') return unauthorized;
+    try {
+      const payload = await verifier.verify(tokenFromHeader(header));
+      return { effect: 'allow', claims: payload };
+    } catch (error) {
+      if (error instanceof JwtExpiredError) return { effect: 'deny', reason: 'expired' };
+      return unauthorized;
+    }
+  };
+}
+
+async function fetchJwks(uri: string): Promise<ArrayBuffer> {
+  const response = await fetch(uri, { signal: AbortSignal.timeout(3_000) });
+  if (!response.ok) throw new Error(`JWKS download from ${uri} failed with HTTP ${response.status}`);
+  return response.arrayBuffer();
+}

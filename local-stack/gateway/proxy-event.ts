@@ -1,0 +1,140 @@
+/**
+ * Builds the Lambda proxy integration event (payload format 1.0) that API Gateway REST v1 sends, with
+ * the authorizer's claims flattened to strings the way the real service does (GATEWAY.md §3).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { RequestIds } from './responses.ts';
+
+const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Java's `Date.toString()` in UTC, e.g. "Fri Dec 17 12:39:25 UTC 2021": how `exp` and `iat` arrive. */
+export function javaDateString(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(
+    d.getUTCMinutes(),
+  )}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+const dateClaims = new Set(['exp', 'iat']);
+
+export function stringifyClaims(claims: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(claims)) {
+    if (dateClaims.has(name) && typeof value === 'number') out[name] = javaDateString(value);
+    else if (typeof value === 'string') out[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
+    // A one-element list (e.g. cognito:groups) arrives as its bare element. How several elements are
+    // joined is not known (GATEWAY.md: open); a comma-separated list is a guess, not a contract.
+    else if (Array.isArray(value)) out[name] = value.map(String).join(',');
+    else if (value !== null && value !== undefined) out[name] = JSON.stringify(value);
+  }
+  return out;
+}
+
+export interface ProxyEvent {
+  resource: string;
+  path: string;
+  httpMethod: string;
+  headers: Record<string, string> | null;
+  multiValueHeaders: Record<string, string[]> | null;
+  queryStringParameters: Record<string, string> | null;
+  multiValueQueryStringParameters: Record<string, string[]> | null;
+  pathParameters: Record<string, string> | null;
+  stageVariables: Record<string, string> | null;
+  requestContext: Record<string, unknown>;
+  body: string | null;
+  isBase64Encoded: boolean;
+}
+
+export interface ProxyEventInput {
+  readonly request: IncomingMessage;
+  readonly url: URL;
+  readonly stage: string;
+  /** The path below the stage, e.g. /hello. */
+  readonly path: string;
+  readonly resource: string;
+  readonly body: Buffer;
+  readonly ids: RequestIds;
+  readonly claims: Readonly<Record<string, unknown>> | undefined;
+  readonly apiId: string;
+  readonly now: Date;
+}
+
+function requestTime(d: Date): string {
+  return `${pad(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(
+    d.getUTCMinutes(),
+  )}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+export function buildProxyEvent(input: ProxyEventInput): ProxyEvent {
+  const { request, url } = input;
+  // rawHeaders keeps the case the client sent, which is what API Gateway passes on.
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i] as string;
+    const value = request.rawHeaders[i + 1] as string;
+    headers[name] = value;
+    const list = multiValueHeaders[name] ?? [];
+    list.push(value);
+    multiValueHeaders[name] = list;
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    const list = multiQuery[name] ?? [];
+    list.push(value);
+    multiQuery[name] = list;
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  const hasHeaders = Object.keys(headers).length > 0;
+  const host = request.headers.host ?? '';
+
+  return {
+    resource: input.resource,
+    path: input.path,
+    httpMethod: request.method ?? 'GET',
+    headers: hasHeaders ? headers : null,
+    multiValueHeaders: hasHeaders ? multiValueHeaders : null,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {
+      resourceId: input.apiId.slice(0, 6),
+      resourcePath: input.resource,
+      httpMethod: request.method ?? 'GET',
+      extendedRequestId: input.ids.apigwId,
+      requestTime: requestTime(input.now),
+      path: `/${input.stage}${input.path}`,
+      accountId: '000000000000',
+      protocol: `HTTP/${request.httpVersion}`,
+      stage: input.stage,
+      domainPrefix: host.split('.')[0] ?? host,
+      requestTimeEpoch: input.now.getTime(),
+      requestId: input.ids.requestId,
+      identity: {
+        cognitoIdentityPoolId: null,
+        accountId: null,
+        cognitoIdentityId: null,
+        caller: null,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        principalOrgId: null,
+        accessKey: null,
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        userArn: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        user: null,
+      },
+      domainName: host,
+      apiId: input.apiId,
+      ...(input.claims ? { authorizer: { claims: stringifyClaims(input.claims) } } : {}),
+    },
+    body: input.body.length > 0 ? input.body.toString('utf8') : null,
+    isBase64Encoded: false,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The local API Gateway: a thin HTTP shell over a route table, an authorizer and the Lambda proxy
+ * integration, answering as API Gateway REST v1 does (GATEWAY.md §1–3). It only ever binds loopback.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UserError } from '../../common/cli-error.ts';
+import type { Authorizer } from './authorizer.ts';
+import { invokeProxyIntegration, type LambdaHandler } from './integration.ts';
+import { buildProxyEvent } from './proxy-event.ts';
+import { type GatewayResponse, gatewayError, newRequestIds, type RequestIds } from './responses.ts';
+
+export interface GatewayRoute {
+  readonly method: string;
+  readonly resource: string;
+  readonly authorization: 'COGNITO_USER_POOLS' | 'NONE';
+  readonly functionName: string;
+  readonly handler: LambdaHandler;
+}
+
+export interface GatewayOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly stage: string;
+  readonly routes: readonly GatewayRoute[];
+  readonly authorizer: Authorizer;
+  readonly integrationTimeoutMs: number;
+  /** Ten lowercase alphanumerics, like a real REST API id. */
+  readonly apiId: string;
+}
+
+export interface RunningGateway {
+  /** e.g. http://127.0.0.1:3000 */
+  readonly origin: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export const LOOPBACK = '127.0.0.1';
+/** API Gateway's limit on the request line plus headers; Node answers 431 beyond it. */
+const MAX_HEADER_BYTES = 10_240;
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export class PortInUseError extends UserError {
+  override readonly name = 'PortInUseError';
+  readonly port: number;
+  constructor(port: number, what: string, setting: string) {
+    super(
+      `Port ${port} on ${LOOPBACK} is already in use, so the ${what} cannot start: stop the program using it or set ${setting} to a free port.`,
+    );
+    this.port = port;
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+export async function handleRequest(
+  options: GatewayOptions,
+  request: IncomingMessage,
+  ids: RequestIds,
+): Promise<GatewayResponse> {
+  const url = new URL(request.url ?? '/', `http://${LOOPBACK}`);
+  const authorization = request.headers.authorization;
+  const stagePrefix = `/${options.stage}`;
+  const path = url.pathname.startsWith(`${stagePrefix}/`)
+    ? url.pathname.slice(stagePrefix.length)
+    : undefined;
+  const route =
+    path === undefined
+      ? undefined
+      : options.routes.find((r) => r.resource === path && r.method === request.method);
+
+  if (route === undefined || path === undefined) {
+    // With an Authorization header present API Gateway assumes an IAM-signed request to a missing
+    // resource and complains about the signature instead.
+    return authorization === undefined
+      ? gatewayError('missingAuthenticationToken', ids)
+      : gatewayError('incompleteSignature', ids, authorization);
+  }
+
+  const body = await readBody(request);
+  if (body === 'too-large') return gatewayError('internalServerError', ids);
+
+  let claims: Readonly<Record<string, unknown>> | undefined;
+  if (route.authorization === 'COGNITO_USER_POOLS') {
+    const decision = await options.authorizer(authorization);
+    if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
+    claims = decision.claims;
+  }
+
+  const now = new Date();
+  const event = buildProxyEvent({
+    request,
+    url,
+    stage: options.stage,
+    path,
+    resource: route.resource,
+    body,
+    ids,
+    claims,
+    apiId: options.apiId,
+    now,
+  });
+  return invokeProxyIntegration({
+    handler: route.handler,
+    functionName: route.functionName,
+    event,
+    ids,
+    timeoutMs: options.integrationTimeoutMs,
+  });
+}
+
+function send(request: IncomingMessage, response: ServerResponse, answer: GatewayResponse): void {
+  response.writeHead(answer.status, answer.headers);
+  // HEAD gets the same status and headers with no body.
+  response.end(request.method === 'HEAD' ? undefined : answer.body);
+}
+
+export function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+    const ids = newRequestIds();
+    handleRequest(options, request, ids).then(
+      (answer) => send(request, response, answer),
+      () => send(request, response, gatewayError('internalServerError', ids)),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(options.port, 'local API gateway', 'LOCAL_API_PORT')
+          : error,
+      );
+    });
+    server.listen(options.port, LOOPBACK, () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        origin: `http://${LOOPBACK}:${port}`,
+        port,
+        stop: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

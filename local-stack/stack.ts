@@ -1,0 +1,186 @@
+/**
+ * The embedded local stack: a local Cognito (the cognito-local emulator) and the local API Gateway in
+ * front of the real Lambda, wired from the same route table the AWS deployment uses. This is the one
+ * composition root; `npm run stack`, `npm run contract` and the tests all start the stack through it.
+ */
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { type ApiSpec, helloApi, type RouteSpec } from '../api/routes.ts';
+import { startEmulator } from './cognito/emulator.ts';
+import { seedPool } from './cognito/seed.ts';
+import { type Authorizer, createCognitoAuthorizer } from './gateway/authorizer.ts';
+import type { LambdaHandler } from './gateway/integration.ts';
+import { type GatewayRoute, LOOPBACK, startGateway } from './gateway/server.ts';
+import { createDataDirectory, removeDataDirectory, sweepStaleDataDirectories } from './temp-dir.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Region reported for the local pool; the emulator itself ignores regions. */
+export const LOCAL_REGION = 'us-east-1';
+export const DEFAULT_USERNAME = 'contract-tester';
+
+export interface LocalCognitoSettings {
+  /** Emulator base URL, e.g. http://127.0.0.1:9229 (no trailing slash). */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface LocalStackOptions {
+  /** Gateway port; 0 (the default) picks a free one. */
+  readonly apiPort?: number;
+  /** Emulator port; 0 (the default) picks a free one. */
+  readonly cognitoPort?: number;
+  readonly username?: string;
+  /** Omit for a random password, generated per start. */
+  readonly password?: string;
+  /** Tests only: replace the authorizer to build a deliberately weakened gateway. */
+  readonly authorizer?: (real: Authorizer, settings: LocalCognitoSettings) => Authorizer;
+  /** Tests only: replace the route table's handlers, keyed by "METHOD /path". */
+  readonly handlers?: Readonly<Record<string, LambdaHandler>>;
+  readonly integrationTimeoutMs?: number;
+  readonly api?: ApiSpec;
+}
+
+export interface LocalStack {
+  /** Stage invoke URL, e.g. http://127.0.0.1:3000/dev */
+  readonly apiUrl: string;
+  readonly cognito: LocalCognitoSettings;
+  /** The pool's public keys as served at jwksUri. */
+  readonly jwks: Jwks;
+  stop(): Promise<void>;
+}
+
+/**
+ * cognito-local signs every token with one key pair that ships inside the package. Anyone can mint
+ * tokens the emulator "issued", which is exactly why it is only ever trusted on loopback, and why local
+ * runs can mint a genuinely signed *expired* ID token for the contract. Never use it against AWS.
+ */
+export function emulatorSigningKey(): { kid: string; privateJwk: Record<string, unknown> } {
+  const require = createRequire(import.meta.url);
+  const file: unknown = require('cognito-local/lib/keys/cognitoLocal.private.json');
+  const jwk = typeof file === 'object' && file !== null ? (file as { jwk?: unknown }).jwk : undefined;
+  if (typeof jwk !== 'object' || jwk === null || typeof (jwk as { kid?: unknown }).kid !== 'string') {
+    throw new Error('cognito-local no longer ships its signing key where expected');
+  }
+  return { kid: (jwk as { kid: string }).kid, privateJwk: jwk as Record<string, unknown> };
+}
+
+function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+async function loadHandler(route: RouteSpec): Promise<LambdaHandler> {
+  const module: unknown = await import(pathToFileURL(resolve(repoRoot, route.handler.file)).href);
+  const handler = (module as Record<string, unknown>)[route.handler.exportName];
+  if (typeof handler !== 'function') {
+    throw new Error(`${route.handler.file} does not export a function named ${route.handler.exportName}`);
+  }
+  return handler as LambdaHandler;
+}
+
+async function fetchJwks(uri: string): Promise<Jwks> {
+  const response = await fetch(uri, { signal: AbortSignal.timeout(5_000) });
+  const body: unknown = await response.json();
+  if (!response.ok || typeof body !== 'object' || body === null || !Array.isArray((body as Jwks).keys)) {
+    throw new Error(`the local pool's JWKS at ${uri} is not a key set`);
+  }
+  return body as Jwks;
+}
+
+/** Runs `cleanups` in reverse order, even if some fail, and rethrows the first failure. */
+async function unwind(cleanups: (() => Promise<void>)[]): Promise<void> {
+  let first: unknown;
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  if (first !== undefined) throw first;
+}
+
+export async function startStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const api = options.api ?? helloApi;
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    await sweepStaleDataDirectories();
+    const dataDirectory = await createDataDirectory();
+    cleanups.push(() => removeDataDirectory(dataDirectory));
+
+    const [emulator, handlers] = await Promise.all([
+      startEmulator({ host: LOOPBACK, port: options.cognitoPort ?? 0, dataDirectory }),
+      Promise.all(
+        api.routes.map(async (route) => {
+          const injected = options.handlers?.[routeKey(route)];
+          return [routeKey(route), injected ?? (await loadHandler(route))] as const;
+        }),
+      ),
+    ]);
+    cleanups.push(() => emulator.stop());
+
+    const username = options.username ?? DEFAULT_USERNAME;
+    const seeded = await seedPool(emulator.endpoint, {
+      poolName: `${api.name}-local`,
+      clientName: `${api.name}-client`,
+      username,
+      ...(options.password === undefined ? {} : { password: options.password }),
+      email: `${username}@example.com`,
+      tokenValidityMinutes: 60,
+    });
+    const issuer = `${emulator.endpoint}/${seeded.userPoolId}`;
+    const jwksUri = `${issuer}/.well-known/jwks.json`;
+    const jwks = await fetchJwks(jwksUri);
+    const cognito: LocalCognitoSettings = {
+      endpoint: emulator.endpoint,
+      region: LOCAL_REGION,
+      userPoolId: seeded.userPoolId,
+      clientId: seeded.clientId,
+      issuer,
+      jwksUri,
+      username: seeded.username,
+      password: seeded.password,
+    };
+
+    const realAuthorizer = createCognitoAuthorizer({ issuer, jwksUri, jwks });
+    const handlerByKey = new Map(handlers);
+    const routes: GatewayRoute[] = api.routes.map((route) => ({
+      method: route.method,
+      resource: route.path,
+      authorization: route.authorization,
+      functionName: route.handler.exportName,
+      handler: handlerByKey.get(routeKey(route)) as LambdaHandler,
+    }));
+    const gateway = await startGateway({
+      port: options.apiPort ?? 0,
+      stage: api.stage,
+      routes,
+      authorizer: options.authorizer ? options.authorizer(realAuthorizer, cognito) : realAuthorizer,
+      integrationTimeoutMs: options.integrationTimeoutMs ?? api.integrationTimeoutMs,
+      apiId: 'local0api0',
+    });
+    cleanups.push(() => gateway.stop());
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: `${gateway.origin}/${api.stage}`,
+      cognito,
+      jwks,
+      stop: () => {
+        stopping ??= unwind(cleanups);
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await unwind(cleanups).catch(() => undefined);
+    throw error;
+  }
+}
