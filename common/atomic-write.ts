@@ -1,0 +1,45 @@
+/**
+ * Write a file so that readers see either the old content or the whole new content, never a prefix,
+ * and so that the new content is never readable by other users, not even for a moment.
+ *
+ * The temporary file sits in the target's own directory because rename(2) is atomic only within one
+ * file system; it is created with `wx` and the final mode (0600 by default), fsynced, then renamed
+ * over the target. On any failure the temporary file is removed.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export interface AtomicWriteOptions {
+  /** Permission bits of the new file; 0o600 unless said otherwise (the file may hold secrets). */
+  readonly mode?: number;
+}
+
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const mode = options.mode ?? 0o600;
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  let created = false;
+  try {
+    const handle = await open(temporary, 'wx', mode);
+    created = true;
+    try {
+      // The umask can only remove bits; chmod makes the mode exact whatever the umask is.
+      await handle.chmod(mode);
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+    created = false;
+  } finally {
+    if (created) await unlink(temporary).catch(() => undefined);
+  }
+}
