@@ -1,0 +1,100 @@
+/**
+ * The two targets cannot drift apart: the local gateway serves `helloApi` from api/routes.ts, so the
+ * template must state the same routes, authorizer and handlers, compared in both directions.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { type ApiSpec, helloApi, type RouteSpec } from '../../api/routes.ts';
+import { REPO_ROOT, synthContractStack } from './synth-contract-stack.ts';
+import {
+  field,
+  functionIdsByRoute,
+  resourcesOfType,
+  routesFromSpec,
+  routesFromTemplate,
+} from './template-routes.ts';
+
+const { template, assemblyDir } = synthContractStack();
+const json: unknown = template.toJSON();
+
+const extraRoute: RouteSpec = {
+  method: 'POST',
+  path: '/hello/{name}',
+  authorization: 'NONE',
+  integration: 'AWS_PROXY',
+  handler: { file: 'lambda/hello.ts', exportName: 'handler' },
+};
+const withExtraRoute: ApiSpec = { ...helloApi, routes: [...helloApi.routes, extraRoute] };
+
+describe('template ↔ api/routes.ts parity', () => {
+  test('every route in the template is in the route table with the same settings, and the reverse', () => {
+    assert.deepEqual(routesFromTemplate(json), routesFromSpec(helloApi));
+  });
+
+  test('the authorizer in the template is the route table’s authorizer, setting by setting', () => {
+    const authorizers = [...resourcesOfType(json, 'AWS::ApiGateway::Authorizer').values()];
+    assert.equal(authorizers.length, 1);
+    const [Name, Type, IdentitySource, AuthorizerResultTtlInSeconds] = [
+      'Name',
+      'Type',
+      'IdentitySource',
+      'AuthorizerResultTtlInSeconds',
+    ].map((key) => field(authorizers[0], 'Properties', key));
+    const { name, type, identitySource, resultTtlSeconds } = helloApi.authorizer;
+    assert.deepEqual(
+      { Name, Type, IdentitySource, AuthorizerResultTtlInSeconds },
+      {
+        Name: name,
+        Type: type,
+        IdentitySource: identitySource,
+        AuthorizerResultTtlInSeconds: resultTtlSeconds,
+      },
+    );
+  });
+
+  test('the stage name is the route table’s stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: helloApi.stage });
+  });
+
+  test('each route’s bundled Lambda answers what the handler the local gateway imports answers', async () => {
+    const functionIds = functionIdsByRoute(json);
+    const functions = resourcesOfType(json, 'AWS::Lambda::Function');
+    for (const route of helloApi.routes) {
+      const functionId = functionIds.get(`${route.method} ${route.path}`);
+      assert.ok(typeof functionId === 'string', `${route.method} ${route.path} invokes a Lambda`);
+      const assetPath = field(functions.get(functionId), 'Metadata', 'aws:asset:path');
+      assert.ok(typeof assetPath === 'string', `${functionId} has a bundled asset`);
+
+      // NodejsFunction bundles to CommonJS index.js; the local gateway imports the TypeScript source.
+      const bundled: unknown = createRequire(import.meta.url)(join(assemblyDir, assetPath, 'index.js'));
+      const source: unknown = await import(pathToFileURL(join(REPO_ROOT, route.handler.file)).href);
+      const bundledHandler = field(bundled, route.handler.exportName);
+      const sourceHandler = field(source, route.handler.exportName);
+      assert.ok(typeof bundledHandler === 'function' && typeof sourceHandler === 'function');
+      assert.deepEqual(await bundledHandler({}, {}), await sourceHandler({}, {}));
+    }
+  });
+});
+
+describe('the parity check itself', () => {
+  test('fails when a route is added to the route table but not deployed', () => {
+    assert.notDeepEqual(routesFromTemplate(json), routesFromSpec(withExtraRoute));
+  });
+
+  test('fails when the template has a route the route table does not', () => {
+    const drifted = synthContractStack(withExtraRoute).template.toJSON();
+    assert.notDeepEqual(routesFromTemplate(drifted), routesFromSpec(helloApi));
+    // And reads the extra route back faithfully, nested path and all.
+    assert.deepEqual(routesFromTemplate(drifted), routesFromSpec(withExtraRoute));
+  });
+
+  test('fails when a route’s authorization differs between the two', () => {
+    const [first, ...rest] = helloApi.routes;
+    assert.ok(first !== undefined);
+    const unprotected: ApiSpec = { ...helloApi, routes: [{ ...first, authorization: 'NONE' }, ...rest] };
+    assert.notDeepEqual(routesFromTemplate(json), routesFromSpec(unprotected));
+  });
+});
