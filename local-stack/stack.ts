@@ -3,16 +3,18 @@
  * front of the real Lambda, wired from the same route table the AWS deployment uses. This is the one
  * composition root; `npm run stack`, `npm run contract` and the tests all start the stack through it.
  */
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { type ApiSpec, helloApi, type RouteSpec } from '../api/routes.ts';
 import { startEmulator } from './cognito/emulator.ts';
+
+export { emulatorSigningKey } from './cognito/emulator-key.ts';
+
 import { seedPool } from './cognito/seed.ts';
 import { type Authorizer, createCognitoAuthorizer } from './gateway/authorizer.ts';
 import type { LambdaHandler } from './gateway/integration.ts';
-import { type GatewayRoute, LOOPBACK, startGateway } from './gateway/server.ts';
+import { type GatewayOptions, type GatewayRoute, LOOPBACK, startGateway } from './gateway/server.ts';
 import { createDataDirectory, removeDataDirectory, sweepStaleDataDirectories } from './temp-dir.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +47,10 @@ export interface LocalStackOptions {
   readonly authorizer?: (real: Authorizer, settings: LocalCognitoSettings) => Authorizer;
   /** Tests only: replace the route table's handlers, keyed by "METHOD /path". */
   readonly handlers?: Readonly<Record<string, LambdaHandler>>;
+  /** Tests only: rewrite every gateway answer (see GatewayOptions.tamperResponse). */
+  readonly tamperResponse?: GatewayOptions['tamperResponse'];
   readonly integrationTimeoutMs?: number;
+  /** Tests only: serve another route table (e.g. one that wrongly allows POST). */
   readonly api?: ApiSpec;
 }
 
@@ -56,21 +61,6 @@ export interface LocalStack {
   /** The pool's public keys as served at jwksUri. */
   readonly jwks: Jwks;
   stop(): Promise<void>;
-}
-
-/**
- * cognito-local signs every token with one key pair that ships inside the package. Anyone can mint
- * tokens the emulator "issued", which is exactly why it is only ever trusted on loopback, and why local
- * runs can mint a genuinely signed *expired* ID token for the contract. Never use it against AWS.
- */
-export function emulatorSigningKey(): { kid: string; privateJwk: Record<string, unknown> } {
-  const require = createRequire(import.meta.url);
-  const file: unknown = require('cognito-local/lib/keys/cognitoLocal.private.json');
-  const jwk = typeof file === 'object' && file !== null ? (file as { jwk?: unknown }).jwk : undefined;
-  if (typeof jwk !== 'object' || jwk === null || typeof (jwk as { kid?: unknown }).kid !== 'string') {
-    throw new Error('cognito-local no longer ships its signing key where expected');
-  }
-  return { kid: (jwk as { kid: string }).kid, privateJwk: jwk as Record<string, unknown> };
 }
 
 function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
@@ -166,6 +156,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
       authorizer: options.authorizer ? options.authorizer(realAuthorizer, cognito) : realAuthorizer,
       integrationTimeoutMs: options.integrationTimeoutMs ?? api.integrationTimeoutMs,
       apiId: 'local0api0',
+      ...(options.tamperResponse ? { tamperResponse: options.tamperResponse } : {}),
     });
     cleanups.push(() => gateway.stop());
 

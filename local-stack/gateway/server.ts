@@ -27,6 +27,11 @@ export interface GatewayOptions {
   readonly integrationTimeoutMs: number;
   /** Ten lowercase alphanumerics, like a real REST API id. */
   readonly apiId: string;
+  /**
+   * Tests only: rewrites each answer before it is sent, to build a gateway that is wrong in one way
+   * (e.g. 403 instead of 401) and prove the contract notices. Never set by the product's own code.
+   */
+  readonly tamperResponse?: (answer: GatewayResponse, request: IncomingMessage) => GatewayResponse;
 }
 
 export interface RunningGateway {
@@ -132,7 +137,8 @@ export function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     const ids = newRequestIds();
     handleRequest(options, request, ids).then(
-      (answer) => send(request, response, answer),
+      (answer) =>
+        send(request, response, options.tamperResponse ? options.tamperResponse(answer, request) : answer),
       () => send(request, response, gatewayError('internalServerError', ids)),
     );
   });

@@ -1,0 +1,44 @@
+/**
+ * One folder per run under the reports directory, named by UTC start time and target, e.g.
+ * reports/2026-11-28T05-56-01Z-local. Folders are kept and never overwritten: a second run within the same
+ * second gets a numbered suffix.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../common/cli-error.ts';
+
+export function runFolderName(startedAt: Date, target: string): string {
+  return `${startedAt
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-')}-${target}`;
+}
+
+export async function createRunFolder(reportsDir: string, startedAt: Date, target: string): Promise<string> {
+  try {
+    await mkdir(reportsDir, { recursive: true });
+  } catch (error) {
+    throw unwritable(reportsDir, error);
+  }
+  const base = runFolderName(startedAt, target);
+  for (let attempt = 1; attempt < 100; attempt += 1) {
+    const path = join(reportsDir, attempt === 1 ? base : `${base}-${attempt}`);
+    try {
+      await mkdir(path);
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(reportsDir, error);
+    }
+  }
+  throw new UserError(
+    `Too many runs started in the same second in ${reportsDir}; wait a second and run again.`,
+  );
+}
+
+function unwritable(dir: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return new UserError(
+    `Cannot write reports to ${dir} (${code}): fix its permissions or choose another folder with --reports-dir.`,
+    { cause: error },
+  );
+}

@@ -1,0 +1,202 @@
+/**
+ * `npm run contract` as a function: start the local stack (target local) or take the .env settings
+ * (target aws), get the ID token through the token helper, mint the attack tokens, run the collection
+ * with Newman, stop the stack, and report. Tests call this with a deliberately weakened local gateway
+ * to prove that the contract catches each weakness.
+ */
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { UserError } from '../common/cli-error.ts';
+import { emulatorSigningKey, isEmulatorKeySet } from '../local-stack/cognito/emulator-key.ts';
+import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
+import { attackTokenEnvironmentValues, mintAttackTokens } from '../security/attack-tokens.ts';
+import type { Target, TokenSettings } from '../token-helper/config.ts';
+import { obtainToken, settingsFromLocalStack, type TokenResult } from '../token-helper/index.ts';
+import { type NewmanRunResult, type ReporterName, runNewman } from './newman-run.ts';
+import { createRedactor } from './redaction.ts';
+import { createRunFolder } from './report-folder.ts';
+import { type ClauseResult, clauseResults, countResults, type RunCounts } from './results.ts';
+
+export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
+
+export interface ContractOptions {
+  readonly target: Target;
+  /** Repository root: collection, templates and reports are resolved against it. */
+  readonly rootDir: string;
+  readonly collectionPath?: string;
+  readonly reportsDir?: string;
+  readonly reporters?: readonly ReporterName[];
+  readonly iterations?: number;
+  readonly timeoutRequestMs?: number;
+  /** Overrides the environment's max_response_ms. */
+  readonly maxResponseMs?: number;
+  /** Sign in even if a saved token is still good (target aws). */
+  readonly force?: boolean;
+  /** Target aws: the validated settings. Target local: ignored, the stack provides them. */
+  readonly settings?: TokenSettings;
+  /** Target local: options for the embedded stack (tests inject weaknesses here). */
+  readonly stack?: LocalStackOptions;
+  /** Called once the stack is up, so a caller can stop it on a signal. */
+  readonly onStackStarted?: (stack: LocalStack) => void;
+  readonly now?: () => Date;
+}
+
+export interface ContractResult {
+  readonly target: Target;
+  readonly apiUrl: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly runFolder?: string;
+  readonly files: NewmanRunResult['files'];
+  readonly clauses: readonly ClauseResult[];
+  readonly counts: RunCounts;
+  readonly runError?: string;
+  readonly passed: boolean;
+  readonly token: Pick<TokenResult, 'claims' | 'reused'>;
+}
+
+async function readCollection(path: string, rootDir: string): Promise<object> {
+  const shown = relative(rootDir, path) || path;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT'
+        ? `The collection ${shown} does not exist: restore it with \`git checkout -- ${shown}\` or pass --collection PATH.`
+        : `The collection ${shown} cannot be read (${code ?? 'error'}): check its permissions.`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UserError(
+      `The collection ${shown} is not valid JSON: restore it with \`git checkout -- ${shown}\` or re-export it from Postman.`,
+    );
+  }
+  const info =
+    typeof parsed === 'object' && parsed !== null ? (parsed as { info?: unknown; item?: unknown }) : {};
+  if (typeof info.info !== 'object' || !Array.isArray(info.item)) {
+    throw new UserError(
+      `The collection ${shown} is not a Postman v2.1 collection (no info or item list): re-export it from Postman as Collection v2.1.`,
+    );
+  }
+  return parsed as object;
+}
+
+/** The pool's public keys: the in-process stack has them; otherwise from the token's own issuer. */
+async function poolJwks(issuer: string, stack: LocalStack | undefined): Promise<unknown> {
+  if (stack) return stack.jwks;
+  const url = `${issuer}/.well-known/jwks.json`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.json();
+  } catch (error) {
+    throw new UserError(
+      `The user pool's public keys could not be fetched from ${url} (${(error as Error).message}): check AWS_REGION, COGNITO_USER_POOL_ID and COGNITO_ENDPOINT.`,
+      { cause: error },
+    );
+  }
+}
+
+export async function runContract(options: ContractOptions): Promise<ContractResult> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const rootDir = options.rootDir;
+  const reporters = options.reporters ?? ['cli', 'htmlextra', 'junit'];
+  const writesFiles = reporters.some((name) => name !== 'cli');
+  // Fail on an unwritable reports folder or a broken collection before starting anything.
+  const runFolder = writesFiles
+    ? await createRunFolder(resolve(rootDir, options.reportsDir ?? 'reports'), startedAt, options.target)
+    : undefined;
+  const collection = await readCollection(
+    resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION),
+    rootDir,
+  );
+
+  let stack: LocalStack | undefined;
+  try {
+    let settings: TokenSettings;
+    if (options.target === 'local') {
+      const { startStack } = await import('../local-stack/stack.ts');
+      stack = await startStack(options.stack);
+      options.onStackStarted?.(stack);
+      settings = settingsFromLocalStack(stack);
+    } else {
+      if (!options.settings) throw new Error('target aws needs settings');
+      settings = options.settings;
+    }
+
+    const token = await obtainToken(settings, {
+      rootDir,
+      // The local stack lives only for this run: its token is useless afterwards, so keep it in memory.
+      write: options.target === 'aws',
+      ...(options.force ? { force: true } : {}),
+    });
+    const jwks = await poolJwks(token.claims.iss, stack);
+    // Only a pool that publishes the emulator's well-known key has a knowable private key; against it
+    // the suite can mint a genuinely signed expired token. On AWS that clause is skipped.
+    const localKey = isEmulatorKeySet(jwks) ? emulatorSigningKey().privateJwk : undefined;
+    const attacks = mintAttackTokens({
+      idToken: token.idToken,
+      poolJwks: jwks,
+      ...(token.accessToken ? { accessToken: token.accessToken } : {}),
+      ...(localKey ? { poolPrivateKey: localKey } : {}),
+    });
+    const attackValues = attackTokenEnvironmentValues(attacks);
+    const values = [
+      ...token.environment.values.filter(
+        (v) =>
+          !attackValues.some((a) => a.key === v.key) &&
+          !(options.maxResponseMs && v.key === 'max_response_ms'),
+      ),
+      ...attackValues,
+      ...(options.maxResponseMs
+        ? [{ key: 'max_response_ms', value: String(options.maxResponseMs), type: 'default', enabled: true }]
+        : []),
+    ];
+    const environment = { ...token.environment, values };
+    const secretKeys = values.filter((v) => v.type === 'secret').map((v) => v.key);
+    const redact = createRedactor([
+      token.idToken,
+      token.accessToken,
+      token.refreshToken,
+      settings.password,
+      settings.clientSecret,
+      settings.newPassword,
+      ...attackValues.map((a) => a.value),
+    ]);
+
+    const run = await runNewman({
+      collection,
+      environment,
+      iterations: options.iterations ?? 1,
+      timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
+      ...(runFolder ? { runFolder } : {}),
+      reporters,
+      title: `hello-api contract: target ${options.target} (${settings.apiUrl})`,
+      secretKeys,
+      redact,
+    });
+    const clauses = clauseResults(run.summary);
+    const counts = countResults(clauses);
+    return {
+      target: options.target,
+      apiUrl: settings.apiUrl,
+      startedAt,
+      finishedAt: now(),
+      ...(runFolder ? { runFolder } : {}),
+      files: run.files,
+      clauses,
+      counts,
+      ...(run.runError ? { runError: redact(run.runError.message) } : {}),
+      passed: !run.failed && counts.clauses.failed === 0 && counts.requestErrors === 0,
+      token: { claims: token.claims, reused: token.reused },
+    };
+  } finally {
+    await stack?.stop();
+  }
+}
