@@ -1,0 +1,154 @@
+/**
+ * Issue 2, "How it will be checked", end to end: `npm run stack` as a real process on free ports. It
+ * prints the dotenv settings (never the password), keeps the password in a 0600 state file, answers
+ * like API Gateway, and on SIGINT, SIGTERM or its parent's death stops leaving no listening port, no
+ * state file and no data directory behind.
+ */
+import assert from 'node:assert/strict';
+import { readFile, stat } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { adminSignIn } from '../../support/cognito.ts';
+import { assertGreeting, assertUnauthorized } from '../../support/gateway.ts';
+import { getWithAuthorization, send } from '../../support/http.ts';
+import { dataDirectoriesOf, eventually, isListening, portOf } from '../../support/lifecycle.ts';
+import {
+  exited,
+  preserveStateFile,
+  type StackProcess,
+  spawnStack,
+  stateFile,
+} from '../../support/stack-process.ts';
+
+const DOTENV_KEYS = [
+  'API_URL',
+  'AWS_REGION',
+  'COGNITO_ENDPOINT',
+  'COGNITO_USER_POOL_ID',
+  'COGNITO_CLIENT_ID',
+  'CONTRACT_USERNAME',
+];
+
+async function readState(): Promise<Record<string, string>> {
+  return JSON.parse(await readFile(stateFile, 'utf8'));
+}
+
+/** Asserts that the stopped stack left nothing behind. */
+async function assertNothingLeft(stack: StackProcess, settings: Record<string, string>): Promise<void> {
+  assert.equal(await isListening(portOf(String(settings.API_URL))), false, 'gateway port closed');
+  assert.equal(await isListening(portOf(String(settings.COGNITO_ENDPOINT))), false, 'emulator port closed');
+  await assert.rejects(stat(stateFile), { code: 'ENOENT' }, 'state file removed');
+  assert.deepEqual(await dataDirectoriesOf(stack.stackPid()), [], 'data directory removed');
+}
+
+describe('npm run stack', () => {
+  let restoreStateFile: () => Promise<void>;
+  const started: StackProcess[] = [];
+  const run = (options: Parameters<typeof spawnStack>[0] = {}) => {
+    const stack = spawnStack(options);
+    started.push(stack);
+    return stack;
+  };
+
+  before(async () => {
+    restoreStateFile = await preserveStateFile();
+  });
+
+  after(async () => {
+    for (const stack of started) {
+      const pid = stack.stackPid();
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone, as it should be
+      }
+    }
+    await restoreStateFile();
+  });
+
+  it('prints the dotenv settings, keeps the password out of its output and in a 0600 state file, and answers like API Gateway until Ctrl-C', async () => {
+    const stack = run();
+    const settings = await stack.ready;
+
+    for (const key of DOTENV_KEYS) assert.ok(settings[key], `${key} is printed`);
+    assert.match(String(settings.API_URL), /^http:\/\/127\.0\.0\.1:\d+\/dev$/);
+    assert.match(String(settings.COGNITO_ENDPOINT), /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(settings.AWS_REGION, 'us-east-1');
+    assert.equal(
+      Object.keys(settings).filter((key) => /PASSWORD/i.test(key)).length,
+      0,
+      'no password setting',
+    );
+
+    const mode = (await stat(stateFile)).mode & 0o777;
+    assert.equal(mode.toString(8), '600', 'state file is private');
+    const state = await readState();
+    assert.ok(state.password && state.password.length >= 8, 'the state file holds the password');
+
+    assertUnauthorized(await send(`${settings.API_URL}/hello`));
+    const tokens = await adminSignIn(
+      {
+        endpoint: String(settings.COGNITO_ENDPOINT),
+        region: String(settings.AWS_REGION),
+        userPoolId: String(settings.COGNITO_USER_POOL_ID),
+        clientId: String(settings.COGNITO_CLIENT_ID),
+      },
+      String(settings.CONTRACT_USERNAME),
+      String(state.password),
+    );
+    assertGreeting(await getWithAuthorization(`${settings.API_URL}/hello`, tokens.idToken));
+
+    stack.child.kill('SIGINT');
+    assert.deepEqual(await exited(stack.child), { code: 130, signal: null });
+    await stack.closed;
+    assert.ok(!stack.output().includes(String(state.password)), 'the password never appears in the output');
+    assert.ok(
+      !stack.output().includes('AWS SDK for JavaScript (v2)'),
+      "cognito-local's SDK v2 notice is kept out",
+    );
+    await assertNothingLeft(stack, settings);
+  });
+
+  it('stops on SIGTERM leaving no port, state file or data directory behind', async () => {
+    const stack = run();
+    const settings = await stack.ready;
+    stack.child.kill('SIGTERM');
+    assert.deepEqual(await exited(stack.child), { code: 143, signal: null });
+    await assertNothingLeft(stack, settings);
+  });
+
+  it('stops on its own within a few seconds when its parent process dies', async () => {
+    const stack = run({ viaShell: true });
+    const settings = await stack.ready;
+    const pid = stack.stackPid();
+    assert.notEqual(pid, stack.child.pid, 'the stack runs under the shell');
+
+    stack.child.kill('SIGKILL');
+    await exited(stack.child);
+    const stopped = await Promise.race([
+      stack.closed.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000)),
+    ]);
+    assert.ok(stopped, 'the orphaned stack exited within 5 s');
+    assert.ok(await eventually(async () => !(await isListening(portOf(String(settings.API_URL)))), 1_000));
+    await assertNothingLeft(stack, settings);
+  });
+
+  it('refuses a busy port with one sentence naming LOCAL_API_PORT, exit code 1 and nothing left behind', async () => {
+    const first = run();
+    const settings = await first.ready;
+    const busyPort = String(portOf(String(settings.API_URL)));
+
+    const second = run({ env: { LOCAL_API_PORT: busyPort } });
+    const { code } = await exited(second.child);
+    await second.closed;
+    assert.equal(code, 1);
+    const lines = second.output().trim().split('\n');
+    assert.equal(lines.length, 1, `one line of output, got:\n${second.output()}`);
+    assert.match(String(lines[0]), new RegExp(`${busyPort}.*LOCAL_API_PORT.*\\.$`));
+    assert.deepEqual(await dataDirectoriesOf(second.stackPid()), [], 'no data directory left behind');
+
+    first.child.kill('SIGINT');
+    await exited(first.child);
+    await assertNothingLeft(first, settings);
+  });
+});
