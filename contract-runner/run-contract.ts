@@ -38,6 +38,8 @@ export interface ContractOptions {
   readonly stack?: LocalStackOptions;
   /** Called once the stack is up, so a caller can stop it on a signal. */
   readonly onStackStarted?: (stack: LocalStack) => void;
+  /** Called with the token result; tests use it to know which secrets must never appear in output. */
+  readonly onToken?: (token: TokenResult) => void;
   readonly now?: () => Date;
 }
 
@@ -136,6 +138,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       write: options.target === 'aws',
       ...(options.force ? { force: true } : {}),
     });
+    options.onToken?.(token);
     const jwks = await poolJwks(token.claims.iss, stack);
     // Only a pool that publishes the emulator's well-known key has a knowable private key; against it
     // the suite can mint a genuinely signed expired token. On AWS that clause is skipped.
