@@ -1,0 +1,209 @@
+/**
+ * Postman environments (the v2.1 export format Newman reads): validating a committed template,
+ * filling it with the run's values, and reading values back from a generated file.
+ *
+ * Templates are committed and hold no secrets; the filled copy holds the live ID token and is
+ * therefore only ever written with mode 0600 to a gitignored place (see obtain-token.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../common/cli-error.ts';
+import { isRecord } from './jwt-claims.ts';
+
+export type PostmanVariableType = 'default' | 'secret' | 'any';
+
+export interface PostmanVariable {
+  key: string;
+  value: string;
+  type: PostmanVariableType;
+  enabled: boolean;
+}
+
+export interface PostmanEnvironment {
+  id: string;
+  name: string;
+  values: PostmanVariable[];
+  _postman_variable_scope: 'environment';
+  _postman_exported_at?: string;
+  _postman_exported_using?: string;
+}
+
+/** Variables the helper always sets: the collection reads these. */
+export const BASE_URL = 'baseUrl';
+export const ID_TOKEN = 'id_token';
+export const ID_TOKEN_EXP = 'id_token_exp';
+
+/** Variables the helper sets only when the template declares them (for requests that talk to Cognito). */
+export const OPTIONAL_COGNITO_KEYS = [
+  'cognito_endpoint',
+  'aws_region',
+  'cognito_user_pool_id',
+  'cognito_client_id',
+  'username',
+] as const;
+export type OptionalCognitoKey = (typeof OPTIONAL_COGNITO_KEYS)[number];
+
+const RESERVED_KEYS: ReadonlySet<string> = new Set([
+  BASE_URL,
+  ID_TOKEN,
+  ID_TOKEN_EXP,
+  ...OPTIONAL_COGNITO_KEYS,
+]);
+
+export class EnvironmentFormatError extends Error {
+  override readonly name = 'EnvironmentFormatError';
+}
+
+/** Narrows untrusted JSON to a Postman environment, normalising what Postman itself leaves optional. */
+export function parsePostmanEnvironment(json: unknown): PostmanEnvironment {
+  if (!isRecord(json)) throw new EnvironmentFormatError('it is not a JSON object');
+  const scope = json._postman_variable_scope;
+  if (scope !== undefined && scope !== 'environment') {
+    throw new EnvironmentFormatError(
+      `its _postman_variable_scope is ${JSON.stringify(scope)}, not "environment"`,
+    );
+  }
+  if (!Array.isArray(json.values)) throw new EnvironmentFormatError('it has no "values" array');
+  const seen = new Set<string>();
+  const values = json.values.map((entry: unknown, index): PostmanVariable => {
+    if (!isRecord(entry) || typeof entry.key !== 'string' || entry.key.length === 0) {
+      throw new EnvironmentFormatError(`values[${index}] has no "key" string`);
+    }
+    if (seen.has(entry.key)) throw new EnvironmentFormatError(`it declares "${entry.key}" twice`);
+    seen.add(entry.key);
+    const raw = entry.value;
+    if (
+      raw !== undefined &&
+      raw !== null &&
+      typeof raw !== 'string' &&
+      typeof raw !== 'number' &&
+      typeof raw !== 'boolean'
+    ) {
+      throw new EnvironmentFormatError(`the value of "${entry.key}" is not a string`);
+    }
+    const type = entry.type === 'secret' || entry.type === 'any' ? entry.type : 'default';
+    return {
+      key: entry.key,
+      value: raw === undefined || raw === null ? '' : String(raw),
+      type,
+      enabled: entry.enabled !== false,
+    };
+  });
+  const id = json.id;
+  const name = json.name;
+  return {
+    id: typeof id === 'string' ? id : '',
+    name: typeof name === 'string' ? name : '',
+    values,
+    _postman_variable_scope: 'environment',
+  };
+}
+
+/**
+ * Reads and checks a committed template. Missing, unreadable, broken, or (a leak waiting to happen)
+ * carrying a token: each is one sentence naming the file and the fix.
+ */
+export async function readEnvironmentTemplate(
+  path: string,
+  displayPath: string = path,
+): Promise<PostmanEnvironment> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') {
+      throw new UserError(
+        `The Postman environment template ${displayPath} is missing: restore it with \`git checkout -- ${displayPath}\` or pass --template PATH.`,
+        { cause: error },
+      );
+    }
+    throw new UserError(
+      `The Postman environment template ${displayPath} cannot be read (${code ?? 'unknown error'}): check its permissions.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(
+      `The Postman environment template ${displayPath} is not valid JSON (${error instanceof Error ? error.message : 'parse error'}): fix it or restore it with \`git checkout -- ${displayPath}\`.`,
+      { cause: error },
+    );
+  }
+  let template: PostmanEnvironment;
+  try {
+    template = parsePostmanEnvironment(json);
+  } catch (error) {
+    const reason = error instanceof EnvironmentFormatError ? error.message : 'it has an unexpected shape';
+    throw new UserError(
+      `The Postman environment template ${displayPath} is not a Postman environment (${reason}): fix it or restore it with \`git checkout -- ${displayPath}\`.`,
+      { cause: error },
+    );
+  }
+  const token = template.values.find((variable) => variable.key === ID_TOKEN);
+  if (token !== undefined && token.value !== '') {
+    throw new UserError(
+      `The Postman environment template ${displayPath} holds a value for ${ID_TOKEN}: committed templates must not hold tokens, so empty that value (and revoke the token if it was pushed).`,
+    );
+  }
+  return template;
+}
+
+export interface EnvironmentFill {
+  readonly baseUrl: string;
+  readonly idToken: string;
+  /** Expiry of the ID token, epoch seconds. */
+  readonly idTokenExp: number;
+  /** Set only for keys the template declares. */
+  readonly cognito: Readonly<Record<OptionalCognitoKey, string>>;
+  /** Secret values from elsewhere (e.g. attack tokens), added or replaced with type `secret`. */
+  readonly extraValues?: Readonly<Record<string, string>>;
+  readonly exportedAt: Date;
+}
+
+/** A new environment: the template's variables with the run's values set. The template is not modified. */
+export function fillEnvironment(template: PostmanEnvironment, fill: EnvironmentFill): PostmanEnvironment {
+  const values = template.values.map((variable) => ({ ...variable }));
+  const set = (key: string, value: string, type: PostmanVariableType): void => {
+    const existing = values.find((variable) => variable.key === key);
+    if (existing === undefined) {
+      values.push({ key, value, type, enabled: true });
+    } else {
+      existing.value = value;
+      existing.type = type;
+      existing.enabled = true;
+    }
+  };
+  set(BASE_URL, fill.baseUrl, 'default');
+  set(ID_TOKEN, fill.idToken, 'secret');
+  set(ID_TOKEN_EXP, String(fill.idTokenExp), 'default');
+  for (const key of OPTIONAL_COGNITO_KEYS) {
+    if (template.values.some((variable) => variable.key === key)) set(key, fill.cognito[key], 'default');
+  }
+  for (const [key, value] of Object.entries(fill.extraValues ?? {})) {
+    if (RESERVED_KEYS.has(key)) {
+      throw new Error(`extraValues may not set "${key}": the token helper owns that variable`);
+    }
+    set(key, value, 'secret');
+  }
+  return {
+    id: template.id,
+    name: template.name,
+    values,
+    _postman_variable_scope: 'environment',
+    _postman_exported_at: fill.exportedAt.toISOString(),
+    _postman_exported_using: 'cognito-api-contract token helper',
+  };
+}
+
+export function getVariable(environment: PostmanEnvironment, key: string): string | undefined {
+  return environment.values.find((variable) => variable.key === key)?.value;
+}
+
+export function errorCode(error: unknown): string | undefined {
+  if (isRecord(error) && typeof error.code === 'string') return error.code;
+  return undefined;
+}
