@@ -100,7 +100,8 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
   });
   const result = await obtainToken(settings, {
     rootDir: cwd,
-    outPath,
+    // Only a user's --out is passed on: the default place is created if missing, a user's directory is not.
+    ...(flags.out === undefined ? {} : { outPath }),
     ...(flags.template === undefined ? {} : { templatePath: resolve(cwd, flags.template) }),
     force: flags.force === true,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),

@@ -63,7 +63,7 @@ function describe(error: unknown, context: CognitoErrorContext): string {
     case 'RequestTimeout':
     case 'RequestTimeoutException':
     case 'AbortError':
-      return `Cognito at ${cognitoEndpointOf(settings)} did not answer within ${Math.round(context.timeoutMs / 1000)} s: ${reachFix(settings)}.`;
+      return `Cognito at ${cognitoEndpointOf(settings)} did not answer within ${context.timeoutMs / 1000} s: ${reachFix(settings)}.`;
     case 'CredentialsProviderError':
       return 'No AWS credentials found (AdminInitiateAuth is signed with IAM credentials): set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`.';
     case 'ExpiredTokenException':
