@@ -260,6 +260,8 @@ export function buildHelloApiCollection() {
       // Fixed so re-importing in the Postman app updates the collection instead of adding a copy.
       _postman_id: '5f0c9f3e-8a51-4c1e-9a44-3d1b0c7e2a10',
       name: 'hello-api contract',
+      // Recorded in each run's summary.json: raise it when a clause is added, removed or changes meaning.
+      version: '1.0.0',
       description:
         'The contract of GET /hello on API Gateway (REST, stage dev) behind a Cognito user pool authorizer. ' +
         'Pick an environment (local or aws), fill username and password, run. The collection signs in ' +
