@@ -30,7 +30,7 @@ export async function writeFileAtomic(
     const handle = await open(temporary, 'wx', mode);
     created = true;
     try {
-      // The umask can only remove bits; chmod makes the mode exact whatever the umask is.
+      // The umask may have removed bits from the requested mode; chmod makes it exact.
       await handle.chmod(mode);
       await handle.writeFile(data);
       await handle.sync();

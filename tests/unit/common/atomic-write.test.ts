@@ -35,9 +35,14 @@ test('replaces an existing world-readable file with a 0600 one and leaves no tem
   );
 });
 
-test('honours an explicit mode', async () => {
+test('honours an explicit mode exactly, even under a strict umask', async () => {
   const path = join(dir, 'public.txt');
-  await writeFileAtomic(path, 'x', { mode: 0o644 });
+  const previous = process.umask(0o077);
+  try {
+    await writeFileAtomic(path, 'x', { mode: 0o644 });
+  } finally {
+    process.umask(previous);
+  }
   assert.equal((await stat(path)).mode & 0o777, 0o644);
 });
 

@@ -1,0 +1,52 @@
+/**
+ * Runs `tsx scripts/token.ts` as a user would, in a directory of the test's choosing and with only
+ * the environment the test gives (plus PATH), so neither the developer's .env, AWS profile nor a
+ * running `npm run stack` can leak in.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+const script = join(repoRoot, 'scripts', 'token.ts');
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+export function runTokenCli(
+  args: readonly string[],
+  options: {
+    readonly cwd: string;
+    readonly env?: Readonly<Record<string, string>>;
+    readonly timeoutMs?: number;
+  },
+): Promise<CliRun> {
+  const started = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(tsx, [script, ...args], {
+      cwd: options.cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: options.cwd,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
