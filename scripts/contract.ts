@@ -96,4 +96,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return result.passed ? 0 : 1;
 }
 
+// The SDK's multi-line notice about future Node versions would drown the one-screen summary.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 runCli(main).then((code) => shutdown(code));
