@@ -111,7 +111,7 @@ function failedTests(run: CollectionRun): string[] {
   );
 }
 
-describe('the collection against the local stack', () => {
+describe('the collection against the local stack', { timeout: 300_000 }, () => {
   let stack: LocalStack;
   let proxy: CountingProxy;
 
@@ -241,7 +241,7 @@ describe('the collection against the local stack', () => {
   });
 });
 
-describe('the collection against a local gateway that is wrong in one way', () => {
+describe('the collection against a local gateway that is wrong in one way', { timeout: 120_000 }, () => {
   it('fails exactly the expired-token clause when the authorizer ignores exp', async () => {
     const stack = await startStack({
       authorizer: (real) => async (header) => {

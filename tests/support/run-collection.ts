@@ -58,7 +58,10 @@ export function runCollection(
           values: environment.map((entry) => ({ type: 'default', enabled: true, ...entry })),
         } as NewmanRunOptions['environment'],
         reporters: [],
+        // Newman's timeouts default to unlimited: bound each so a stuck run fails instead of hanging.
+        timeout: 120_000,
         timeoutRequest: 10_000,
+        timeoutScript: 15_000,
         ...extra,
       },
       (error, summary) => {
