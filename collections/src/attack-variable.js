@@ -9,6 +9,6 @@ function useAttackVariable(variable, whyItMayBeMissing) {
   }
   pm.variables.set('attack_token', '');
   pm.test.skip(`SKIPPED: ${variable} is empty on this target (${whyItMayBeMissing})`);
-  // Postman apps older than v10.24 lack skipRequest; the Tests then skip their checks themselves.
+  // skipRequest arrived in postman-runtime 7.35 (Nov 2023): on older runtimes the Tests skip their checks.
   if (pm.execution && typeof pm.execution.skipRequest === 'function') pm.execution.skipRequest();
 }
