@@ -178,7 +178,10 @@ export const refusedTokenClauses: readonly Clause[] = [
     method: 'GET',
     path: '/hello',
     authorization: attackToken,
-    ...fromVariable('attack_other_issuer', MINTED),
+    ...fromVariable(
+      'attack_other_issuer',
+      "needs the pool's own signing key so that the issuer is the only defect: local target only",
+    ),
   },
   {
     name: 'An access token instead of the ID token is refused with 401 Unauthorized',

@@ -147,15 +147,12 @@ export function mintAttackTokens(input: AttackTokenInput): AttackTokens {
           ),
     attack_rs256_pool_kid: signRs256(live.header, live.payload, attackerPrivateKey),
     attack_rs256_own_kid: signRs256({ ...live.header, kid: attackerKid }, live.payload, attackerPrivateKey),
-    // With the pool's key the issuer is the only defect; without it (AWS) the token is the attacker's own
-    // pool's, signed by its own key: still a token that must be refused, but with two differences.
+    // Only the pool's own key makes the issuer the single defect. Without it (AWS) any token would also
+    // carry an unknown kid and be refused for that reason, proving nothing about the issuer check: the
+    // clause is skipped there rather than passed on the wrong grounds.
     attack_other_issuer:
       poolPrivateKey === undefined
-        ? signRs256(
-            { ...live.header, kid: attackerKid },
-            { ...live.payload, iss: otherIssuer },
-            attackerPrivateKey,
-          )
+        ? ''
         : signRs256(live.header, { ...live.payload, iss: otherIssuer }, poolPrivateKey),
     attack_hs256_pool_public_key: `${hs256Input}.${hs256Signature}`,
   };
