@@ -3,8 +3,11 @@
  * live token and never touches disk here). Newman never sets the exit code itself: the caller decides
  * from `failed`, which covers a run error, request errors and failed assertions (GATEWAY.md §7).
  */
+import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NewmanRunOptions, NewmanRunSummary } from 'newman';
+import { markSkippedTestcases, skippedAssertionsByItem } from './junit-skipped.ts';
 import { type Redactor, redactWrites } from './redaction.ts';
 
 export type ReporterName = 'cli' | 'htmlextra' | 'junit';
@@ -22,6 +25,11 @@ export interface NewmanRunInput {
   /** Environment keys holding secrets: never shown by htmlextra. */
   readonly secretKeys: readonly string[];
   readonly redact: Redactor;
+  /**
+   * Options merged over the htmlextra defaults below. Tests use it to make the reporter leak on purpose
+   * (default template, headers and environment shown) and prove that the redactor still catches it.
+   */
+  readonly htmlextra?: Readonly<Record<string, unknown>>;
 }
 
 export interface NewmanRunResult {
@@ -34,6 +42,84 @@ export interface NewmanRunResult {
 
 export const HTML_REPORT = 'report.html';
 export const JUNIT_REPORT = 'junit.xml';
+
+/** htmlextra's own template loads jQuery, Bootstrap and fonts from CDNs; this one needs nothing. */
+export const OFFLINE_TEMPLATE = fileURLToPath(new URL('./templates/offline-report.hbs', import.meta.url));
+
+interface QueuedExport {
+  name?: unknown;
+  content?: unknown;
+}
+
+interface RunEmitter extends EventEmitter {
+  summary?: NewmanRunSummary;
+  exports?: QueuedExport[];
+}
+
+interface CursorArgs {
+  cursor?: { ref?: string };
+  item?: { id?: string };
+  assertion?: string;
+  skipped?: boolean;
+}
+
+/**
+ * Newman records an execution only when a request goes out, so a clause skipped in its pre-request
+ * (`pm.test.skip` then `pm.execution.skipRequest`) would vanish from every reporter and from the
+ * results. This adds an execution without request or response for each such item, before reporters
+ * read the executions on `beforeDone`.
+ */
+function keepSkippedItems(emitter: RunEmitter): void {
+  const assertions = new Map<string, { assertion: unknown; skipped: unknown; error: unknown }[]>();
+  emitter.on('assertion', (error: unknown, args: CursorArgs | undefined) => {
+    const ref = args?.cursor?.ref;
+    if (!ref) return;
+    const list = assertions.get(ref) ?? [];
+    list.push({ assertion: args.assertion, skipped: args.skipped, error: error ?? undefined });
+    assertions.set(ref, list);
+  });
+  emitter.on('item', (_error: unknown, args: CursorArgs | undefined) => {
+    const ref = args?.cursor?.ref;
+    const executions = emitter.summary?.run.executions as unknown as object[] | undefined;
+    if (!ref || !executions) return;
+    const recorded = executions.some(
+      (execution) => (execution as { cursor?: { ref?: unknown } }).cursor?.ref === ref,
+    );
+    if (!recorded) {
+      executions.push({
+        cursor: args.cursor,
+        item: args.item,
+        id: args.item?.id,
+        assertions: assertions.get(ref) ?? [],
+      });
+    }
+    assertions.delete(ref);
+  });
+}
+
+/**
+ * Every file Newman writes (reporter exports, and its own environment or globals exports) is queued
+ * on `emitter.exports` first. Transforming each entry as it is queued covers them all, whatever
+ * order the reporters' listeners run in: reporters attach theirs only after `newman.run` returns.
+ */
+function transformExports(emitter: RunEmitter, redact: Redactor): void {
+  emitter.once('start', () => {
+    const queue = emitter.exports;
+    if (!Array.isArray(queue)) return;
+    queue.push = (...files: QueuedExport[]): number => {
+      for (const file of files) {
+        if (file.content === undefined) continue;
+        let content = typeof file.content === 'string' ? file.content : JSON.stringify(file.content, null, 2);
+        // Newman's JUnit shows skipped tests as passed (GATEWAY.md §7): mark them <skipped/>.
+        if (file.name === 'junit-reporter' && emitter.summary) {
+          content = markSkippedTestcases(content, skippedAssertionsByItem(emitter.summary.run.executions));
+        }
+        file.content = redact(content);
+      }
+      return Array.prototype.push.apply(queue, files);
+    };
+  });
+}
 
 export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
   // Loaded on demand: Newman takes about half a second to load, and commands that fail on their
@@ -62,11 +148,13 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
         timezone: 'UTC',
         // htmlextra prints request headers, Authorization included, unless told not to (GATEWAY.md §7).
         skipHeaders: ['Authorization'],
+        template: OFFLINE_TEMPLATE,
         skipEnvironmentVars: [...input.secretKeys],
         showEnvironmentData: false,
         showGlobalData: false,
         logs: false,
         displayProgressBar: false,
+        ...input.htmlextra,
       },
       junit: { export: junit },
     },
@@ -87,17 +175,8 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
           files: { ...(html ? { html } : {}), ...(junit ? { junit } : {}) },
         });
       });
-      // Reporters queue their files on `beforeDone`; Newman writes them after. Redacting the queued
-      // content here means no secret reaches the disk even if a reporter's own options fail us.
-      emitter.on('beforeDone', () => {
-        const queued: unknown = (emitter as unknown as { exports?: unknown }).exports;
-        if (!Array.isArray(queued)) return;
-        for (const file of queued as { content?: unknown }[]) {
-          if (typeof file.content === 'string') file.content = input.redact(file.content);
-          else if (file.content !== undefined)
-            file.content = input.redact(JSON.stringify(file.content, null, 2));
-        }
-      });
+      keepSkippedItems(emitter as RunEmitter);
+      transformExports(emitter as RunEmitter, input.redact);
     });
   } finally {
     restoreStderr();

@@ -95,6 +95,8 @@ export function clauseResults(summary: unknown): ClauseResult[] {
     const expected = assertions.map((a) => statusTest.exec(a.name)?.[1]).find((s) => s !== undefined);
     const failed = requestError !== undefined || assertions.some((a) => a.outcome === 'failed');
     const allSkipped = assertions.length > 0 && assertions.every((a) => a.outcome === 'skipped');
+    // newman-run.ts records items whose pre-request skipped the request; nothing was tried there.
+    const notSent = execution?.request === undefined && requestError === undefined;
     return {
       folder: folderOf(item),
       name: text(item?.name) ?? '(unnamed request)',
@@ -102,7 +104,7 @@ export function clauseResults(summary: unknown): ClauseResult[] {
       requestLine: requestLineOf(record(execution?.request) ?? record(item?.request)),
       ...(expected === undefined ? {} : { expectedStatus: expected }),
       ...(typeof code === 'number' ? { actualStatus: code } : {}),
-      outcome: failed ? 'failed' : allSkipped ? 'skipped' : 'passed',
+      outcome: failed ? 'failed' : allSkipped || notSent ? 'skipped' : 'passed',
       assertions,
       ...(requestError === undefined ? {} : { requestError }),
     };
