@@ -29,8 +29,11 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
     }
   }
   if (result.runError) lines.push(`Newman failed: ${result.runError}`);
-  const files = [result.files.html, result.files.junit].filter((f): f is string => f !== undefined);
+  const files = [result.files.html, result.files.junit, result.files.summary].filter(
+    (f): f is string => f !== undefined,
+  );
   if (files.length > 0) lines.push(`Reports: ${files.map((f) => relative(cwd, f)).join(', ')}`);
+  if (result.files.index) lines.push(`All runs: ${relative(cwd, result.files.index)}`);
   lines.push(result.passed ? 'Result: PASSED' : 'Result: FAILED', '');
   return lines.join('\n');
 }

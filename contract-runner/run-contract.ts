@@ -11,11 +11,19 @@ import { emulatorSigningKey, isEmulatorKeySet } from '../local-stack/cognito/emu
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import { attackTokenEnvironmentValues, mintAttackTokens } from '../security/attack-tokens.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
-import { obtainToken, settingsFromLocalStack, type TokenResult } from '../token-helper/index.ts';
+import {
+  defaultTemplatePath,
+  obtainToken,
+  settingsFromLocalStack,
+  type TokenResult,
+} from '../token-helper/index.ts';
 import { type NewmanRunResult, type ReporterName, runNewman } from './newman-run.ts';
+import { gitState, sha256, sha256File, suiteIdentity, toolVersions } from './provenance.ts';
 import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
+import { rebuildReportsIndex } from './reports-index.ts';
 import { type ClauseResult, clauseResults, countResults, type RunCounts } from './results.ts';
+import { buildRunSummary, writeRunSummary } from './run-summary.ts';
 
 export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
 
@@ -49,7 +57,8 @@ export interface ContractResult {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly runFolder?: string;
-  readonly files: NewmanRunResult['files'];
+  /** The run's reports, summary.json, and the rebuilt reports/index.html. */
+  readonly files: NewmanRunResult['files'] & { readonly summary?: string; readonly index?: string };
   readonly clauses: readonly ClauseResult[];
   readonly counts: RunCounts;
   readonly runError?: string;
@@ -57,11 +66,12 @@ export interface ContractResult {
   readonly token: Pick<TokenResult, 'claims' | 'reused'>;
 }
 
-async function readCollection(path: string, rootDir: string): Promise<object> {
+/** The parsed collection, and the SHA-256 of the very bytes parsed (for summary.json). */
+async function readCollection(path: string, rootDir: string): Promise<{ parsed: object; sha256: string }> {
   const shown = relative(rootDir, path) || path;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
@@ -72,7 +82,7 @@ async function readCollection(path: string, rootDir: string): Promise<object> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new UserError(
       `The collection ${shown} is not valid JSON: restore it with \`git checkout -- ${shown}\` or re-export it from Postman.`,
@@ -85,7 +95,7 @@ async function readCollection(path: string, rootDir: string): Promise<object> {
       `The collection ${shown} is not a Postman v2.1 collection (no info or item list): re-export it from Postman as Collection v2.1.`,
     );
   }
-  return parsed as object;
+  return { parsed: parsed as object, sha256: sha256(bytes) };
 }
 
 /** The pool's public keys: the in-process stack has them; otherwise from the token's own issuer. */
@@ -111,13 +121,10 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const reporters = options.reporters ?? ['cli', 'htmlextra', 'junit'];
   const writesFiles = reporters.some((name) => name !== 'cli');
   // Fail on an unwritable reports folder or a broken collection before starting anything.
-  const runFolder = writesFiles
-    ? await createRunFolder(resolve(rootDir, options.reportsDir ?? 'reports'), startedAt, options.target)
-    : undefined;
-  const collection = await readCollection(
-    resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION),
-    rootDir,
-  );
+  const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
+  const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
+  const collectionPath = resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION);
+  const collection = await readCollection(collectionPath, rootDir);
 
   let stack: LocalStack | undefined;
   try {
@@ -174,7 +181,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     ]);
 
     const run = await runNewman({
-      collection,
+      collection: collection.parsed,
       environment,
       iterations: options.iterations ?? 1,
       timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
@@ -186,7 +193,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     });
     const clauses = clauseResults(run.summary);
     const counts = countResults(clauses);
-    return {
+    const result = {
       target: options.target,
       apiUrl: settings.apiUrl,
       startedAt,
@@ -199,6 +206,23 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       passed: !run.failed && counts.clauses.failed === 0 && counts.requestErrors === 0,
       token: { claims: token.claims, reused: token.reused },
     };
+    if (!runFolder) return result;
+
+    const templatePath = defaultTemplatePath(options.target, rootDir);
+    const summary = buildRunSummary({
+      ...result,
+      rootDir,
+      runFolder,
+      collection: { path: collectionPath, bytesSha256: collection.sha256, parsed: collection.parsed },
+      environmentTemplate: { path: templatePath, sha256: await sha256File(templatePath) },
+      suite: await suiteIdentity(rootDir),
+      git: await gitState(rootDir),
+      tools: toolVersions(),
+      claims: token.claims,
+    });
+    const summaryFile = await writeRunSummary(summary, runFolder, redact);
+    const index = await rebuildReportsIndex(reportsDir, redact);
+    return { ...result, files: { ...run.files, summary: summaryFile, index } };
   } finally {
     await stack?.stop();
   }
