@@ -1,0 +1,282 @@
+/**
+ * `npm run bench`: how long the contract takes against bare Newman, how fast the local stack starts,
+ * how the local gateway's throughput compares with a bare HTTP server, and how many Cognito calls the
+ * token reuse saves. Several runs of each; prints medians and spreads, and writes
+ * reports/bench/<UTC>.json and .md. Figures only: nothing here passes or fails on a time.
+ * See docs/benchmarks.md for what each figure means.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseFlags } from '../common/args.ts';
+import { UsageError } from '../common/cli-error.ts';
+import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts';
+import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
+import { measureStartup, type Startup } from './measures/startup.ts';
+import { measureThroughput, type Throughput } from './measures/throughput.ts';
+import { repoRoot, tsxLoader } from './support/processes.ts';
+import { formats, markdownTable, type Row, spreadRow, textTable } from './support/report.ts';
+import { assertNoOtherStack, type RunningStack, startRunningStack } from './support/running-stack.ts';
+
+const MEASURES = ['contract', 'startup', 'throughput', 'cognito'] as const;
+type Measure = (typeof MEASURES)[number];
+
+const usage = `Usage: npm run bench -- [flags]
+
+  --runs N          runs of the contract/floor pair and of each start-up (default 5)
+  --rounds N        throughput rounds per target (default 3)
+  --duration S      seconds per throughput round (default 5)
+  --connections N   autocannon connections (default 10)
+  --iterations N    Newman iterations for the Cognito-call count (default 100)
+  --only LIST       comma-separated from ${MEASURES.join(',')} (default: all)
+  --out DIR         where the JSON and Markdown go (default: reports/bench)
+`;
+
+function count(flag: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > max) {
+    throw new UsageError(
+      `Flag --${flag} must be a whole number from 1 to ${max}, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return n;
+}
+
+function gitDescription(): string {
+  try {
+    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+    }).trim();
+    const dirty =
+      execFileSync('git', ['-C', repoRoot, 'status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    return `${commit}${dirty ? ' (working tree has uncommitted changes)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const load = () => loadavg().map((value) => Number(value.toFixed(2)));
+
+async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      runs: { type: 'string' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      iterations: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    { command: 'npm run bench --' },
+  );
+  if (flags.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const runs = count('runs', flags.runs, 5, 100);
+  const rounds = count('rounds', flags.rounds, 3, 100);
+  const durationSeconds = count('duration', flags.duration, 5, 600);
+  const connections = count('connections', flags.connections, 10, 1_000);
+  const iterations = count('iterations', flags.iterations, 100, 10_000);
+  const only = (flags.only?.split(',').map((name) => name.trim()) ?? [...MEASURES]) as Measure[];
+  const unknown = only.filter((name) => !MEASURES.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `Unknown measure ${unknown.join(', ')} in --only: choose from ${MEASURES.join(', ')}.`,
+    );
+  }
+  const outDir = resolve(flags.out ?? join(repoRoot, 'reports', 'bench'));
+
+  const startedAt = new Date();
+  const context = {
+    startedAt: startedAt.toISOString(),
+    loadAverageAtStart: load(),
+    cpus: cpus().length,
+    node: process.version,
+    commit: gitDescription(),
+    settings: { runs, rounds, durationSeconds, connections, iterations, only },
+  };
+  log(
+    `Bench at ${context.startedAt}, commit ${context.commit}, ${context.cpus} CPUs, load average (1, 5, 15 min) ${context.loadAverageAtStart.join(', ')}`,
+  );
+
+  await assertNoOtherStack();
+  const workDir = await mkdtemp(join(tmpdir(), 'hello-api-bench-'));
+  const results: {
+    startup?: Startup;
+    contract?: ContractVsNewman;
+    throughput?: Throughput;
+    cognito?: CallCount[];
+  } = {};
+  let stack: RunningStack | undefined;
+  try {
+    // First, while no other stack runs: each start-up writes the stack's fixed files, then removes them.
+    if (only.includes('startup')) {
+      log(`Start-up: ${runs} fresh processes of each kind`);
+      results.startup = await measureStartup({ runs, log });
+    }
+    if (only.some((name) => name !== 'startup')) {
+      stack = await startRunningStack(tsxLoader, workDir, 'running-stack');
+      log(`Running stack for the floor, throughput and Cognito counts: ${stack.settings.API_URL}`);
+    }
+    if (stack && only.includes('contract')) {
+      log(`Contract vs floor: ${runs} alternating pairs`);
+      results.contract = await measureContractVsNewman({
+        runs,
+        environmentPath: stack.environmentPath,
+        workDir,
+        log,
+      });
+    }
+    if (stack && only.includes('throughput')) {
+      log(`Throughput: ${rounds} rounds of ${durationSeconds} s per target, ${connections} connections`);
+      const environment = JSON.parse(await readFile(stack.environmentPath, 'utf8')) as {
+        values: { key: string; value: string }[];
+      };
+      const idToken = environment.values.find((v) => v.key === 'id_token')?.value ?? '';
+      results.throughput = await measureThroughput({
+        rounds,
+        durationSeconds,
+        connections,
+        apiUrl: stack.settings.API_URL ?? '',
+        idToken,
+        log,
+      });
+    }
+    if (stack && only.includes('cognito')) {
+      log('Cognito calls, counted by a proxy in front of the running stack');
+      results.cognito = await measureCognitoCalls({
+        settings: stack.settings,
+        environmentPath: stack.environmentPath,
+        workDir,
+        iterations,
+        log,
+      });
+    }
+  } finally {
+    await stack?.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+
+  const rows = buildRows(results);
+  const finishedAt = new Date();
+  const loadAtEnd = load();
+  const heading = `Load average (1, 5, 15 min) at start ${context.loadAverageAtStart.join(', ')}, at end ${loadAtEnd.join(', ')}; ${context.cpus} CPUs; Node ${context.node}; commit ${context.commit}.`;
+  process.stdout.write(`\n${textTable(rows)}\n\n${heading}\n${notes(results).join('\n')}\n`);
+
+  await mkdir(outDir, { recursive: true });
+  const stamp = startedAt
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+  const base = join(outDir, stamp);
+  await writeFile(
+    `${base}.json`,
+    `${JSON.stringify({ ...context, finishedAt: finishedAt.toISOString(), loadAverageAtEnd: loadAtEnd, results, rows }, null, 2)}\n`,
+  );
+  await writeFile(
+    `${base}.md`,
+    `# Bench ${context.startedAt}\n\n${heading}\n\n${markdownTable(rows)}\n\n${notes(results)
+      .map((line) => `- ${line}`)
+      .join('\n')}\n`,
+  );
+  process.stdout.write(`Written: ${relative(process.cwd(), `${base}.json`)} and .md\n`);
+  return 0;
+}
+
+function buildRows(results: {
+  startup?: Startup;
+  contract?: ContractVsNewman;
+  throughput?: Throughput;
+  cognito?: CallCount[];
+}): Row[] {
+  const rows: Row[] = [];
+  const { contract, startup, throughput, cognito } = results;
+  if (contract) {
+    rows.push(
+      spreadRow('1. cold npm run contract (local)', contract.contractMs, formats.ms),
+      spreadRow('1. floor: bare newman run, stack running', contract.floorMs, formats.ms),
+      spreadRow('1. ratio contract / floor (per pair)', contract.pairRatio, formats.ratio, {
+        target: '≤ 1.5',
+        ok: (median) => median <= 1.5,
+      }),
+    );
+  }
+  if (startup) {
+    rows.push(
+      spreadRow('2. startStack() call to ready', startup.startStackMs, formats.ms, {
+        target: '≤ 1000 ms',
+        ok: (median) => median <= 1000,
+      }),
+      spreadRow('2. loading the stack modules (before)', startup.importMs, formats.ms),
+      spreadRow('2. npm run stack: spawn to "ready" line', startup.npmRunStackReadyMs, formats.ms),
+    );
+  }
+  if (throughput) {
+    rows.push(
+      spreadRow('3. gateway: authorized GET /hello', throughput.gatewayRps, formats.rps),
+      spreadRow('3. plain node:http, same body', throughput.plainRps, formats.rps),
+      spreadRow('3. ratio gateway / plain (per round)', throughput.roundRatio, formats.ratio, {
+        target: '≥ 0.5',
+        ok: (median) => median >= 0.5,
+      }),
+      spreadRow('3. gateway latency p50', throughput.gatewayP50Ms, formats.ms),
+      spreadRow('3. plain latency p50', throughput.plainP50Ms, formats.ms),
+    );
+  }
+  for (const call of cognito ?? []) {
+    const operations = Object.entries(call.byOperation)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+    rows.push({
+      measure: `4. Cognito calls: ${call.what}`,
+      median: String(call.calls),
+      spread: operations || 'none',
+      target: `= ${call.expected}`,
+      verdict: call.calls === call.expected ? 'met' : 'NOT met',
+    });
+  }
+  return rows;
+}
+
+function notes(results: {
+  contract?: ContractVsNewman;
+  throughput?: Throughput;
+  cognito?: CallCount[];
+}): string[] {
+  const lines: string[] = [];
+  if (results.contract) {
+    lines.push(
+      `Contract: ${results.contract.contractCommand}.`,
+      `Floor: ${results.contract.floorCommand}. Both started with node directly, not through npm/npx.`,
+      `Ratio of the medians: ${formats.ratio(results.contract.ratioOfMedians)}.`,
+    );
+  }
+  if (results.throughput) {
+    lines.push(
+      `Throughput: autocannon in the bench process, ${results.throughput.connections} connections, ${results.throughput.durationSeconds} s per round after a 1 s warm-up; gateway (npm run stack) and plain server each in their own process. Ratio of the medians: ${formats.ratio(results.throughput.ratioOfMedians)}.`,
+    );
+  }
+  if (results.cognito) {
+    lines.push(
+      'Cognito calls: a local contract run starts a new pool each time, so it always signs in once; the second-run reuse is measured against a running stack through .env-style settings (--target aws, throw-away project root), and the Newman count with the collection signing in by itself.',
+    );
+  }
+  return lines;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`npm run bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

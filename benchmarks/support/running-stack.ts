@@ -1,0 +1,66 @@
+/**
+ * An already running local stack with a ready environment, the way a QA engineer has one: `npm run
+ * stack` (here `node --import tsx scripts/stack.ts`, free ports) in its own process, and the Postman
+ * environment it writes (live ID token, attack tokens, password) copied aside at once, because the
+ * stack removes its files when it stops.
+ */
+import { access, copyFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type LongRunning, repoRoot, startLongRunning } from './processes.ts';
+
+const generated = resolve(repoRoot, 'environments', 'generated');
+const stateFile = join(generated, 'local.stack.json');
+const environmentFile = join(generated, 'local-stack.postman_environment.json');
+export const READY_LINE = /^# Local stack ready in \d+ ms/;
+
+export interface RunningStack extends LongRunning {
+  /** Settings printed as dotenv lines (API_URL, COGNITO_ENDPOINT, …). */
+  readonly settings: Readonly<Record<string, string>>;
+  /** A copy of the stack's Postman environment, private to this bench run. */
+  readonly environmentPath: string;
+}
+
+/** The stack writes fixed paths: a second stack would overwrite, then delete, another one's files. */
+export async function assertNoOtherStack(): Promise<void> {
+  const exists = await access(stateFile).then(
+    () => true,
+    () => false,
+  );
+  if (exists) {
+    throw new Error(
+      `${stateFile} exists: a local stack (npm run stack) seems to be running from this checkout. Stop it (Ctrl-C) before benchmarking: the bench starts its own and would overwrite that stack's files.`,
+    );
+  }
+}
+
+export function stackEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LOCAL_API_PORT: '0',
+    LOCAL_COGNITO_PORT: '0',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+export async function startRunningStack(
+  tsxLoader: string,
+  copyDir: string,
+  name: string,
+): Promise<RunningStack> {
+  const running = await startLongRunning(['--import', tsxLoader, 'scripts/stack.ts'], READY_LINE, {
+    env: stackEnv(),
+  });
+  try {
+    const settings: Record<string, string> = {};
+    for (const line of running.stdout.split('\n')) {
+      const match = /^([A-Z_]+)=(.*)$/.exec(line);
+      if (match?.[1] && match[2] !== undefined) settings[match[1]] = match[2];
+    }
+    const environmentPath = join(copyDir, `${name}.postman_environment.json`);
+    await copyFile(environmentFile, environmentPath);
+    return { ...running, settings, environmentPath };
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+}
