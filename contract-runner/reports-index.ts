@@ -14,6 +14,8 @@ import { SUMMARY_FILE } from './run-summary.ts';
 
 export const INDEX_FILE = 'index.html';
 
+const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[a-z]+(?:-\d+)?$/;
+
 export type IndexRow =
   | {
       readonly folder: string;
@@ -85,7 +87,8 @@ async function exists(path: string): Promise<boolean> {
 export async function readIndexRows(reportsDir: string): Promise<IndexRow[]> {
   const entries = await readdir(reportsDir, { withFileTypes: true });
   const folders = entries
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    // Only run folders (report-folder.ts names them): other tools keep their own folders here too.
+    .filter((entry) => entry.isDirectory() && RUN_FOLDER.test(entry.name))
     .map((entry) => entry.name)
     // Folder names start with the UTC start time, so name order is time order.
     .sort()

@@ -84,7 +84,7 @@ describe('reports/index.html', () => {
     );
   });
 
-  it('keeps a row for a folder whose summary is missing, not JSON, or the wrong shape, and ignores files', async () => {
+  it('keeps a row for a run folder whose summary is missing, not JSON, or the wrong shape, and ignores files and other folders', async () => {
     await runFolder(reports, '2026-11-28T01-00-00Z-local', { 'report.html': '<html></html>' });
     await runFolder(reports, '2026-11-28T02-00-00Z-local', { 'summary.json': '{"startedAt": "2026-11-28T0' });
     await runFolder(reports, '2026-11-28T03-00-00Z-local', {
@@ -92,6 +92,7 @@ describe('reports/index.html', () => {
     });
     await runFolder(reports, '2026-11-28T04-00-00Z-local', { 'summary.json': JSON.stringify(summary({})) });
     await writeFile(join(reports, '.gitkeep'), '');
+    await mkdir(join(reports, 'bench'));
     await writeFile(join(reports, 'index.html'), 'stale');
 
     const html = await readFile(await rebuildReportsIndex(reports), 'utf8');
