@@ -2,7 +2,10 @@
 import { after, before } from 'node:test';
 import { type LocalStack, type LocalStackOptions, startStack } from '../../local-stack/stack.ts';
 
-/** Registers before/after hooks; call `get()` inside tests (it throws before the stack is up). */
+/**
+ * Registers before/after hooks; call `get()` inside tests (it throws before the stack is up). Call it
+ * inside a `describe`: on Node 20, top-level hooks do not hold back the file's suites.
+ */
 export function useStack(options: LocalStackOptions = {}): { get(): LocalStack } {
   let stack: LocalStack | undefined;
   before(async () => {
