@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../common/cli-error.ts';
+import { makeDirectory } from '../common/make-directory.ts';
 
 export function runFolderName(startedAt: Date, target: string): string {
   return `${startedAt
@@ -16,7 +17,7 @@ export function runFolderName(startedAt: Date, target: string): string {
 
 export async function createRunFolder(reportsDir: string, startedAt: Date, target: string): Promise<string> {
   try {
-    await mkdir(reportsDir, { recursive: true });
+    await makeDirectory(reportsDir);
   } catch (error) {
     throw unwritable(reportsDir, error);
   }
@@ -37,8 +38,14 @@ export async function createRunFolder(reportsDir: string, startedAt: Date, targe
 
 function unwritable(dir: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  const problem =
+    code === 'EEXIST' || code === 'ENOTDIR'
+      ? 'a file is in the way of that folder'
+      : code === 'ENOENT'
+        ? 'that folder cannot be created there'
+        : 'the folder is not writable';
   return new UserError(
-    `Cannot write reports to ${dir} (${code}): fix its permissions or choose another folder with --reports-dir.`,
+    `Cannot write reports to ${dir} (${code}: ${problem}): choose a writable folder with --reports-dir.`,
     { cause: error },
   );
 }
