@@ -121,7 +121,10 @@ export interface ConfigSources {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Keys of `env` that came from `.env` rather than the process environment. */
   readonly dotenvKeys?: ReadonlySet<string>;
-  /** Flag values by flag name (`api-url`, …); undefined when not given. */
+  /**
+   * Flag values by flag name (`api-url`, …), each undefined when not given. Leave the whole object out
+   * when the command has no such flags (`npm run contract`): messages then do not suggest them.
+   */
   readonly flags?: Readonly<Record<string, string | undefined>>;
   /** The running local stack's settings, for target `local`. */
   readonly stack?: LocalStackFile;
@@ -151,6 +154,7 @@ export function resolveTarget(
 /** Settings for `target` from flags, environment, `.env` and the stack file; throws one UsageError listing every problem. */
 export function resolveSettings(target: Target, sources: ConfigSources): TokenSettings {
   const { env, flags = {}, stack } = sources;
+  const flagsAccepted = sources.flags !== undefined;
   const dotenvKeys = sources.dotenvKeys ?? new Set<string>();
   const stackLabel = sources.stackFileLabel ?? 'the local stack settings file';
   const raw = new Map<Field, RawValue>();
@@ -178,7 +182,7 @@ export function resolveSettings(target: Target, sources: ConfigSources): TokenSe
       );
     }
   }
-  return check(target, raw, target === 'local' && stack === undefined);
+  return check(target, raw, target === 'local' && stack === undefined, flagsAccepted);
 }
 
 /** Checks settings handed over in-process (e.g. by the contract runner) with the same rules. */
@@ -193,7 +197,7 @@ export function validateSettings(settings: TokenSettings): TokenSettings {
       `Unknown target ${JSON.stringify(settings.target)} in settings.target: use local or aws.`,
     );
   }
-  const checked = check(settings.target, raw, false);
+  const checked = check(settings.target, raw, false, false);
   return settings.issuer === undefined ? checked : { ...checked, issuer: settings.issuer };
 }
 
@@ -202,14 +206,19 @@ interface Problem {
   readonly text: string;
 }
 
-function check(target: Target, raw: ReadonlyMap<Field, RawValue>, suggestStack: boolean): TokenSettings {
+function check(
+  target: Target,
+  raw: ReadonlyMap<Field, RawValue>,
+  suggestStack: boolean,
+  flagsAccepted: boolean,
+): TokenSettings {
   const problems: Problem[] = [];
   const values = new Map<Field, string>();
   const endpointGiven = Boolean(raw.get('cognitoEndpoint')?.value);
   for (const spec of CONFIG_KEYS) {
     const entry = raw.get(spec.field);
     if (entry === undefined || entry.value === '') {
-      if (spec.required) problems.push({ spec, text: describeAbsent(spec, entry) });
+      if (spec.required) problems.push({ spec, text: describeAbsent(spec, entry, flagsAccepted) });
       continue;
     }
     const verdict = checkValue(spec.field, entry.value, endpointGiven);
@@ -291,8 +300,8 @@ function fixFor(spec: KeySpec, origin: Origin): string {
   }
 }
 
-function describeAbsent(spec: KeySpec, entry: RawValue | undefined): string {
-  const flag = spec.flag === undefined ? '' : ` or with --${spec.flag}`;
+function describeAbsent(spec: KeySpec, entry: RawValue | undefined, flagsAccepted: boolean): string {
+  const flag = spec.flag === undefined || !flagsAccepted ? '' : ` or with --${spec.flag}`;
   if (entry === undefined)
     return `${spec.env} is missing: set it (in .env, see .env.example${flag}) to ${spec.example}`;
   return `${label(spec, entry.origin)} is empty: set it to ${spec.example}`;

@@ -113,7 +113,7 @@ export async function readEnvironmentTemplate(
     const code = errorCode(error);
     if (code === 'ENOENT') {
       throw new UserError(
-        `The Postman environment template ${displayPath} is missing: restore it with \`git checkout -- ${displayPath}\` or pass --template PATH.`,
+        `The Postman environment template ${displayPath} is missing: restore it with \`git checkout -- ${displayPath}\`.`,
         { cause: error },
       );
     }
