@@ -1,0 +1,277 @@
+/**
+ * Issue 8, bad input to `npm run contract`: each mistake is one sentence on stderr that names the problem
+ * and the fix, a non-zero exit, no stack trace, no half-written file and no stack left running. The token
+ * helper's own bad-input cases live in tests/unit/token-helper and tests/integration/token-helper.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { dataDirectoriesOf } from '../support/lifecycle.ts';
+import {
+  type ContractRun,
+  filesUnder,
+  runContractCli,
+  STACK_TRACE,
+  scratchRoot,
+} from './support/contract-process.ts';
+
+let root: string;
+
+before(async () => {
+  root = await scratchRoot('hardening-bad-input-');
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const GOOD_AWS = {
+  CONTRACT_TARGET: 'aws',
+  API_URL: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/dev',
+  AWS_REGION: 'us-east-1',
+  COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
+  COGNITO_CLIENT_ID: '4gp8i9qbc1ebh2e3r0d5vnbu1k',
+  CONTRACT_USERNAME: 'contract-tester',
+  CONTRACT_PASSWORD: 'Bad-Input-Pa55word!',
+};
+
+/** One line on stderr matching `expected`, nothing on stdout, the exit code, and nothing left over. */
+async function assertOneSentence(run: ContractRun, exitCode: number, expected: RegExp): Promise<void> {
+  assert.equal(run.code, exitCode, `exit code (stderr: ${run.stderr})`);
+  assert.equal(run.stdout, '', 'nothing on stdout');
+  assert.match(run.stderr, /^[^\n]+\n$/, `exactly one line on stderr, got: ${run.stderr}`);
+  assert.match(run.stderr, /: [^:]+\.\n$|\.\n$/, 'ends as a sentence');
+  assert.doesNotMatch(run.stderr, STACK_TRACE, 'no stack trace');
+  assert.doesNotMatch(run.stderr, /Unexpected failure/, 'an expected mistake, not a crash');
+  assert.ok(!run.stderr.includes(GOOD_AWS.CONTRACT_PASSWORD), 'the password is never echoed');
+  assert.match(run.stderr, expected);
+  assert.deepEqual(await dataDirectoriesOf(run.pid), [], 'no emulator data directory left');
+  const leftovers = (await filesUnder(root)).filter((path) => /\.tmp$|reports\//.test(path));
+  assert.deepEqual(leftovers, [], 'no temporary or report file written');
+}
+
+describe('the command line', () => {
+  test('an unknown target names the two targets', async () => {
+    const run = await runContractCli(['--target', 'prod'], { cwd: root });
+    await assertOneSentence(run, 2, /^Unknown target "prod" in --target: use local .* or aws/);
+  });
+
+  test('an unknown target in CONTRACT_TARGET names the variable', async () => {
+    const run = await runContractCli([], { cwd: root, env: { CONTRACT_TARGET: 'staging' } });
+    await assertOneSentence(run, 2, /^Unknown target "staging" in CONTRACT_TARGET/);
+  });
+
+  test('an unknown flag suggests the flag that was meant', async () => {
+    const run = await runContractCli(['--iteration', '3'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^Unknown flag --iteration \(did you mean --iterations\?\): run `npm run/,
+    );
+  });
+
+  test('a flag without its value says how to give one', async () => {
+    const run = await runContractCli(['--reports-dir'], { cwd: root });
+    await assertOneSentence(run, 2, /^Flag --reports-dir needs a value, as in --reports-dir VALUE/);
+  });
+
+  for (const value of ['0', 'three', '1.5', '10001', '-2']) {
+    test(`--iterations ${value} asks for a whole number in range`, async () => {
+      const run = await runContractCli([`--iterations=${value}`], { cwd: root });
+      await assertOneSentence(
+        run,
+        2,
+        /^Flag --iterations must be a whole number from 1 to 10000, not "[^"]*"\.$/m,
+      );
+    });
+  }
+
+  test('--timeout-request that is not a number asks for milliseconds', async () => {
+    const run = await runContractCli(['--timeout-request', '5s'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^Flag --timeout-request must be a whole number from 1 to 600000, not "5s"/,
+    );
+  });
+
+  test('an unknown reporter lists the reporters there are', async () => {
+    const run = await runContractCli(['--reporters', 'cli,pdf'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^Unknown reporter pdf in --reporters: choose from cli, htmlextra, junit\.$/m,
+    );
+  });
+});
+
+describe('the aws configuration, every problem in one message', () => {
+  test('every required key missing is listed, without suggesting flags the command does not have', async () => {
+    const run = await runContractCli(['--target', 'aws'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^The aws configuration has 6 problems: API_URL is missing.*; AWS_REGION is missing.*; COGNITO_USER_POOL_ID is missing.*; COGNITO_CLIENT_ID is missing.*; CONTRACT_USERNAME is missing.*; CONTRACT_PASSWORD is missing/,
+    );
+    assert.doesNotMatch(run.stderr, /--api-url|--region|--user-pool-id|--client-id|--username/);
+  });
+
+  test('every required key set but empty is listed as empty', async () => {
+    const empty = Object.fromEntries(Object.keys(GOOD_AWS).map((key) => [key, '']));
+    const run = await runContractCli(['--target', 'aws'], { cwd: root, env: empty });
+    await assertOneSentence(run, 2, /^The aws configuration has 6 problems: API_URL is empty/);
+    assert.equal(run.stderr.match(/ is empty: set it to /g)?.length, 6);
+  });
+
+  test('a malformed URL, region, pool id, client id and endpoint are each named with what a good value looks like', async () => {
+    const run = await runContractCli([], {
+      cwd: root,
+      env: {
+        ...GOOD_AWS,
+        API_URL: 'abc123.execute-api.us-east-1.amazonaws.com/dev',
+        AWS_REGION: 'US-EAST-1',
+        COGNITO_USER_POOL_ID: 'us-east-1-AbCdEf123',
+        COGNITO_CLIENT_ID: 'client id',
+        COGNITO_ENDPOINT: 'ftp://127.0.0.1:9229',
+      },
+    });
+    await assertOneSentence(
+      run,
+      2,
+      /^The aws configuration has 5 problems: API_URL is not a URL: set it to the stage invoke URL, e\.g\. https:.*; AWS_REGION \("US-EAST-1"\) is not a region like us-east-1.*; COGNITO_USER_POOL_ID \("us-east-1-AbCdEf123"\) is not a user pool id.*; COGNITO_CLIENT_ID \("client id"\) is not an app client id.*; COGNITO_ENDPOINT is not an http\(s\) URL/,
+    );
+  });
+
+  test('a pool id from another region than AWS_REGION is named', async () => {
+    const run = await runContractCli([], {
+      cwd: root,
+      env: { ...GOOD_AWS, COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123' },
+    });
+    await assertOneSentence(
+      run,
+      2,
+      /COGNITO_USER_POOL_ID belongs to region eu-west-1 but the region is us-east-1: make the region and the pool id agree/,
+    );
+  });
+
+  test('a value from .env is named as coming from .env', async () => {
+    const withDotenv = join(root, 'dotenv-project');
+    await mkdir(withDotenv);
+    try {
+      await writeFile(join(withDotenv, '.env'), 'CONTRACT_TARGET=aws\nAWS_REGION=useast1\n');
+      const { AWS_REGION: _fromDotenv, CONTRACT_TARGET: _alsoFromDotenv, ...shell } = GOOD_AWS;
+      const run = await runContractCli([], { cwd: withDotenv, env: shell });
+      await assertOneSentence(run, 2, /has a problem: AWS_REGION \(in \.env\) \("useast1"\) is not a region/);
+    } finally {
+      await rm(withDotenv, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('files the run reads or writes', () => {
+  test('a missing collection is named, with the flag to point at another', async () => {
+    const run = await runContractCli(['--collection', 'collections/missing.json'], { cwd: root });
+    await assertOneSentence(
+      run,
+      1,
+      /^The collection collections\/missing\.json does not exist: .*--collection PATH/,
+    );
+  });
+
+  test('a collection that is not JSON is named, with how to restore it', async () => {
+    await writeFile(join(root, 'broken.json'), '{"info": {"name": "half');
+    const run = await runContractCli(['--collection', 'broken.json'], { cwd: root });
+    await assertOneSentence(
+      run,
+      1,
+      /^The collection broken\.json is not valid JSON: .*re-export it from Postman/,
+    );
+  });
+
+  test('JSON that is not a Postman collection is named as such', async () => {
+    await writeFile(join(root, 'environment.json'), '{"values": []}');
+    const run = await runContractCli(['--collection', 'environment.json'], { cwd: root });
+    await assertOneSentence(
+      run,
+      1,
+      /is not a Postman v2\.1 collection .*re-export it from Postman as Collection v2\.1/,
+    );
+  });
+
+  test('a reports folder under a file cannot be made: named, with --reports-dir as the fix', async () => {
+    await writeFile(join(root, 'a-file'), 'x');
+    const run = await runContractCli(['--reports-dir', 'a-file/reports'], { cwd: root });
+    await assertOneSentence(
+      run,
+      1,
+      /^Cannot write reports to .*a-file\/reports \(ENOTDIR: .*\): choose a writable folder with --reports-dir\.$/m,
+    );
+  });
+
+  test('a reports folder in /proc fails in bounded time instead of spinning', async () => {
+    const run = await runContractCli(['--reports-dir', '/proc/contract-reports'], {
+      cwd: root,
+      killAfterMs: 20_000,
+    });
+    await assertOneSentence(
+      run,
+      1,
+      /^Cannot write reports to \/proc\/contract-reports \(ENOENT: .*--reports-dir\.$/m,
+    );
+  });
+
+  test('a reports folder that is an existing file is named as a file in the way', async () => {
+    const run = await runContractCli(['--reports-dir', 'a-file'], { cwd: root });
+    await assertOneSentence(run, 1, /a-file \(EEXIST: a file is in the way of that folder\)/);
+  });
+});
+
+describe('the environment template (read relative to the project root)', () => {
+  const template = () => join(root, 'environments', 'local.postman_environment.json');
+  let original: string;
+  before(async () => {
+    const { readFile } = await import('node:fs/promises');
+    original = await readFile(template(), 'utf8');
+  });
+  after(async () => {
+    await writeFile(template(), original);
+  });
+
+  test('a missing template is named, with how to restore it; the stack it started is stopped', async () => {
+    await rm(template());
+    const run = await runContractCli(['--reporters', 'cli'], { cwd: root });
+    await assertOneSentence(
+      run,
+      1,
+      /^The Postman environment template environments\/local\.postman_environment\.json is missing: restore it with `git checkout -- environments\/local\.postman_environment\.json`\.$/m,
+    );
+    assert.doesNotMatch(run.stderr, /--template/, 'no flag the contract does not have');
+  });
+
+  test('a template that is not JSON is named', async () => {
+    await writeFile(template(), '{"id": "x", "values": [');
+    const run = await runContractCli(['--reporters', 'cli'], { cwd: root });
+    await assertOneSentence(
+      run,
+      1,
+      /template environments\/local\.postman_environment\.json is not valid JSON/,
+    );
+  });
+
+  test('a template holding a token is refused, and the token is not echoed', async () => {
+    const leaked = JSON.parse(original) as { values: { key: string; value: string }[] };
+    for (const variable of leaked.values)
+      if (variable.key === 'id_token') variable.value = 'eyJcommitted.leak.x';
+    await writeFile(template(), JSON.stringify(leaked));
+    const run = await runContractCli(['--reporters', 'cli'], { cwd: root });
+    await assertOneSentence(run, 1, /holds a value for id_token: committed templates must not hold tokens/);
+    assert.ok(!run.stderr.includes('eyJcommitted'));
+  });
+
+  test('nothing was ever written under environments/', async () => {
+    assert.deepEqual(await readdir(join(root, 'environments')), [
+      'aws.postman_environment.json',
+      'local.postman_environment.json',
+    ]);
+  });
+});
