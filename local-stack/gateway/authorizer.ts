@@ -8,6 +8,8 @@ import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { validateJwtFields } from 'aws-jwt-verify/jwt';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 
 export type AuthorizerDecision =
   | { readonly effect: 'allow'; readonly claims: Readonly<Record<string, unknown>> }
@@ -24,7 +26,12 @@ export interface CognitoAuthorizerOptions {
   readonly jwksUri: string;
   /** The pool's keys, fetched once at start-up so that no request waits on a JWKS download. */
   readonly jwks: Jwks;
+  /** How many verified tokens to remember (see createCognitoAuthorizer); 0 turns the cache off. */
+  readonly cacheSize?: number;
 }
+
+/** Enough for every token a contract run or a load test presents, small enough to never matter. */
+export const DEFAULT_VERIFIED_CACHE_SIZE = 1_000;
 
 const unauthorized: AuthorizerDecision = { effect: 'deny', reason: 'unauthorized' };
 
@@ -55,10 +62,36 @@ export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Auth
   );
   verifier.cacheJwks(options.jwks);
 
+  // An RS256 verification costs more than everything else the gateway does for a request. A token
+  // that verified once has a good signature, issuer and token_use forever; only time can change its
+  // answer. So the exact token string is remembered with its payload, and a later request with it
+  // re-runs aws-jwt-verify's own time checks (exp, nbf: the same function and clock the verifier
+  // uses) instead of the signature: the answer flips to "expired" at the very moment it would have
+  // without the cache. Only successes are remembered; a refused token is verified in full every time.
+  const maxEntries = options.cacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE;
+  const verified = new Map<string, JwtPayload>();
+  const fieldChecks = { issuer: null, audience: null } as const;
+
   return async (header) => {
     if (header === undefined || header === '') return unauthorized;
+    const token = tokenFromHeader(header);
     try {
-      const payload = await verifier.verify(tokenFromHeader(header));
+      const known = verified.get(token);
+      if (known !== undefined) {
+        try {
+          validateJwtFields(known, fieldChecks);
+        } catch (error) {
+          verified.delete(token);
+          throw error;
+        }
+        return { effect: 'allow', claims: known };
+      }
+      const payload = await verifier.verify(token);
+      if (maxEntries > 0) {
+        // Oldest first: a Map iterates in insertion order.
+        if (verified.size >= maxEntries) verified.delete(verified.keys().next().value as string);
+        verified.set(token, payload);
+      }
       return { effect: 'allow', claims: payload };
     } catch (error) {
       if (error instanceof JwtExpiredError) return { effect: 'deny', reason: 'expired' };
