@@ -57,13 +57,16 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const password = process.env.CONTRACT_PASSWORD;
 
   const started = Date.now();
-  const stack = await startStack({
+  const starting = startStack({
     apiPort,
     cognitoPort,
     ...(password ? { password } : {}),
     ...(process.env.CONTRACT_USERNAME ? { username: process.env.CONTRACT_USERNAME } : {}),
   });
-  onShutdown(() => stack.stop());
+  // Registered before start-up finishes, so a Ctrl-C during start-up still waits for the stack and
+  // stops it (a failed start has already cleaned up after itself).
+  onShutdown(async () => (await starting.catch(() => undefined))?.stop());
+  const stack = await starting;
 
   const { cognito } = stack;
   await mkdir(dirname(stackStateFile), { recursive: true });

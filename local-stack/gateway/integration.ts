@@ -39,19 +39,27 @@ export function mapProxyResult(result: unknown, ids: RequestIds): Mapped {
   if (body !== undefined && body !== null && typeof body !== 'string') return { ok: false };
   if (isBase64Encoded !== undefined && typeof isBase64Encoded !== 'boolean') return { ok: false };
 
-  const outHeaders: Record<string, string> = {};
+  // API Gateway merges `headers` and `multiValueHeaders`: a name in both is sent once per value, as
+  // separate header lines (which is what lets a Lambda set several cookies).
+  const outHeaders: Record<string, string[]> = {};
+  const add = (name: string, value: string): void => {
+    const existing = Object.keys(outHeaders).find((known) => known.toLowerCase() === name.toLowerCase());
+    const list = outHeaders[existing ?? name] ?? [];
+    list.push(value);
+    outHeaders[existing ?? name] = list;
+  };
   if (headers !== undefined && headers !== null) {
     if (typeof headers !== 'object' || Array.isArray(headers)) return { ok: false };
     for (const [name, value] of Object.entries(headers)) {
       if (!isHeaderValue(value)) return { ok: false };
-      outHeaders[name] = String(value);
+      add(name, String(value));
     }
   }
   if (multiValueHeaders !== undefined && multiValueHeaders !== null) {
     if (typeof multiValueHeaders !== 'object' || Array.isArray(multiValueHeaders)) return { ok: false };
     for (const [name, values] of Object.entries(multiValueHeaders)) {
       if (!Array.isArray(values) || !values.every(isHeaderValue)) return { ok: false };
-      outHeaders[name] = values.map(String).join(', ');
+      for (const value of values) add(name, String(value));
     }
   }
 
@@ -64,7 +72,12 @@ export function mapProxyResult(result: unknown, ids: RequestIds): Mapped {
       headers: {
         // A REST API answers application/json when the Lambda names no content type.
         ...(hasContentType ? {} : { 'Content-Type': 'application/json' }),
-        ...outHeaders,
+        ...Object.fromEntries(
+          Object.entries(outHeaders).map(([name, list]) => [
+            name,
+            list.length === 1 ? (list[0] as string) : list,
+          ]),
+        ),
         'Content-Length': String(bytes.length),
         ...idHeaders(ids),
         'X-Amzn-Trace-Id': traceId(),

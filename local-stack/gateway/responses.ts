@@ -7,8 +7,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 export interface GatewayResponse {
   readonly status: number;
-  /** Header names keep the case API Gateway sends them in. */
-  readonly headers: Readonly<Record<string, string>>;
+  /** Header names keep the case API Gateway sends them in; a list is sent as one header line per value. */
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
   readonly body: Buffer;
 }
 

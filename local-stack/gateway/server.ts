@@ -128,7 +128,8 @@ export async function handleRequest(
 }
 
 function send(request: IncomingMessage, response: ServerResponse, answer: GatewayResponse): void {
-  response.writeHead(answer.status, answer.headers);
+  for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+  response.writeHead(answer.status);
   // HEAD gets the same status and headers with no body.
   response.end(request.method === 'HEAD' ? undefined : answer.body);
 }

@@ -33,6 +33,17 @@ describe('mapProxyResult', () => {
     assert.equal(headers['Content-Type'], undefined);
   });
 
+  it('merges headers and multiValueHeaders, one header line per value (several cookies survive)', () => {
+    const { headers } = mapped({
+      statusCode: 200,
+      headers: { 'Set-Cookie': 'a=1' },
+      multiValueHeaders: { 'set-cookie': ['b=2', 'c=3'], 'X-One': ['only'] },
+      body: '',
+    });
+    assert.deepEqual(headers['Set-Cookie'], ['a=1', 'b=2', 'c=3']);
+    assert.equal(headers['X-One'], 'only');
+  });
+
   it("passes the Lambda's headers through, numbers and booleans as text", () => {
     const { headers } = mapped({ statusCode: 200, headers: { 'X-A': 'a', 'X-N': 1, 'X-B': true }, body: '' });
     assert.equal(headers['X-A'], 'a');
