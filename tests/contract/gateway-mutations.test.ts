@@ -15,6 +15,7 @@ import {
   assertWholeContractPassed,
   describeFailures,
   failedAssertions,
+  RUN_TIMEOUT_MS,
   runVariant,
 } from './support/variant-run.ts';
 import { authorizerOff, weakenedAuthorizer } from './support/weak-authorizers.ts';
@@ -43,26 +44,32 @@ const apiAllowingPost: ApiSpec = {
 };
 
 describe('the contract against a correct local gateway', () => {
-  it('passes every one of the 18 clauses', async () => {
+  it('passes every one of the 18 clauses', { timeout: RUN_TIMEOUT_MS }, async () => {
     const result = await runVariant();
     assertWholeContractPassed(result);
     assert.equal(result.counts.clauses.total, 18);
   });
 
-  it("passes every clause with the tests' own reference authorizer, so its weakened copies differ in one check only", async () => {
+  it("passes every clause with the tests' own reference authorizer, so its weakened copies differ in one check only", {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
     const result = await runVariant({ authorizer: weakenedAuthorizer('none') });
     assertWholeContractPassed(result);
   });
 });
 
 describe('the contract against a local gateway that is wrong in one way', () => {
-  it('fails the no-header clause and every refused-token clause when the authorizer is off', async () => {
+  it('fails the no-header clause and every refused-token clause when the authorizer is off', {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
     const result = await runVariant({ authorizer: () => authorizerOff() });
     // The oversized header never reaches any authorizer: the gateway's header limit refuses it first.
     assertCaughtExactlyBy(result, refusedWith401);
   });
 
-  it('fails both greeting clauses, on their body check only, when the Lambda answers another greeting', async () => {
+  it('fails both greeting clauses, on their body check only, when the Lambda answers another greeting', {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
     const result = await runVariant({
       handlers: {
         'GET /hello': async () => ({ statusCode: 200, body: JSON.stringify('Hello from a stranger!') }),
@@ -76,7 +83,9 @@ describe('the contract against a local gateway that is wrong in one way', () => 
     }
   });
 
-  it('fails every 401 clause, on its status check only, when the gateway answers 403 instead of 401', async () => {
+  it('fails every 401 clause, on its status check only, when the gateway answers 403 instead of 401', {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
     const result = await runVariant({
       tamperResponse: (answer) => (answer.status === 401 ? { ...answer, status: 403 } : answer),
     });
@@ -86,7 +95,9 @@ describe('the contract against a local gateway that is wrong in one way', () => 
     }
   });
 
-  it("fails every 401 clause on the greeting-absent check when a 401 body leaks the Lambda's greeting", async () => {
+  it("fails every 401 clause on the greeting-absent check when a 401 body leaks the Lambda's greeting", {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
     const result = await runVariant({
       tamperResponse: (answer) =>
         answer.status === 401
@@ -104,7 +115,9 @@ describe('the contract against a local gateway that is wrong in one way', () => 
     }
   });
 
-  it('fails exactly the POST clause when the API also routes POST /hello to the Lambda', async () => {
+  it('fails exactly the POST clause when the API also routes POST /hello to the Lambda', {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
     const result = await runVariant({ api: apiAllowingPost });
     assertCaughtExactlyBy(result, [clause.post]);
     assert.ok(failedAssertions(result, clause.post).includes(GREETING_ABSENT));

@@ -11,6 +11,7 @@ import {
   assertCaughtExactlyBy,
   describeFailures,
   failedAssertions,
+  RUN_TIMEOUT_MS,
   runVariant,
 } from './support/variant-run.ts';
 import { type Hole, weakenedAuthorizer } from './support/weak-authorizers.ts';
@@ -54,7 +55,9 @@ const variants: readonly Variant[] = [
 describe('the contract against a local gateway whose authorizer misses one check', () => {
   for (const variant of variants) {
     const names = variant.caughtBy.length === 1 ? 'exactly the clause' : 'exactly the clauses';
-    it(`fails ${names} sending that defect when the authorizer ${variant.weakness}`, async () => {
+    it(`fails ${names} sending that defect when the authorizer ${variant.weakness}`, {
+      timeout: RUN_TIMEOUT_MS,
+    }, async () => {
       const result = await runVariant({ authorizer: weakenedAuthorizer(variant.hole) });
       assertCaughtExactlyBy(result, variant.caughtBy);
       for (const name of variant.caughtBy) {

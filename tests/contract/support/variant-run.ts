@@ -11,6 +11,12 @@ import { type ContractResult, runContract } from '../../../contract-runner/run-c
 import type { LocalStackOptions } from '../../../local-stack/stack.ts';
 import { allClauses } from './clauses.ts';
 
+/**
+ * Per-run bound for tests: a run takes 2–4 s, far more on a loaded machine; a run that never returns
+ * (e.g. a reporter throwing inside Newman's callback) must fail its test instead of hanging the suite.
+ */
+export const RUN_TIMEOUT_MS = 120_000;
+
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** One contract run on the local target, no reporter (nothing written to disk). */

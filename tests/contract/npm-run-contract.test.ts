@@ -1,0 +1,221 @@
+/**
+ * `npm run contract` end to end (issue 4): the real command, `node --import tsx scripts/contract.ts`,
+ * as a child process on the local target, its reports in a temporary folder. It must exit 0 with a
+ * passing one-screen summary and one new run folder per run, and exit non-zero when a clause fails.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { allClauses, clause, TUTORIAL } from './support/clauses.ts';
+import { RUN_TIMEOUT_MS, repoRoot } from './support/variant-run.ts';
+
+interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function npmRunContract(args: readonly string[]): Promise<CommandResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: 'local' };
+  // The child is a command, not a test file: node:test's context would change how it reports.
+  delete env.NODE_TEST_CONTEXT;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/contract.ts', ...args],
+      { cwd: repoRoot, env, timeout: RUN_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The summary the command prints after Newman's own output. */
+function summaryOf(stdout: string): string {
+  const start = stdout.lastIndexOf('\nhello-api contract: target ');
+  assert.ok(start >= 0, `no summary on stdout:\n${stdout.slice(-2000)}`);
+  return stdout.slice(start + 1);
+}
+
+/** Run folders only: the reports directory may also hold an index of the runs. */
+async function runFolders(reportsDir: string): Promise<string[]> {
+  const entries = await readdir(reportsDir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+const RUN_FOLDER = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z-local(?:-\d+)?$/;
+/** A compact JWS: any token (live or attack) in a report or on stdout is a leak. */
+const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
+
+function folderTime(name: string): number {
+  const match = RUN_FOLDER.exec(name);
+  assert.ok(match, `run folder ${name} is not named <UTC time>-local`);
+  return Date.parse(`${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`);
+}
+
+/** A clause name as it may appear escaped in HTML (handlebars) or XML attributes (xmlbuilder). */
+function appearsIn(text: string, name: string): boolean {
+  const html = name
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#x27;');
+  return [name, html, html.replace(/&#x27;/g, "'"), html.replace(/&#x27;/g, '&#39;')].some((form) =>
+    text.includes(form),
+  );
+}
+
+async function fingerprint(folder: string): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const name of (await readdir(folder)).sort()) {
+    const bytes = await readFile(join(folder, name));
+    result[name] =
+      `${(await stat(join(folder, name))).mtimeMs}:${createHash('sha256').update(bytes).digest('hex')}`;
+  }
+  return result;
+}
+
+describe('npm run contract on the local stack', () => {
+  let reportsDir: string;
+  let first: CommandResult;
+  let startedAt: number;
+  let finishedAt: number;
+
+  before(
+    async () => {
+      reportsDir = await mkdtemp(join(tmpdir(), 'contract-e2e-'));
+      startedAt = Date.now();
+      first = await npmRunContract(['--reports-dir', reportsDir]);
+      finishedAt = Date.now();
+    },
+    { timeout: RUN_TIMEOUT_MS },
+  );
+  after(async () => {
+    if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
+  });
+
+  it('exits 0 and ends with a passing summary that fits on one screen', () => {
+    assert.equal(first.code, 0, `${first.stdout.slice(-3000)}\n${first.stderr}`);
+    const summary = summaryOf(first.stdout);
+    const lines = summary.trimEnd().split('\n');
+    assert.ok(lines.length <= 24, `the summary takes ${lines.length} lines:\n${summary}`);
+    assert.match(summary, /^hello-api contract: target local, http:\/\/127\.0\.0\.1:\d+\/dev$/m);
+    assert.match(summary, /^Clauses: 18 run, 18 passed, 0 failed, 0 skipped/m);
+    assert.match(summary, /^Reports: .*report\.html.*junit\.xml/m);
+    assert.equal(lines.at(-1), 'Result: PASSED');
+  });
+
+  it('writes an HTML report and a JUnit file into one new folder named by UTC time and target', async () => {
+    const folders = await runFolders(reportsDir);
+    assert.equal(folders.length, 1, `expected one run folder, found ${folders.join(', ')}`);
+    const [folder = ''] = folders;
+    const time = folderTime(folder);
+    assert.ok(
+      time >= Math.floor(startedAt / 1000) * 1000 && time <= finishedAt,
+      `${folder} is not this run's time`,
+    );
+    const files = await readdir(join(reportsDir, folder));
+    assert.ok(files.includes('report.html') && files.includes('junit.xml'), files.join(', '));
+    assert.ok(
+      summaryOf(first.stdout).includes(join(folder, 'report.html')),
+      'the summary does not say where',
+    );
+  });
+
+  it('lists every clause in both reports, titles the HTML with the API and target, and leaks no token', async () => {
+    const [folder = ''] = await runFolders(reportsDir);
+    const html = await readFile(join(reportsDir, folder, 'report.html'), 'utf8');
+    const junit = await readFile(join(reportsDir, folder, 'junit.xml'), 'utf8');
+    assert.match(html, /hello-api contract: target local/);
+    assert.match(junit, /<testsuites\b/);
+    assert.doesNotMatch(junit, /<failure\b/);
+    for (const name of allClauses) {
+      assert.ok(appearsIn(html, name), `the HTML report does not list: ${name}`);
+      assert.ok(appearsIn(junit, name), `the JUnit file does not list: ${name}`);
+    }
+    for (const [what, text] of Object.entries({ html, junit, stdout: first.stdout, stderr: first.stderr })) {
+      assert.doesNotMatch(text, JWT, `a JWT appears in ${what}`);
+    }
+  });
+
+  it("writes a second folder on a second run and keeps the first one's reports unchanged", {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
+    const [firstFolder = ''] = await runFolders(reportsDir);
+    const before = await fingerprint(join(reportsDir, firstFolder));
+    const second = await npmRunContract(['--reports-dir', reportsDir, '--reporters', 'junit']);
+    assert.equal(second.code, 0, second.stdout.slice(-3000));
+    const folders = await runFolders(reportsDir);
+    assert.equal(folders.length, 2, folders.join(', '));
+    assert.equal(folders[0], firstFolder);
+    assert.deepEqual(await fingerprint(join(reportsDir, firstFolder)), before);
+    assert.ok((await readdir(join(reportsDir, folders[1] ?? ''))).includes('junit.xml'));
+  });
+});
+
+describe('npm run contract with a collection one assertion of which cannot hold', () => {
+  let folder: string;
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'contract-e2e-failing-'));
+  });
+  after(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('exits 1, names the broken clause and its check, and records the failure in JUnit', {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
+    const collection = JSON.parse(
+      await readFile(join(repoRoot, 'collections/hello-api.postman_collection.json'), 'utf8'),
+    ) as {
+      item: {
+        name: string;
+        item: { name: string; event: { listen: string; script: { exec: string[] } }[] }[];
+      }[];
+    };
+    const target = collection.item
+      .find((f) => f.name === TUTORIAL)
+      ?.item.find((r) => r.name === clause.noHeader);
+    const tests = target?.event.find((e) => e.listen === 'test');
+    assert.ok(tests, 'the no-header clause has no tests');
+    const flipped = tests.script.exec.map((line) =>
+      line.replace('expectGatewayError(401,', 'expectGatewayError(418,'),
+    );
+    assert.notDeepEqual(flipped, tests.script.exec, 'nothing to flip');
+    tests.script.exec = flipped;
+    const path = join(folder, 'flipped.postman_collection.json');
+    await writeFile(path, JSON.stringify(collection));
+
+    const run = await npmRunContract([
+      '--reports-dir',
+      join(folder, 'reports'),
+      '--reporters',
+      'junit',
+      '--collection',
+      path,
+    ]);
+
+    assert.equal(run.code, 1, `${run.stdout.slice(-3000)}\n${run.stderr}`);
+    const summary = summaryOf(run.stdout);
+    assert.match(summary, /^Clauses: 18 run, 17 passed, 1 failed, 0 skipped/m);
+    assert.ok(summary.includes(`FAILED  ${clause.noHeader} [GET /dev/hello]`), summary);
+    assert.match(
+      summary,
+      /- Status is 418: the authorizer refused the token: expected 418, the gateway answered 401/,
+    );
+    assert.equal(summary.trimEnd().split('\n').at(-1), 'Result: FAILED');
+    const [runFolder = ''] = await runFolders(join(folder, 'reports'));
+    const junit = await readFile(join(folder, 'reports', runFolder, 'junit.xml'), 'utf8');
+    assert.equal(junit.match(/<failure\b/g)?.length, 1, 'JUnit does not record exactly one failure');
+  });
+});
