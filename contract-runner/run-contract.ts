@@ -7,9 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { UserError } from '../common/cli-error.ts';
-import { emulatorSigningKey, isEmulatorKeySet } from '../local-stack/cognito/emulator-key.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
-import { attackTokenEnvironmentValues, mintAttackTokens } from '../security/attack-tokens.ts';
+import { attackEnvironmentValues } from '../security/attack-environment.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -147,16 +146,11 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     });
     options.onToken?.(token);
     const jwks = await poolJwks(token.claims.iss, stack);
-    // Only a pool that publishes the emulator's well-known key has a knowable private key; against it
-    // the suite can mint a genuinely signed expired token. On AWS that clause is skipped.
-    const localKey = isEmulatorKeySet(jwks) ? emulatorSigningKey().privateJwk : undefined;
-    const attacks = mintAttackTokens({
+    const attackValues = attackEnvironmentValues({
       idToken: token.idToken,
-      poolJwks: jwks,
       ...(token.accessToken ? { accessToken: token.accessToken } : {}),
-      ...(localKey ? { poolPrivateKey: localKey } : {}),
+      poolJwks: jwks,
     });
-    const attackValues = attackTokenEnvironmentValues(attacks);
     const values = [
       ...token.environment.values.filter(
         (v) =>
