@@ -80,6 +80,14 @@ describe('the Lambda proxy integration', () => {
       assert.deepEqual(response.body, bytes);
     });
 
+    it('sends a body with multi-byte UTF-8 characters byte for byte, Content-Length counting bytes', async () => {
+      const text = JSON.stringify('Grüße from Lambda ✓ 🚀');
+      const response = await invoke(() => ({ statusCode: 200, body: text }));
+      assertProxySuccess(response);
+      assert.deepEqual(response.body, Buffer.from(text, 'utf8'));
+      assert.equal(response.headers['content-length'], String(Buffer.byteLength(text)));
+    });
+
     it("passes a Lambda error status through as the Lambda's answer, not a gateway error", async () => {
       const response = await invoke(() => ({ statusCode: 500, body: '{"error":"mine"}' }));
       assertProxySuccess(response, 500);
