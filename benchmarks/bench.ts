@@ -146,6 +146,7 @@ async function main(argv: readonly string[]): Promise<number> {
         connections,
         apiUrl: stack.settings.API_URL ?? '',
         idToken,
+        ...(stack.child.pid === undefined ? {} : { gatewayPid: stack.child.pid }),
         log,
       });
     }
@@ -226,9 +227,13 @@ function buildRows(results: {
         target: '≥ 0.5',
         ok: (median) => median >= 0.5,
       }),
-      spreadRow('3. gateway latency p50', throughput.gatewayP50Ms, formats.ms),
-      spreadRow('3. plain latency p50', throughput.plainP50Ms, formats.ms),
     );
+    if (throughput.gatewayCpuMicros && throughput.plainCpuMicros) {
+      rows.push(
+        spreadRow('3. gateway process CPU per request', throughput.gatewayCpuMicros, formats.us),
+        spreadRow('3. plain process CPU per request', throughput.plainCpuMicros, formats.us),
+      );
+    }
   }
   for (const call of cognito ?? []) {
     const operations = Object.entries(call.byOperation)

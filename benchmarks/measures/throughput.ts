@@ -2,9 +2,10 @@
  * Measure 3: authorized `GET /hello` throughput of the local gateway (authorizer verifying the ID token,
  * proxy event, the real Lambda) against a bare node:http server that returns the same body. Each target
  * runs in its own process, apart from the load generator (autocannon, programmatic, loopback only,
- * bounded by duration). Rounds alternate gateway and baseline; each round is preceded by a short
+ * bounded by duration), both sent the identical request. Rounds alternate gateway and baseline; each round is preceded by a short
  * unrecorded warm-up so the JIT and keep-alive connections are in place on both sides.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { startLongRunning, tsxLoader } from '../support/processes.ts';
 import { type Spread, spread } from '../support/stats.ts';
@@ -19,7 +20,7 @@ interface AutocannonOptions {
 }
 
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -34,6 +35,38 @@ function isResult(value: unknown): value is AutocannonResult {
     typeof v.non2xx === 'number' &&
     typeof v.errors === 'number'
   );
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in microseconds, from /proc (Linux); undefined
+ * elsewhere. CPU per request is steadier than requests per second on a busy machine: a neighbour
+ * stealing the CPU lowers the rate but barely changes the work each request costs.
+ */
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime), in clock ticks of (almost always) 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+async function measured(
+  options: AutocannonOptions,
+  pid: number | undefined,
+): Promise<{ result: AutocannonResult; cpuPerRequest?: number }> {
+  const before = cpuMicros(pid);
+  const result = await load(options);
+  const after = cpuMicros(pid);
+  return {
+    result,
+    ...(before !== undefined && after !== undefined && result.requests.total > 0
+      ? { cpuPerRequest: (after - before) / result.requests.total }
+      : {}),
+  };
 }
 
 async function load(options: AutocannonOptions): Promise<AutocannonResult> {
@@ -57,6 +90,9 @@ export interface Throughput {
   /** gateway ÷ plain for each alternating round. */
   readonly roundRatio: Spread;
   readonly ratioOfMedians: number;
+  /** Server-process CPU per request (µs), when /proc is there to read it. */
+  readonly gatewayCpuMicros?: Spread;
+  readonly plainCpuMicros?: Spread;
   readonly connections: number;
   readonly durationSeconds: number;
 }
@@ -68,6 +104,8 @@ export async function measureThroughput(input: {
   /** Stage URL of the running stack, e.g. http://127.0.0.1:3000/dev */
   readonly apiUrl: string;
   readonly idToken: string;
+  /** The gateway's process, to read its CPU time. */
+  readonly gatewayPid?: number;
   readonly log: (line: string) => void;
 }): Promise<Throughput> {
   const plain = await startLongRunning(
@@ -82,20 +120,28 @@ export async function measureThroughput(input: {
       duration: input.durationSeconds,
       headers: { authorization: input.idToken },
     };
-    const baseline: AutocannonOptions = {
-      url: plainUrl,
-      connections: input.connections,
-      duration: input.durationSeconds,
-    };
+    // The same request on both sides, Authorization header included: the baseline parses the same
+    // ~1 kB of headers and ignores them, so the ratio prices only what the gateway does with them.
+    const baseline: AutocannonOptions = { ...gateway, url: plainUrl };
     const g: AutocannonResult[] = [];
     const p: AutocannonResult[] = [];
+    const gCpu: number[] = [];
+    const pCpu: number[] = [];
     for (let round = 0; round < input.rounds; round++) {
       await load({ ...gateway, duration: 1 });
-      g.push(await load(gateway));
+      const gw = await measured(gateway, input.gatewayPid);
       await load({ ...baseline, duration: 1 });
-      p.push(await load(baseline));
+      const pl = await measured(baseline, plain.child.pid);
+      g.push(gw.result);
+      p.push(pl.result);
+      if (gw.cpuPerRequest !== undefined) gCpu.push(gw.cpuPerRequest);
+      if (pl.cpuPerRequest !== undefined) pCpu.push(pl.cpuPerRequest);
+      const cpu =
+        gw.cpuPerRequest !== undefined && pl.cpuPerRequest !== undefined
+          ? ` (server CPU ${gw.cpuPerRequest.toFixed(1)} vs ${pl.cpuPerRequest.toFixed(1)} µs/request)`
+          : '';
       input.log(
-        `  round ${round + 1}/${input.rounds}: gateway ${g[round]?.requests.average.toFixed(0)} req/s, plain ${p[round]?.requests.average.toFixed(0)} req/s`,
+        `  round ${round + 1}/${input.rounds}: gateway ${gw.result.requests.average.toFixed(0)} req/s, plain ${pl.result.requests.average.toFixed(0)} req/s${cpu}`,
       );
     }
     const gatewayRps = spread(g.map((r) => r.requests.average));
@@ -107,6 +153,9 @@ export async function measureThroughput(input: {
       plainP50Ms: spread(p.map((r) => r.latency.p50)),
       roundRatio: spread(g.map((r, i) => r.requests.average / (p[i]?.requests.average ?? Number.NaN))),
       ratioOfMedians: gatewayRps.median / plainRps.median,
+      ...(gCpu.length === input.rounds && pCpu.length === input.rounds
+        ? { gatewayCpuMicros: spread(gCpu), plainCpuMicros: spread(pCpu) }
+        : {}),
       connections: input.connections,
       durationSeconds: input.durationSeconds,
     };

@@ -16,8 +16,9 @@ export interface Row {
 const ms = (value: number) => `${Math.round(value)} ms`;
 const ratio = (value: number) => value.toFixed(2);
 const rps = (value: number) => `${Math.round(value)} req/s`;
+const us = (value: number) => `${value.toFixed(1)} µs`;
 
-export const formats = { ms, ratio, rps };
+export const formats = { ms, ratio, rps, us };
 
 export function spreadRow(
   measure: string,

@@ -4,7 +4,7 @@
  * environment it writes (live ID token, attack tokens, password) copied aside at once, because the
  * stack removes its files when it stops.
  */
-import { access, copyFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type LongRunning, repoRoot, startLongRunning } from './processes.ts';
 
@@ -20,15 +20,26 @@ export interface RunningStack extends LongRunning {
   readonly environmentPath: string;
 }
 
-/** The stack writes fixed paths: a second stack would overwrite, then delete, another one's files. */
+/**
+ * The stack writes fixed paths: a second stack would overwrite, then delete, another one's files. A file
+ * whose stack no longer answers is a leftover (a stack killed with SIGKILL) and is no obstacle.
+ */
 export async function assertNoOtherStack(): Promise<void> {
-  const exists = await access(stateFile).then(
-    () => true,
-    () => false,
-  );
-  if (exists) {
+  let apiUrl: unknown;
+  try {
+    apiUrl = (JSON.parse(await readFile(stateFile, 'utf8')) as { apiUrl?: unknown }).apiUrl;
+  } catch {
+    return;
+  }
+  const alive =
+    typeof apiUrl === 'string' &&
+    (await fetch(apiUrl, { signal: AbortSignal.timeout(2_000) }).then(
+      () => true,
+      () => false,
+    ));
+  if (alive) {
     throw new Error(
-      `${stateFile} exists: a local stack (npm run stack) seems to be running from this checkout. Stop it (Ctrl-C) before benchmarking: the bench starts its own and would overwrite that stack's files.`,
+      `A local stack (npm run stack) is running from this checkout at ${apiUrl}. Stop it (Ctrl-C) before benchmarking: the bench starts its own, which would overwrite that stack's files in ${generated}.`,
     );
   }
 }
