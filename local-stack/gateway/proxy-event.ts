@@ -33,6 +33,22 @@ export function stringifyClaims(claims: Readonly<Record<string, unknown>>): Reco
   return out;
 }
 
+/**
+ * The authorizer hands back the very same claims object for every request with a token it has already
+ * verified, so their string form is computed once per object. Each event gets its own copy: a Lambda
+ * that edits its event must not change the next request's.
+ */
+const stringifiedClaims = new WeakMap<object, Readonly<Record<string, string>>>();
+
+function claimsForEvent(claims: Readonly<Record<string, unknown>>): Record<string, string> {
+  let strings = stringifiedClaims.get(claims);
+  if (strings === undefined) {
+    strings = stringifyClaims(claims);
+    stringifiedClaims.set(claims, strings);
+  }
+  return { ...strings };
+}
+
 export interface ProxyEvent {
   resource: string;
   path: string;
@@ -132,7 +148,7 @@ export function buildProxyEvent(input: ProxyEventInput): ProxyEvent {
       },
       domainName: host,
       apiId: input.apiId,
-      ...(input.claims ? { authorizer: { claims: stringifyClaims(input.claims) } } : {}),
+      ...(input.claims ? { authorizer: { claims: claimsForEvent(input.claims) } } : {}),
     },
     body: input.body.length > 0 ? input.body.toString('utf8') : null,
     isBase64Encoded: false,
