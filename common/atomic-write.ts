@@ -7,12 +7,40 @@
  * over the target. On any failure the temporary file is removed.
  */
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
   /** Permission bits of the new file; 0o600 unless said otherwise (the file may hold secrets). */
   readonly mode?: number;
+}
+
+/** Temporary files being written right now, by this process. */
+const pending = new Set<string>();
+
+/**
+ * process.exit() (common/shutdown.ts on Ctrl-C) ends the process between two awaits, so the `finally`
+ * below never runs: this synchronous 'exit' listener removes what it would have.
+ */
+function removePendingNow(): void {
+  for (const path of pending) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already renamed or removed.
+    }
+  }
+}
+
+function track(path: string): void {
+  if (pending.size === 0) process.on('exit', removePendingNow);
+  pending.add(path);
+}
+
+function untrack(path: string): void {
+  pending.delete(path);
+  if (pending.size === 0) process.off('exit', removePendingNow);
 }
 
 export async function writeFileAtomic(
@@ -26,6 +54,7 @@ export async function writeFileAtomic(
     `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
   );
   let created = false;
+  track(temporary);
   try {
     const handle = await open(temporary, 'wx', mode);
     created = true;
@@ -41,5 +70,6 @@ export async function writeFileAtomic(
     created = false;
   } finally {
     if (created) await unlink(temporary).catch(() => undefined);
+    untrack(temporary);
   }
 }

@@ -11,6 +11,17 @@ const cleanups: Cleanup[] = [];
 let exiting: Promise<never> | undefined;
 let installed = false;
 
+/**
+ * Takes over signals, the parent's death and crashes now, before there is anything to clean up: a
+ * command calls this first, so that Ctrl-C while it is still starting a server or writing a file ends
+ * through `shutdown()` and `process.exit()`, whose 'exit' listeners remove half-made directories and
+ * temporary files (local-stack/temp-dir.ts, common/atomic-write.ts). Without it, a signal that arrives
+ * before the first `onShutdown` kills the process outright and nothing is removed.
+ */
+export function guardProcess(): void {
+  installHandlers();
+}
+
 /** Registers a cleanup; cleanups run in reverse order of registration. Returns an unregister function. */
 export function onShutdown(cleanup: Cleanup): () => void {
   installHandlers();
@@ -80,10 +91,28 @@ function installHandlers(): void {
   for (const [signal, code] of Object.entries(signalExitCodes)) {
     process.on(signal, () => void shutdown(code));
   }
+  // An error nobody caught (e.g. thrown inside a reporter's event handler) would otherwise end the
+  // process at once with a stack trace, leaving the stack's data directory (plaintext passwords) behind.
+  const crashed = (error: unknown): void => {
+    process.stderr.write(`${describeCrash(error)}\n`);
+    if (process.argv.includes('--debug') && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    void shutdown(1);
+  };
+  process.on('uncaughtException', crashed);
+  process.on('unhandledRejection', crashed);
   const watched = ancestors();
   const originalParent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid !== originalParent || watched.some((pid) => !isAlive(pid))) void shutdown(129);
   }, 500);
   timer.unref();
+}
+
+function describeCrash(error: unknown): string {
+  const described =
+    error instanceof Error ? `${error.name}: ${error.message}` : `non-error value thrown: ${String(error)}`;
+  const line = described.replace(/\s*\n\s*/g, ' ').trim();
+  return `Unexpected failure (${line.length > 300 ? `${line.slice(0, 300)}…` : line}): stopped and cleaned up; re-run with --debug for the stack trace.`;
 }

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseFlags } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
-import { onShutdown, shutdown } from '../common/shutdown.ts';
+import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
 import type { ReporterName } from '../contract-runner/newman-run.ts';
 import { runContract } from '../contract-runner/run-contract.ts';
@@ -99,4 +99,6 @@ async function main(argv: readonly string[]): Promise<number> {
 // The SDK's multi-line notice about future Node versions would drown the one-screen summary.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// Ctrl-C at any moment, even while the stack is still starting, must end through the one exit path.
+guardProcess();
 runCli(main).then((code) => shutdown(code));

@@ -8,7 +8,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
-import { onShutdown, shutdown } from '../common/shutdown.ts';
+import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { startStack } from '../local-stack/stack.ts';
 import { attackEnvironmentValues } from '../security/attack-environment.ts';
 import { obtainToken, settingsFromLocalStack } from '../token-helper/index.ts';
@@ -128,6 +128,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   return undefined;
 }
 
+// Ctrl-C at any moment, even while the stack is still starting, must end through the one exit path.
+guardProcess();
 runCli(main).then(
   (code) => {
     if (code !== 0) void shutdown(code);
