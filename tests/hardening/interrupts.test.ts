@@ -1,0 +1,172 @@
+/**
+ * Issue 8, interrupts: SIGINT or SIGTERM at several moments of `npm run contract` and `npm run stack`
+ * leaves no process, no listening port, no emulator data directory and no temporary or partial file.
+ * What the process owned (descendants, listening ports) is read from /proc just before the signal.
+ */
+import assert from 'node:assert/strict';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
+import { dataDirectoriesOf, eventually, isListening } from '../support/lifecycle.ts';
+import { preserveStateFile, stateFile } from '../support/stack-process.ts';
+import { type ContractProcess, filesUnder, scratchRoot, spawnContract } from './support/contract-process.ts';
+import { descendantsOf, isAlive, listeningPortsOf } from './support/process-probe.ts';
+
+let root: string;
+before(async () => {
+  root = await scratchRoot('hardening-interrupts-');
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+interface Owned {
+  readonly pid: number;
+  readonly descendants: readonly number[];
+  readonly ports: readonly number[];
+}
+
+async function snapshot(run: ContractProcess): Promise<Owned> {
+  return {
+    pid: run.pid,
+    descendants: await descendantsOf(run.pid),
+    ports: await listeningPortsOf(run.pid),
+  };
+}
+
+/** Resolves once the process has created its emulator data directory (the stack is starting). */
+async function untilStackStarting(run: ContractProcess): Promise<void> {
+  const seen = await eventually(async () => (await dataDirectoriesOf(run.pid)).length > 0, 15_000);
+  assert.ok(seen, `the stack never started; stdout: ${run.stdout()}`);
+}
+
+async function assertNothingLeft(owned: Owned, run: ContractProcess, signal: NodeJS.Signals): Promise<void> {
+  const result = await run.done;
+  const expectedCode = signal === 'SIGINT' ? 130 : 143;
+  assert.ok(
+    result.code === expectedCode || result.signal === signal,
+    `exit ${expectedCode} or killed by ${signal}, got code ${result.code} signal ${result.signal}; stderr: ${result.stderr}`,
+  );
+  assert.equal(result.signal === 'SIGKILL', false, 'ended on its own, not by the test watchdog');
+  assert.equal(isAlive(owned.pid), false, 'the process is gone');
+  // tsx's esbuild service is a child; it exits on its own once its parent's pipe closes.
+  const orphans = async () => owned.descendants.filter(isAlive);
+  assert.ok(
+    await eventually(async () => (await orphans()).length === 0, 3_000),
+    `descendants gone: ${await orphans()}`,
+  );
+  for (const port of owned.ports) assert.equal(await isListening(port), false, `port ${port} is closed`);
+  assert.deepEqual(await dataDirectoriesOf(owned.pid), [], 'no emulator data directory');
+  const partial = (await filesUnder(root)).filter((path) =>
+    /\.tmp$|\/\.[^/]+\.\d+\.[0-9a-f]+\.tmp$/.test(path),
+  );
+  assert.deepEqual(partial, [], 'no temporary file in the project');
+  assert.doesNotMatch(result.stderr, /\bat .*:\d+:\d+/, 'no stack trace');
+}
+
+describe('npm run contract', () => {
+  const contract = (args: readonly string[] = []) =>
+    spawnContract(['--reports-dir', 'reports', ...args], { cwd: root, killAfterMs: 60_000 });
+
+  test('SIGINT while the module loads (nothing started yet) leaves nothing', async () => {
+    const run = contract();
+    await sleep(150);
+    const owned = await snapshot(run);
+    run.child.kill('SIGINT');
+    await assertNothingLeft(owned, run, 'SIGINT');
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${signal} while the local stack is starting leaves no port and no data directory`, async () => {
+      const run = contract();
+      await untilStackStarting(run);
+      const owned = await snapshot(run);
+      run.child.kill(signal);
+      await assertNothingLeft(owned, run, signal);
+    });
+  }
+
+  test('SIGINT while Newman runs stops the stack: no port, no data directory, no process', async () => {
+    const run = contract(['--iterations', '40', '--reporters', 'cli,junit']);
+    await run.waitFor(/↳ .*\n.*GET http:\/\/127\.0\.0\.1:\d+\/dev\/hello \[/);
+    const owned = await snapshot(run);
+    assert.ok(owned.ports.length >= 2, `gateway and emulator listen (${owned.ports.join(', ')})`);
+    run.child.kill('SIGINT');
+    await assertNothingLeft(owned, run, 'SIGINT');
+  });
+
+  test('SIGTERM while the reports are written (after the run table) leaves no temporary file', async () => {
+    const run = contract(['--iterations', '20', '--reporters', 'cli,htmlextra,junit']);
+    // The cli reporter prints its table once the run is over; htmlextra, JUnit, summary and index follow.
+    await run.waitFor(/│\s+iterations\s+│/);
+    const owned = await snapshot(run);
+    run.child.kill('SIGTERM');
+    await assertNothingLeft(owned, run, 'SIGTERM');
+  });
+
+  test('a run after the interrupted ones still passes (nothing stale gets in its way)', async () => {
+    const run = contract(['--reporters', 'cli']);
+    const result = await run.done;
+    assert.equal(result.code, 0, result.stdout.slice(-2_000) + result.stderr);
+  });
+});
+
+describe('npm run stack', () => {
+  let restoreStateFile: () => Promise<void>;
+  before(async () => {
+    restoreStateFile = await preserveStateFile();
+  });
+  after(async () => {
+    await restoreStateFile();
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${signal} during start-up leaves no port, no data directory and no state file`, async () => {
+      const run = spawnContract([], { script: 'scripts/stack.ts', cwd: root, killAfterMs: 30_000 });
+      await untilStackStarting(run);
+      const owned = await snapshot(run);
+      run.child.kill(signal);
+      await assertNothingLeft(owned, run, signal);
+      const generated = await readdir(join(stateFile, '..')).catch(() => [] as string[]);
+      assert.ok(
+        !generated.some((name) => /^\.local\.stack\.json\..*\.tmp$/.test(name)),
+        'no temporary state file',
+      );
+    });
+  }
+});
+
+describe('npm run token', () => {
+  let fake: FakeCognito;
+  before(async () => {
+    fake = await startFakeCognito();
+  });
+  after(async () => {
+    await fake.close();
+  });
+
+  test('SIGINT while waiting for Cognito writes no environment file, whole or partial', async () => {
+    fake.answer('AdminInitiateAuth', { hang: true });
+    const run = spawnContract(['--force'], {
+      script: 'scripts/token.ts',
+      cwd: root,
+      env: {
+        CONTRACT_TARGET: 'aws',
+        API_URL: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/dev',
+        AWS_REGION: 'us-east-1',
+        COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
+        COGNITO_CLIENT_ID: '4gp8i9qbc1ebh2e3r0d5vnbu1k',
+        COGNITO_ENDPOINT: fake.endpoint,
+        CONTRACT_USERNAME: 'contract-tester',
+        CONTRACT_PASSWORD: 'Interrupt-Pa55word!',
+      },
+    });
+    assert.ok(await eventually(() => fake.count('AdminInitiateAuth') > 0, 15_000), 'sign-in started');
+    const owned = await snapshot(run);
+    run.child.kill('SIGINT');
+    await assertNothingLeft(owned, run, 'SIGINT');
+    assert.deepEqual(await filesUnder(join(root, 'environments', 'generated')), []);
+  });
+});
