@@ -102,6 +102,23 @@ function keepSkippedItems(emitter: RunEmitter): void {
  * on `emitter.exports` first. Transforming each entry as it is queued covers them all, whatever
  * order the reporters' listeners run in: reporters attach theirs only after `newman.run` returns.
  */
+/**
+ * A reporter that throws inside one of its event listeners (a broken template, a full disk) makes the
+ * error escape from Newman's own callback, and Newman then never calls back: the run would hang with the
+ * stack still up. Catching it at `emit` turns it into a rejected run, so the caller can clean up.
+ */
+function failOnListenerError(emitter: RunEmitter, reject: (error: unknown) => void): void {
+  const emit = emitter.emit.bind(emitter);
+  emitter.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    try {
+      return emit(event, ...args);
+    } catch (error) {
+      reject(error);
+      return true;
+    }
+  };
+}
+
 function transformExports(emitter: RunEmitter, redact: Redactor): void {
   emitter.once('start', () => {
     const queue = emitter.exports;
@@ -163,7 +180,7 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
   const restoreStdout = redactWrites(process.stdout, input.redact);
   const restoreStderr = redactWrites(process.stderr, input.redact);
   try {
-    return await new Promise<NewmanRunResult>((resolve) => {
+    return await new Promise<NewmanRunResult>((resolve, reject) => {
       const emitter = newman.run(options, (error, summary) => {
         const failures = summary?.run?.failures ?? [];
         // `run.error` exists at run time but is missing from @types/newman.
@@ -177,6 +194,7 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
       });
       keepSkippedItems(emitter as RunEmitter);
       transformExports(emitter as RunEmitter, input.redact);
+      failOnListenerError(emitter as RunEmitter, reject);
     });
   } finally {
     restoreStderr();
