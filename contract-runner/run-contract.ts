@@ -9,6 +9,7 @@ import { relative, resolve } from 'node:path';
 import { UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import { attackEnvironmentValues } from '../security/attack-environment.ts';
+import { prepareAttackerKey } from '../security/attack-tokens.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -125,6 +126,9 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const collectionPath = resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION);
   const collection = await readCollection(collectionPath, rootDir);
 
+  // The attacker key's RSA generation runs on libuv's pool while this thread starts the stack; a
+  // failure here only means mintAttackTokens generates it itself.
+  const attackerKeyReady = prepareAttackerKey().catch(() => undefined);
   let stack: LocalStack | undefined;
   try {
     let settings: TokenSettings;
@@ -146,6 +150,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     });
     options.onToken?.(token);
     const jwks = await poolJwks(token.claims.iss, stack);
+    await attackerKeyReady;
     const attackValues = attackEnvironmentValues({
       idToken: token.idToken,
       ...(token.accessToken ? { accessToken: token.accessToken } : {}),
