@@ -33,9 +33,21 @@ function escapeRegExp(text: string): string {
 
 export type Redactor = (text: string) => string;
 
+/**
+ * A JWT's signature on its own is a secret too: the collection forges tokens at run time that keep the
+ * live signature under a slightly changed payload ("tampered payload"), and a response that echoes such
+ * a token would let anyone undo the change and reassemble the live token. Redacting the signature
+ * wherever it appears closes that.
+ */
+function withJwtSignatures(secret: string): string[] {
+  const signature = /^[\w-]+\.[\w-]+\.([\w-]{16,})$/.exec(secret)?.[1];
+  return signature === undefined ? [secret] : [secret, signature];
+}
+
 export function createRedactor(secrets: readonly (string | undefined)[]): Redactor {
   const forms = secrets
     .filter((secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH)
+    .flatMap(withJwtSignatures)
     .flatMap(variants)
     // Longest first, so a secret that contains another is replaced whole.
     .sort((a, b) => b.length - a.length);
