@@ -50,7 +50,7 @@ async function assertOneSentence(run: ContractRun, exitCode: number, expected: R
   assert.deepEqual(leftovers, [], 'no temporary or report file written');
 }
 
-describe('the command line', () => {
+describe('the command line', { concurrency: 3 }, () => {
   test('an unknown target names the two targets', async () => {
     const run = await runContractCli(['--target', 'prod'], { cwd: root });
     await assertOneSentence(run, 2, /^Unknown target "prod" in --target: use local .* or aws/);
@@ -105,7 +105,7 @@ describe('the command line', () => {
   });
 });
 
-describe('the aws configuration, every problem in one message', () => {
+describe('the aws configuration, every problem in one message', { concurrency: 3 }, () => {
   test('every required key missing is listed, without suggesting flags the command does not have', async () => {
     const run = await runContractCli(['--target', 'aws'], { cwd: root });
     await assertOneSentence(
