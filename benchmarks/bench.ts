@@ -15,7 +15,7 @@ import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts
 import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
 import { measureStartup, type Startup } from './measures/startup.ts';
 import { measureThroughput, type Throughput } from './measures/throughput.ts';
-import { repoRoot, tsxLoader } from './support/processes.ts';
+import { repoRoot } from './support/processes.ts';
 import { formats, markdownTable, type Row, spreadRow, textTable } from './support/report.ts';
 import { assertNoOtherStack, type RunningStack, startRunningStack } from './support/running-stack.ts';
 
@@ -122,7 +122,7 @@ async function main(argv: readonly string[]): Promise<number> {
       results.startup = await measureStartup({ runs, log });
     }
     if (only.some((name) => name !== 'startup')) {
-      stack = await startRunningStack(tsxLoader, workDir, 'running-stack');
+      stack = await startRunningStack(workDir, 'running-stack');
       log(`Running stack for the floor, throughput and Cognito counts: ${stack.settings.API_URL}`);
     }
     if (stack && only.includes('contract')) {

@@ -22,7 +22,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CountingProxy, startCountingProxy } from '../../tests/support/counting-proxy.ts';
 import { CONFIG_KEYS } from '../../token-helper/config.ts';
-import { failure, newmanBin, repoRoot, timeCommand, tsxLoader } from '../support/processes.ts';
+import { failure, newmanBin, npmScriptArgs, repoRoot, timeCommand } from '../support/processes.ts';
 import { COLLECTION } from './contract-vs-newman.ts';
 
 const TUTORIAL_FOLDER = "The tutorial's contract";
@@ -97,10 +97,9 @@ export async function measureCognitoCalls(input: {
       CONTRACT_PASSWORD: variable(environment, 'password'),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
+    // The script path made absolute: this run's working directory is the throw-away root.
     const contractArgs = [
-      '--import',
-      tsxLoader,
-      resolve(repoRoot, 'scripts', 'contract.ts'),
+      ...npmScriptArgs('contract').map((arg) => (arg.endsWith('.ts') ? resolve(repoRoot, arg) : arg)),
       '--target',
       'aws',
       '--reporters',

@@ -7,7 +7,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { failure, newmanBin, repoRoot, timeCommand, tsxLoader } from '../support/processes.ts';
+import { failure, newmanBin, npmScriptArgs, repoRoot, timeCommand } from '../support/processes.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
 export const COLLECTION = resolve(repoRoot, 'collections', 'hello-api.postman_collection.json');
@@ -38,9 +38,7 @@ export async function measureContractVsNewman(input: {
   readonly log: (line: string) => void;
 }): Promise<ContractVsNewman> {
   const contractArgs = [
-    '--import',
-    tsxLoader,
-    'scripts/contract.ts',
+    ...npmScriptArgs('contract'),
     '--target',
     'local',
     '--reports-dir',

@@ -7,7 +7,7 @@
  *    a sign-in, the attack tokens and the two files it writes.
  */
 
-import { failure, startLongRunning, timeCommand, tsxLoader } from '../support/processes.ts';
+import { failure, npmScriptArgs, startLongRunning, timeCommand } from '../support/processes.ts';
 import { READY_LINE, stackEnv } from '../support/running-stack.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
@@ -25,7 +25,9 @@ export async function measureStartup(input: {
   const load: number[] = [];
   const spawned: number[] = [];
   for (let run = 0; run < input.runs; run++) {
-    const once = await timeCommand(['--import', tsxLoader, 'benchmarks/support/start-stack-once.ts'], {
+    // Same loader as npm run stack, another entry point.
+    const loader = npmScriptArgs('stack').filter((arg) => !arg.endsWith('.ts'));
+    const once = await timeCommand([...loader, 'benchmarks/support/start-stack-once.ts'], {
       env: stackEnv(),
     });
     if (once.code !== 0) throw failure('start-stack-once', once);
@@ -35,7 +37,7 @@ export async function measureStartup(input: {
     start.push(startMs);
     load.push(importMs);
 
-    const stack = await startLongRunning(['--import', tsxLoader, 'scripts/stack.ts'], READY_LINE, {
+    const stack = await startLongRunning(npmScriptArgs('stack'), READY_LINE, {
       env: stackEnv(),
     });
     spawned.push(stack.readyMs);

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,24 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Absolute, so that a child whose working directory is elsewhere still finds tsx. */
 export const tsxLoader = import.meta.resolve('tsx');
+
+/**
+ * The node arguments of an npm script such as `node --import tsx/esm scripts/contract.ts`, so the bench
+ * times exactly what `npm run <name>` runs, minus npm's own start-up. The `--import` specifier is made
+ * absolute so the command also works from another working directory.
+ */
+export function npmScriptArgs(name: string): string[] {
+  const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const words = manifest.scripts?.[name]?.split(/\s+/) ?? [];
+  if (words[0] !== 'node') throw new Error(`npm run ${name} is not a plain node command: ${words.join(' ')}`);
+  const args = words.slice(1);
+  const i = args.indexOf('--import');
+  const specifier = i >= 0 ? args[i + 1] : undefined;
+  if (specifier !== undefined) args[i + 1] = import.meta.resolve(specifier);
+  return args;
+}
 export const newmanBin = resolve(repoRoot, 'node_modules', 'newman', 'bin', 'newman.js');
 
 export interface CommandOptions {

@@ -6,7 +6,7 @@
  */
 import { copyFile, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type LongRunning, repoRoot, startLongRunning } from './processes.ts';
+import { type LongRunning, npmScriptArgs, repoRoot, startLongRunning } from './processes.ts';
 
 const generated = resolve(repoRoot, 'environments', 'generated');
 const stateFile = join(generated, 'local.stack.json');
@@ -53,12 +53,8 @@ export function stackEnv(): NodeJS.ProcessEnv {
   };
 }
 
-export async function startRunningStack(
-  tsxLoader: string,
-  copyDir: string,
-  name: string,
-): Promise<RunningStack> {
-  const running = await startLongRunning(['--import', tsxLoader, 'scripts/stack.ts'], READY_LINE, {
+export async function startRunningStack(copyDir: string, name: string): Promise<RunningStack> {
+  const running = await startLongRunning(npmScriptArgs('stack'), READY_LINE, {
     env: stackEnv(),
   });
   try {
