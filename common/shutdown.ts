@@ -89,7 +89,12 @@ function installHandlers(): void {
   if (installed) return;
   installed = true;
   for (const [signal, code] of Object.entries(signalExitCodes)) {
-    process.on(signal, () => void shutdown(code));
+    process.on(signal, () => {
+      // Say once why the output stops here; a second Ctrl-C while cleaning up changes nothing.
+      if (exiting === undefined)
+        process.stderr.write(`\nInterrupted (${signal}): stopping and cleaning up.\n`);
+      void shutdown(code);
+    });
   }
   // An error nobody caught (e.g. thrown inside a reporter's event handler) would otherwise end the
   // process at once with a stack trace, leaving the stack's data directory (plaintext passwords) behind.

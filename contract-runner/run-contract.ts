@@ -4,8 +4,8 @@
  * with Newman, stop the stack, and report. Tests call this with a deliberately weakened local gateway
  * to prove that the contract catches each weakness.
  */
-import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { readFile, rmdir } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import { attackEnvironmentValues } from '../security/attack-environment.ts';
@@ -46,6 +46,8 @@ export interface ContractOptions {
   readonly stack?: LocalStackOptions;
   /** Called once the stack is up, so a caller can stop it on a signal. */
   readonly onStackStarted?: (stack: LocalStack) => void;
+  /** Called once the run's report folder exists, so a caller can remove it if a signal ends the run. */
+  readonly onRunFolderCreated?: (path: string) => void;
   /** Called with the token result; tests use it to know which secrets must never appear in output. */
   readonly onToken?: (token: TokenResult) => void;
   readonly now?: () => Date;
@@ -68,7 +70,13 @@ export interface ContractResult {
 
 /** The parsed collection, and the SHA-256 of the very bytes parsed (for summary.json). */
 async function readCollection(path: string, rootDir: string): Promise<{ parsed: object; sha256: string }> {
-  const shown = relative(rootDir, path) || path;
+  const inside = relative(rootDir, path);
+  const inRepo = inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
+  const shown = inRepo ? inside : path;
+  // Only the repository's own collection can be restored from git; for any other file, say so.
+  const restore = inRepo
+    ? `restore it with \`git checkout -- ${shown}\``
+    : 'check the path given to --collection';
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -76,7 +84,7 @@ async function readCollection(path: string, rootDir: string): Promise<{ parsed: 
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT'
-        ? `The collection ${shown} does not exist: restore it with \`git checkout -- ${shown}\` or pass --collection PATH.`
+        ? `The collection ${shown} does not exist: ${restore}.`
         : `The collection ${shown} cannot be read (${code ?? 'error'}): check its permissions.`,
     );
   }
@@ -85,7 +93,7 @@ async function readCollection(path: string, rootDir: string): Promise<{ parsed: 
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new UserError(
-      `The collection ${shown} is not valid JSON: restore it with \`git checkout -- ${shown}\` or re-export it from Postman.`,
+      `The collection ${shown} is not valid JSON: ${restore} or re-export it from Postman.`,
     );
   }
   const info =
@@ -122,9 +130,43 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const writesFiles = reporters.some((name) => name !== 'cli');
   // Fail on an unwritable reports folder or a broken collection before starting anything.
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
-  const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
   const collectionPath = resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION);
   const collection = await readCollection(collectionPath, rootDir);
+  const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
+  if (runFolder === undefined)
+    return runInFolder(options, { startedAt, now, reporters, collection, collectionPath, reportsDir });
+  options.onRunFolderCreated?.(runFolder);
+  try {
+    return await runInFolder(options, {
+      startedAt,
+      now,
+      reporters,
+      collection,
+      collectionPath,
+      reportsDir,
+      runFolder,
+    });
+  } catch (error) {
+    // A run that failed before writing any report leaves no empty folder behind (rmdir refuses a
+    // folder with anything in it, so partial reports are kept).
+    await rmdir(runFolder).catch(() => undefined);
+    throw error;
+  }
+}
+
+interface RunContext {
+  readonly startedAt: Date;
+  readonly now: () => Date;
+  readonly reporters: readonly ReporterName[];
+  readonly collection: { readonly parsed: object; readonly sha256: string };
+  readonly collectionPath: string;
+  readonly reportsDir: string;
+  readonly runFolder?: string;
+}
+
+async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
+  const { startedAt, now, reporters, collection, collectionPath, reportsDir, runFolder } = context;
+  const rootDir = options.rootDir;
 
   // The attacker key's RSA generation runs on libuv's pool while this thread starts the stack; a
   // failure here only means mintAttackTokens generates it itself.

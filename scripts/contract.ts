@@ -3,6 +3,7 @@
  * the AWS deployment (`--target aws`, settings from .env), writes the reports, and exits 0 only if every
  * clause passed and no request errored.
  */
+import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseFlags } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
@@ -91,6 +92,8 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(flags.force ? { force: true } : {}),
     // Ctrl-C during the run must still stop the stack before the process exits.
     onStackStarted: (stack) => onShutdown(() => stack.stop()),
+    // A run interrupted before its reports were written leaves no empty folder (rmdir keeps a non-empty one).
+    onRunFolderCreated: (folder) => onShutdown(() => rmdir(folder).catch(() => undefined)),
   });
   process.stdout.write(formatContractSummary(result, rootDir));
   return result.passed ? 0 : 1;

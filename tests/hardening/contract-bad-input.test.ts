@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dataDirectoriesOf } from '../support/lifecycle.ts';
@@ -169,12 +170,22 @@ describe('the aws configuration, every problem in one message', { concurrency: 3
 });
 
 describe('files the run reads or writes', () => {
-  test('a missing collection is named, with the flag to point at another', async () => {
+  test('a missing collection inside the project is named, with how to restore it from git', async () => {
     const run = await runContractCli(['--collection', 'collections/missing.json'], { cwd: root });
     await assertOneSentence(
       run,
       1,
-      /^The collection collections\/missing\.json does not exist: .*--collection PATH/,
+      /^The collection collections\/missing\.json does not exist: restore it with `git checkout -- collections\/missing\.json`\.$/m,
+    );
+  });
+
+  test('a missing collection outside the project is named by its path, without a git hint', async () => {
+    const outside = join(tmpdir(), 'no-such-dir-for-contract', 'missing.json');
+    const run = await runContractCli(['--collection', outside], { cwd: root });
+    await assertOneSentence(
+      run,
+      1,
+      /^The collection \/.*missing\.json does not exist: check the path given to --collection\.$/m,
     );
   });
 
@@ -246,6 +257,14 @@ describe('the environment template (read relative to the project root)', () => {
       /^The Postman environment template environments\/local\.postman_environment\.json is missing: restore it with `git checkout -- environments\/local\.postman_environment\.json`\.$/m,
     );
     assert.doesNotMatch(run.stderr, /--template/, 'no flag the contract does not have');
+  });
+
+  test('a run that fails before writing any report leaves no empty run folder behind', async () => {
+    await rm(template(), { force: true });
+    const run = await runContractCli(['--reports-dir', 'failed-run-reports'], { cwd: root });
+    assert.equal(run.code, 1);
+    assert.deepEqual(await readdir(join(root, 'failed-run-reports')), []);
+    await writeFile(template(), original);
   });
 
   test('a template that is not JSON is named', async () => {
