@@ -88,6 +88,10 @@ function isAlive(pid: number): boolean {
 function installHandlers(): void {
   if (installed) return;
   installed = true;
+  // Output nobody reads any more (a closed pipe, a dead terminal) fails with EPIPE. Unhandled, that
+  // error became an uncaught exception whose report failed the same way, in a loop that spun the CPU and
+  // never reached the cleanups. Lost output is not worth stopping the cleanup for.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   for (const [signal, code] of Object.entries(signalExitCodes)) {
     process.on(signal, () => {
       // Say once why the output stops here; a second Ctrl-C while cleaning up changes nothing.
@@ -99,6 +103,8 @@ function installHandlers(): void {
   // An error nobody caught (e.g. thrown inside a reporter's event handler) would otherwise end the
   // process at once with a stack trace, leaving the stack's data directory (plaintext passwords) behind.
   const crashed = (error: unknown): void => {
+    // Once the cleanups are running, a further error has nothing to add and must not delay them.
+    if (exiting !== undefined) return;
     process.stderr.write(`${describeCrash(error)}\n`);
     if (process.argv.includes('--debug') && error instanceof Error && error.stack) {
       process.stderr.write(`${error.stack}\n`);
