@@ -4,6 +4,7 @@
  * server, port, temporary directory or half-written file is left behind.
  */
 import { readFileSync } from 'node:fs';
+import { isAlive } from './processes.ts';
 
 type Cleanup = () => Promise<void> | void;
 
@@ -74,15 +75,6 @@ function ancestors(): number[] {
     pid = parentPidOf(pid);
   }
   return chain;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function installHandlers(): void {

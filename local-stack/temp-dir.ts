@@ -7,18 +7,9 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../common/processes.ts';
 
 const PREFIX = 'hello-api-local-cognito-';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function sweepStaleDataDirectories(): Promise<void> {
   const entries = await readdir(tmpdir()).catch(() => [] as string[]);
