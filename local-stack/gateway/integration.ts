@@ -4,7 +4,7 @@
  * malformed proxy result becomes its 502; a handler that throws becomes the same 502.
  */
 import type { ProxyEvent } from './proxy-event.ts';
-import { type GatewayResponse, gatewayError, idHeaders, type RequestIds, traceId } from './responses.ts';
+import { type GatewayResponse, gatewayError, type RequestIds, traceId } from './responses.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a handler is any exported function; its result is validated below.
 export type LambdaHandler = (event: ProxyEvent, context: LambdaContext) => any;
@@ -27,10 +27,23 @@ function isHeaderValue(value: unknown): value is string | number | boolean {
 }
 
 /** Validates a proxy result (untrusted: it is whatever the handler returned) and maps it to HTTP. */
+/** Adds one header value under its first-seen spelling; names compare case-insensitively. */
+function addHeader(
+  merged: Map<string, { name: string; values: string[] }>,
+  name: string,
+  value: string,
+): void {
+  const key = name.toLowerCase();
+  const entry = merged.get(key);
+  if (entry) entry.values.push(value);
+  else merged.set(key, { name, values: [value] });
+}
+
+/** Validates a proxy result (untrusted: it is whatever the handler returned) and maps it to HTTP. */
 export function mapProxyResult(result: unknown, ids: RequestIds): Mapped {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) return { ok: false };
   const record = result as Record<string, unknown>;
-  if (Object.keys(record).some((key) => !allowedKeys.has(key))) return { ok: false };
+  for (const key of Object.keys(record)) if (!allowedKeys.has(key)) return { ok: false };
 
   const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = record;
   const status = typeof statusCode === 'string' && /^\d+$/.test(statusCode) ? Number(statusCode) : statusCode;
@@ -41,50 +54,38 @@ export function mapProxyResult(result: unknown, ids: RequestIds): Mapped {
 
   // API Gateway merges `headers` and `multiValueHeaders`: a name in both is sent once per value, as
   // separate header lines (which is what lets a Lambda set several cookies).
-  const outHeaders: Record<string, string[]> = {};
-  const add = (name: string, value: string): void => {
-    const existing = Object.keys(outHeaders).find((known) => known.toLowerCase() === name.toLowerCase());
-    const list = outHeaders[existing ?? name] ?? [];
-    list.push(value);
-    outHeaders[existing ?? name] = list;
-  };
+  const merged = new Map<string, { name: string; values: string[] }>();
   if (headers !== undefined && headers !== null) {
     if (typeof headers !== 'object' || Array.isArray(headers)) return { ok: false };
-    for (const [name, value] of Object.entries(headers)) {
+    for (const name of Object.keys(headers)) {
+      const value = (headers as Record<string, unknown>)[name];
       if (!isHeaderValue(value)) return { ok: false };
-      add(name, String(value));
+      addHeader(merged, name, String(value));
     }
   }
   if (multiValueHeaders !== undefined && multiValueHeaders !== null) {
     if (typeof multiValueHeaders !== 'object' || Array.isArray(multiValueHeaders)) return { ok: false };
-    for (const [name, values] of Object.entries(multiValueHeaders)) {
-      if (!Array.isArray(values) || !values.every(isHeaderValue)) return { ok: false };
-      for (const value of values) add(name, String(value));
+    for (const name of Object.keys(multiValueHeaders)) {
+      const values = (multiValueHeaders as Record<string, unknown>)[name];
+      if (!Array.isArray(values)) return { ok: false };
+      for (const value of values) {
+        if (!isHeaderValue(value)) return { ok: false };
+        addHeader(merged, name, String(value));
+      }
     }
   }
 
   const bytes = Buffer.from(body ?? '', isBase64Encoded === true ? 'base64' : 'utf8');
-  const hasContentType = Object.keys(outHeaders).some((name) => name.toLowerCase() === 'content-type');
-  return {
-    ok: true,
-    response: {
-      status,
-      headers: {
-        // A REST API answers application/json when the Lambda names no content type.
-        ...(hasContentType ? {} : { 'Content-Type': 'application/json' }),
-        ...Object.fromEntries(
-          Object.entries(outHeaders).map(([name, list]) => [
-            name,
-            list.length === 1 ? (list[0] as string) : list,
-          ]),
-        ),
-        'Content-Length': String(bytes.length),
-        ...idHeaders(ids),
-        'X-Amzn-Trace-Id': traceId(),
-      },
-      body: bytes,
-    },
-  };
+  const out: Record<string, string | string[]> = {};
+  // A REST API answers application/json when the Lambda names no content type.
+  if (!merged.has('content-type')) out['Content-Type'] = 'application/json';
+  for (const { name, values } of merged.values())
+    out[name] = values.length === 1 ? (values[0] as string) : values;
+  out['Content-Length'] = String(bytes.length);
+  out['x-amzn-RequestId'] = ids.requestId;
+  out['x-amz-apigw-id'] = ids.apigwId;
+  out['X-Amzn-Trace-Id'] = traceId();
+  return { ok: true, response: { status, headers: out, body: bytes } };
 }
 
 export interface InvokeOptions {
@@ -105,25 +106,25 @@ export async function invokeProxyIntegration(options: InvokeOptions): Promise<Ga
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+  // One promise and one timer per invocation: whichever of the handler and the timeout settles first
+  // decides; the other is ignored.
+  const outcome = await new Promise<{ value: unknown } | 'error' | 'timeout'>((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+    const settle = (result: { value: unknown } | 'error'): void => {
+      clearTimeout(timer);
+      resolve(result);
+    };
+    try {
+      Promise.resolve(options.handler(options.event, context)).then(
+        (value: unknown) => settle({ value }),
+        () => settle('error'),
+      );
+    } catch {
+      settle('error');
+    }
   });
-  try {
-    const outcome = await Promise.race([
-      Promise.resolve()
-        .then(() => options.handler(options.event, context))
-        .then(
-          (value: unknown) => ({ value }),
-          () => 'error' as const,
-        ),
-      timedOut,
-    ]);
-    if (outcome === 'timeout') return gatewayError('endpointTimeout', options.ids);
-    if (outcome === 'error') return gatewayError('internalServerError', options.ids);
-    const mapped = mapProxyResult(outcome.value, options.ids);
-    return mapped.ok ? mapped.response : gatewayError('internalServerError', options.ids);
-  } finally {
-    clearTimeout(timer);
-  }
+  if (outcome === 'timeout') return gatewayError('endpointTimeout', options.ids);
+  if (outcome === 'error') return gatewayError('internalServerError', options.ids);
+  const mapped = mapProxyResult(outcome.value, options.ids);
+  return mapped.ok ? mapped.response : gatewayError('internalServerError', options.ids);
 }
