@@ -61,8 +61,7 @@ export function unsigned(header: JsonObject, payload: JsonObject): string {
 /** The key cognito-local signs every token with, and its kid ("CognitoLocal"). */
 export function emulatorKey(): { kid: string; privateKey: KeyObject } {
   const { kid, privateJwk } = emulatorSigningKey();
-  // biome-ignore lint/suspicious/noExplicitAny: node's JsonWebKey input type is looser than the file's.
-  return { kid, privateKey: createPrivateKey({ key: privateJwk as any, format: 'jwk' }) };
+  return { kid, privateKey: createPrivateKey({ key: privateJwk, format: 'jwk' }) };
 }
 
 /** Signs like the emulator does: RS256 with its key and kid. The result is a genuinely signed token. */
