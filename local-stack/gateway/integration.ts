@@ -96,33 +96,43 @@ export interface InvokeOptions {
   readonly timeoutMs: number;
 }
 
+/** The Lambda context object. A class, so an invocation builds no closures (the hot path of every request). */
+class InvocationContext implements LambdaContext {
+  readonly awsRequestId: string;
+  readonly functionName: string;
+  readonly functionVersion = '$LATEST';
+  readonly memoryLimitInMB = '128';
+  readonly callbackWaitsForEmptyEventLoop = true;
+  readonly #deadline: number;
+  constructor(requestId: string, functionName: string, timeoutMs: number) {
+    this.awsRequestId = requestId;
+    this.functionName = functionName;
+    this.#deadline = Date.now() + timeoutMs;
+  }
+  getRemainingTimeInMillis(): number {
+    return Math.max(0, this.#deadline - Date.now());
+  }
+}
+
+type Outcome = { value: unknown } | 'error' | 'timeout';
+
 export async function invokeProxyIntegration(options: InvokeOptions): Promise<GatewayResponse> {
-  const deadline = Date.now() + options.timeoutMs;
-  const context: LambdaContext = {
-    awsRequestId: options.ids.requestId,
-    functionName: options.functionName,
-    functionVersion: '$LATEST',
-    memoryLimitInMB: '128',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
+  const context = new InvocationContext(options.ids.requestId, options.functionName, options.timeoutMs);
   // One promise and one timer per invocation: whichever of the handler and the timeout settles first
-  // decides; the other is ignored.
-  const outcome = await new Promise<{ value: unknown } | 'error' | 'timeout'>((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
-    const settle = (result: { value: unknown } | 'error'): void => {
-      clearTimeout(timer);
-      resolve(result);
-    };
+  // decides (a promise settles once, so the later one is ignored).
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await new Promise<Outcome>((resolve) => {
+    timer = setTimeout(resolve, options.timeoutMs, 'timeout');
     try {
       Promise.resolve(options.handler(options.event, context)).then(
-        (value: unknown) => settle({ value }),
-        () => settle('error'),
+        (value: unknown) => resolve({ value }),
+        () => resolve('error'),
       );
     } catch {
-      settle('error');
+      resolve('error');
     }
   });
+  clearTimeout(timer);
   if (outcome === 'timeout') return gatewayError('endpointTimeout', options.ids);
   if (outcome === 'error') return gatewayError('internalServerError', options.ids);
   const mapped = mapProxyResult(outcome.value, options.ids);
