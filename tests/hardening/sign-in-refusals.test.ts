@@ -10,7 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type FakeAnswer, type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
-import { runTokenCli } from '../support/token-cli.ts';
+import { awsCliEnv, runTokenCli } from '../support/token-cli.ts';
 import { filesUnder, runContractCli, STACK_TRACE, scratchRoot } from './support/contract-process.ts';
 
 const PASSWORD = 'Refusal-Pa55word!-never-printed';
@@ -19,17 +19,7 @@ let cognito: FakeCognito;
 let root: string;
 
 function awsEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    CONTRACT_TARGET: 'aws',
-    API_URL: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/dev',
-    AWS_REGION: 'us-east-1',
-    COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
-    COGNITO_CLIENT_ID: '4gp8i9qbc1ebh2e3r0d5vnbu1k',
-    COGNITO_ENDPOINT: cognito.endpoint,
-    CONTRACT_USERNAME: 'contract-tester',
-    CONTRACT_PASSWORD: PASSWORD,
-    ...extra,
-  };
+  return awsCliEnv(cognito.endpoint, PASSWORD, extra);
 }
 
 before(async () => {

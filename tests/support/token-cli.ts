@@ -50,3 +50,25 @@ export function runTokenCli(
     });
   });
 }
+
+/**
+ * A complete, valid `--target aws` configuration whose Cognito is `endpoint` (a fake or the emulator),
+ * for CLI tests that then break or add one key through `extra`.
+ */
+export function awsCliEnv(
+  endpoint: string,
+  password: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    CONTRACT_TARGET: 'aws',
+    API_URL: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/dev',
+    AWS_REGION: 'us-east-1',
+    COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
+    COGNITO_CLIENT_ID: '4gp8i9qbc1ebh2e3r0d5vnbu1k',
+    COGNITO_ENDPOINT: endpoint,
+    CONTRACT_USERNAME: 'contract-tester',
+    CONTRACT_PASSWORD: password,
+    ...extra,
+  };
+}

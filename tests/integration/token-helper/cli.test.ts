@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { type FakeCognito, startFakeCognito } from '../../support/fake-cognito.ts';
-import { type CliRun, runTokenCli } from '../../support/token-cli.ts';
+import { awsCliEnv, type CliRun, runTokenCli } from '../../support/token-cli.ts';
 import { idToken, TEMPLATE } from '../../support/token-helper-fixtures.ts';
 
 const PASSWORD = 'Cli-Pa55word!-never-printed';
@@ -23,17 +23,7 @@ function freshToken(): string {
 }
 
 function awsEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    CONTRACT_TARGET: 'aws',
-    API_URL: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/dev',
-    AWS_REGION: 'us-east-1',
-    COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
-    COGNITO_CLIENT_ID: '4gp8i9qbc1ebh2e3r0d5vnbu1k',
-    COGNITO_ENDPOINT: cognito.endpoint,
-    CONTRACT_USERNAME: 'contract-tester',
-    CONTRACT_PASSWORD: PASSWORD,
-    ...extra,
-  };
+  return awsCliEnv(cognito.endpoint, PASSWORD, extra);
 }
 
 const OUT = () => join(dir, 'environments', 'generated', 'aws.postman_environment.json');
