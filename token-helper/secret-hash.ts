@@ -10,3 +10,14 @@ import { createHmac } from 'node:crypto';
 export function computeSecretHash(username: string, clientId: string, clientSecret: string): string {
   return createHmac('sha256', clientSecret).update(`${username}${clientId}`, 'utf8').digest('base64');
 }
+
+/** The SECRET_HASH auth parameter when the client has a secret, and nothing when it has none. */
+export function secretHashParameter(
+  username: string,
+  clientId: string,
+  clientSecret: string | undefined,
+): { SECRET_HASH?: string } {
+  return clientSecret === undefined
+    ? {}
+    : { SECRET_HASH: computeSecretHash(username, clientId, clientSecret) };
+}

@@ -14,7 +14,7 @@ import {
 import { UserError } from '../common/cli-error.ts';
 import type { TokenSettings } from './config.ts';
 import { cognitoFailure, unsupportedChallenge } from './errors.ts';
-import { computeSecretHash } from './secret-hash.ts';
+import { secretHashParameter } from './secret-hash.ts';
 
 export interface SignInTokens {
   readonly idToken: string;
@@ -48,9 +48,7 @@ export async function signIn(
         AuthParameters: {
           USERNAME: settings.username,
           PASSWORD: settings.password,
-          ...(clientSecret === undefined
-            ? {}
-            : { SECRET_HASH: computeSecretHash(settings.username, settings.clientId, clientSecret) }),
+          ...secretHashParameter(settings.username, settings.clientId, clientSecret),
         },
       }),
       sendOptions,
@@ -86,9 +84,7 @@ export async function signIn(
         ChallengeResponses: {
           USERNAME: cognitoUsername,
           NEW_PASSWORD: newPassword,
-          ...(clientSecret === undefined
-            ? {}
-            : { SECRET_HASH: computeSecretHash(cognitoUsername, settings.clientId, clientSecret) }),
+          ...secretHashParameter(cognitoUsername, settings.clientId, clientSecret),
         },
       }),
       sendOptions,
