@@ -33,6 +33,9 @@ export interface CognitoAuthorizerOptions {
 /** Enough for every token a contract run or a load test presents, small enough to never matter. */
 export const DEFAULT_VERIFIED_CACHE_SIZE = 1_000;
 
+/** The tail of an RS256 signature: unique among real tokens, cheap to hash. */
+const CACHE_KEY_LENGTH = 64;
+
 const unauthorized: AuthorizerDecision = { effect: 'deny', reason: 'unauthorized' };
 
 /** API Gateway accepts the bare JWT or exactly `Bearer <jwt>` (capital B, one space). */
@@ -68,29 +71,37 @@ export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Auth
   // re-runs aws-jwt-verify's own time checks (exp, nbf: the same function and clock the verifier
   // uses) instead of the signature: the answer flips to "expired" at the very moment it would have
   // without the cache. Only successes are remembered; a refused token is verified in full every time.
+  //
+  // The map is keyed by the token's last characters, not the whole token: the header string is new on
+  // every request, and hashing all of a ~1 kB string for a lookup cost more (about 1.8 µs) than the
+  // rest of the authorizer. A hit still requires the entire token to be identical (`===`), so a
+  // forgery that reuses a remembered signature misses and is verified in full (and refused).
   const maxEntries = options.cacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE;
-  const verified = new Map<string, JwtPayload>();
+  const verified = new Map<string, { readonly token: string; readonly payload: JwtPayload }>();
   const fieldChecks = { issuer: null, audience: null } as const;
 
   return async (header) => {
     if (header === undefined || header === '') return unauthorized;
     const token = tokenFromHeader(header);
+    const key = token.slice(-CACHE_KEY_LENGTH);
     try {
-      const known = verified.get(token);
-      if (known !== undefined) {
+      const known = verified.get(key);
+      if (known !== undefined && known.token === token) {
         try {
-          validateJwtFields(known, fieldChecks);
+          validateJwtFields(known.payload, fieldChecks);
         } catch (error) {
-          verified.delete(token);
+          verified.delete(key);
           throw error;
         }
-        return { effect: 'allow', claims: known };
+        return { effect: 'allow', claims: known.payload };
       }
       const payload = await verifier.verify(token);
       if (maxEntries > 0) {
-        // Oldest first: a Map iterates in insertion order.
+        // Oldest first: a Map iterates in insertion order. A new token under a taken key replaces the
+        // old one (delete first, so it moves to the young end).
+        verified.delete(key);
         if (verified.size >= maxEntries) verified.delete(verified.keys().next().value as string);
-        verified.set(token, payload);
+        verified.set(key, { token, payload });
       }
       return { effect: 'allow', claims: payload };
     } catch (error) {

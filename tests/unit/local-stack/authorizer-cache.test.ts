@@ -79,10 +79,13 @@ describe('the local authorizer with its verification cache', () => {
     const payload = Buffer.from(
       JSON.stringify({ sub: 'admin', iss: issuer, token_use: 'id', iat: start / 1000, exp }),
     ).toString('base64url');
+    // The forgery ends in the remembered token's signature, so it lands on the same cache key: only
+    // the whole-token comparison keeps it from being answered from the cache.
     assert.deepEqual(await cached(`${header}.${payload}.${signature}`), {
       effect: 'deny',
       reason: 'unauthorized',
     });
+    assert.equal((await cached(token)).effect, 'allow');
   });
 
   it('never remembers a refusal: an access token is refused on every request', async () => {
