@@ -66,7 +66,8 @@ export interface ProxyEvent {
 
 export interface ProxyEventInput {
   readonly request: IncomingMessage;
-  readonly url: URL;
+  /** undefined when the request has no query string. */
+  readonly query: URLSearchParams | undefined;
   readonly stage: string;
   /** The path below the stage, e.g. /hello. */
   readonly path: string;
@@ -75,81 +76,105 @@ export interface ProxyEventInput {
   readonly ids: RequestIds;
   readonly claims: Readonly<Record<string, unknown>> | undefined;
   readonly apiId: string;
-  readonly now: Date;
+  /** When the request arrived, in epoch milliseconds. */
+  readonly now: number;
 }
 
-function requestTime(d: Date): string {
+function formatRequestTime(d: Date): string {
   return `${pad(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(
     d.getUTCMinutes(),
   )}:${pad(d.getUTCSeconds())} +0000`;
 }
 
+// requestTime has a resolution of one second, so every request within the same second shares the string.
+let requestTimeSecond = Number.NaN;
+let requestTimeText = '';
+
+/** CLF-style time of the request, e.g. "17/Dec/2021:12:39:25 +0000". */
+export function requestTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== requestTimeSecond) {
+    requestTimeText = formatRequestTime(new Date(second * 1000));
+    requestTimeSecond = second;
+  }
+  return requestTimeText;
+}
+
 export function buildProxyEvent(input: ProxyEventInput): ProxyEvent {
-  const { request, url } = input;
+  const { request, query: searchParams } = input;
   // rawHeaders keeps the case the client sent, which is what API Gateway passes on.
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i] as string;
-    const value = request.rawHeaders[i + 1] as string;
-    headers[name] = value;
-    const list = multiValueHeaders[name] ?? [];
-    list.push(value);
-    multiValueHeaders[name] = list;
+  const rawHeaders = request.rawHeaders;
+  let headers: Record<string, string> | null = null;
+  let multiValueHeaders: Record<string, string[]> | null = null;
+  if (rawHeaders.length >= 2) {
+    headers = {};
+    multiValueHeaders = {};
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i] as string;
+      const value = rawHeaders[i + 1] as string;
+      headers[name] = value;
+      const list = multiValueHeaders[name];
+      if (list === undefined) multiValueHeaders[name] = [value];
+      else list.push(value);
+    }
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    const list = multiQuery[name] ?? [];
-    list.push(value);
-    multiQuery[name] = list;
+  let query: Record<string, string> | null = null;
+  let multiQuery: Record<string, string[]> | null = null;
+  if (searchParams !== undefined) {
+    for (const [name, value] of searchParams) {
+      query ??= {};
+      multiQuery ??= {};
+      query[name] = value;
+      const list = multiQuery[name];
+      if (list === undefined) multiQuery[name] = [value];
+      else list.push(value);
+    }
   }
-  const hasQuery = Object.keys(query).length > 0;
-  const hasHeaders = Object.keys(headers).length > 0;
   const host = request.headers.host ?? '';
+
+  const requestContext: Record<string, unknown> = {
+    resourceId: input.apiId.slice(0, 6),
+    resourcePath: input.resource,
+    httpMethod: request.method ?? 'GET',
+    extendedRequestId: input.ids.apigwId,
+    requestTime: requestTime(input.now),
+    path: `/${input.stage}${input.path}`,
+    accountId: '000000000000',
+    protocol: `HTTP/${request.httpVersion}`,
+    stage: input.stage,
+    domainPrefix: host.split('.')[0] ?? host,
+    requestTimeEpoch: input.now,
+    requestId: input.ids.requestId,
+    identity: {
+      cognitoIdentityPoolId: null,
+      accountId: null,
+      cognitoIdentityId: null,
+      caller: null,
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      principalOrgId: null,
+      accessKey: null,
+      cognitoAuthenticationType: null,
+      cognitoAuthenticationProvider: null,
+      userArn: null,
+      userAgent: request.headers['user-agent'] ?? null,
+      user: null,
+    },
+    domainName: host,
+    apiId: input.apiId,
+  };
+  if (input.claims) requestContext.authorizer = { claims: claimsForEvent(input.claims) };
 
   return {
     resource: input.resource,
     path: input.path,
     httpMethod: request.method ?? 'GET',
-    headers: hasHeaders ? headers : null,
-    multiValueHeaders: hasHeaders ? multiValueHeaders : null,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: query,
+    multiValueQueryStringParameters: multiQuery,
     pathParameters: null,
     stageVariables: null,
-    requestContext: {
-      resourceId: input.apiId.slice(0, 6),
-      resourcePath: input.resource,
-      httpMethod: request.method ?? 'GET',
-      extendedRequestId: input.ids.apigwId,
-      requestTime: requestTime(input.now),
-      path: `/${input.stage}${input.path}`,
-      accountId: '000000000000',
-      protocol: `HTTP/${request.httpVersion}`,
-      stage: input.stage,
-      domainPrefix: host.split('.')[0] ?? host,
-      requestTimeEpoch: input.now.getTime(),
-      requestId: input.ids.requestId,
-      identity: {
-        cognitoIdentityPoolId: null,
-        accountId: null,
-        cognitoIdentityId: null,
-        caller: null,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        principalOrgId: null,
-        accessKey: null,
-        cognitoAuthenticationType: null,
-        cognitoAuthenticationProvider: null,
-        userArn: null,
-        userAgent: request.headers['user-agent'] ?? null,
-        user: null,
-      },
-      domainName: host,
-      apiId: input.apiId,
-      ...(input.claims ? { authorizer: { claims: claimsForEvent(input.claims) } } : {}),
-    },
+    requestContext,
     body: input.body.length > 0 ? input.body.toString('utf8') : null,
     isBase64Encoded: false,
   };

@@ -14,6 +14,7 @@ import { UserError } from '../../common/cli-error.ts';
 import type { Authorizer } from './authorizer.ts';
 import { invokeProxyIntegration, type LambdaHandler } from './integration.ts';
 import { buildProxyEvent } from './proxy-event.ts';
+import { parseRequestTarget } from './request-target.ts';
 import { type GatewayResponse, gatewayError, newRequestIds, type RequestIds } from './responses.ts';
 
 export interface GatewayRoute {
@@ -90,11 +91,11 @@ export async function handleRequest(
   request: IncomingMessage,
   ids: RequestIds,
 ): Promise<GatewayResponse> {
-  const url = new URL(request.url ?? '/', `http://${LOOPBACK}`);
+  const target = parseRequestTarget(request.url ?? '/');
   const authorization = request.headers.authorization;
   const stagePrefix = `/${options.stage}`;
-  const path = url.pathname.startsWith(`${stagePrefix}/`)
-    ? url.pathname.slice(stagePrefix.length)
+  const path = target.pathname.startsWith(`${stagePrefix}/`)
+    ? target.pathname.slice(stagePrefix.length)
     : undefined;
   const route =
     path === undefined
@@ -109,7 +110,9 @@ export async function handleRequest(
       : gatewayError('incompleteSignature', ids, authorization);
   }
 
-  const body = await readBody(request);
+  // Awaited only when there is a body to wait for: each await is a trip through the microtask queue.
+  const read = readBody(request);
+  const body = read instanceof Buffer ? read : await read;
   if (body === 'too-large') return gatewayError('internalServerError', ids);
 
   let claims: Readonly<Record<string, unknown>> | undefined;
@@ -119,10 +122,9 @@ export async function handleRequest(
     claims = decision.claims;
   }
 
-  const now = new Date();
   const event = buildProxyEvent({
     request,
-    url,
+    query: target.query,
     stage: options.stage,
     path,
     resource: route.resource,
@@ -130,7 +132,7 @@ export async function handleRequest(
     ids,
     claims,
     apiId: options.apiId,
-    now,
+    now: Date.now(),
   });
   return invokeProxyIntegration({
     handler: route.handler,

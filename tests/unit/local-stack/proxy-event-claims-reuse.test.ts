@@ -22,7 +22,7 @@ function request(): IncomingMessage {
 function eventClaims(claims: Readonly<Record<string, unknown>>): Record<string, string> {
   const event = buildProxyEvent({
     request: request(),
-    url: new URL('http://127.0.0.1/dev/hello'),
+    query: undefined,
     stage: 'dev',
     path: '/hello',
     resource: '/hello',
@@ -30,7 +30,7 @@ function eventClaims(claims: Readonly<Record<string, unknown>>): Record<string, 
     ids: { requestId: '00000000-0000-4000-8000-000000000000', apigwId: 'AAAAAAAAAAAAAAA=' },
     claims,
     apiId: 'local0api0',
-    now: new Date(0),
+    now: 0,
   });
   const authorizer = event.requestContext.authorizer as { claims: Record<string, string> };
   return authorizer.claims;
