@@ -3,6 +3,7 @@
  * timeout, and maps its result to HTTP the way API Gateway does. Anything API Gateway would reject as a
  * malformed proxy result becomes its 502; a handler that throws becomes the same 502.
  */
+import { deadlineQueue } from './deadlines.ts';
 import type { ProxyEvent } from './proxy-event.ts';
 import { type GatewayResponse, gatewayError, type RequestIds, traceId } from './responses.ts';
 
@@ -114,27 +115,34 @@ class InvocationContext implements LambdaContext {
   }
 }
 
-type Outcome = { value: unknown } | 'error' | 'timeout';
-
-export async function invokeProxyIntegration(options: InvokeOptions): Promise<GatewayResponse> {
-  const context = new InvocationContext(options.ids.requestId, options.functionName, options.timeoutMs);
-  // One promise and one timer per invocation: whichever of the handler and the timeout settles first
-  // decides (a promise settles once, so the later one is ignored).
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await new Promise<Outcome>((resolve) => {
-    timer = setTimeout(resolve, options.timeoutMs, 'timeout');
+/**
+ * Runs the handler and answers with its mapped result, a 502 if it throws or rejects, or a 504 once the
+ * integration timeout passes (without waiting for the handler). Whichever comes first decides: the
+ * deadline can be settled only once.
+ */
+export function invokeProxyIntegration(options: InvokeOptions): Promise<GatewayResponse> {
+  const { ids } = options;
+  const context = new InvocationContext(ids.requestId, options.functionName, options.timeoutMs);
+  return new Promise<GatewayResponse>((resolve) => {
+    const deadline = deadlineQueue(options.timeoutMs).add(() =>
+      resolve(gatewayError('endpointTimeout', ids)),
+    );
+    let result: unknown;
     try {
-      Promise.resolve(options.handler(options.event, context)).then(
-        (value: unknown) => resolve({ value }),
-        () => resolve('error'),
-      );
+      result = options.handler(options.event, context);
     } catch {
-      resolve('error');
+      if (deadline.settle()) resolve(gatewayError('internalServerError', ids));
+      return;
     }
+    Promise.resolve(result).then(
+      (value: unknown) => {
+        if (!deadline.settle()) return;
+        const mapped = mapProxyResult(value, ids);
+        resolve(mapped.ok ? mapped.response : gatewayError('internalServerError', ids));
+      },
+      () => {
+        if (deadline.settle()) resolve(gatewayError('internalServerError', ids));
+      },
+    );
   });
-  clearTimeout(timer);
-  if (outcome === 'timeout') return gatewayError('endpointTimeout', options.ids);
-  if (outcome === 'error') return gatewayError('internalServerError', options.ids);
-  const mapped = mapProxyResult(outcome.value, options.ids);
-  return mapped.ok ? mapped.response : gatewayError('internalServerError', options.ids);
 }

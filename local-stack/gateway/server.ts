@@ -134,7 +134,8 @@ export async function handleRequest(
     apiId: options.apiId,
     now: Date.now(),
   });
-  return invokeProxyIntegration({
+  // `return await`: returning the promise itself would cost two more trips through the microtask queue.
+  return await invokeProxyIntegration({
     handler: route.handler,
     functionName: route.functionName,
     event,
