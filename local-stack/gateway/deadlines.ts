@@ -1,7 +1,7 @@
 /**
  * Integration timeouts without a Node timer per request. Creating and clearing a timer per invocation
  * cost about a microsecond, a noticeable share of a local request. Invocations with the same timeout
- * reach their deadlines in the order they started, so one first-in-first-out queue per timeout value
+ * reach their deadlines in the order they started, so one first-in-first-out list per timeout value
  * and one timer for the oldest pending entry are enough.
  */
 export interface Deadline {
@@ -9,24 +9,32 @@ export interface Deadline {
   settle(): boolean;
 }
 
+/** A pending deadline, linked into its queue's list (oldest first) until it settles or expires. */
 class Entry implements Deadline {
   readonly expiresAt: number;
   readonly onExpire: () => void;
-  readonly #queue: DeadlineQueue;
+  readonly queue: DeadlineQueue;
+  previous: Entry | undefined = undefined;
+  next: Entry | undefined = undefined;
+  pending = true;
   constructor(queue: DeadlineQueue, expiresAt: number, onExpire: () => void) {
-    this.#queue = queue;
+    this.queue = queue;
     this.expiresAt = expiresAt;
     this.onExpire = onExpire;
   }
   settle(): boolean {
-    return this.#queue.remove(this);
+    if (!this.pending) return false;
+    this.queue.unlink(this);
+    return true;
   }
 }
 
 export class DeadlineQueue {
   readonly #timeoutMs: number;
-  /** Insertion order is expiry order: every entry gets the same timeout. */
-  readonly #pending = new Set<Entry>();
+  // A linked list rather than a Set: a Set that sees every request come and go made V8 promote the
+  // short-lived entries to the old generation (measured: steady full collections, 2.8 -> 5 µs a call).
+  #oldest: Entry | undefined;
+  #newest: Entry | undefined;
   /**
    * Armed for the oldest entry's expiry at the time it was set. It is not cleared when that entry
    * settles (re-arming for every request would cost what a timer per request did): when it fires it
@@ -42,16 +50,29 @@ export class DeadlineQueue {
   /** Calls `onExpire` once the timeout has passed, unless the returned deadline is settled first. */
   add(onExpire: () => void): Deadline {
     const entry = new Entry(this, Date.now() + this.#timeoutMs, onExpire);
-    this.#pending.add(entry);
+    const newest = this.#newest;
+    if (newest === undefined) this.#oldest = entry;
+    else {
+      newest.next = entry;
+      entry.previous = newest;
+    }
+    this.#newest = entry;
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
-    else if (this.#pending.size === 1) this.#timer.ref();
+    else if (this.#oldest === entry) this.#timer.ref();
     return entry;
   }
 
-  remove(entry: Entry): boolean {
-    const wasPending = this.#pending.delete(entry);
-    if (wasPending && this.#pending.size === 0) this.#timer?.unref();
-    return wasPending;
+  /** Takes a pending entry out of the list (its deadline no longer applies). */
+  unlink(entry: Entry): void {
+    entry.pending = false;
+    const { previous, next } = entry;
+    if (previous === undefined) this.#oldest = next;
+    else previous.next = next;
+    if (next === undefined) this.#newest = previous;
+    else next.previous = previous;
+    entry.previous = undefined;
+    entry.next = undefined;
+    if (this.#oldest === undefined) this.#timer?.unref();
   }
 
   #arm(delayMs: number): void {
@@ -61,16 +82,14 @@ export class DeadlineQueue {
   #expire(): void {
     this.#timer = undefined;
     const now = Date.now();
-    for (const entry of this.#pending) {
-      if (entry.expiresAt > now) break;
-      this.#pending.delete(entry);
+    for (let entry = this.#oldest; entry !== undefined && entry.expiresAt <= now; entry = this.#oldest) {
+      this.unlink(entry);
       entry.onExpire();
     }
     // An onExpire that added an entry armed a timer for that entry; the oldest one decides instead.
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const oldest = this.#pending.values().next();
-    if (!oldest.done) this.#arm(oldest.value.expiresAt - now);
+    if (this.#oldest !== undefined) this.#arm(this.#oldest.expiresAt - now);
   }
 }
 

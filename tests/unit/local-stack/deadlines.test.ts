@@ -59,6 +59,28 @@ describe('DeadlineQueue', () => {
       assert.deepEqual(expiredAt, { b: 130, c: 160 });
     });
 
+    it('keeps its order when entries settle from the middle and the young end', () => {
+      const queue = new DeadlineQueue(100);
+      const expiredAt: Record<string, number> = {};
+      const add = (name: string) => queue.add(() => (expiredAt[name] = Date.now() - 1_000_000));
+      add('a');
+      advance(10);
+      add('b');
+      advance(10);
+      const c = add('c');
+      advance(10);
+      const d = add('d');
+      c.settle();
+      d.settle();
+      advance(10);
+      add('e'); // joins after b: the list's young end must be b now, not the settled d
+      advance(10);
+      const f = add('f');
+      f.settle();
+      advance(300);
+      assert.deepEqual(expiredAt, { a: 100, b: 110, e: 140 });
+    });
+
     it('does not delay an older entry when an expiring one adds a new entry', () => {
       const queue = new DeadlineQueue(100);
       const expiredAt: Record<string, number> = {};
