@@ -17,8 +17,9 @@ const ms = (value: number) => `${Math.round(value)} ms`;
 const ratio = (value: number) => value.toFixed(2);
 const rps = (value: number) => `${Math.round(value)} req/s`;
 const us = (value: number) => `${value.toFixed(1)} µs`;
+const us2 = (value: number) => `${value.toFixed(2)} µs`;
 
-export const formats = { ms, ratio, rps, us };
+export const formats = { ms, ratio, rps, us, us2 };
 
 export function spreadRow(
   measure: string,
