@@ -7,7 +7,14 @@
  */
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { failure, newmanBin, npmScriptArgs, repoRoot, timeCommand } from '../support/processes.ts';
+import {
+  failure,
+  newmanBin,
+  npmScriptArgs,
+  npmScriptCommand,
+  repoRoot,
+  timeCommand,
+} from '../support/processes.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
 export const COLLECTION = resolve(repoRoot, 'collections', 'hello-api.postman_collection.json');
@@ -87,8 +94,7 @@ export async function measureContractVsNewman(input: {
     floorMs,
     pairRatio: spread(ratios),
     ratioOfMedians: contractMs.median / floorMs.median,
-    contractCommand:
-      'node --import tsx scripts/contract.ts --target local --reports-dir <tmp> (reporters cli,htmlextra,junit)',
+    contractCommand: `${npmScriptCommand('contract')} --target local --reports-dir <tmp> (reporters cli,htmlextra,junit)`,
     floorCommand: `node node_modules/newman/bin/newman.js run collections/hello-api.postman_collection.json -e <npm run stack's environment> -r cli,htmlextra,junit (htmlextra: skipHeaders Authorization${template.length > 0 ? ', offline template' : ', default template'}) --timeout-request 10000 --ignore-redirects`,
   };
 }

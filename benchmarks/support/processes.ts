@@ -14,16 +14,23 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 /** Absolute, so that a child whose working directory is elsewhere still finds tsx. */
 export const tsxLoader = import.meta.resolve('tsx');
 
+/** The command line of an npm script as package.json spells it, e.g. `node --import tsx/esm scripts/contract.ts`. */
+export function npmScriptCommand(name: string): string {
+  const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const command = manifest.scripts?.[name];
+  if (command === undefined) throw new Error(`package.json has no script named ${name}`);
+  return command;
+}
+
 /**
  * The node arguments of an npm script such as `node --import tsx/esm scripts/contract.ts`, so the bench
  * times exactly what `npm run <name>` runs, minus npm's own start-up. The `--import` specifier is made
  * absolute so the command also works from another working directory.
  */
 export function npmScriptArgs(name: string): string[] {
-  const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as {
-    scripts?: Record<string, string>;
-  };
-  const words = manifest.scripts?.[name]?.split(/\s+/) ?? [];
+  const words = npmScriptCommand(name).split(/\s+/);
   if (words[0] !== 'node') throw new Error(`npm run ${name} is not a plain node command: ${words.join(' ')}`);
   const args = words.slice(1);
   const i = args.indexOf('--import');
