@@ -31,8 +31,9 @@ class Entry implements Deadline {
 
 export class DeadlineQueue {
   readonly #timeoutMs: number;
-  // A linked list rather than a Set: a Set that sees every request come and go made V8 promote the
-  // short-lived entries to the old generation (measured: steady full collections, 2.8 -> 5 µs a call).
+  // A linked list rather than a Set: a Set that saw every request come and go made V8 promote the
+  // short-lived entries to the old generation (measured: a full collection every ~150 ms, and 4.4-6.3
+  // µs per invocation against 1.7-2.5 with a timer each; the list gives 1.0-2.2 and no full collection).
   #oldest: Entry | undefined;
   #newest: Entry | undefined;
   /**

@@ -27,7 +27,6 @@ function isHeaderValue(value: unknown): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-/** Validates a proxy result (untrusted: it is whatever the handler returned) and maps it to HTTP. */
 /** Adds one header value under its first-seen spelling; names compare case-insensitively. */
 function addHeader(
   merged: Map<string, { name: string; values: string[] }>,
