@@ -1,6 +1,6 @@
 /**
  * Newman's JUnit reporter writes a skipped test as a bare <testcase/>, which every CI reads as passed,
- * and sets the root `tests` to the number of test scripts (GATEWAY.md §7). This marks each testcase
+ * and sets the root `tests` to the number of test scripts (docs/reference.md §7). This marks each testcase
  * that was skipped every time it ran with <skipped/>, and recounts the suite and root attributes from
  * the testcases, so CI shows a skipped clause as skipped and its totals add up.
  *

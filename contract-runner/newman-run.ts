@@ -1,7 +1,7 @@
 /**
  * Runs the collection with Newman, programmatically, the environment passed in memory (it holds the
  * live token and never touches disk here). Newman never sets the exit code itself: the caller decides
- * from `failed`, which covers a run error, request errors and failed assertions (GATEWAY.md §7).
+ * from `failed`, which covers a run error, request errors and failed assertions (docs/reference.md §7).
  */
 import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -127,7 +127,7 @@ function transformExports(emitter: RunEmitter, redact: Redactor): void {
       for (const file of files) {
         if (file.content === undefined) continue;
         let content = typeof file.content === 'string' ? file.content : JSON.stringify(file.content, null, 2);
-        // Newman's JUnit shows skipped tests as passed (GATEWAY.md §7): mark them <skipped/>.
+        // Newman's JUnit shows skipped tests as passed (docs/reference.md §7): mark them <skipped/>.
         if (file.name === 'junit-reporter' && emitter.summary) {
           content = markSkippedTestcases(content, skippedAssertionsByItem(emitter.summary.run.executions));
         }
@@ -163,7 +163,7 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
         title: input.title,
         browserTitle: input.title,
         timezone: 'UTC',
-        // htmlextra prints request headers, Authorization included, unless told not to (GATEWAY.md §7).
+        // htmlextra prints request headers, Authorization included, unless told not to (docs/reference.md §7).
         skipHeaders: ['Authorization'],
         template: OFFLINE_TEMPLATE,
         skipEnvironmentVars: [...input.secretKeys],

@@ -1,6 +1,6 @@
 /**
  * Cognito and network failures, each turned into one sentence that says what is wrong and what to
- * do (GATEWAY.md §4). Messages name the user, pool and client (not secret) and never a password,
+ * do (docs/reference.md §4). Messages name the user, pool and client (not secret) and never a password,
  * client secret or token: text passed through from Cognito is scrubbed of every configured secret.
  */
 import { UserError } from '../common/cli-error.ts';

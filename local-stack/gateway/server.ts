@@ -1,6 +1,6 @@
 /**
  * The local API Gateway: a thin HTTP shell over a route table, an authorizer and the Lambda proxy
- * integration, answering as API Gateway REST v1 does (GATEWAY.md §1–3). It only ever binds loopback.
+ * integration, answering as API Gateway REST v1 does (docs/reference.md §1–3). It only ever binds loopback.
  */
 import {
   createServer,

@@ -169,7 +169,7 @@ describe('the collection against the local stack', { timeout: 300_000 }, () => {
     );
     assert.ok(failures.length > 0, 'no failed sign-in test');
     for (const failure of failures) {
-      // cognito-local answers InvalidPasswordException where AWS says NotAuthorizedException (GATEWAY.md §6).
+      // cognito-local answers InvalidPasswordException where AWS says NotAuthorizedException (docs/reference.md §6).
       assert.match(
         failure.message,
         /^Cognito refused the sign-in: (InvalidPassword|NotAuthorized)Exception: /,

@@ -1,5 +1,5 @@
 /**
- * Fixtures for the token helper's tests: settings, Cognito-shaped ID tokens (claims as GATEWAY.md §4
+ * Fixtures for the token helper's tests: settings, Cognito-shaped ID tokens (claims as docs/reference.md §4
  * lists them; the signature is filler because nothing in the helper verifies it), a template, and a
  * temporary directory per test.
  */
