@@ -177,8 +177,11 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
     },
   };
 
-  const restoreStdout = redactWrites(process.stdout, input.redact);
-  const restoreStderr = redactWrites(process.stderr, input.redact);
+  // Only the cli reporter writes to the terminal. Without it nothing is patched, so runs in one process
+  // (the mutation proof runs several at once) cannot restore each other's streams out of order.
+  const printing = reporters.includes('cli');
+  const restoreStdout = printing ? redactWrites(process.stdout, input.redact) : () => undefined;
+  const restoreStderr = printing ? redactWrites(process.stderr, input.redact) : () => undefined;
   try {
     return await new Promise<NewmanRunResult>((resolve, reject) => {
       const emitter = newman.run(options, (error, summary) => {

@@ -1,15 +1,23 @@
 /**
  * `npm run contract` as a function: start the local stack (target local) or take the .env settings
- * (target aws), get the ID token through the token helper, mint the attack tokens, run the collection
- * with Newman, stop the stack, and report. Tests call this with a deliberately weakened local gateway
- * to prove that the contract catches each weakness.
+ * (target aws), get the tokens through the token helper, mint what needs the pool's key, run the
+ * collection with Newman, stop everything started, and report. The collection is the committed one
+ * (generated from api/routes.ts), a file given with `collectionPath`, or generated in memory from an API
+ * description (`api`, e.g. an API Gateway export). Tests call this with a deliberately weakened local
+ * gateway to prove that the contract catches each weakness.
  */
 import { readFile, rmdir } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
-import { UserError } from '../common/cli-error.ts';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { helloApi } from '../api/routes.ts';
+import type { ApiSpec } from '../api/spec.ts';
+import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
+import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
+import { renderCollection } from '../collections/collection.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
-import { attackEnvironmentValues } from '../security/attack-environment.ts';
-import { prepareAttackerKey } from '../security/attack-tokens.ts';
+import type { AttackerServer } from '../security/attacker-server.ts';
+import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -23,35 +31,55 @@ import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
 import { rebuildReportsIndex } from './reports-index.ts';
 import { type ClauseResult, clauseResults, countResults, type RunCounts } from './results.ts';
+import { contractEnvironment } from './run-environment.ts';
 import { buildRunSummary, writeRunSummary } from './run-summary.ts';
 
 export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
+/** The collection a run generated from an API description, kept in its report folder for auditors. */
+export const GENERATED_COLLECTION = 'collection.postman_collection.json';
 
-export interface ContractOptions {
-  readonly target: Target;
+interface CommonOptions {
   /** Repository root: collection, templates and reports are resolved against it. */
   readonly rootDir: string;
+  /** A collection file; default the committed one, or the one generated from `api`. */
   readonly collectionPath?: string;
+  /**
+   * The API description: the collection is generated from it (unless `collectionPath` is given), the
+   * local stack serves it, and the authorizer coverage is read from it. Default: api/routes.ts.
+   */
+  readonly api?: ApiSpec;
+  /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
+  readonly allowUnprotected?: string;
   readonly reportsDir?: string;
   readonly reporters?: readonly ReporterName[];
   readonly iterations?: number;
   readonly timeoutRequestMs?: number;
   /** Overrides the environment's max_response_ms. */
   readonly maxResponseMs?: number;
-  /** Sign in even if a saved token is still good (target aws). */
-  readonly force?: boolean;
-  /** Target aws: the validated settings. Target local: ignored, the stack provides them. */
-  readonly settings?: TokenSettings;
-  /** Target local: options for the embedded stack (tests inject weaknesses here). */
-  readonly stack?: LocalStackOptions;
-  /** Called once the stack is up, so a caller can stop it on a signal. */
-  readonly onStackStarted?: (stack: LocalStack) => void;
   /** Called once the run's report folder exists, so a caller can remove it if a signal ends the run. */
   readonly onRunFolderCreated?: (path: string) => void;
   /** Called with the token result; tests use it to know which secrets must never appear in output. */
   readonly onToken?: (token: TokenResult) => void;
   readonly now?: () => Date;
 }
+
+export type ContractOptions = CommonOptions &
+  (
+    | {
+        readonly target: 'local';
+        /** Options for the embedded stack (tests inject weaknesses here). */
+        readonly stack?: LocalStackOptions;
+        /** Called once the stack is up, so a caller can stop it on a signal. */
+        readonly onStackStarted?: (stack: LocalStack) => void;
+      }
+    | {
+        readonly target: 'aws';
+        /** The validated settings of the deployment. */
+        readonly settings: TokenSettings;
+        /** Sign in even if a saved token is still good. */
+        readonly force?: boolean;
+      }
+  );
 
 export interface ContractResult {
   readonly target: Target;
@@ -60,16 +88,32 @@ export interface ContractResult {
   readonly finishedAt: Date;
   readonly runFolder?: string;
   /** The run's reports, summary.json, and the rebuilt reports/index.html. */
-  readonly files: NewmanRunResult['files'] & { readonly summary?: string; readonly index?: string };
+  readonly files: NewmanRunResult['files'] & {
+    readonly summary?: string;
+    readonly index?: string;
+    readonly collection?: string;
+  };
   readonly clauses: readonly ClauseResult[];
   readonly counts: RunCounts;
+  /** Every method of the description and its authorizer; undefined for a collection without description. */
+  readonly coverage?: readonly CoverageEntry[];
   readonly runError?: string;
   readonly passed: boolean;
   readonly token: Pick<TokenResult, 'claims' | 'reused'>;
 }
 
-/** The parsed collection, and the SHA-256 of the very bytes parsed (for summary.json). */
-async function readCollection(path: string, rootDir: string): Promise<{ parsed: object; sha256: string }> {
+interface LoadedCollection {
+  readonly parsed: object;
+  readonly bytes: Buffer;
+  readonly sha256: string;
+  /** Where it came from, for summary.json: a file path, or the generated file in the run folder. */
+  readonly path: string;
+  readonly generated: boolean;
+  readonly table: ReadonlyMap<string, ClauseInfo> | undefined;
+}
+
+/** Reads a collection file, checking it is one; the SHA-256 is of the very bytes parsed. */
+async function readCollectionFile(path: string, rootDir: string): Promise<LoadedCollection> {
   const inside = relative(rootDir, path);
   const inRepo = inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
   const shown = inRepo ? inside : path;
@@ -103,7 +147,27 @@ async function readCollection(path: string, rootDir: string): Promise<{ parsed: 
       `The collection ${shown} is not a Postman v2.1 collection (no info or item list): re-export it from Postman as Collection v2.1.`,
     );
   }
-  return { parsed: parsed as object, sha256: sha256(bytes) };
+  return {
+    parsed: parsed as object,
+    bytes,
+    sha256: sha256(bytes),
+    path,
+    generated: false,
+    table: readClauseTable(parsed),
+  };
+}
+
+function generatedCollection(api: ApiSpec, rootDir: string): LoadedCollection {
+  const bytes = Buffer.from(renderCollection(api), 'utf8');
+  const parsed = JSON.parse(bytes.toString('utf8')) as object;
+  return {
+    parsed,
+    bytes,
+    sha256: sha256(bytes),
+    path: resolve(rootDir, api.source.path),
+    generated: true,
+    table: readClauseTable(parsed),
+  };
 }
 
 /** The pool's public keys: the in-process stack has them; otherwise from the token's own issuer. */
@@ -122,30 +186,46 @@ async function poolJwks(issuer: string, stack: LocalStack | undefined): Promise<
   }
 }
 
+/** The allow-list, checked against the description: a typo must not silently allow nothing. */
+function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<string> {
+  const { entries, malformed } = parseAllowList(text ?? '');
+  if (malformed.length > 0) {
+    throw new UsageError(
+      `CONTRACT_ALLOW_UNPROTECTED has entries that are not "METHOD /path" (${malformed.join(', ')}): write them like "OPTIONS /items, GET /health".`,
+    );
+  }
+  if (api !== undefined) {
+    const known = new Set(api.routes.map((route) => `${route.method} ${route.path}`));
+    const unknown = [...entries].filter((entry) => !known.has(entry));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `CONTRACT_ALLOW_UNPROTECTED names ${unknown.join(', ')}, which the API description does not have: remove ${unknown.length === 1 ? 'it' : 'them'} or check the path as the description writes it.`,
+      );
+    }
+  }
+  return entries;
+}
+
 export async function runContract(options: ContractOptions): Promise<ContractResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const rootDir = options.rootDir;
   const reporters = options.reporters ?? ['cli', 'htmlextra', 'junit'];
   const writesFiles = reporters.some((name) => name !== 'cli');
-  // Fail on an unwritable reports folder or a broken collection before starting anything.
+  // Fail on a broken description, collection or reports folder before starting anything.
+  const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
+  const allowList = allowListFor(api, options.allowUnprotected);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
-  const collectionPath = resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION);
-  const collection = await readCollection(collectionPath, rootDir);
+  const collection =
+    options.collectionPath === undefined && options.api !== undefined
+      ? generatedCollection(options.api, rootDir)
+      : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
-  if (runFolder === undefined)
-    return runInFolder(options, { startedAt, now, reporters, collection, collectionPath, reportsDir });
+  const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
+  if (runFolder === undefined) return runInFolder(options, context);
   options.onRunFolderCreated?.(runFolder);
   try {
-    return await runInFolder(options, {
-      startedAt,
-      now,
-      reporters,
-      collection,
-      collectionPath,
-      reportsDir,
-      runFolder,
-    });
+    return await runInFolder(options, { ...context, runFolder });
   } catch (error) {
     // A run that failed before writing any report leaves no empty folder behind (rmdir refuses a
     // folder with anything in it, so partial reports are kept).
@@ -158,29 +238,45 @@ interface RunContext {
   readonly startedAt: Date;
   readonly now: () => Date;
   readonly reporters: readonly ReporterName[];
-  readonly collection: { readonly parsed: object; readonly sha256: string };
-  readonly collectionPath: string;
+  readonly collection: LoadedCollection;
   readonly reportsDir: string;
+  readonly api: ApiSpec | undefined;
+  readonly allowList: ReadonlySet<string>;
   readonly runFolder?: string;
 }
 
+/** Only the local emulator's pool publishes a key whose private half is known (it ships in cognito-local). */
+async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<PoolKeyTokens | undefined> {
+  const { emulatorSigningKey, isEmulatorKeySet } = await import('../local-stack/cognito/emulator-key.ts');
+  if (!isEmulatorKeySet(jwks)) return undefined;
+  return mintPoolKeyTokens({
+    idToken: token.idToken,
+    ...(token.accessToken ? { accessToken: token.accessToken } : {}),
+    poolPrivateKey: emulatorSigningKey().privateJwk,
+    poolJwks: jwks,
+  });
+}
+
 async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
-  const { startedAt, now, reporters, collection, collectionPath, reportsDir, runFolder } = context;
+  const { startedAt, now, reporters, collection, reportsDir, runFolder, api } = context;
   const rootDir = options.rootDir;
 
-  // The attacker key's RSA generation runs on libuv's pool while this thread starts the stack; a
-  // failure here only means mintAttackTokens generates it itself.
-  const attackerKeyReady = prepareAttackerKey().catch(() => undefined);
   let stack: LocalStack | undefined;
+  let attacker: AttackerServer | undefined;
   try {
     let settings: TokenSettings;
     if (options.target === 'local') {
-      const { startStack } = await import('../local-stack/stack.ts');
-      stack = await startStack(options.stack);
+      const [{ startStack }, { startAttackerServer }] = await Promise.all([
+        import('../local-stack/stack.ts'),
+        import('../security/attacker-server.ts'),
+      ]);
+      [stack, attacker] = await Promise.all([
+        startStack({ ...(api ? { api } : {}), ...options.stack }),
+        startAttackerServer(),
+      ]);
       options.onStackStarted?.(stack);
       settings = settingsFromLocalStack(stack);
     } else {
-      if (!options.settings) throw new Error('target aws needs settings');
       settings = options.settings;
     }
 
@@ -188,29 +284,22 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       rootDir,
       // The local stack lives only for this run: its token is useless afterwards, so keep it in memory.
       write: options.target === 'aws',
-      ...(options.force ? { force: true } : {}),
+      ...(options.target === 'aws' && options.force ? { force: true } : {}),
     });
     options.onToken?.(token);
     const jwks = await poolJwks(token.claims.iss, stack);
-    await attackerKeyReady;
-    const attackValues = attackEnvironmentValues({
-      idToken: token.idToken,
+    const poolKeyTokens = await poolKeyTokensFor(token, jwks);
+    const environment = contractEnvironment(token.environment, {
       ...(token.accessToken ? { accessToken: token.accessToken } : {}),
       poolJwks: jwks,
+      ...(poolKeyTokens ? { poolKeyTokens } : {}),
+      ...(attacker ? { attacker } : {}),
+      // The local stack refuses the open points (its documented guess); elsewhere only the certain part.
+      openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
+      allowUnprotected: [...context.allowList].join(', '),
+      ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
     });
-    const values = [
-      ...token.environment.values.filter(
-        (v) =>
-          !attackValues.some((a) => a.key === v.key) &&
-          !(options.maxResponseMs && v.key === 'max_response_ms'),
-      ),
-      ...attackValues,
-      ...(options.maxResponseMs
-        ? [{ key: 'max_response_ms', value: String(options.maxResponseMs), type: 'default', enabled: true }]
-        : []),
-    ];
-    const environment = { ...token.environment, values };
-    const secretKeys = values.filter((v) => v.type === 'secret').map((v) => v.key);
+    const secretKeys = environment.values.filter((v) => v.type === 'secret').map((v) => v.key);
     const redact = createRedactor([
       token.idToken,
       token.accessToken,
@@ -218,7 +307,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       settings.password,
       settings.clientSecret,
       settings.newPassword,
-      ...attackValues.map((a) => a.value),
+      ...(poolKeyTokens ? poolKeyTokenValues(poolKeyTokens) : []),
     ]);
 
     const run = await runNewman({
@@ -228,12 +317,13 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
       ...(runFolder ? { runFolder } : {}),
       reporters,
-      title: `hello-api contract: target ${options.target} (${settings.apiUrl})`,
+      title: `${api?.name ?? 'API'} contract: target ${options.target} (${settings.apiUrl})`,
       secretKeys,
       redact,
     });
-    const clauses = clauseResults(run.summary);
+    const clauses = clauseResults(run.summary, collection.table);
     const counts = countResults(clauses);
+    const coverage = api === undefined ? undefined : authorizerCoverage(api, context.allowList);
     const result = {
       target: options.target,
       apiUrl: settings.apiUrl,
@@ -243,18 +333,26 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       files: run.files,
       clauses,
       counts,
+      ...(coverage ? { coverage } : {}),
       ...(run.runError ? { runError: redact(run.runError.message) } : {}),
       passed: !run.failed && counts.clauses.failed === 0 && counts.requestErrors === 0,
       token: { claims: token.claims, reused: token.reused },
     };
     if (!runFolder) return result;
 
+    // A generated collection is kept beside the reports: the auditor can import exactly what ran.
+    const collectionFile = collection.generated ? join(runFolder, GENERATED_COLLECTION) : undefined;
+    if (collectionFile) await writeFileAtomic(collectionFile, collection.bytes, { mode: 0o644 });
     const templatePath = defaultTemplatePath(options.target, rootDir);
     const summary = buildRunSummary({
       ...result,
       rootDir,
       runFolder,
-      collection: { path: collectionPath, bytesSha256: collection.sha256, parsed: collection.parsed },
+      collection: {
+        path: collectionFile ?? collection.path,
+        bytesSha256: collection.sha256,
+        parsed: collection.parsed,
+      },
       environmentTemplate: { path: templatePath, sha256: await sha256File(templatePath) },
       suite: await suiteIdentity(rootDir),
       git: await gitState(rootDir),
@@ -263,8 +361,16 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
     });
     const summaryFile = await writeRunSummary(summary, runFolder, redact);
     const index = await rebuildReportsIndex(reportsDir, redact);
-    return { ...result, files: { ...run.files, summary: summaryFile, index } };
+    return {
+      ...result,
+      files: {
+        ...run.files,
+        summary: summaryFile,
+        index,
+        ...(collectionFile ? { collection: collectionFile } : {}),
+      },
+    };
   } finally {
-    await stack?.stop();
+    await Promise.all([stack?.stop(), attacker?.stop()]);
   }
 }

@@ -22,6 +22,8 @@ const usage = `Usage: npm run contract -- [flags]
   --iterations N            run the collection N times (default 1)
   --timeout-request MS      per-request timeout in milliseconds (default 10000)
   --max-response-ms MS      response-time bound every clause asserts (default: the environment's, 10000)
+  --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
+                            (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
   --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
@@ -35,6 +37,7 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   collection: { type: 'string' },
+  'api-spec': { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -77,24 +80,42 @@ async function main(argv: readonly string[]): Promise<number> {
   const timeoutRequestMs = positiveInteger('timeout-request', flags['timeout-request'], 600_000);
   const maxResponseMs = positiveInteger('max-response-ms', flags['max-response-ms'], 600_000);
   const reporters = reporterList(flags.reporters);
-  const settings = target === 'aws' ? resolveSettings('aws', { env: process.env, dotenvKeys }) : undefined;
-
-  const result = await runContract({
-    target,
+  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
+  const api =
+    specPath === undefined
+      ? undefined
+      : await (await import('../api/openapi-export.ts')).readApiSpecFile(
+          resolve(rootDir, specPath),
+          specPath,
+        );
+  const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  const common = {
     rootDir,
-    ...(settings ? { settings } : {}),
+    ...(api ? { api } : {}),
+    ...(allowUnprotected ? { allowUnprotected } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),
     ...(reporters ? { reporters } : {}),
     ...(iterations ? { iterations } : {}),
     ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
     ...(maxResponseMs ? { maxResponseMs } : {}),
-    ...(flags.force ? { force: true } : {}),
-    // Ctrl-C during the run must still stop the stack before the process exits.
-    onStackStarted: (stack) => onShutdown(() => stack.stop()),
     // A run interrupted before its reports were written leaves no empty folder (rmdir keeps a non-empty one).
-    onRunFolderCreated: (folder) => onShutdown(() => rmdir(folder).catch(() => undefined)),
-  });
+    onRunFolderCreated: (folder: string) => onShutdown(() => rmdir(folder).catch(() => undefined)),
+  };
+  const result =
+    target === 'aws'
+      ? await runContract({
+          ...common,
+          target,
+          settings: resolveSettings('aws', { env: process.env, dotenvKeys }),
+          ...(flags.force ? { force: true } : {}),
+        })
+      : await runContract({
+          ...common,
+          target,
+          // Ctrl-C during the run must still stop the stack before the process exits.
+          onStackStarted: (stack) => onShutdown(() => stack.stop()),
+        });
   process.stdout.write(formatContractSummary(result, rootDir));
   return result.passed ? 0 : 1;
 }

@@ -72,6 +72,8 @@ export interface ProxyEventInput {
   /** The path below the stage, e.g. /hello. */
   readonly path: string;
   readonly resource: string;
+  /** Values of the resource's `{name}` segments; null for a resource without any. */
+  readonly pathParameters?: Readonly<Record<string, string>> | null;
   readonly body: Buffer;
   readonly ids: RequestIds;
   readonly claims: Readonly<Record<string, unknown>> | undefined;
@@ -172,7 +174,7 @@ export function buildProxyEvent(input: ProxyEventInput): ProxyEvent {
     multiValueHeaders,
     queryStringParameters: query,
     multiValueQueryStringParameters: multiQuery,
-    pathParameters: null,
+    pathParameters: input.pathParameters ? { ...input.pathParameters } : null,
     stageVariables: null,
     requestContext,
     body: input.body.length > 0 ? input.body.toString('utf8') : null,

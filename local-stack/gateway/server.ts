@@ -12,18 +12,13 @@ import {
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../../common/cli-error.ts';
 import type { Authorizer } from './authorizer.ts';
-import { invokeProxyIntegration, type LambdaHandler } from './integration.ts';
+import { invokeProxyIntegration } from './integration.ts';
 import { buildProxyEvent } from './proxy-event.ts';
 import { parseRequestTarget } from './request-target.ts';
 import { type GatewayResponse, gatewayError, newRequestIds, type RequestIds } from './responses.ts';
+import { createRouteTable, type GatewayRoute, type RouteMatch } from './route-table.ts';
 
-export interface GatewayRoute {
-  readonly method: string;
-  readonly resource: string;
-  readonly authorization: 'COGNITO_USER_POOLS' | 'NONE';
-  readonly functionName: string;
-  readonly handler: LambdaHandler;
-}
+export type { GatewayRoute } from './route-table.ts';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -86,6 +81,18 @@ function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> | Buf
   });
 }
 
+/** The route table of a gateway's options, built once per options object. */
+const routeTables = new WeakMap<GatewayOptions, (method: string, path: string) => RouteMatch | undefined>();
+
+function findRoute(options: GatewayOptions, method: string, path: string): RouteMatch | undefined {
+  let table = routeTables.get(options);
+  if (table === undefined) {
+    table = createRouteTable(options.routes);
+    routeTables.set(options, table);
+  }
+  return table(method, path);
+}
+
 export async function handleRequest(
   options: GatewayOptions,
   request: IncomingMessage,
@@ -97,12 +104,9 @@ export async function handleRequest(
   const path = target.pathname.startsWith(`${stagePrefix}/`)
     ? target.pathname.slice(stagePrefix.length)
     : undefined;
-  const route =
-    path === undefined
-      ? undefined
-      : options.routes.find((r) => r.resource === path && r.method === request.method);
+  const match = path === undefined ? undefined : findRoute(options, request.method ?? 'GET', path);
 
-  if (route === undefined || path === undefined) {
+  if (match === undefined || path === undefined) {
     // With an Authorization header present API Gateway assumes an IAM-signed request to a missing
     // resource and complains about the signature instead.
     return authorization === undefined
@@ -115,9 +119,10 @@ export async function handleRequest(
   const body = read instanceof Buffer ? read : await read;
   if (body === 'too-large') return gatewayError('internalServerError', ids);
 
+  const { route } = match;
   let claims: Readonly<Record<string, unknown>> | undefined;
   if (route.authorization === 'COGNITO_USER_POOLS') {
-    const decision = await options.authorizer(authorization);
+    const decision = await options.authorizer(authorization, route.scopes);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
   }
@@ -128,6 +133,7 @@ export async function handleRequest(
     stage: options.stage,
     path,
     resource: route.resource,
+    pathParameters: match.pathParameters,
     body,
     ids,
     claims,
