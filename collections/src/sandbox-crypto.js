@@ -509,11 +509,11 @@ const sandboxCrypto = (() => {
    * options?: {salt: Uint8Array}) -> base64url: the JWS signature (RFC 7518 §3.3, §3.5). privateJwk needs
    * kty "RSA", n, e, d, and either all of p, q, dp, dq, qi (CRT, faster) or none of them.
    *
-   * PS* salt: the sandbox may have no secure random source (CryptoJS's random throws where no native
-   * crypto exists, as in some Postman app builds), and a verifier cannot tell a random salt from any other
-   * (it recovers the salt from the signature, RFC 8017 §9.1.2), so the default salt is derived: the hash
-   * of "sandboxCrypto PSS salt" and the message hash. Same input, same signature; pass options.salt
-   * (exactly the hash length) to choose another.
+   * PS* salt: the sandbox has no secure random source (Newman's CryptoJS 3.3.0 makes its "random"
+   * words from Math.random; CryptoJS 4 throws where no native crypto exists), and a verifier cannot
+   * tell one salt from another (it recovers the salt from the signature, RFC 8017 §9.1.2), so the
+   * default salt is derived: the hash of "sandboxCrypto PSS salt" and the message hash. Same input,
+   * same signature; pass options.salt (exactly the hash length) to choose another.
    */
   function rsaSign(alg, privateJwk, signingInput, options) {
     const spec = RSA_ALGS[oneOf('rsaSign', 'alg', alg, Object.keys(RSA_ALGS))];
