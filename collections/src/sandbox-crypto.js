@@ -7,10 +7,13 @@
 //   postman-sandbox 4.7.1, Newman 6.2.2's), and the Postman app's Buffer is a shim we do not rely on.
 //   What it does have is `require('crypto-js')` (hashes, HMAC) and BigInt (RSA). So bytes are
 //   Uint8Arrays handled with plain loops, and RSA is done here with BigInt.
-// - The collection builder inlines this file into another script and calls it from there: ONE top-level
-//   name (`sandboxCrypto`), no side effects, no logging. Every function checks its arguments and throws a
-//   TypeError naming the function, what is wrong and what it expects, so a builder bug fails its clause
-//   loudly instead of sending a token that tests nothing.
+// - The collection builder inlines this file into the scripts that call it: ONE top-level name
+//   (`sandboxCrypto`), no side effects, no logging. (A top-level const of a collection-level script is
+//   not visible to request scripts, each script has its own scope; a script can also evaluate the text
+//   from a variable: `const sandboxCrypto = eval(text + '\nsandboxCrypto;')`.)
+// - Every function checks its arguments and throws a TypeError naming the function, what is wrong and
+//   what it expects, so a builder bug fails its clause loudly instead of sending a token that tests
+//   nothing.
 // - BigInt is reached through `BigInt(...)` calls, never `1n` literals: a literal is a syntax error in a
 //   sandbox without BigInt and would take every clause of the script down, a call fails only rsaSign.
 // - Byte arguments are recognised by Object.prototype.toString, not instanceof: a caller's bytes may
@@ -509,11 +512,11 @@ const sandboxCrypto = (() => {
    * options?: {salt: Uint8Array}) -> base64url: the JWS signature (RFC 7518 §3.3, §3.5). privateJwk needs
    * kty "RSA", n, e, d, and either all of p, q, dp, dq, qi (CRT, faster) or none of them.
    *
-   * PS* salt: the sandbox may have no secure random source (CryptoJS's random throws where no native
-   * crypto exists, as in some Postman app builds), and a verifier cannot tell a random salt from any other
-   * (it recovers the salt from the signature, RFC 8017 §9.1.2), so the default salt is derived: the hash
-   * of "sandboxCrypto PSS salt" and the message hash. Same input, same signature; pass options.salt
-   * (exactly the hash length) to choose another.
+   * PS* salt: the sandbox has no secure random source (Newman's CryptoJS 3.3.0 makes its "random"
+   * words from Math.random; CryptoJS 4 throws where no native crypto exists), and a verifier cannot
+   * tell one salt from another (it recovers the salt from the signature, RFC 8017 §9.1.2), so the
+   * default salt is derived: the hash of "sandboxCrypto PSS salt" and the message hash. Same input,
+   * same signature; pass options.salt (exactly the hash length) to choose another.
    */
   function rsaSign(alg, privateJwk, signingInput, options) {
     const spec = RSA_ALGS[oneOf('rsaSign', 'alg', alg, Object.keys(RSA_ALGS))];

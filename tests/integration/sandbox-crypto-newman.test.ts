@@ -54,12 +54,24 @@ pm.variables.set('forged_token', tokens.PS256);
   return [...source.split('\n'), ...script.split('\n')];
 }
 
+/**
+ * The other way to share the module: a top-level const of a collection-level script is invisible to
+ * request scripts (each script runs in its own scope), so a script may instead evaluate the module's
+ * text from a collection variable (about 0.1 ms an evaluation here).
+ */
+const EVAL_SCRIPT = [
+  "const sandboxCrypto = eval(pm.collectionVariables.get('sandbox_crypto_js') + '\\nsandboxCrypto;');",
+  `const evalInput = sandboxCrypto.base64url(JSON.stringify({ alg: 'RS256', kid: ${JSON.stringify(attacker.kid)} })) + '.' + sandboxCrypto.base64url('{}');`,
+  `pm.environment.set('eval_token', evalInput + '.' + sandboxCrypto.rsaSign('RS256', ${JSON.stringify(attacker.privateJwk)}, evalInput));`,
+];
+
 function collection(url: string): object {
   return {
     info: {
       name: 'sandbox-crypto in Newman',
       schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
     },
+    variable: [{ key: 'sandbox_crypto_js', value: source }],
     item: [
       {
         name: 'A token forged in the pre-request script is sent',
@@ -74,6 +86,11 @@ function collection(url: string): object {
           },
         ],
         request: { method: 'GET', url, header: [{ key: 'Authorization', value: '{{forged_token}}' }] },
+      },
+      {
+        name: 'A script evaluates sandbox-crypto.js from a collection variable',
+        event: [{ listen: 'prerequest', script: { type: 'text/javascript', exec: EVAL_SCRIPT } }],
+        request: { method: 'GET', url },
       },
     ],
   };
@@ -111,7 +128,7 @@ describe('sandbox-crypto.js under bare newman run', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('forges RS*, PS* and HS256 tokens that node:crypto verifies, and sends one', async (t) => {
+  it('forges RS*, PS* and HS256 tokens that node:crypto verifies, sends one, and also works evaluated from a variable', async (t) => {
     const { port } = server.address() as AddressInfo;
     const collectionPath = join(directory, 'sandbox-crypto.postman_collection.json');
     const environmentPath = join(directory, 'empty.postman_environment.json');
@@ -172,7 +189,12 @@ describe('sandbox-crypto.js under bare newman run', () => {
       hsSignature,
       createHmac('sha256', pem).update(`${hsHeader}.${hsPayload}`).digest('base64url'),
     );
-    assert.deepEqual(received, [token('PS256')], 'the forged token went out as the Authorization header');
+    assert.deepEqual(
+      received,
+      [token('PS256'), undefined],
+      'the forged token went out as the Authorization header',
+    );
+    assert.ok(verifies('RS256', value('eval_token')), 'signed by the module evaluated from a variable');
     t.diagnostic(
       `mean 2048-bit RS/PS signing time in Newman's sandbox: ${Number(value('signing_ms')).toFixed(1)} ms`,
     );
