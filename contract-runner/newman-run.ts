@@ -16,6 +16,8 @@ export interface NewmanRunInput {
   readonly collection: object;
   readonly environment: object;
   readonly iterations: number;
+  /** One object of variables per iteration (Newman's iteration data); overrides `iterations`. */
+  readonly iterationData?: readonly Readonly<Record<string, string>>[];
   readonly timeoutRequestMs: number;
   /** Folder for the HTML and JUnit reports; reporters that write files are skipped without it. */
   readonly runFolder?: string;
@@ -151,7 +153,8 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
   const options: NewmanRunOptions = {
     collection: input.collection as NewmanRunOptions['collection'],
     environment: input.environment as NewmanRunOptions['environment'],
-    iterationCount: input.iterations,
+    iterationCount: input.iterationData?.length ?? input.iterations,
+    ...(input.iterationData ? { iterationData: input.iterationData.map((row) => ({ ...row })) } : {}),
     timeoutRequest: input.timeoutRequestMs,
     // The contract talks to one API; a 3xx from it is part of what is being tested, not to be followed.
     ignoreRedirects: true,

@@ -51,6 +51,8 @@ export interface LocalStackOptions {
   readonly handlers?: Readonly<Record<string, LambdaHandler>>;
   /** Tests only: rewrite every gateway answer (see GatewayOptions.tamperResponse). */
   readonly tamperResponse?: GatewayOptions['tamperResponse'];
+  /** Tests only: see GatewayOptions.maxHeaderBytes. */
+  readonly maxHeaderBytes?: number;
   readonly integrationTimeoutMs?: number;
   /**
    * The API to serve: the route table by default; an imported export (`npm run stack -- --api-spec`), or
@@ -64,7 +66,7 @@ export interface LocalStackOptions {
 /** What a further gateway in front of the same Cognito may change (tests: one weakness each). */
 export type GatewayVariantOptions = Pick<
   LocalStackOptions,
-  'authorizer' | 'handlers' | 'tamperResponse' | 'api' | 'handler' | 'integrationTimeoutMs'
+  'authorizer' | 'handlers' | 'tamperResponse' | 'api' | 'handler' | 'integrationTimeoutMs' | 'maxHeaderBytes'
 >;
 
 export interface LocalStack {
@@ -197,6 +199,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
         integrationTimeoutMs: variant.integrationTimeoutMs ?? served.integrationTimeoutMs,
         apiId: 'local0api0',
         ...(variant.tamperResponse ? { tamperResponse: variant.tamperResponse } : {}),
+        ...(variant.maxHeaderBytes ? { maxHeaderBytes: variant.maxHeaderBytes } : {}),
       });
       let stopped: Promise<void> | undefined;
       const stop = () => {

@@ -94,6 +94,8 @@ export const WEAKNESSES = {
   'alg-none-accepted': 'accepts an unsigned token whose alg is exactly "none"',
   'alg-none-case-insensitive': 'accepts an unsigned token whose alg is "none" in any capitalisation',
   'alg-none-signature-ignored': 'accepts alg "none" whatever the signature part holds',
+  'alg-none-when-key-missing':
+    'accepts alg "none" when it finds no key for the token (a falsy key and no algorithm list: CVE-2022-23540)',
   'alg-missing-unverified': 'skips verification when the header names no alg',
   'unsupported-alg-fail-open':
     'verifies RS256 properly but lets a token with any other alg through unverified',
@@ -126,7 +128,7 @@ export const WEAKNESSES = {
   'x5c-trusted': 'verifies with the certificate the token carries in its own x5c header',
   'x5u-trusted': "fetches the certificate from the URL in the token's x5u header",
   'duplicate-key-parser-differential':
-    'reads alg with a first-key-wins parser for the signature step and JSON.parse (last key wins) for the rest',
+    'reads alg with a first-key-wins parser in the signature step (which skips "none") and with JSON.parse (last key wins) in the rest',
   'token-use-unchecked': 'accepts access tokens as well as ID tokens (token_use not checked)',
   'token-use-case-insensitive': 'compares token_use without regard to case',
   'token-use-optional': 'accepts a token without token_use',
@@ -280,7 +282,17 @@ export const ATTACKS: readonly AttackRow[] = [
     why: 'lenient decoders accept several spellings of one signature (RFC 7515 §2 requires base64url without padding)',
     built: 'sandbox',
     sources: [{ source: 'rfc7515', detail: '§2 Base64url Encoding' }, bcp('§2.6 multiplicity of encodings')],
-    catches: ['lenient-base64-signature'],
+    catches: [unsigned, 'lenient-base64-signature'],
+  },
+  {
+    id: 'signature-junk-characters',
+    clause: 'a token whose signature has characters outside base64url',
+    sends: "T's own signature with `!@$%` inserted in the middle",
+    refusal: 'unauthorized',
+    why: 'decoders that skip what they cannot read turn the junk back into the genuine signature',
+    built: 'sandbox',
+    sources: [cve('CVE-2022-25898'), { source: 'rfc7515', detail: '§2 Base64url Encoding' }],
+    catches: [unsigned, 'lenient-base64-signature'],
   },
   {
     id: 'payload-tampered',
@@ -385,6 +397,30 @@ export const ATTACKS: readonly AttackRow[] = [
       ],
     }),
   ),
+  ...(
+    [
+      ['alg-none-unknown-kid', 'under a kid the pool does not have', { kid: 'contract-attacker-1' }],
+      ['alg-none-kid-missing', 'without kid', undefined],
+    ] as const
+  ).map(
+    ([id, how, kid]): AttackRow => ({
+      id,
+      clause: `a token with alg "none" ${how}`,
+      sends: `H with \`alg: "none"\` ${kid ? 'and `kid: "contract-attacker-1"`' : 'and no `kid`'}, T's payload, empty signature`,
+      refusal: 'unauthorized',
+      why: 'a key lookup that finds nothing leaves a falsy key, and some verifiers then take "none" at its word',
+      built: 'sandbox',
+      sources: [cve('CVE-2022-23540'), jt('-X a'), bcp('§3.1 perform algorithm verification')],
+      catches: [
+        unsigned,
+        otherAlg,
+        'alg-none-accepted',
+        'alg-none-case-insensitive',
+        'alg-none-signature-ignored',
+        'alg-none-when-key-missing',
+      ],
+    }),
+  ),
   {
     id: 'alg-none-signature-kept',
     clause: 'a token with alg "none" that keeps its signature',
@@ -403,7 +439,13 @@ export const ATTACKS: readonly AttackRow[] = [
     why: 'a verifier that dispatches on alg and does nothing when it is absent',
     built: 'sandbox',
     sources: [bcp('§3.1 perform algorithm verification')],
-    catches: [unsigned, otherAlg, 'alg-missing-unverified', 'verified-cache-keyed-by-signature'],
+    catches: [
+      unsigned,
+      otherAlg,
+      'alg-missing-unverified',
+      'verified-cache-keyed-by-signature',
+      'crash-on-unexpected-types',
+    ],
   },
   ...(['RS384', 'RS512', 'PS256'] as const).map(
     (alg): AttackRow => ({
@@ -745,7 +787,17 @@ export const ATTACKS: readonly AttackRow[] = [
     why: 'claim checks that accept an array containing the expected value',
     built: 'pool-key',
     sources: [{ source: 'rfc7519', detail: '§4.1.1 iss is a StringOrURI' }],
-    catches: ['crash-on-unexpected-types', 'iss-array-contains'],
+    catches: ['issuer-unchecked', 'crash-on-unexpected-types', 'iss-array-contains'],
+  },
+  {
+    id: 'iss-array-attacker-first',
+    clause: "a genuinely signed token whose issuer array names an attacker's issuer first",
+    sends: 'P with `iss` = `["https://attacker.example", <the pool\'s issuer>]`, signed with the pool key',
+    refusal: 'open',
+    why: 'a check that finds the pool among several issuers, while the application trusts the first',
+    built: 'pool-key',
+    sources: [cve('CVE-2025-30144'), { source: 'rfc7519', detail: '§4.1.1 iss' }],
+    catches: ['issuer-unchecked', 'crash-on-unexpected-types', 'iss-array-contains'],
   },
   // Time.
   {

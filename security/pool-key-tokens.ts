@@ -40,6 +40,7 @@ export const POOL_KEY_BUILDERS: Readonly<Record<string, Transform>> = {
     return { ...p, iss: `${iss.slice(0, cut)}${swapCase(iss.slice(cut))}` };
   },
   'iss-array': (p) => ({ ...p, iss: [p.iss] }),
+  'iss-array-attacker-first': (p) => ({ ...p, iss: ['https://attacker.example', p.iss] }),
   'token-use-case': (p) => ({ ...p, token_use: String(p.token_use).toUpperCase() }),
   'token-use-missing': (p) => without(p, 'token_use'),
   'exp-missing': (p) => without(p, 'exp'),

@@ -71,6 +71,10 @@ const attackBuilders = (() => {
     },
     'signature-standard-base64': (c) =>
       `${c.parts[0]}.${c.parts[1]}.${c.crypto.base64(c.crypto.fromBase64url(c.parts[2]), { pad: true })}`,
+    'signature-junk-characters': (c) => {
+      const middle = Math.floor(c.parts[2].length / 2);
+      return `${c.parts[0]}.${c.parts[1]}.${c.parts[2].slice(0, middle)}!@$%${c.parts[2].slice(middle)}`;
+    },
     'payload-tampered': (c) => {
       const claim = userClaim(c);
       const payload = Object.assign({}, c.payload);
@@ -106,6 +110,9 @@ const attackBuilders = (() => {
     'alg-none-capitalised': (c) => `${part(c, withHeader(c, { alg: 'None' }))}.${c.parts[1]}.`,
     'alg-none-uppercase': (c) => `${part(c, withHeader(c, { alg: 'NONE' }))}.${c.parts[1]}.`,
     'alg-none-mixed-case': (c) => `${part(c, withHeader(c, { alg: 'nOnE' }))}.${c.parts[1]}.`,
+    'alg-none-unknown-kid': (c) =>
+      `${part(c, withHeader(c, { alg: 'none', kid: c.attacker.kid }))}.${c.parts[1]}.`,
+    'alg-none-kid-missing': (c) => `${part(c, withHeader(c, { alg: 'none' }, ['kid']))}.${c.parts[1]}.`,
     'alg-none-signature-kept': (c) => keptSignature(c, part(c, withHeader(c, { alg: 'none' })), c.parts[1]),
     'alg-missing': (c) => keptSignature(c, part(c, withHeader(c, {}, ['alg'])), c.parts[1]),
     'alg-rs384-attacker-key': (c) => signed(c, withHeader(c, { alg: 'RS384' })),

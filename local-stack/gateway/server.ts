@@ -30,6 +30,11 @@ export interface GatewayOptions {
   /** Ten lowercase alphanumerics, like a real REST API id. */
   readonly apiId: string;
   /**
+   * Tests only: the request-line-plus-headers limit (default API Gateway's 10 KiB), raised to build a
+   * gateway whose authorizer meets a header the real one never passes on.
+   */
+  readonly maxHeaderBytes?: number;
+  /**
    * Tests only: rewrites each answer before it is sent, to build a gateway that is wrong in one way
    * (e.g. 403 instead of 401) and prove the contract notices. Never set by the product's own code.
    */
@@ -164,7 +169,7 @@ function send(request: IncomingMessage, response: ServerResponse, answer: Gatewa
 }
 
 export function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+  const server: Server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? MAX_HEADER_BYTES }, (request, response) => {
     const ids = newRequestIds();
     handleRequest(options, request, ids).then(
       (answer) =>

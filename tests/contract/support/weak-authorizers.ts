@@ -195,7 +195,16 @@ async function signatureAccepted(
 ): Promise<boolean> {
   if (weakness === 'signature-unchecked') return true;
   if (weakness === 'verified-cache-keyed-by-signature' && verifiedSignatures.has(jwt.signature)) return true;
-  const alg = weakness === 'duplicate-key-parser-differential' ? firstAlg(jwt) : jwt.header.alg;
+  // The signature step sees the first alg ("none": nothing to verify); the rest, which insists on RS256,
+  // sees JSON.parse's last one. Only a header naming alg twice tells the two apart.
+  if (
+    weakness === 'duplicate-key-parser-differential' &&
+    firstAlg(jwt) === 'none' &&
+    jwt.header.alg === 'RS256'
+  ) {
+    return true;
+  }
+  const alg = jwt.header.alg;
   if (alg !== 'RS256') {
     if (weakness === 'unsupported-alg-fail-open') return true;
     if (alg === undefined) return weakness === 'alg-missing-unverified';
@@ -203,6 +212,10 @@ async function signatureAccepted(
     if (alg.toLowerCase() === 'none') {
       if (weakness === 'alg-none-signature-ignored' && alg === 'none') return true;
       if (jwt.signature !== '') return false;
+      if (weakness === 'alg-none-when-key-missing') {
+        const kid = jwt.header.kid;
+        return alg === 'none' && !(typeof kid === 'string' && pool.byKid.has(kid));
+      }
       return (weakness === 'alg-none-accepted' && alg === 'none') || weakness === 'alg-none-case-insensitive';
     }
     if (weakness === `alg-unverified:${alg}`) return true;
@@ -302,7 +315,9 @@ export function weakenedAuthorizer(
     const verifiedSignatures = new Set<string>();
     return async (header, scopes = []) => {
       if (header === undefined) return deny;
-      const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : header;
+      // HTTP drops the trailing space of "Bearer ", so a scheme without a token arrives as "Bearer".
+      const token =
+        header === 'Bearer' ? '' : header.startsWith('Bearer ') ? header.slice('Bearer '.length) : header;
       if (token === '') return weakness === 'empty-token-allowed' ? { effect: 'allow', claims: {} } : deny;
       const parts = token.split('.');
       try {
