@@ -169,14 +169,17 @@ function send(request: IncomingMessage, response: ServerResponse, answer: Gatewa
 }
 
 export function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const server: Server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? MAX_HEADER_BYTES }, (request, response) => {
-    const ids = newRequestIds();
-    handleRequest(options, request, ids).then(
-      (answer) =>
-        send(request, response, options.tamperResponse ? options.tamperResponse(answer, request) : answer),
-      () => send(request, response, gatewayError('internalServerError', ids)),
-    );
-  });
+  const server: Server = createServer(
+    { maxHeaderSize: options.maxHeaderBytes ?? MAX_HEADER_BYTES },
+    (request, response) => {
+      const ids = newRequestIds();
+      handleRequest(options, request, ids).then(
+        (answer) =>
+          send(request, response, options.tamperResponse ? options.tamperResponse(answer, request) : answer),
+        () => send(request, response, gatewayError('internalServerError', ids)),
+      );
+    },
+  );
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
