@@ -40,10 +40,14 @@ export async function seedPool(endpoint: string, options: SeedOptions): Promise<
   const client = await callCognito(endpoint, 'CreateUserPoolClient', {
     UserPoolId: userPoolId,
     ClientName: options.clientName,
+    // A console-created client's flows (SRP and refresh), plus the two password flows: admin password
+    // is the fast default path of `npm run token` locally (one round trip, no SRP arithmetic; figures
+    // in docs/benchmarks.md) and USER_PASSWORD_AUTH is the collection's `auth_flow: password`.
     ExplicitAuthFlows: [
+      'ALLOW_USER_SRP_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
       'ALLOW_ADMIN_USER_PASSWORD_AUTH',
       'ALLOW_USER_PASSWORD_AUTH',
-      'ALLOW_REFRESH_TOKEN_AUTH',
     ],
     IdTokenValidity: options.tokenValidityMinutes,
     AccessTokenValidity: options.tokenValidityMinutes,
