@@ -8,14 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { afterEach, describe, mock, test } from 'node:test';
-import {
-  AuthenticationDetails,
-  AuthenticationHelper,
-  CognitoUser,
-  CognitoUserPool,
-  DateHelper,
-} from 'amazon-cognito-identity-js';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import {
   authenticationKey,
   COGNITO_GROUP,
@@ -47,7 +42,12 @@ interface HelperInternals {
   computehkdf(ikm: Buffer, salt: Buffer): Buffer | Uint8Array;
 }
 
-const helper = new AuthenticationHelper('TestPool') as unknown as HelperInternals;
+// The package's index exports these two, its typings do not.
+const { AuthenticationHelper, DateHelper } = createRequire(import.meta.url)('amazon-cognito-identity-js') as {
+  readonly AuthenticationHelper: (new (poolName: string) => HelperInternals) & { prototype: object };
+  readonly DateHelper: new () => { getNowString(): string };
+};
+const helper = new AuthenticationHelper('TestPool');
 const BigInteger = helper.N.constructor as new (hex: string, radix: number) => JsbnBigInteger;
 const jsbn = (value: bigint): JsbnBigInteger => new BigInteger(value.toString(16), 16);
 const randomBig = (bytes: number): bigint => fromHex(randomBytes(bytes).toString('hex'));
