@@ -108,7 +108,7 @@ export async function refreshSignIn(
   } catch (error) {
     throw cognitoFailure(error, context);
   }
-  if (answer.AuthenticationResult === undefined) {
+  if (answer?.AuthenticationResult === undefined) {
     throw new SignInError(
       'unexpected-answer',
       'Cognito answered the refresh with no tokens: run `npm run token -- --force` to sign in with the password.',
