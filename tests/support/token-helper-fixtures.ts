@@ -56,8 +56,8 @@ export function idToken(overrides: TokenOverrides = {}, lifetimeSeconds = 3600):
 }
 
 /** An access token with the claims the helper reads (token_use, client_id, exp), expiring with the ID token. */
-export function accessToken(lifetimeSeconds = 3600): string {
-  return `${part({ kid: 'test-kid', alg: 'RS256' })}.${part({ token_use: 'access', client_id: AWS_SETTINGS.clientId, username: AWS_SETTINGS.username, exp: NOW_SECONDS + lifetimeSeconds })}.c2ln`;
+export function accessToken(lifetimeSeconds = 3600, nowSeconds = NOW_SECONDS): string {
+  return `${part({ kid: 'test-kid', alg: 'RS256' })}.${part({ token_use: 'access', client_id: AWS_SETTINGS.clientId, username: AWS_SETTINGS.username, exp: nowSeconds + lifetimeSeconds })}.c2ln`;
 }
 
 export const TEMPLATE = {
