@@ -397,14 +397,12 @@ describe('everything the clauses need is saved, and a reuse that lacks something
     signInAnswers(idToken({}, 600));
     await obtainToken(AWS_SETTINGS, options());
     cognito.reset();
-    cognito
-      .on(InitiateAuthCommand)
-      .rejects(
-        new NotAuthorizedException({
-          message: 'Refresh Token has expired',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    cognito.on(InitiateAuthCommand).rejects(
+      new NotAuthorizedException({
+        message: 'Refresh Token has expired',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     signInAnswers(idToken({}, 7200 + 3600));
 
     const later = new Date(NOW.getTime() + 7_200_000);
