@@ -4,6 +4,7 @@
  * import; a unit test fails when it differs from what this module builds, so the two cannot drift.
  */
 import { readFileSync } from 'node:fs';
+import { sandboxDiagnosisSource } from '../token-helper/diagnosis.ts';
 
 const POSTMAN_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 const UNAUTHORIZED = '{"message":"Unauthorized"}';
@@ -189,7 +190,8 @@ export const refusedTokenClauses: readonly Clause[] = [
     path: '/hello',
     authorization: attackToken,
     ...fromVariable(
-      'attack_access_token',
+      // The collection's own sign-in fills access_token, and the token helper saves it beside id_token.
+      'access_token',
       'set by the sign-in or the TypeScript side; empty when neither ran',
     ),
   },
@@ -268,11 +270,17 @@ export function buildHelloApiCollection() {
       description:
         'The contract of GET /hello on API Gateway (REST, stage dev) behind a Cognito user pool authorizer. ' +
         'Pick an environment (local or aws), fill username and password, run. The collection signs in ' +
-        'by itself (USER_PASSWORD_AUTH) and keeps the ID token in id_token.',
+        'by itself (SRP by default, auth_flow password for USER_PASSWORD_AUTH) and keeps the tokens in id_token, access_token and refresh_token.',
       schema: POSTMAN_SCHEMA,
     },
     auth: { type: 'noauth' },
-    event: [script('prerequest', source('sign-in'))],
+    // The sign-in's failure codes and hints come from token-helper/diagnosis.ts, shared with npm run token.
+    event: [
+      script(
+        'prerequest',
+        `${sandboxDiagnosisSource()}\n\n${source('sign-in')}\n\nsignInEnsureTokens(pm, () => undefined);`,
+      ),
+    ],
     variable: [{ key: 'max_response_ms', value: '10000', type: 'string' }],
     item: folders.map((folder) => ({
       name: folder.name,

@@ -23,7 +23,7 @@ export const DIAGNOSES = {
     "Enable {flag} in the app client's authentication flows (console: App clients, Edit), or set auth_flow to a flow it allows (srp or password).",
   'secret-hash-missing': 'The app client has a client secret: fill cognito_client_secret.',
   'secret-hash-mismatch':
-    'cognito_client_secret does not match the app client: copy it again from the console.',
+    'cognito_client_secret does not match the app client: copy it again (console: App clients, the client, Client secret).',
   'client-not-found': 'Check cognito_client_id and aws_region (the app client must exist in that region).',
   'pool-not-found': 'Check cognito_user_pool_id and aws_region.',
   'no-aws-credentials': 'AWS credentials are needed for this flow (the collection never needs any).',

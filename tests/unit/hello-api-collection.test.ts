@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import sdk from 'postman-collection';
 import { renderHelloApiCollection } from '../../collections/hello-api-collection.ts';
+import { DIAGNOSIS_CODES, type Diagnosis, sandboxDiagnosisSource } from '../../token-helper/diagnosis.ts';
 
 const committedText = readFileSync(
   new URL('../../collections/hello-api.postman_collection.json', import.meta.url),
@@ -98,11 +99,29 @@ describe('the committed collection', () => {
     }
   });
 
-  it('signs in from the collection-level pre-request with USER_PASSWORD_AUTH', () => {
+  it('signs in from the collection-level pre-request with SRP, USER_PASSWORD_AUTH or the refresh token', () => {
     const signIn = scriptOf(collection, 'prerequest');
-    assert.match(signIn, /AuthFlow: 'USER_PASSWORD_AUTH'/);
-    assert.match(signIn, /AWSCognitoIdentityProviderService\.InitiateAuth/);
+    for (const flow of ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH']) {
+      assert.match(signIn, new RegExp(`AuthFlow: '${flow}'`));
+    }
+    assert.match(signIn, /ChallengeName: 'PASSWORD_VERIFIER'/);
+    assert.match(signIn, /AWSCognitoIdentityProviderService\.\$\{operation\}/);
+    assert.match(signIn, /'InitiateAuth'/);
+    assert.match(signIn, /'RespondToAuthChallenge'/);
     assert.match(signIn, /application\/x-amz-json-1\.1/);
+    assert.match(
+      signIn,
+      /^signInEnsureTokens\(pm, /m,
+      'the entry point is called with a completion callback',
+    );
+  });
+
+  it('names every sign-in failure with a code of token-helper/diagnosis.ts, whose table it carries', () => {
+    const signIn = scriptOf(collection, 'prerequest');
+    assert.ok(signIn.includes(sandboxDiagnosisSource()), 'the diagnosis table is inlined as built');
+    const used = [...signIn.matchAll(/signInFailure\(\s*'([a-z-]+)'/g)].map((match) => String(match[1]));
+    assert.ok(used.length >= 8, `found ${used.length} failure codes`);
+    for (const code of used) assert.ok(DIAGNOSIS_CODES.includes(code as Diagnosis), `unknown code ${code}`);
   });
 
   it('contains scripts that parse and never log', () => {
