@@ -201,7 +201,7 @@ function signInCall(pm, settings, operation, flow, body, callback) {
       }
       if (response.code !== 200) {
         const type = String(answer.__type || answer.code || 'UnknownError').replace(/^.*#(?=[A-Z])/, '');
-        const text = String(answer.message || answer.Message || '');
+        const text = String(answer.message || answer.Message || '').replace(/\.$/, '');
         const fullType = String(answer.__type || '');
         const diagnosis = signInDiagnose(
           fullType.startsWith('CognitoLocal#') ? fullType : type,

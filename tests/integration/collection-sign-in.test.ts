@@ -126,7 +126,7 @@ describe('the collection signs in by itself in bare Newman', () => {
     assert.equal(new Set(failures).size, 1, 'with one and the same sentence');
     assert.match(
       failures[0] ?? '',
-      /NotAuthorizedException: Incorrect username or password\..*\[diagnosis: wrong-credentials\]$/,
+      /NotAuthorizedException: Incorrect username or password\. Check .*\[diagnosis: wrong-credentials\]$/,
     );
     for (const message of failures) assert.ok(!message.includes(wrong), 'no password in the failure');
   });
