@@ -55,8 +55,9 @@ export const FLOW_DETAILS: Readonly<Record<PasswordFlow | 'refresh', FlowDetails
 
 /**
  * `auto`: against a loopback emulator (which needs no AWS credentials and whose seeded client allows
- * every flow) admin password first, because it is one round trip and no SRP arithmetic (measured in
- * docs/benchmarks.md); against real Cognito SRP first, because it is what a console-created client
+ * every flow) admin password first, because it is one round trip and no SRP arithmetic (measured
+ * in-process against the local stack, 30 sign-ins each on a loaded 2-core machine: admin password
+ * median 21 ms, SRP 109 ms); against real Cognito SRP first, because it is what a console-created client
  * allows and it needs no AWS credentials. Either way the other one follows when the first cannot be
  * used (flow not enabled, no AWS credentials); a refused password stops at once.
  */
