@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { ApiSpec } from '../api/spec.ts';
 import { attackerKey } from '../security/attacker-key.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
+import { sandboxDiagnosisSource } from '../token-helper/diagnosis.ts';
 import { CLAUSE_HEADER, type Clause } from './clause.ts';
 import { generateClauses, stableId } from './generate.ts';
 
@@ -87,9 +88,13 @@ function attackerKeyForSandbox() {
 }
 
 function libraryScript(): { code: string; version: string } {
-  const body = (['sandbox-crypto', 'attack-builders', 'contract-lib'] as const)
-    .map((name) => stripForSandbox(source(name), `collections/src/${name}.js`))
-    .join('\n');
+  const body = [
+    ...(['sandbox-crypto', 'attack-builders', 'contract-lib'] as const).map((name) =>
+      stripForSandbox(source(name), `collections/src/${name}.js`),
+    ),
+    stripForSandbox(sandboxDiagnosisSource(), 'token-helper/diagnosis.ts'),
+    stripForSandbox(source('sign-in'), 'collections/src/sign-in.js'),
+  ].join('\n');
   const attacker = JSON.stringify(attackerKeyForSandbox());
   const version = createHash('sha256').update(body).update(attacker).digest('hex').slice(0, 16);
   const code = [
@@ -99,7 +104,7 @@ function libraryScript(): { code: string; version: string } {
     `if (typeof contract === 'undefined' || contract.version !== '${version}') {`,
     '  contract = (function () {',
     body,
-    `    return createContract({ version: '${version}', crypto: sandboxCrypto, builders: attackBuilders, attacker: ${attacker} });`,
+    `    return createContract({ version: '${version}', crypto: sandboxCrypto, builders: attackBuilders, signIn: signInEnsureTokens, attacker: ${attacker} });`,
     '  })();',
     '}',
   ].join('\n');
@@ -109,17 +114,8 @@ function libraryScript(): { code: string; version: string } {
 function collectionPrerequest(): string {
   return [
     libraryScript().code,
-    '',
-    stripForSandbox(source('sign-in'), 'collections/src/sign-in.js'),
-    '',
-    '// Each request is prepared from its clause once the tokens are settled.',
-    "if (typeof signInEnsureTokens === 'function') {",
-    '  signInEnsureTokens(pm, function () {',
-    '    contract.prepare(pm);',
-    '  });',
-    '} else {',
-    '  contract.prepare(pm);',
-    '}',
+    '// Sign in if the tokens need it, then prepare this request from its clause.',
+    'contract.beforeRequest(pm);',
   ].join('\n');
 }
 

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseFlags } from '../common/args.ts';
-import { UsageError, UserError } from '../common/cli-error.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
+import { ConfigurationError, SignInError } from './diagnosis.ts';
 import { loadDotenvOnce } from './env-file.ts';
 import { decodeJwt, readIdTokenClaims, TokenFormatError } from './jwt-claims.ts';
 import { LOCAL_STACK_FILE, readLocalStackFile } from './local-stack-file.ts';
@@ -29,6 +29,7 @@ export const TOKEN_FLAGS = {
   'client-id': { type: 'string' },
   'cognito-endpoint': { type: 'string' },
   username: { type: 'string' },
+  'auth-flow': { type: 'string' },
 } as const;
 
 export const USAGE = `Usage: npm run token -- [flags]
@@ -50,6 +51,9 @@ read only from the environment or .env, never from flags.
   --client-id ID          COGNITO_CLIENT_ID
   --cognito-endpoint URL  COGNITO_ENDPOINT (an emulator)
   --username NAME         CONTRACT_USERNAME
+  --auth-flow FLOW        CONTRACT_AUTH_FLOW: auto (default: what the app client allows), srp,
+                          admin-srp, admin-password or password; a saved refresh token is always
+                          tried first (REFRESH_TOKEN_AUTH)
   --debug                 print stack traces on failure
   -h, --help              this text
 `;
@@ -71,9 +75,16 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
   const dotenvKeys = io.env === undefined ? loadDotenvOnce(resolve(cwd, '.env')) : new Set<string>();
   const env = io.env ?? process.env;
   const target = resolveTarget(flags.target, env);
-  if (flags.out === '') throw new UsageError('Flag --out is empty: give it a file path, as in --out PATH.');
+  if (flags.out === '')
+    throw new ConfigurationError(
+      'configuration-invalid',
+      'Flag --out is empty: give it a file path, as in --out PATH.',
+    );
   if (flags.template === '')
-    throw new UsageError('Flag --template is empty: give it a file path, as in --template PATH.');
+    throw new ConfigurationError(
+      'configuration-invalid',
+      'Flag --template is empty: give it a file path, as in --template PATH.',
+    );
   const outPath = flags.out === undefined ? defaultOutPath(target, cwd) : resolve(cwd, flags.out);
 
   if (flags.decode === true) {
@@ -94,6 +105,7 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
       'client-id': flags['client-id'],
       'cognito-endpoint': flags['cognito-endpoint'],
       username: flags.username,
+      'auth-flow': flags['auth-flow'],
     },
     ...(stack === undefined ? {} : { stack }),
     stackFileLabel: displayPath(stackFile),
@@ -114,7 +126,8 @@ function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 120) {
-    throw new UsageError(
+    throw new ConfigurationError(
+      'configuration-invalid',
       `Flag --timeout ${JSON.stringify(value)} is not a number of seconds: give one between 0.1 and 120, as in --timeout 5.`,
     );
   }
@@ -128,11 +141,13 @@ async function decodeSavedToken(path: string, target: string): Promise<string> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') {
-      throw new UserError(
+      throw new SignInError(
+        'saved-token-missing',
         `There is no saved token at ${shown}: run \`npm run token -- --target ${target}\` first.`,
       );
     }
-    throw new UserError(
+    throw new SignInError(
+      'saved-token-unreadable',
       `The file ${shown} cannot be read (${errorCode(error) ?? 'unknown error'}): check its permissions.`,
     );
   }
@@ -140,12 +155,14 @@ async function decodeSavedToken(path: string, target: string): Promise<string> {
   try {
     token = getVariable(parsePostmanEnvironment(JSON.parse(text)), ID_TOKEN);
   } catch {
-    throw new UserError(
+    throw new SignInError(
+      'saved-token-unreadable',
       `The file ${shown} is not a Postman environment: run \`npm run token -- --force\` to write it again.`,
     );
   }
   if (token === undefined || token === '') {
-    throw new UserError(
+    throw new SignInError(
+      'saved-token-missing',
       `The file ${shown} holds no id_token: run \`npm run token -- --target ${target}\` first.`,
     );
   }
@@ -154,7 +171,8 @@ async function decodeSavedToken(path: string, target: string): Promise<string> {
     decoded = decodeJwt(token);
   } catch (error) {
     const reason = error instanceof TokenFormatError ? error.message : 'it cannot be decoded';
-    throw new UserError(
+    throw new SignInError(
+      'saved-token-unreadable',
       `The id_token in ${shown} is not a JWT (${reason}): run \`npm run token -- --force\` to replace it.`,
     );
   }

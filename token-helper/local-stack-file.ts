@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../common/cli-error.ts';
+import { SignInError } from './diagnosis.ts';
 import { isRecord } from './jwt-claims.ts';
 import { errorCode } from './postman-environment.ts';
 
@@ -41,15 +41,17 @@ export async function readLocalStackFile(
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
-    throw new UserError(
+    throw new SignInError(
+      'stack-file-broken',
       `The local stack settings file ${displayPath} cannot be read (${errorCode(error) ?? 'unknown error'}): restart \`npm run stack\`.`,
       {
         cause: error,
       },
     );
   }
-  const broken = (reason: string): UserError =>
-    new UserError(
+  const broken = (reason: string): SignInError =>
+    new SignInError(
+      'stack-file-broken',
       `The local stack settings file ${displayPath} is broken (${reason}): stop and restart \`npm run stack\`.`,
     );
   let json: unknown;

@@ -478,5 +478,13 @@ function createContract(config) {
     expectResponseTime(pm);
   }
 
-  return { version: config.version, prepare: prepare, check: check };
+  // The collection-level pre-request: the sign-in settles the tokens (collections/src/sign-in.js), then
+  // the request is prepared from its clause.
+  function beforeRequest(pm) {
+    config.signIn(pm, () => {
+      prepare(pm);
+    });
+  }
+
+  return { version: config.version, beforeRequest: beforeRequest, prepare: prepare, check: check };
 }

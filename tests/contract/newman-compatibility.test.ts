@@ -250,6 +250,8 @@ describe('the committed collection with each environment template', () => {
         baseUrl: apiUrl,
         cognito_endpoint: `${cognito.endpoint}/`,
         aws_region: cognito.region,
+        // The collection signs in with SRP by default, which needs the pool id (its name is hashed in).
+        cognito_user_pool_id: cognito.userPoolId,
         cognito_client_id: cognito.clientId,
         username: cognito.username,
         password: cognito.password,
