@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import sdk from 'postman-collection';
-import { attackTokenNames } from '../../security/attack-tokens.ts';
+import { COLLECTION_DEFAULTS } from '../../collections/collection.ts';
 
 interface EnvironmentValue {
   readonly key: string;
@@ -42,10 +42,22 @@ const SECRETS = [
   'id_token',
   'access_token',
   'refresh_token',
-  ...attackTokenNames,
+  'pool_key_tokens',
 ];
 
-/** Every {{variable}} and pm.variables.get('…') the collection reads, minus its own local `attack_token`. */
+/**
+ * Variables the collection reads that no environment needs to declare: its own defaults, what lives
+ * for one request or one run only, and the JWKS the runner may hand over (the sandbox fetches it
+ * from the token's issuer otherwise).
+ */
+const NOT_IN_ENVIRONMENTS = new Set([
+  ...Object.keys(COLLECTION_DEFAULTS),
+  'contract_skipped',
+  'sign_in_failure',
+  'pool_jwks',
+]);
+
+/** Every {{variable}} the collection names and every variable its scripts read (by the reading calls they use). */
 function variablesTheCollectionReads(): Set<string> {
   const text = readFileSync(
     new URL('../../collections/hello-api.postman_collection.json', import.meta.url),
@@ -53,12 +65,16 @@ function variablesTheCollectionReads(): Set<string> {
   );
   const names = new Set<string>();
   for (const match of text.matchAll(/\{\{([A-Za-z0-9_]+)\}\}/g)) names.add(String(match[1]));
-  for (const match of text.matchAll(/pm\.variables\.get\('([A-Za-z0-9_]+)'\)/g)) names.add(String(match[1]));
-  for (const match of text.matchAll(/(?:useAttackVariable|skippedBecauseEmpty)\(\\"([a-z0-9_]+)\\"/g)) {
+  for (const match of text.matchAll(
+    /(?:pm\.variables\.get|setting\(pm,|signInSetting\(pm,)\s*\(?'([A-Za-z0-9_]+)'/g,
+  )) {
     names.add(String(match[1]));
   }
-  names.delete('attack_token');
-  names.delete('max_response_ms'); // defaulted by the collection itself
+  assert.ok(
+    names.has('id_token') && names.has('pool_key_tokens'),
+    'the reading calls were not found: update this test',
+  );
+  for (const name of NOT_IN_ENVIRONMENTS) names.delete(name);
   return names;
 }
 
