@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseFlags } from '../common/args.ts';
+import { decimalNumber, parseFlags } from '../common/args.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
 import { loadDotenvOnce } from './env-file.ts';
@@ -111,14 +111,8 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
 }
 
 function parseTimeout(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 120) {
-    throw new UsageError(
-      `Flag --timeout ${JSON.stringify(value)} is not a number of seconds: give one between 0.1 and 120, as in --timeout 5.`,
-    );
-  }
-  return Math.round(seconds * 1000);
+  const seconds = decimalNumber('--timeout', value, { min: 0.1, max: 120, unit: 'seconds' });
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
 }
 
 async function decodeSavedToken(path: string, target: string): Promise<string> {
