@@ -6,7 +6,7 @@
  */
 import { readFile, rmdir } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { UserError } from '../common/cli-error.ts';
+import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import { attackEnvironmentValues } from '../security/attack-environment.ts';
 import { prepareAttackerKey } from '../security/attack-tokens.ts';
@@ -17,18 +17,21 @@ import {
   settingsFromLocalStack,
   type TokenResult,
 } from '../token-helper/index.ts';
-import { type NewmanRunResult, type ReporterName, runNewman } from './newman-run.ts';
+import { insertRunBlock } from './html-report.ts';
+import { junitPath, writeJunitReport } from './junit-report.ts';
+import { runNewman } from './newman-run.ts';
 import { gitState, sha256, sha256File, suiteIdentity, toolVersions } from './provenance.ts';
 import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
+import { REPORTERS, type ReporterName, writesRunFolder } from './reporters.ts';
 import { rebuildReportsIndex } from './reports-index.ts';
 import { type ClauseResult, clauseResults, countResults, type RunCounts } from './results.ts';
 import { buildRunSummary, writeRunSummary } from './run-summary.ts';
+import { decideVerdict, type Verdict } from './verdict.ts';
 
 export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
 
-export interface ContractOptions {
-  readonly target: Target;
+interface CommonContractOptions {
   /** Repository root: collection, templates and reports are resolved against it. */
   readonly rootDir: string;
   readonly collectionPath?: string;
@@ -38,20 +41,34 @@ export interface ContractOptions {
   readonly timeoutRequestMs?: number;
   /** Overrides the environment's max_response_ms. */
   readonly maxResponseMs?: number;
-  /** Sign in even if a saved token is still good (target aws). */
-  readonly force?: boolean;
-  /** Target aws: the validated settings. Target local: ignored, the stack provides them. */
-  readonly settings?: TokenSettings;
-  /** Target local: options for the embedded stack (tests inject weaknesses here). */
-  readonly stack?: LocalStackOptions;
-  /** Called once the stack is up, so a caller can stop it on a signal. */
-  readonly onStackStarted?: (stack: LocalStack) => void;
   /** Called once the run's report folder exists, so a caller can remove it if a signal ends the run. */
   readonly onRunFolderCreated?: (path: string) => void;
   /** Called with the token result; tests use it to know which secrets must never appear in output. */
   readonly onToken?: (token: TokenResult) => void;
+  /**
+   * Aborted when the run is interrupted (Ctrl-C): reporter output stops at once and runContract rejects
+   * with RunInterruptedError instead of reporting a run that did not finish.
+   */
+  readonly signal?: AbortSignal;
   readonly now?: () => Date;
 }
+
+/** What each target needs, and only that: the embedded stack's options, or the deployment's settings. */
+export type ContractOptions =
+  | (CommonContractOptions & {
+      readonly target: 'local';
+      /** Options for the embedded stack (tests inject weaknesses here). */
+      readonly stack?: LocalStackOptions;
+      /** Called once the stack is up, so a caller can stop it on a signal. */
+      readonly onStackStarted?: (stack: LocalStack) => void;
+    })
+  | (CommonContractOptions & {
+      readonly target: 'aws';
+      /** The validated settings of the deployment (from .env). */
+      readonly settings: TokenSettings;
+      /** Sign in even if a saved token is still good. */
+      readonly force?: boolean;
+    });
 
 export interface ContractResult {
   readonly target: Target;
@@ -60,11 +77,19 @@ export interface ContractResult {
   readonly finishedAt: Date;
   readonly runFolder?: string;
   /** The run's reports, summary.json, and the rebuilt reports/index.html. */
-  readonly files: NewmanRunResult['files'] & { readonly summary?: string; readonly index?: string };
+  readonly files: {
+    readonly html?: string;
+    readonly junit?: string;
+    readonly summary?: string;
+    readonly index?: string;
+  };
   readonly clauses: readonly ClauseResult[];
   readonly counts: RunCounts;
   readonly runError?: string;
+  /** The one verdict every artifact shows; `passed` is `verdict.passed`. */
+  readonly verdict: Verdict;
   readonly passed: boolean;
+  readonly iterations: number;
   readonly token: Pick<TokenResult, 'claims' | 'reused'>;
 }
 
@@ -77,29 +102,33 @@ async function readCollection(path: string, rootDir: string): Promise<{ parsed: 
   const restore = inRepo
     ? `restore it with \`git checkout -- ${shown}\``
     : 'check the path given to --collection';
+  // A collection that is missing or not a collection is a wrong --collection (or a broken checkout):
+  // a configuration mistake, exit code 2.
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
+    throw new UsageError(
       code === 'ENOENT'
         ? `The collection ${shown} does not exist: ${restore}.`
-        : `The collection ${shown} cannot be read (${code ?? 'error'}): check its permissions.`,
+        : code === 'EISDIR'
+          ? `The collection ${shown} is a folder: give --collection the collection file inside it.`
+          : `The collection ${shown} cannot be read (${code ?? 'error'}): check its permissions.`,
     );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new UserError(
+    throw new UsageError(
       `The collection ${shown} is not valid JSON: ${restore} or re-export it from Postman.`,
     );
   }
   const info =
     typeof parsed === 'object' && parsed !== null ? (parsed as { info?: unknown; item?: unknown }) : {};
   if (typeof info.info !== 'object' || !Array.isArray(info.item)) {
-    throw new UserError(
+    throw new UsageError(
       `The collection ${shown} is not a Postman v2.1 collection (no info or item list): re-export it from Postman as Collection v2.1.`,
     );
   }
@@ -126,8 +155,8 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const rootDir = options.rootDir;
-  const reporters = options.reporters ?? ['cli', 'htmlextra', 'junit'];
-  const writesFiles = reporters.some((name) => name !== 'cli');
+  const reporters = options.reporters ?? REPORTERS;
+  const writesFiles = writesRunFolder(reporters);
   // Fail on an unwritable reports folder or a broken collection before starting anything.
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
   const collectionPath = resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION);
@@ -180,7 +209,6 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       options.onStackStarted?.(stack);
       settings = settingsFromLocalStack(stack);
     } else {
-      if (!options.settings) throw new Error('target aws needs settings');
       settings = options.settings;
     }
 
@@ -188,7 +216,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       rootDir,
       // The local stack lives only for this run: its token is useless afterwards, so keep it in memory.
       write: options.target === 'aws',
-      ...(options.force ? { force: true } : {}),
+      ...(options.target === 'aws' && options.force ? { force: true } : {}),
     });
     options.onToken?.(token);
     const jwks = await poolJwks(token.claims.iss, stack);
@@ -221,34 +249,44 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       ...attackValues.map((a) => a.value),
     ]);
 
+    const iterations = options.iterations ?? 1;
+    const title = `hello-api contract: target ${options.target} (${settings.apiUrl})`;
     const run = await runNewman({
       collection: collection.parsed,
       environment,
-      iterations: options.iterations ?? 1,
+      iterations,
       timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
       ...(runFolder ? { runFolder } : {}),
       reporters,
-      title: `hello-api contract: target ${options.target} (${settings.apiUrl})`,
+      title,
       secretKeys,
       redact,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const clauses = clauseResults(run.summary);
     const counts = countResults(clauses);
+    const runError = run.runError ? redact(run.runError.message) : undefined;
+    const verdict = decideVerdict({ clauses, counts, ...(runError === undefined ? {} : { runError }) });
+    const junit = runFolder && reporters.includes('junit') ? junitPath(runFolder) : undefined;
+    const files = { ...run.files, ...(junit ? { junit } : {}) };
     const result = {
       target: options.target,
       apiUrl: settings.apiUrl,
       startedAt,
       finishedAt: now(),
       ...(runFolder ? { runFolder } : {}),
-      files: run.files,
+      files,
       clauses,
       counts,
-      ...(run.runError ? { runError: redact(run.runError.message) } : {}),
-      passed: !run.failed && counts.clauses.failed === 0 && counts.requestErrors === 0,
+      ...(runError === undefined ? {} : { runError }),
+      verdict,
+      passed: verdict.passed,
+      iterations,
       token: { claims: token.claims, reused: token.reused },
     };
     if (!runFolder) return result;
 
+    // Every file of the run folder is rendered from this one object, which is also summary.json.
     const templatePath = defaultTemplatePath(options.target, rootDir);
     const summary = buildRunSummary({
       ...result,
@@ -261,9 +299,11 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       tools: toolVersions(),
       claims: token.claims,
     });
+    if (junit) await writeJunitReport(summary, title, runFolder, redact);
+    if (files.html) await insertRunBlock(files.html, summary, redact);
     const summaryFile = await writeRunSummary(summary, runFolder, redact);
     const index = await rebuildReportsIndex(reportsDir, redact);
-    return { ...result, files: { ...run.files, summary: summaryFile, index } };
+    return { ...result, files: { ...files, summary: summaryFile, index } };
   } finally {
     await stack?.stop();
   }
