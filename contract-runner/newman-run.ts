@@ -111,7 +111,8 @@ function sayWhatWasObserved(emitter: RunEmitter, timeoutRequestMs: number): void
     const message = uncheckedForWantOfResponse(observed);
     error.message = message;
     error.stack = `AssertionError: ${message}`;
-    // The assertion's own error (chai's) is what the run summary records for the execution.
+    // Newman passes two error objects, its own (the first argument, which its run summary keeps) and
+    // the assertion's (args.error); a reporter may read either, so both say the same.
     const own = (args as { error?: unknown } | undefined)?.error;
     if (isErrorLike(own) && own !== error) {
       own.message = message;
@@ -177,11 +178,6 @@ function annotateOutcomes(emitter: RunEmitter): void {
 }
 
 /**
- * Every file Newman writes (reporter exports, and its own environment or globals exports) is queued
- * on `emitter.exports` first. Transforming each entry as it is queued covers them all, whatever
- * order the reporters' listeners run in: reporters attach theirs only after `newman.run` returns.
- */
-/**
  * A reporter that throws inside one of its event listeners (a broken template, a full disk) makes the
  * error escape from Newman's own callback, and Newman then never calls back: the run would hang with the
  * stack still up. Catching it at `emit` turns it into a rejected run, so the caller can clean up.
@@ -198,6 +194,11 @@ function failOnListenerError(emitter: RunEmitter, reject: (error: unknown) => vo
   };
 }
 
+/**
+ * Every file Newman writes (reporter exports, and its own environment or globals exports) is queued
+ * on `emitter.exports` first. Transforming each entry as it is queued covers them all, whatever
+ * order the reporters' listeners run in: reporters attach theirs only after `newman.run` returns.
+ */
 function transformExports(emitter: RunEmitter, redact: Redactor): void {
   emitter.once('start', () => {
     const queue = emitter.exports;
