@@ -1,27 +1,31 @@
 /**
- * Writes collections/hello-api.postman_collection.json from its sources: `tsx collections/build.ts`.
- * With --check it writes nothing and exits 1 when the committed file is stale.
+ * Writes collections/hello-api.postman_collection.json, the collection QA import, generated from the
+ * route table (api/routes.ts) and the attack catalogue: `node --import tsx collections/build.ts`. With
+ * --check it writes nothing and exits 1 when the committed file is stale (a unit test runs the same
+ * comparison).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { renderHelloApiCollection } from './hello-api-collection.ts';
+import { helloApi } from '../api/routes.ts';
+import { renderCollection } from './collection.ts';
 
-const target = new URL('./hello-api.postman_collection.json', import.meta.url);
-const built = renderHelloApiCollection();
+export const COMMITTED_COLLECTION = new URL('./hello-api.postman_collection.json', import.meta.url);
+
+const built = renderCollection(helloApi);
 
 if (process.argv.includes('--check')) {
   let committed = '';
   try {
-    committed = readFileSync(target, 'utf8');
+    committed = readFileSync(COMMITTED_COLLECTION, 'utf8');
   } catch {
     // A missing file is just stale.
   }
   if (committed !== built) {
     console.error(
-      'collections/hello-api.postman_collection.json is stale: run `npx tsx collections/build.ts`.',
+      'collections/hello-api.postman_collection.json is stale: run `node --import tsx collections/build.ts`.',
     );
     process.exitCode = 1;
   }
 } else {
-  writeFileSync(target, built);
-  console.log(`Wrote ${target.pathname}`);
+  writeFileSync(COMMITTED_COLLECTION, built);
+  console.log(`Wrote ${COMMITTED_COLLECTION.pathname}`);
 }

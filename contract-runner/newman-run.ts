@@ -17,6 +17,8 @@ export interface NewmanRunInput {
   readonly collection: object;
   readonly environment: object;
   readonly iterations: number;
+  /** One object of variables per iteration (Newman's iteration data); overrides `iterations`. */
+  readonly iterationData?: readonly Readonly<Record<string, string>>[];
   readonly timeoutRequestMs: number;
   /** Folder for the HTML report; htmlextra is skipped without it. */
   readonly runFolder?: string;
@@ -241,7 +243,8 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
   const options: NewmanRunOptions = {
     collection: input.collection as NewmanRunOptions['collection'],
     environment: input.environment as NewmanRunOptions['environment'],
-    iterationCount: input.iterations,
+    iterationCount: input.iterationData?.length ?? input.iterations,
+    ...(input.iterationData ? { iterationData: input.iterationData.map((row) => ({ ...row })) } : {}),
     timeoutRequest: input.timeoutRequestMs,
     // The contract talks to one API; a 3xx from it is part of what is being tested, not to be followed.
     ignoreRedirects: true,
@@ -256,8 +259,11 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
   // until Newman has called back: an aborted run still prints its closing table.
   const muted = () => input.signal?.aborted === true;
   const redact: Redactor = (text) => (muted() ? '' : input.redact(text));
-  const restoreStdout = redactWrites(process.stdout, redact);
-  const restoreStderr = redactWrites(process.stderr, redact);
+  // Only the cli reporter writes to the terminal. Without it nothing is patched, so runs in one process
+  // (the mutation proof runs several at once) cannot restore each other's streams out of order.
+  const printing = reporters.includes('cli');
+  const restoreStdout = printing ? redactWrites(process.stdout, redact) : () => undefined;
+  const restoreStderr = printing ? redactWrites(process.stderr, redact) : () => undefined;
   const restore = () => {
     restoreStderr();
     restoreStdout();

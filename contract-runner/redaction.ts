@@ -33,15 +33,26 @@ function escapeRegExp(text: string): string {
 
 export type Redactor = (text: string) => string;
 
+/** How much of a signature is kept as a form of its own: 43 base64 characters are 258 bits. */
+const SIGNATURE_CHUNK = 43;
+
 /**
  * A JWT's signature on its own is a secret too: the collection forges tokens at run time that keep the
- * live signature under a slightly changed payload ("tampered payload"), and a response that echoes such
- * a token would let anyone undo the change and reassemble the live token. Redacting the signature
- * wherever it appears closes that.
+ * live signature under a changed header or payload, truncate it, re-encode it in standard base64 or
+ * split it with junk characters, and a response that echoes such a token would let anyone reassemble
+ * the live one. So the signature is redacted wherever it appears whole, in standard base64, or as its
+ * first or last 43 characters (which no forgery leaves out and no guess can reach).
  */
 function withJwtSignatures(secret: string): string[] {
   const signature = /^[\w-]+\.[\w-]+\.([\w-]{16,})$/.exec(secret)?.[1];
-  return signature === undefined ? [secret] : [secret, signature];
+  if (signature === undefined) return [secret];
+  const standard = Buffer.from(signature, 'base64url').toString('base64');
+  const forms = [secret, signature, standard];
+  for (const form of [signature, standard]) {
+    if (form.length > SIGNATURE_CHUNK * 2)
+      forms.push(form.slice(0, SIGNATURE_CHUNK), form.slice(-SIGNATURE_CHUNK));
+  }
+  return forms;
 }
 
 export function createRedactor(secrets: readonly (string | undefined)[]): Redactor {

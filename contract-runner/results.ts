@@ -3,8 +3,11 @@
  * results: the unit in which QA, CI and auditors read the contract, and the only input of the verdict
  * (verdict.ts), the JUnit file, summary.json and the HTML report's verdict block. A clause whose
  * assertions were all skipped is "skipped", never "passed"; a clause that sent its request but made no
- * assertion, or whose script failed, is "failed": it proved nothing.
+ * assertion, or whose script failed, is "failed": it proved nothing. What each clause expects, and which
+ * catalogue row it comes from, is read from the collection's clause table (collections/clause.ts), never
+ * from its test titles.
  */
+import { type ClauseInfo, UNSENT_KINDS } from '../collections/clause.ts';
 
 export type Outcome = 'passed' | 'failed' | 'skipped';
 
@@ -17,10 +20,12 @@ export interface AssertionResult {
 export interface ClauseResult {
   readonly folder: string;
   readonly name: string;
+  /** The clause's metadata from the collection's clause table; absent for a hand-made request. */
+  readonly clause?: ClauseInfo;
   readonly iteration: number;
   /** e.g. "GET /dev/hello": method and path only, so no query string or header can leak. */
   readonly requestLine: string;
-  /** From the clause's status assertion, e.g. "401" or "4xx"; undefined when it makes none. */
+  /** From the clause table, e.g. "401" or "4xx"; undefined for a request the table does not describe. */
   readonly expectedStatus?: string;
   readonly actualStatus?: number;
   readonly outcome: Outcome;
@@ -84,8 +89,6 @@ function requestLineOf(request: Record<string, unknown> | undefined): string {
   return `${method} ${path}`;
 }
 
-const statusTest = /^Status is (?:a )?(\d{3}|\dxx)\b/;
-
 /** The collection's skip marker: `pm.test.skip('SKIPPED: <why>')` (collections/src/contract-checks.js). */
 const SKIP_MARKER = /^SKIPPED:\s*/;
 
@@ -143,7 +146,7 @@ function judge(
   return { outcome: 'passed' };
 }
 
-export function clauseResults(summary: unknown): ClauseResult[] {
+export function clauseResults(summary: unknown, table?: ReadonlyMap<string, ClauseInfo>): ClauseResult[] {
   const executions = record(record(summary)?.run)?.executions;
   if (!Array.isArray(executions)) return [];
   return executions.map((raw: unknown): ClauseResult => {
@@ -164,12 +167,18 @@ export function clauseResults(summary: unknown): ClauseResult[] {
     const requestError = text(record(execution?.requestError)?.message);
     const scriptError = scriptErrorOf(execution);
     const code = record(execution?.response)?.code;
-    const expected = assertions.map((a) => statusTest.exec(a.name)?.[1]).find((s) => s !== undefined);
-    const sent = execution?.request !== undefined || requestError !== undefined;
+    const id = text(item?.id);
+    const clause = id === undefined ? undefined : table?.get(id);
+    // newman-run.ts records items whose pre-request skipped the request; nothing was tried there,
+    // except for the clauses the sandbox decides without a request (coverage, the environment check).
+    const decidedUnsent = clause !== undefined && UNSENT_KINDS.has(clause.kind) && assertions.length > 0;
+    const sent = execution?.request !== undefined || requestError !== undefined || decidedUnsent;
     const { outcome, reason } = judge(assertions, sent, requestError, scriptError);
+    const expected = clause?.expectedStatus;
     return {
       folder: folderOf(item),
       name: text(item?.name) ?? '(unnamed request)',
+      ...(clause === undefined ? {} : { clause }),
       iteration: typeof cursor?.iteration === 'number' ? cursor.iteration : 0,
       requestLine: requestLineOf(record(execution?.request) ?? record(item?.request)),
       ...(expected === undefined ? {} : { expectedStatus: expected }),

@@ -1,15 +1,23 @@
 /**
  * `npm run contract` as a function: start the local stack (target local) or take the .env settings
- * (target aws), get the ID token through the token helper, mint the attack tokens, run the collection
- * with Newman, stop the stack, and report. Tests call this with a deliberately weakened local gateway
- * to prove that the contract catches each weakness.
+ * (target aws), get the tokens through the token helper, mint what needs the pool's key, run the
+ * collection with Newman, stop everything started, and report. The collection is the committed one
+ * (generated from api/routes.ts), a file given with `collectionPath`, or generated in memory from an API
+ * description (`api`, e.g. an API Gateway export). Tests call this with a deliberately weakened local
+ * gateway to prove that the contract catches each weakness.
  */
 import { readFile, rmdir } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { helloApi } from '../api/routes.ts';
+import type { ApiSpec } from '../api/spec.ts';
+import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
+import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
+import { renderCollection } from '../collections/collection.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
-import { attackEnvironmentValues } from '../security/attack-environment.ts';
-import { prepareAttackerKey } from '../security/attack-tokens.ts';
+import type { AttackerServer } from '../security/attacker-server.ts';
+import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -26,15 +34,26 @@ import { createRunFolder } from './report-folder.ts';
 import { REPORTERS, type ReporterName, writesRunFolder } from './reporters.ts';
 import { rebuildReportsIndex } from './reports-index.ts';
 import { type ClauseResult, clauseResults, countResults, type RunCounts } from './results.ts';
+import { contractEnvironment } from './run-environment.ts';
 import { buildRunSummary, writeRunSummary } from './run-summary.ts';
 import { decideVerdict, type Verdict } from './verdict.ts';
 
 export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
+/** The collection a run generated from an API description, kept in its report folder for auditors. */
+export const GENERATED_COLLECTION = 'collection.postman_collection.json';
 
-interface CommonContractOptions {
+interface CommonOptions {
   /** Repository root: collection, templates and reports are resolved against it. */
   readonly rootDir: string;
+  /** A collection file; default the committed one, or the one generated from `api`. */
   readonly collectionPath?: string;
+  /**
+   * The API description: the collection is generated from it (unless `collectionPath` is given), the
+   * local stack serves it, and the authorizer coverage is read from it. Default: api/routes.ts.
+   */
+  readonly api?: ApiSpec;
+  /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
+  readonly allowUnprotected?: string;
   readonly reportsDir?: string;
   readonly reporters?: readonly ReporterName[];
   readonly iterations?: number;
@@ -53,22 +72,23 @@ interface CommonContractOptions {
   readonly now?: () => Date;
 }
 
-/** What each target needs, and only that: the embedded stack's options, or the deployment's settings. */
-export type ContractOptions =
-  | (CommonContractOptions & {
-      readonly target: 'local';
-      /** Options for the embedded stack (tests inject weaknesses here). */
-      readonly stack?: LocalStackOptions;
-      /** Called once the stack is up, so a caller can stop it on a signal. */
-      readonly onStackStarted?: (stack: LocalStack) => void;
-    })
-  | (CommonContractOptions & {
-      readonly target: 'aws';
-      /** The validated settings of the deployment (from .env). */
-      readonly settings: TokenSettings;
-      /** Sign in even if a saved token is still good. */
-      readonly force?: boolean;
-    });
+export type ContractOptions = CommonOptions &
+  (
+    | {
+        readonly target: 'local';
+        /** Options for the embedded stack (tests inject weaknesses here). */
+        readonly stack?: LocalStackOptions;
+        /** Called once the stack is up, so a caller can stop it on a signal. */
+        readonly onStackStarted?: (stack: LocalStack) => void;
+      }
+    | {
+        readonly target: 'aws';
+        /** The validated settings of the deployment. */
+        readonly settings: TokenSettings;
+        /** Sign in even if a saved token is still good. */
+        readonly force?: boolean;
+      }
+  );
 
 export interface ContractResult {
   readonly target: Target;
@@ -82,9 +102,12 @@ export interface ContractResult {
     readonly junit?: string;
     readonly summary?: string;
     readonly index?: string;
+    readonly collection?: string;
   };
   readonly clauses: readonly ClauseResult[];
   readonly counts: RunCounts;
+  /** Every method of the description and its authorizer; undefined for a collection without description. */
+  readonly coverage?: readonly CoverageEntry[];
   readonly runError?: string;
   /** The one verdict every artifact shows; `passed` is `verdict.passed`. */
   readonly verdict: Verdict;
@@ -93,8 +116,18 @@ export interface ContractResult {
   readonly token: Pick<TokenResult, 'claims' | 'reused'>;
 }
 
-/** The parsed collection, and the SHA-256 of the very bytes parsed (for summary.json). */
-async function readCollection(path: string, rootDir: string): Promise<{ parsed: object; sha256: string }> {
+interface LoadedCollection {
+  readonly parsed: object;
+  readonly bytes: Buffer;
+  readonly sha256: string;
+  /** Where it came from, for summary.json: a file path, or the generated file in the run folder. */
+  readonly path: string;
+  readonly generated: boolean;
+  readonly table: ReadonlyMap<string, ClauseInfo> | undefined;
+}
+
+/** Reads a collection file, checking it is one; the SHA-256 is of the very bytes parsed. */
+async function readCollectionFile(path: string, rootDir: string): Promise<LoadedCollection> {
   const inside = relative(rootDir, path);
   const inRepo = inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
   const shown = inRepo ? inside : path;
@@ -132,7 +165,27 @@ async function readCollection(path: string, rootDir: string): Promise<{ parsed: 
       `The collection ${shown} is not a Postman v2.1 collection (no info or item list): re-export it from Postman as Collection v2.1.`,
     );
   }
-  return { parsed: parsed as object, sha256: sha256(bytes) };
+  return {
+    parsed: parsed as object,
+    bytes,
+    sha256: sha256(bytes),
+    path,
+    generated: false,
+    table: readClauseTable(parsed),
+  };
+}
+
+function generatedCollection(api: ApiSpec, rootDir: string): LoadedCollection {
+  const bytes = Buffer.from(renderCollection(api), 'utf8');
+  const parsed = JSON.parse(bytes.toString('utf8')) as object;
+  return {
+    parsed,
+    bytes,
+    sha256: sha256(bytes),
+    path: resolve(rootDir, api.source.path),
+    generated: true,
+    table: readClauseTable(parsed),
+  };
 }
 
 /** The pool's public keys: the in-process stack has them; otherwise from the token's own issuer. */
@@ -151,30 +204,46 @@ async function poolJwks(issuer: string, stack: LocalStack | undefined): Promise<
   }
 }
 
+/** The allow-list, checked against the description: a typo must not silently allow nothing. */
+function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<string> {
+  const { entries, malformed } = parseAllowList(text ?? '');
+  if (malformed.length > 0) {
+    throw new UsageError(
+      `CONTRACT_ALLOW_UNPROTECTED has entries that are not "METHOD /path" (${malformed.join(', ')}): write them like "OPTIONS /items, GET /health".`,
+    );
+  }
+  if (api !== undefined) {
+    const known = new Set(api.routes.map((route) => `${route.method} ${route.path}`));
+    const unknown = [...entries].filter((entry) => !known.has(entry));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `CONTRACT_ALLOW_UNPROTECTED names ${unknown.join(', ')}, which the API description does not have: remove ${unknown.length === 1 ? 'it' : 'them'} or check the path as the description writes it.`,
+      );
+    }
+  }
+  return entries;
+}
+
 export async function runContract(options: ContractOptions): Promise<ContractResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const rootDir = options.rootDir;
   const reporters = options.reporters ?? REPORTERS;
   const writesFiles = writesRunFolder(reporters);
-  // Fail on an unwritable reports folder or a broken collection before starting anything.
+  // Fail on a broken description, collection or reports folder before starting anything.
+  const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
+  const allowList = allowListFor(api, options.allowUnprotected);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
-  const collectionPath = resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION);
-  const collection = await readCollection(collectionPath, rootDir);
+  const collection =
+    options.collectionPath === undefined && options.api !== undefined
+      ? generatedCollection(options.api, rootDir)
+      : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
-  if (runFolder === undefined)
-    return runInFolder(options, { startedAt, now, reporters, collection, collectionPath, reportsDir });
+  const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
+  if (runFolder === undefined) return runInFolder(options, context);
   options.onRunFolderCreated?.(runFolder);
   try {
-    return await runInFolder(options, {
-      startedAt,
-      now,
-      reporters,
-      collection,
-      collectionPath,
-      reportsDir,
-      runFolder,
-    });
+    return await runInFolder(options, { ...context, runFolder });
   } catch (error) {
     // A run that failed before writing any report leaves no empty folder behind (rmdir refuses a
     // folder with anything in it, so partial reports are kept).
@@ -187,25 +256,42 @@ interface RunContext {
   readonly startedAt: Date;
   readonly now: () => Date;
   readonly reporters: readonly ReporterName[];
-  readonly collection: { readonly parsed: object; readonly sha256: string };
-  readonly collectionPath: string;
+  readonly collection: LoadedCollection;
   readonly reportsDir: string;
+  readonly api: ApiSpec | undefined;
+  readonly allowList: ReadonlySet<string>;
   readonly runFolder?: string;
 }
 
+/** Only the local emulator's pool publishes a key whose private half is known (it ships in cognito-local). */
+async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<PoolKeyTokens | undefined> {
+  const { emulatorSigningKey, isEmulatorKeySet } = await import('../local-stack/cognito/emulator-key.ts');
+  if (!isEmulatorKeySet(jwks)) return undefined;
+  return mintPoolKeyTokens({
+    idToken: token.idToken,
+    ...(token.accessToken ? { accessToken: token.accessToken } : {}),
+    poolPrivateKey: emulatorSigningKey().privateJwk,
+    poolJwks: jwks,
+  });
+}
+
 async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
-  const { startedAt, now, reporters, collection, collectionPath, reportsDir, runFolder } = context;
+  const { startedAt, now, reporters, collection, reportsDir, runFolder, api } = context;
   const rootDir = options.rootDir;
 
-  // The attacker key's RSA generation runs on libuv's pool while this thread starts the stack; a
-  // failure here only means mintAttackTokens generates it itself.
-  const attackerKeyReady = prepareAttackerKey().catch(() => undefined);
   let stack: LocalStack | undefined;
+  let attacker: AttackerServer | undefined;
   try {
     let settings: TokenSettings;
     if (options.target === 'local') {
-      const { startStack } = await import('../local-stack/stack.ts');
-      stack = await startStack(options.stack);
+      const [{ startStack }, { startAttackerServer }] = await Promise.all([
+        import('../local-stack/stack.ts'),
+        import('../security/attacker-server.ts'),
+      ]);
+      [stack, attacker] = await Promise.all([
+        startStack({ ...(api ? { api } : {}), ...options.stack }),
+        startAttackerServer(),
+      ]);
       options.onStackStarted?.(stack);
       settings = settingsFromLocalStack(stack);
     } else {
@@ -220,25 +306,18 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
     });
     options.onToken?.(token);
     const jwks = await poolJwks(token.claims.iss, stack);
-    await attackerKeyReady;
-    const attackValues = attackEnvironmentValues({
-      idToken: token.idToken,
+    const poolKeyTokens = await poolKeyTokensFor(token, jwks);
+    const environment = contractEnvironment(token.environment, {
       ...(token.accessToken ? { accessToken: token.accessToken } : {}),
       poolJwks: jwks,
+      ...(poolKeyTokens ? { poolKeyTokens } : {}),
+      ...(attacker ? { attacker } : {}),
+      // The local stack refuses the open points (its documented guess); elsewhere only the certain part.
+      openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
+      allowUnprotected: [...context.allowList].join(', '),
+      ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
     });
-    const values = [
-      ...token.environment.values.filter(
-        (v) =>
-          !attackValues.some((a) => a.key === v.key) &&
-          !(options.maxResponseMs && v.key === 'max_response_ms'),
-      ),
-      ...attackValues,
-      ...(options.maxResponseMs
-        ? [{ key: 'max_response_ms', value: String(options.maxResponseMs), type: 'default', enabled: true }]
-        : []),
-    ];
-    const environment = { ...token.environment, values };
-    const secretKeys = values.filter((v) => v.type === 'secret').map((v) => v.key);
+    const secretKeys = environment.values.filter((v) => v.type === 'secret').map((v) => v.key);
     const redact = createRedactor([
       token.idToken,
       token.accessToken,
@@ -246,11 +325,11 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       settings.password,
       settings.clientSecret,
       settings.newPassword,
-      ...attackValues.map((a) => a.value),
+      ...(poolKeyTokens ? poolKeyTokenValues(poolKeyTokens) : []),
     ]);
 
     const iterations = options.iterations ?? 1;
-    const title = `hello-api contract: target ${options.target} (${settings.apiUrl})`;
+    const title = `${api?.name ?? 'API'} contract: target ${options.target} (${settings.apiUrl})`;
     const run = await runNewman({
       collection: collection.parsed,
       environment,
@@ -263,12 +342,13 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       redact,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const clauses = clauseResults(run.summary);
+    const clauses = clauseResults(run.summary, collection.table);
     const counts = countResults(clauses);
     const runError = run.runError ? redact(run.runError.message) : undefined;
     const verdict = decideVerdict({ clauses, counts, ...(runError === undefined ? {} : { runError }) });
     const junit = runFolder && reporters.includes('junit') ? junitPath(runFolder) : undefined;
     const files = { ...run.files, ...(junit ? { junit } : {}) };
+    const coverage = api === undefined ? undefined : authorizerCoverage(api, context.allowList);
     const result = {
       target: options.target,
       apiUrl: settings.apiUrl,
@@ -278,6 +358,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       files,
       clauses,
       counts,
+      ...(coverage ? { coverage } : {}),
       ...(runError === undefined ? {} : { runError }),
       verdict,
       passed: verdict.passed,
@@ -286,25 +367,40 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
     };
     if (!runFolder) return result;
 
-    // Every file of the run folder is rendered from this one object, which is also summary.json.
+    // A generated collection is kept beside the reports: the auditor can import exactly what ran.
+    const collectionFile = collection.generated ? join(runFolder, GENERATED_COLLECTION) : undefined;
+    if (collectionFile) await writeFileAtomic(collectionFile, collection.bytes, { mode: 0o644 });
     const templatePath = defaultTemplatePath(options.target, rootDir);
     const summary = buildRunSummary({
       ...result,
       rootDir,
       runFolder,
-      collection: { path: collectionPath, bytesSha256: collection.sha256, parsed: collection.parsed },
+      collection: {
+        path: collectionFile ?? collection.path,
+        bytesSha256: collection.sha256,
+        parsed: collection.parsed,
+      },
       environmentTemplate: { path: templatePath, sha256: await sha256File(templatePath) },
       suite: await suiteIdentity(rootDir),
       git: await gitState(rootDir),
       tools: toolVersions(),
       claims: token.claims,
     });
+    // Every file of the run folder is rendered from this one object, which is also summary.json.
     if (junit) await writeJunitReport(summary, title, runFolder, redact);
     if (files.html) await insertRunBlock(files.html, summary, redact);
     const summaryFile = await writeRunSummary(summary, runFolder, redact);
     const index = await rebuildReportsIndex(reportsDir, redact);
-    return { ...result, files: { ...files, summary: summaryFile, index } };
+    return {
+      ...result,
+      files: {
+        ...files,
+        summary: summaryFile,
+        index,
+        ...(collectionFile ? { collection: collectionFile } : {}),
+      },
+    };
   } finally {
-    await stack?.stop();
+    await Promise.all([stack?.stop(), attacker?.stop()]);
   }
 }

@@ -55,6 +55,12 @@ export class RestApiFromSpec extends Construct {
     this.authorizer = authorizer;
 
     for (const route of spec.routes) {
+      if (route.integration !== 'AWS_PROXY' || route.handler === undefined) {
+        // Only the route table is deployed from code, and every route in it is a Lambda proxy method.
+        throw new Error(
+          `${route.method} ${route.path} has no Lambda handler (integration ${route.integration}): the CDK app deploys Lambda proxy routes only.`,
+        );
+      }
       const fn = this.functionFor(route.handler, props.repoRoot);
       const integration = new LambdaIntegration(fn, {
         proxy: true,
@@ -101,7 +107,11 @@ export class RestApiFromSpec extends Construct {
 function methodOptions(route: RouteSpec, authorizer: CognitoUserPoolsAuthorizer): MethodOptions {
   switch (route.authorization) {
     case 'COGNITO_USER_POOLS':
-      return { authorizationType: AuthorizationType.COGNITO, authorizer };
+      return {
+        authorizationType: AuthorizationType.COGNITO,
+        authorizer,
+        ...(route.authorizationScopes?.length ? { authorizationScopes: [...route.authorizationScopes] } : {}),
+      };
     case 'NONE':
       return { authorizationType: AuthorizationType.NONE };
   }

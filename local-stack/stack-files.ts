@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import { makeDirectory } from '../common/make-directory.ts';
 import { isAlive } from '../common/processes.ts';
+import { SignInError } from '../token-helper/diagnosis.ts';
 
 const GENERATED_DIR = join('environments', 'generated');
 
@@ -87,13 +88,15 @@ export async function readLocalStackFile(
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
-    throw new UserError(
+    throw new SignInError(
+      'stack-file-broken',
       `The local stack settings file ${displayPath} cannot be read (${errorCode(error) ?? 'unknown error'}): restart \`npm run stack\`.`,
       { cause: error },
     );
   }
-  const broken = (reason: string): UserError =>
-    new UserError(
+  const broken = (reason: string): SignInError =>
+    new SignInError(
+      'stack-file-broken',
       `The local stack settings file ${displayPath} is broken (${reason}): stop and restart \`npm run stack\`.`,
     );
   let json: unknown;

@@ -6,11 +6,13 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { type ApiSpec, helloApi, type RouteSpec } from '../api/routes.ts';
+import { helloApi } from '../api/routes.ts';
+import { type ApiSpec, type HandlerRef, type RouteSpec, routeKey, scopesOf } from '../api/spec.ts';
 import { startEmulator } from './cognito/emulator.ts';
 
 export { emulatorSigningKey } from './cognito/emulator-key.ts';
 
+import { UserError } from '../common/cli-error.ts';
 import { seedPool } from './cognito/seed.ts';
 import { type Authorizer, createCognitoAuthorizer } from './gateway/authorizer.ts';
 import type { LambdaHandler } from './gateway/integration.ts';
@@ -49,10 +51,23 @@ export interface LocalStackOptions {
   readonly handlers?: Readonly<Record<string, LambdaHandler>>;
   /** Tests only: rewrite every gateway answer (see GatewayOptions.tamperResponse). */
   readonly tamperResponse?: GatewayOptions['tamperResponse'];
+  /** Tests only: see GatewayOptions.maxHeaderBytes. */
+  readonly maxHeaderBytes?: number;
   readonly integrationTimeoutMs?: number;
-  /** Tests only: serve another route table (e.g. one that wrongly allows POST). */
+  /**
+   * The API to serve: the route table by default; an imported export (`npm run stack -- --api-spec`), or
+   * in tests a table that is wrong in one way (e.g. one that allows POST without the authorizer).
+   */
   readonly api?: ApiSpec;
+  /** The handler for routes the description names none for; default: a stand-in answering 200 JSON. */
+  readonly handler?: HandlerRef;
 }
+
+/** What a further gateway in front of the same Cognito may change (tests: one weakness each). */
+export type GatewayVariantOptions = Pick<
+  LocalStackOptions,
+  'authorizer' | 'handlers' | 'tamperResponse' | 'api' | 'handler' | 'integrationTimeoutMs' | 'maxHeaderBytes'
+>;
 
 export interface LocalStack {
   /** Stage invoke URL, e.g. http://127.0.0.1:3000/dev */
@@ -60,20 +75,42 @@ export interface LocalStack {
   readonly cognito: LocalCognitoSettings;
   /** The pool's public keys as served at jwksUri. */
   readonly jwks: Jwks;
+  /**
+   * Tests only: another gateway on a free port in front of the same Cognito and Lambda, wrong in the way
+   * `variant` says; stopped with the stack. Lets a mutation proof run many weakened gateways against one
+   * pool and one sign-in.
+   */
+  startGatewayVariant(
+    variant: GatewayVariantOptions,
+  ): Promise<{ readonly apiUrl: string; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
-function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
-  return `${route.method} ${route.path}`;
+/**
+ * What a described route without a handler answers locally: a fixed 200 JSON body naming the route, so a
+ * generated contract can run against a console-built API's shape before anyone touches AWS.
+ */
+export function standInHandler(route: Pick<RouteSpec, 'method' | 'path'>): LambdaHandler {
+  const body = JSON.stringify({ standIn: true, route: routeKey(route) });
+  return async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json' }, body });
 }
 
-async function loadHandler(route: RouteSpec): Promise<LambdaHandler> {
-  const module: unknown = await import(pathToFileURL(resolve(repoRoot, route.handler.file)).href);
-  const handler = (module as Record<string, unknown>)[route.handler.exportName];
+async function loadHandler(ref: HandlerRef): Promise<LambdaHandler> {
+  const module: unknown = await import(pathToFileURL(resolve(repoRoot, ref.file)).href);
+  const handler = (module as Record<string, unknown>)[ref.exportName];
   if (typeof handler !== 'function') {
-    throw new Error(`${route.handler.file} does not export a function named ${route.handler.exportName}`);
+    throw new UserError(
+      `${ref.file} does not export a function named ${ref.exportName}: name the handler as FILE#EXPORT.`,
+    );
   }
   return handler as LambdaHandler;
+}
+
+function handlerFor(route: RouteSpec, options: LocalStackOptions): Promise<LambdaHandler> | LambdaHandler {
+  const injected = options.handlers?.[routeKey(route)];
+  if (injected !== undefined) return injected;
+  const ref = route.handler ?? options.handler;
+  return ref === undefined ? standInHandler(route) : loadHandler(ref);
 }
 
 async function fetchJwks(uri: string): Promise<Jwks> {
@@ -109,10 +146,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     const [emulator, handlers] = await Promise.all([
       startEmulator({ host: LOOPBACK, port: options.cognitoPort ?? 0, dataDirectory }),
       Promise.all(
-        api.routes.map(async (route) => {
-          const injected = options.handlers?.[routeKey(route)];
-          return [routeKey(route), injected ?? (await loadHandler(route))] as const;
-        }),
+        api.routes.map(async (route) => [routeKey(route), await handlerFor(route, options)] as const),
       ),
     ]);
     cleanups.push(() => emulator.stop());
@@ -141,30 +175,49 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     };
 
     const realAuthorizer = createCognitoAuthorizer({ issuer, jwksUri, jwks });
-    const handlerByKey = new Map(handlers);
-    const routes: GatewayRoute[] = api.routes.map((route) => ({
-      method: route.method,
-      resource: route.path,
-      authorization: route.authorization,
-      functionName: route.handler.exportName,
-      handler: handlerByKey.get(routeKey(route)) as LambdaHandler,
-    }));
-    const gateway = await startGateway({
-      port: options.apiPort ?? 0,
-      stage: api.stage,
-      routes,
-      authorizer: options.authorizer ? options.authorizer(realAuthorizer, cognito) : realAuthorizer,
-      integrationTimeoutMs: options.integrationTimeoutMs ?? api.integrationTimeoutMs,
-      apiId: 'local0api0',
-      ...(options.tamperResponse ? { tamperResponse: options.tamperResponse } : {}),
-    });
-    cleanups.push(() => gateway.stop());
+    const loaded = new Map(handlers);
+    const gatewayFor = async (variant: LocalStackOptions, port: number) => {
+      const served = variant.api ?? api;
+      const routes: GatewayRoute[] = await Promise.all(
+        served.routes.map(async (route) => ({
+          method: route.method,
+          resource: route.path,
+          authorization: route.authorization,
+          scopes: scopesOf(route),
+          functionName: (route.handler ?? variant.handler)?.exportName ?? 'stand-in',
+          handler:
+            variant.handlers?.[routeKey(route)] ??
+            loaded.get(routeKey(route)) ??
+            (await handlerFor(route, variant)),
+        })),
+      );
+      const gateway = await startGateway({
+        port,
+        stage: served.stage,
+        routes,
+        authorizer: variant.authorizer ? variant.authorizer(realAuthorizer, cognito) : realAuthorizer,
+        integrationTimeoutMs: variant.integrationTimeoutMs ?? served.integrationTimeoutMs,
+        apiId: 'local0api0',
+        ...(variant.tamperResponse ? { tamperResponse: variant.tamperResponse } : {}),
+        ...(variant.maxHeaderBytes ? { maxHeaderBytes: variant.maxHeaderBytes } : {}),
+      });
+      let stopped: Promise<void> | undefined;
+      const stop = () => {
+        stopped ??= gateway.stop();
+        return stopped;
+      };
+      cleanups.push(stop);
+      return { apiUrl: `${gateway.origin}/${served.stage}`, stop };
+    };
+    const gateway = await gatewayFor(options, options.apiPort ?? 0);
 
     let stopping: Promise<void> | undefined;
     return {
-      apiUrl: `${gateway.origin}/${api.stage}`,
+      apiUrl: gateway.apiUrl,
       cognito,
       jwks,
+      startGatewayVariant: (variant) =>
+        gatewayFor({ ...(options.handler ? { handler: options.handler } : {}), ...variant }, 0),
       stop: () => {
         stopping ??= unwind(cleanups);
         return stopping;

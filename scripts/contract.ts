@@ -27,6 +27,8 @@ const usage = `Usage: npm run contract -- [flags]
   --iterations N            run the collection N times, ${ITERATIONS.min} to ${ITERATIONS.max} (default 1)
   --timeout-request MS      per-request timeout in milliseconds, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default 10000)
   --max-response-ms MS      response-time bound every clause asserts, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default: the environment's, 10000)
+  --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
+                            (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
   --collection PATH         collection file (default: ${DEFAULT_COLLECTION})
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
@@ -43,6 +45,7 @@ const flagSpec = {
   iterations: { type: 'string' },
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
+  'api-spec': { type: 'string' },
   collection: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -62,12 +65,23 @@ async function main(argv: readonly string[]): Promise<number> {
   const timeoutRequestMs = wholeNumber('--timeout-request', flags['timeout-request'], MILLISECONDS);
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
+  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
+  const api =
+    specPath === undefined
+      ? undefined
+      : await (await import('../api/openapi-export.ts')).readApiSpecFile(
+          resolve(rootDir, specPath),
+          specPath,
+        );
+  const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
   const interrupt = new AbortController();
 
   const common = {
     rootDir,
+    ...(api ? { api } : {}),
+    ...(allowUnprotected ? { allowUnprotected } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),
     ...(reporters ? { reporters } : {}),

@@ -3,10 +3,14 @@
  * another shell or a CI step needs as dotenv lines (never the password), writes them with the password to
  * a private file that `npm run token` reads, and runs until Ctrl-C.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { readApiSpecFile } from '../api/openapi-export.ts';
+import type { HandlerRef } from '../api/spec.ts';
 import { parseFlags, wholeNumber } from '../common/args.ts';
-import { runCli } from '../common/cli-error.ts';
+import { runCli, UsageError } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
+import { contractEnvironment } from '../contract-runner/run-environment.ts';
+import { emulatorSigningKey } from '../local-stack/cognito/emulator-key.ts';
 import { startStack } from '../local-stack/stack.ts';
 import {
   claimStackFiles,
@@ -15,7 +19,8 @@ import {
   writeQaEnvironment,
   writeStackSettings,
 } from '../local-stack/stack-files.ts';
-import { attackEnvironmentValues } from '../security/attack-environment.ts';
+import { startAttackerServer } from '../security/attacker-server.ts';
+import { mintPoolKeyTokens } from '../security/pool-key-tokens.ts';
 import { obtainToken, settingsFromLocalStack } from '../token-helper/index.ts';
 import { generatedIdentity } from '../token-helper/postman-environment.ts';
 
@@ -28,9 +33,12 @@ function portFromEnv(name: string, fallback: number): number {
   return wholeNumber(name, raw === '' ? undefined : raw, PORT) ?? fallback;
 }
 
-const usage = `Usage: npm run stack [-- --help]
+const usage = `Usage: npm run stack [-- --api-spec FILE [--handler FILE#EXPORT]]
 
 Starts a local Cognito and a local API Gateway in front of the Lambda on 127.0.0.1 and runs until Ctrl-C.
+  --api-spec FILE        serve the API described by API Gateway's OpenAPI 3 export instead of api/routes.ts
+                         (CONTRACT_API_SPEC); each method answers 200 JSON from a stand-in handler
+  --handler FILE#EXPORT  a Lambda handler (TypeScript or JavaScript module) to answer every described method
 Ports: LOCAL_API_PORT (default ${DEFAULT_API_PORT}) and LOCAL_COGNITO_PORT (default ${DEFAULT_COGNITO_PORT}); 0 picks a free port.
 The test user's password is CONTRACT_PASSWORD if set, otherwise random; it is written only to
 ${LOCAL_STACK_FILE} (mode 0600), never printed. One stack per checkout: a second one refuses to start
@@ -42,7 +50,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 async function main(argv: readonly string[]): Promise<number | undefined> {
   const flags = parseFlags(
     argv,
-    { help: { type: 'boolean' }, debug: { type: 'boolean' } },
+    {
+      help: { type: 'boolean' },
+      debug: { type: 'boolean' },
+      'api-spec': { type: 'string' },
+      handler: { type: 'string' },
+    },
     { command: 'npm run stack --' },
   );
   if (flags.help) {
@@ -52,6 +65,9 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const apiPort = portFromEnv('LOCAL_API_PORT', DEFAULT_API_PORT);
   const cognitoPort = portFromEnv('LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
   const password = process.env.CONTRACT_PASSWORD;
+  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
+  const api = specPath === undefined ? undefined : await readApiSpecFile(resolve(specPath), specPath);
+  const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   // `npm run` starts every command in the package root: the stack's files belong to that checkout.
   const rootDir = process.cwd();
 
@@ -64,6 +80,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const starting = startStack({
     apiPort,
     cognitoPort,
+    ...(api ? { api } : {}),
+    ...(handler ? { handler } : {}),
     ...(password ? { password } : {}),
     ...(process.env.CONTRACT_USERNAME ? { username: process.env.CONTRACT_USERNAME } : {}),
   });
@@ -87,20 +105,30 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   // For QA in the Postman app: everything the collection needs, including the password it signs in
   // with when the token runs out. Private (0600, gitignored) and removed when the stack stops.
   const token = await obtainToken(settingsFromLocalStack(stack), { write: false });
-  const extra = [
-    { key: 'password', value: cognito.password, type: 'secret' as const, enabled: true },
-    ...attackEnvironmentValues({
+  // The jku and x5u rows point at the attacker's server, so a weakened gateway would really fetch from it.
+  const attacker = await startAttackerServer();
+  onShutdown(() => attacker.stop());
+  const withTokens = contractEnvironment(token.environment, {
+    ...(token.accessToken ? { accessToken: token.accessToken } : {}),
+    poolJwks: stack.jwks,
+    poolKeyTokens: mintPoolKeyTokens({
       idToken: token.idToken,
       ...(token.accessToken ? { accessToken: token.accessToken } : {}),
+      poolPrivateKey: emulatorSigningKey().privateJwk,
       poolJwks: stack.jwks,
     }),
-  ];
+    attacker,
+    openPoints: 'refuse',
+  });
   await writeQaEnvironment(paths, {
-    ...token.environment,
+    ...withTokens,
     // Its own id and name: the app must not take it for the template or for `npm run token`'s file.
-    id: generatedIdentity(token.environment, 'npm run stack').id,
-    name: 'hello-api local stack (generated by npm run stack)',
-    values: [...token.environment.values.filter((v) => !extra.some((e) => e.key === v.key)), ...extra],
+    id: generatedIdentity(withTokens, 'npm run stack').id,
+    name: `${api?.name ?? 'hello-api'} local stack (generated by npm run stack)`,
+    values: [
+      ...withTokens.values.filter((v) => v.key !== 'password'),
+      { key: 'password', value: cognito.password, type: 'secret' as const, enabled: true },
+    ],
   });
 
   process.stdout.write(
@@ -122,6 +150,17 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   // Keep running until a signal or the parent's death calls shutdown().
   await new Promise<never>(() => undefined);
   return undefined;
+}
+
+/** `FILE#EXPORT` (default export name `handler`) for --handler. */
+function handlerRef(value: string): HandlerRef {
+  const [file = '', exportName = 'handler'] = value.split('#');
+  if (file === '' || !/^[A-Za-z_$][\w$]*$/.test(exportName)) {
+    throw new UsageError(
+      `Flag --handler ${JSON.stringify(value)} is not FILE#EXPORT: give it as in --handler lambda/items.ts#handler.`,
+    );
+  }
+  return { file: resolve(file), exportName };
 }
 
 // Ctrl-C at any moment, even while the stack is still starting, must end through the one exit path.

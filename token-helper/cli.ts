@@ -5,8 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decimalNumber, parseFlags } from '../common/args.ts';
-import { UsageError, UserError } from '../common/cli-error.ts';
+import { UsageError } from '../common/cli-error.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
+import { ConfigurationError, SignInError } from './diagnosis.ts';
 import { loadDotenvOnce } from './env-file.ts';
 import { decodeJwt, readIdTokenClaims, TokenFormatError } from './jwt-claims.ts';
 import { LOCAL_STACK_FILE, readLocalStackFile } from './local-stack-file.ts';
@@ -29,6 +30,7 @@ export const TOKEN_FLAGS = {
   'client-id': { type: 'string' },
   'cognito-endpoint': { type: 'string' },
   username: { type: 'string' },
+  'auth-flow': { type: 'string' },
 } as const;
 
 export const USAGE = `Usage: npm run token -- [flags]
@@ -50,6 +52,9 @@ read only from the environment or .env, never from flags.
   --client-id ID          COGNITO_CLIENT_ID
   --cognito-endpoint URL  COGNITO_ENDPOINT (an emulator)
   --username NAME         CONTRACT_USERNAME
+  --auth-flow FLOW        CONTRACT_AUTH_FLOW: auto (default: what the app client allows), srp,
+                          admin-srp, admin-password or password; a saved refresh token is always
+                          tried first (REFRESH_TOKEN_AUTH)
   --debug                 print stack traces on failure
   -h, --help              this text
 `;
@@ -71,9 +76,16 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
   const dotenvKeys = io.env === undefined ? loadDotenvOnce(resolve(cwd, '.env')) : new Set<string>();
   const env = io.env ?? process.env;
   const target = resolveTarget(flags.target, env);
-  if (flags.out === '') throw new UsageError('Flag --out is empty: give it a file path, as in --out PATH.');
+  if (flags.out === '')
+    throw new ConfigurationError(
+      'configuration-invalid',
+      'Flag --out is empty: give it a file path, as in --out PATH.',
+    );
   if (flags.template === '')
-    throw new UsageError('Flag --template is empty: give it a file path, as in --template PATH.');
+    throw new ConfigurationError(
+      'configuration-invalid',
+      'Flag --template is empty: give it a file path, as in --template PATH.',
+    );
   const outPath = flags.out === undefined ? defaultOutPath(target, cwd) : resolve(cwd, flags.out);
 
   if (flags.decode === true) {
@@ -94,6 +106,7 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
       'client-id': flags['client-id'],
       'cognito-endpoint': flags['cognito-endpoint'],
       username: flags.username,
+      'auth-flow': flags['auth-flow'],
     },
     ...(stack === undefined ? {} : { stack }),
     stackFileLabel: displayPath(stackFile),
@@ -111,7 +124,14 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
 }
 
 function parseTimeout(value: string | undefined): number | undefined {
-  const seconds = decimalNumber('--timeout', value, { min: 0.1, max: 120, unit: 'seconds' });
+  let seconds: number | undefined;
+  try {
+    seconds = decimalNumber('--timeout', value, { min: 0.1, max: 120, unit: 'seconds' });
+  } catch (error) {
+    // The one message shape of common/args.ts, with the token helper's diagnosis code.
+    if (error instanceof UsageError) throw new ConfigurationError('configuration-invalid', error.message);
+    throw error;
+  }
   return seconds === undefined ? undefined : Math.round(seconds * 1000);
 }
 
@@ -122,11 +142,13 @@ async function decodeSavedToken(path: string, target: string): Promise<string> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') {
-      throw new UserError(
+      throw new SignInError(
+        'saved-token-missing',
         `There is no saved token at ${shown}: run \`npm run token -- --target ${target}\` first.`,
       );
     }
-    throw new UserError(
+    throw new SignInError(
+      'saved-token-unreadable',
       `The file ${shown} cannot be read (${errorCode(error) ?? 'unknown error'}): check its permissions.`,
     );
   }
@@ -134,12 +156,14 @@ async function decodeSavedToken(path: string, target: string): Promise<string> {
   try {
     token = getVariable(parsePostmanEnvironment(JSON.parse(text)), ID_TOKEN);
   } catch {
-    throw new UserError(
+    throw new SignInError(
+      'saved-token-unreadable',
       `The file ${shown} is not a Postman environment: run \`npm run token -- --force\` to write it again.`,
     );
   }
   if (token === undefined || token === '') {
-    throw new UserError(
+    throw new SignInError(
+      'saved-token-missing',
       `The file ${shown} holds no id_token: run \`npm run token -- --target ${target}\` first.`,
     );
   }
@@ -148,7 +172,8 @@ async function decodeSavedToken(path: string, target: string): Promise<string> {
     decoded = decodeJwt(token);
   } catch (error) {
     const reason = error instanceof TokenFormatError ? error.message : 'it cannot be decoded';
-    throw new UserError(
+    throw new SignInError(
+      'saved-token-unreadable',
       `The id_token in ${shown} is not a JWT (${reason}): run \`npm run token -- --force\` to replace it.`,
     );
   }

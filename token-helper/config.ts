@@ -8,7 +8,8 @@
  *  - target `aws` (or `local` without a running stack): `.env`.
  * Every missing, empty or malformed key is reported in one message, each with its fix.
  */
-import { UsageError } from '../common/cli-error.ts';
+import { AUTH_FLOWS, type AuthFlowSetting, isAuthFlowSetting } from './auth-flow.ts';
+import { ConfigurationError } from './diagnosis.ts';
 import type { LocalStackFile } from './local-stack-file.ts';
 
 export const TARGETS = ['local', 'aws'] as const;
@@ -30,6 +31,8 @@ export interface TokenSettings {
   readonly newPassword?: string;
   /** The issuer tokens carry, when it is not `https://cognito-idp.<region>.amazonaws.com/<pool>` (an emulator). */
   readonly issuer?: string;
+  /** How to sign in (auth-flow.ts); `auto` when unset. */
+  readonly authFlow?: AuthFlowSetting;
 }
 
 type Field = Exclude<keyof TokenSettings, 'target' | 'issuer'>;
@@ -100,6 +103,13 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     required: false,
     example: 'the permanent password to set on first sign-in',
   },
+  {
+    env: 'CONTRACT_AUTH_FLOW',
+    field: 'authFlow',
+    flag: 'auth-flow',
+    required: false,
+    example: `one of ${AUTH_FLOWS.join(', ')} (auto when empty)`,
+  },
 ];
 
 export const FLAG_KEYS = CONFIG_KEYS.flatMap((spec) => (spec.flag === undefined ? [] : [spec.flag]));
@@ -146,7 +156,8 @@ export function resolveTarget(
   const value = fromFlag ? flagValue : env.CONTRACT_TARGET || 'local';
   if (value === 'local' || value === 'aws') return value;
   const where = fromFlag ? '--target' : 'CONTRACT_TARGET';
-  throw new UsageError(
+  throw new ConfigurationError(
+    'configuration-invalid',
     `Unknown target ${JSON.stringify(value)} in ${where}: use local (the embedded stack) or aws (the deployment).`,
   );
 }
@@ -177,7 +188,8 @@ export function resolveSettings(target: Target, sources: ConfigSources): TokenSe
   if (target === 'local' && stack === undefined) {
     const anyRequired = CONFIG_KEYS.some((spec) => spec.required && raw.get(spec.field)?.value);
     if (!anyRequired) {
-      throw new UsageError(
+      throw new ConfigurationError(
+        'no-local-stack',
         `No local stack is running (${stackLabel} does not exist): start the local stack with \`npm run stack\` in another shell.`,
       );
     }
@@ -193,7 +205,8 @@ export function validateSettings(settings: TokenSettings): TokenSettings {
     if (value !== undefined) raw.set(spec.field, { value, origin: { kind: 'settings' } });
   }
   if (!TARGETS.includes(settings.target)) {
-    throw new UsageError(
+    throw new ConfigurationError(
+      'configuration-invalid',
       `Unknown target ${JSON.stringify(settings.target)} in settings.target: use local or aws.`,
     );
   }
@@ -244,13 +257,16 @@ function check(
   if (problems.length > 0) {
     const hint = suggestStack ? ' (or start the local stack with `npm run stack` in another shell)' : '';
     const list = problems.map((problem) => problem.text).join('; ');
-    throw new UsageError(
+    throw new ConfigurationError(
+      'configuration-invalid',
       `The ${target} configuration has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}${hint}: ${list}.`,
     );
   }
   const value = (field: Field): string => values.get(field) ?? '';
-  const optional = (field: Field): Partial<Record<Field, string>> =>
+  type TextField = Exclude<Field, 'authFlow'>;
+  const optional = (field: TextField): Partial<Record<TextField, string>> =>
     values.has(field) ? { [field]: value(field) } : {};
+  const authFlow = values.get('authFlow');
   return {
     target,
     apiUrl: value('apiUrl'),
@@ -262,6 +278,7 @@ function check(
     ...optional('clientSecret'),
     ...optional('cognitoEndpoint'),
     ...optional('newPassword'),
+    ...(authFlow !== undefined && isAuthFlowSetting(authFlow) ? { authFlow } : {}),
   };
 }
 
@@ -334,6 +351,10 @@ function checkValue(field: Field, value: string, endpointGiven: boolean): Verdic
       return /^[\w+]{1,128}$/.test(value)
         ? value
         : { problem: 'is not a client secret (letters and digits)' };
+    case 'authFlow':
+      return isAuthFlowSetting(value)
+        ? value
+        : { problem: `(${quote(value)}) is not a sign-in flow: use one of ${AUTH_FLOWS.join(', ')}` };
     case 'password':
     case 'newPassword':
       if (/[\r\n]/.test(value)) return { problem: 'contains a line break' };

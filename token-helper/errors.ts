@@ -1,15 +1,19 @@
 /**
  * Cognito and network failures, each turned into one sentence that says what is wrong and what to
- * do (GATEWAY.md §4). Messages name the user, pool and client (not secret) and never a password,
- * client secret or token: text passed through from Cognito is scrubbed of every configured secret.
+ * do (docs/reference.md §4), with a stable diagnosis code (diagnosis.ts). Messages name the user, pool
+ * and client (not secret) and never a password, client secret or token: text passed through from
+ * Cognito is scrubbed of every configured secret.
  */
-import { UserError } from '../common/cli-error.ts';
+import { FLOW_DETAILS, type PasswordFlow } from './auth-flow.ts';
 import { cognitoEndpointOf, type TokenSettings } from './config.ts';
+import { classifyCognitoError, type Diagnosis, SignInError } from './diagnosis.ts';
 import { isRecord } from './jwt-claims.ts';
 
 export interface CognitoErrorContext {
-  /** Which call failed: the sign-in itself or the answer to NEW_PASSWORD_REQUIRED. */
-  readonly stage: 'sign-in' | 'new-password';
+  /** Which call failed: the sign-in itself, the answer to a challenge, or a refresh. */
+  readonly stage: 'sign-in' | 'password-verifier' | 'new-password' | 'refresh';
+  /** The flow being tried, for "flow not enabled" and IAM messages. */
+  readonly flow: PasswordFlow | 'refresh';
   readonly settings: TokenSettings;
   readonly timeoutMs: number;
 }
@@ -26,13 +30,6 @@ const NETWORK_CODES: Readonly<Record<string, string>> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
 };
 
-const THROTTLING = new Set([
-  'TooManyRequestsException',
-  'ThrottlingException',
-  'LimitExceededException',
-  'TooManyFailedAttemptsException',
-]);
-
 const MFA_CHALLENGES = new Set([
   'SMS_MFA',
   'SOFTWARE_TOKEN_MFA',
@@ -42,12 +39,18 @@ const MFA_CHALLENGES = new Set([
   'SMS_OTP',
 ]);
 
-/** The failure as one UserError; unknown errors keep their Cognito name and (scrubbed) message. */
-export function cognitoFailure(error: unknown, context: CognitoErrorContext): UserError {
-  return new UserError(describe(error, context), { cause: error });
+/** The failure as one SignInError; unknown errors keep their Cognito name and (scrubbed) message. */
+export function cognitoFailure(error: unknown, context: CognitoErrorContext): SignInError {
+  const { diagnosis, message } = describe(error, context);
+  return new SignInError(diagnosis, message, { cause: error });
 }
 
-function describe(error: unknown, context: CognitoErrorContext): string {
+interface Described {
+  readonly diagnosis: Diagnosis;
+  readonly message: string;
+}
+
+function describe(error: unknown, context: CognitoErrorContext): Described {
   const { settings } = context;
   const name = errorName(error);
   const message = errorMessage(error);
@@ -56,94 +59,163 @@ function describe(error: unknown, context: CognitoErrorContext): string {
   const client = `app client ${settings.clientId}`;
   const network = networkCode(error);
   if (network !== undefined) {
-    return `Cannot reach Cognito at ${cognitoEndpointOf(settings)} (${NETWORK_CODES[network] ?? network}): ${reachFix(settings)}.`;
+    return {
+      diagnosis: 'unreachable',
+      message: `Cannot reach Cognito at ${cognitoEndpointOf(settings)} (${NETWORK_CODES[network] ?? network}): ${reachFix(settings)}.`,
+    };
   }
   switch (name) {
     case 'TimeoutError':
     case 'RequestTimeout':
     case 'RequestTimeoutException':
     case 'AbortError':
-      return `Cognito at ${cognitoEndpointOf(settings)} did not answer within ${context.timeoutMs / 1000} s: ${reachFix(settings)}.`;
+      return {
+        diagnosis: 'timeout',
+        message: `Cognito at ${cognitoEndpointOf(settings)} did not answer within ${context.timeoutMs / 1000} s: ${reachFix(settings)}.`,
+      };
     case 'CredentialsProviderError':
-      return 'No AWS credentials found (AdminInitiateAuth is signed with IAM credentials): set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`.';
+      return {
+        diagnosis: 'no-aws-credentials',
+        message: `No AWS credentials found (${FLOW_DETAILS[context.flow].label} calls AdminInitiateAuth, which is signed with IAM credentials): set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run \`aws sso login\`, or use --auth-flow srp, which needs none.`,
+      };
     case 'ExpiredTokenException':
     case 'ExpiredToken':
-      return 'The AWS credentials have expired: refresh them (e.g. `aws sso login`) and run again.';
+      return {
+        diagnosis: 'aws-credentials-expired',
+        message: 'The AWS credentials have expired: refresh them (e.g. `aws sso login`) and run again.',
+      };
     case 'UnrecognizedClientException':
     case 'InvalidSignatureException':
     case 'InvalidClientTokenId':
     case 'SignatureDoesNotMatch':
-      return `AWS rejected the credentials (${name}): check AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`;
+      return {
+        diagnosis: 'aws-credentials-rejected',
+        message: `AWS rejected the credentials (${name}): check AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
+      };
     case 'AccessDeniedException':
-      return `The AWS credentials may not sign users in to ${pool} (AccessDeniedException): allow cognito-idp:AdminInitiateAuth${context.stage === 'new-password' ? ' and cognito-idp:AdminRespondToAuthChallenge' : ''} on the pool for this IAM identity.`;
-    case 'NotAuthorizedException':
-      return describeNotAuthorized(message, context);
+      return {
+        diagnosis: 'access-denied',
+        message: `The AWS credentials may not sign users in to ${pool} (AccessDeniedException): allow cognito-idp:AdminInitiateAuth${context.stage === 'sign-in' && context.flow === 'admin-password' ? '' : ' and cognito-idp:AdminRespondToAuthChallenge'} on the pool for this IAM identity.`,
+      };
     case 'InvalidPasswordException':
       if (context.stage === 'new-password') {
-        return `Cognito rejected CONTRACT_NEW_PASSWORD for ${user} (InvalidPasswordException: ${scrub(message, settings)}): choose a password that meets the pool's password policy.`;
+        return {
+          diagnosis: 'new-password-rejected',
+          message: `Cognito rejected CONTRACT_NEW_PASSWORD for ${user} (InvalidPasswordException: ${scrub(message, settings)}): choose a password that meets the pool's password policy.`,
+        };
       }
-      // cognito-local's answer to a wrong password (real Cognito: NotAuthorizedException).
-      return wrongCredentials(context);
-    case 'UserNotFoundException':
-      return `There is no ${user} in ${pool}: check CONTRACT_USERNAME, or create the user (console: Users, Create user).`;
-    case 'UserNotConfirmedException':
-      return `The ${user} is not confirmed: confirm it with \`aws cognito-idp admin-confirm-sign-up --user-pool-id ${settings.userPoolId} --username ${settings.username}\`.`;
-    case 'PasswordResetRequiredException':
-      return `The ${user} must reset the password: set one with \`aws cognito-idp admin-set-user-password --user-pool-id ${settings.userPoolId} --username ${settings.username} --permanent --password …\` and put it in CONTRACT_PASSWORD.`;
-    case 'ResourceNotFoundException':
-      if (/client/i.test(message)) {
-        return `There is no ${client} in ${pool} (ResourceNotFoundException): check COGNITO_CLIENT_ID against the pool's App clients page.`;
-      }
-      return `There is no user ${pool} in region ${settings.region} (ResourceNotFoundException): check COGNITO_USER_POOL_ID and AWS_REGION.`;
-    case 'InvalidParameterException':
-      if (/auth flow not enabled/i.test(message)) {
-        return `The ${client} does not allow admin password sign-in: enable ALLOW_ADMIN_USER_PASSWORD_AUTH in its authentication flows (console: App clients, Edit).`;
-      }
-      if (/SECRET_HASH|secret hash/i.test(message)) return secretHashProblem(context);
-      return `Cognito rejected the request (InvalidParameterException: ${scrub(message, settings)}): check the configuration for ${client} and ${user}.`;
-    case 'InternalErrorException':
-    case 'ServiceUnavailable':
-    case 'ServiceUnavailableException':
-      return `Cognito had an internal error (${name}): wait a moment and run again.`;
-    case 'CognitoLocal#Unsupported':
-      return `The Cognito emulator does not support this step (${scrub(message, settings)}): set the user's password as permanent instead of using CONTRACT_NEW_PASSWORD.`;
+      break;
+  }
+  const diagnosis = classifyCognitoError(name, message, {
+    secretConfigured: settings.clientSecret !== undefined,
+  });
+  switch (diagnosis) {
+    case 'secret-hash-missing':
+      return {
+        diagnosis,
+        message: `The app client ${settings.clientId} has a client secret: set COGNITO_CLIENT_SECRET to it (console: App clients, ${settings.clientId}, Client secret).`,
+      };
+    case 'secret-hash-mismatch':
+      return {
+        diagnosis,
+        message: `COGNITO_CLIENT_SECRET does not match app client ${settings.clientId}: copy the secret again from the console (App clients, ${settings.clientId}, Client secret), or unset it if the client has none.`,
+      };
+    case 'user-disabled':
+      return {
+        diagnosis,
+        message: `The user "${settings.username}" is disabled in pool ${settings.userPoolId}: enable it with \`aws cognito-idp admin-enable-user --user-pool-id ${settings.userPoolId} --username ${settings.username}\`.`,
+      };
+    case 'too-many-attempts':
+      return {
+        diagnosis,
+        message: `Cognito blocked sign-in for "${settings.username}" after too many failed attempts: wait a few minutes, then check CONTRACT_PASSWORD.`,
+      };
+    case 'flow-not-enabled':
+      return { diagnosis, message: flowNotEnabled(context.flow, settings) };
+    case 'refresh-rejected':
+      return {
+        diagnosis,
+        message: `Cognito refused the saved refresh token (NotAuthorizedException: ${scrub(message, settings)}): run \`npm run token -- --force\` to sign in with the password.`,
+      };
+    case 'wrong-credentials':
+      return { diagnosis, message: wrongCredentials(context) };
+    case 'user-not-found':
+      return {
+        diagnosis,
+        message: `There is no ${user} in ${pool}: check CONTRACT_USERNAME, or create the user (console: Users, Create user).`,
+      };
+    case 'user-not-confirmed':
+      return {
+        diagnosis,
+        message: `The ${user} is not confirmed: confirm it with \`aws cognito-idp admin-confirm-sign-up --user-pool-id ${settings.userPoolId} --username ${settings.username}\`.`,
+      };
+    case 'password-reset-required':
+      return {
+        diagnosis,
+        message: `The ${user} must reset the password: set one with \`aws cognito-idp admin-set-user-password --user-pool-id ${settings.userPoolId} --username ${settings.username} --permanent --password …\` and put it in CONTRACT_PASSWORD.`,
+      };
+    case 'client-not-found':
+      return {
+        diagnosis,
+        message: `There is no ${client} in ${pool} (ResourceNotFoundException): check COGNITO_CLIENT_ID against the pool's App clients page.`,
+      };
+    case 'pool-not-found':
+      return {
+        diagnosis,
+        message: `There is no user ${pool} in region ${settings.region} (ResourceNotFoundException): check COGNITO_USER_POOL_ID and AWS_REGION.`,
+      };
+    case 'throttled':
+      return { diagnosis, message: `Cognito is throttling sign-ins (${name}): wait a minute and run again.` };
+    case 'cognito-unavailable':
+      return { diagnosis, message: `Cognito had an internal error (${name}): wait a moment and run again.` };
+    case 'emulator-unsupported':
+      return {
+        diagnosis,
+        message: `The Cognito emulator does not support this step (${scrub(message, settings)}): set the user's password as permanent instead of using CONTRACT_NEW_PASSWORD, or choose another --auth-flow.`,
+      };
     default:
-      if (THROTTLING.has(name)) {
-        return `Cognito is throttling sign-ins (${name}): wait a minute and run again.`;
+      if (name === 'NotAuthorizedException') {
+        return {
+          diagnosis: 'unknown-cognito-error',
+          message: `Cognito refused the sign-in (NotAuthorizedException: ${scrub(message, settings)}): check CONTRACT_USERNAME, CONTRACT_PASSWORD and the app client settings.`,
+        };
       }
-      return `Cognito sign-in failed (${name}: ${scrub(message, settings) || 'no message'}): run again with --debug for details.`;
+      if (name === 'InvalidParameterException') {
+        return {
+          diagnosis: 'unknown-cognito-error',
+          message: `Cognito rejected the request (InvalidParameterException: ${scrub(message, settings)}): check the configuration for ${client} and ${user}.`,
+        };
+      }
+      return {
+        diagnosis: 'unknown-cognito-error',
+        message: `Cognito sign-in failed (${name}: ${scrub(message, settings) || 'no message'}): run again with --debug for details.`,
+      };
   }
 }
 
-function describeNotAuthorized(message: string, context: CognitoErrorContext): string {
-  const { settings } = context;
-  if (/secret hash|SECRET_HASH|configured (with|for) secret/i.test(message))
-    return secretHashProblem(context);
-  if (/disabled/i.test(message)) {
-    return `The user "${settings.username}" is disabled in pool ${settings.userPoolId}: enable it with \`aws cognito-idp admin-enable-user --user-pool-id ${settings.userPoolId} --username ${settings.username}\`.`;
-  }
-  if (/attempts exceeded/i.test(message)) {
-    return `Cognito blocked sign-in for "${settings.username}" after too many failed attempts: wait a few minutes, then check CONTRACT_PASSWORD.`;
-  }
-  if (/auth flow not enabled|not enabled for this client/i.test(message)) {
-    return `The app client ${settings.clientId} does not allow admin password sign-in: enable ALLOW_ADMIN_USER_PASSWORD_AUTH in its authentication flows (console: App clients, Edit).`;
-  }
-  if (/incorrect username or password|invalid password/i.test(message) || message === '')
-    return wrongCredentials(context);
-  return `Cognito refused the sign-in (NotAuthorizedException: ${scrub(message, settings)}): check CONTRACT_USERNAME, CONTRACT_PASSWORD and the app client settings.`;
+/** One sentence per flow: the flow, the app-client flag that enables it, and where in the console. */
+export function flowNotEnabled(flow: PasswordFlow | 'refresh', settings: TokenSettings): string {
+  const { label, appClientFlag } = FLOW_DETAILS[flow];
+  const other =
+    flow === 'srp' || flow === 'admin-srp'
+      ? ''
+      : ', or use --auth-flow srp (what a console-created app client allows)';
+  return `The app client ${settings.clientId} does not allow ${label}: enable ${appClientFlag} in its authentication flows (console: App clients, Edit)${other}.`;
+}
+
+/** `auto` found no flow the app client allows. */
+export function noFlowEnabled(flows: readonly PasswordFlow[], settings: TokenSettings): SignInError {
+  const labels = flows.map((flow) => FLOW_DETAILS[flow].label);
+  const flags = [...new Set(flows.map((flow) => FLOW_DETAILS[flow].appClientFlag))];
+  return new SignInError(
+    'flow-not-enabled',
+    `The app client ${settings.clientId} allows none of ${labels.join(' and ')}: enable ${flags.join(' or ')} in its authentication flows (console: App clients, Edit); a console-created app client has ALLOW_USER_SRP_AUTH.`,
+  );
 }
 
 function wrongCredentials(context: CognitoErrorContext): string {
   const { settings } = context;
   return `Cognito rejected the password for user "${settings.username}" in pool ${settings.userPoolId} (or the user does not exist): check CONTRACT_USERNAME and CONTRACT_PASSWORD.`;
-}
-
-function secretHashProblem(context: CognitoErrorContext): string {
-  const { settings } = context;
-  if (settings.clientSecret === undefined) {
-    return `The app client ${settings.clientId} has a client secret: set COGNITO_CLIENT_SECRET to it (console: App clients, ${settings.clientId}, Client secret).`;
-  }
-  return `COGNITO_CLIENT_SECRET does not match app client ${settings.clientId}: copy the secret again from the console (App clients, ${settings.clientId}, Client secret), or unset it if the client has none.`;
 }
 
 function reachFix(settings: TokenSettings): string {
@@ -189,7 +261,7 @@ export function scrub(text: string, settings: TokenSettings, extraSecrets: reado
 }
 
 /** What to do about a challenge other than NEW_PASSWORD_REQUIRED. */
-export function unsupportedChallenge(challenge: string, settings: TokenSettings): UserError {
+export function unsupportedChallenge(challenge: string, settings: TokenSettings): SignInError {
   let fix: string;
   if (MFA_CHALLENGES.has(challenge)) {
     fix = `use a test user without MFA (set MFA to optional for pool ${settings.userPoolId} and clear the user's MFA preference with \`aws cognito-idp admin-set-user-mfa-preference\`)`;
@@ -201,7 +273,8 @@ export function unsupportedChallenge(challenge: string, settings: TokenSettings)
   } else {
     fix = 'use a test user and app client that sign in with a password alone';
   }
-  return new UserError(
+  return new SignInError(
+    'unsupported-challenge',
     `Cognito asked user "${settings.username}" for the ${challenge} challenge, which the token helper cannot answer: ${fix}.`,
   );
 }

@@ -4,8 +4,19 @@
  *   const result = await obtainToken(settingsFromLocalStack(stack), { write: false });
  *   newman.run({ environment: result.environment, ... });
  */
+export type { AuthFlowSetting, UsedFlow } from './auth-flow.ts';
+export { AUTH_FLOWS } from './auth-flow.ts';
 export type { Target, TokenSettings } from './config.ts';
 export { expectedIssuer, resolveSettings, resolveTarget, validateSettings } from './config.ts';
+export type { Diagnosis } from './diagnosis.ts';
+export {
+  ConfigurationError,
+  DIAGNOSES,
+  DIAGNOSIS_CODES,
+  diagnosisOf,
+  SignInError,
+  sandboxDiagnosisSource,
+} from './diagnosis.ts';
 export type { DecodedJwt, IdTokenClaims } from './jwt-claims.ts';
 export { decodeIdToken, decodeJwt } from './jwt-claims.ts';
 export { settingsFromLocalStack } from './local-stack-settings.ts';

@@ -15,7 +15,7 @@ export interface DecodedJwt {
   readonly signed: boolean;
 }
 
-/** The claims the helper relies on, checked for type (Cognito ID token, GATEWAY.md §4). */
+/** The claims the helper relies on, checked for type (Cognito ID token, docs/reference.md §4). */
 export interface IdTokenClaims {
   readonly sub: string;
   /** `cognito:username` */

@@ -8,8 +8,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { writeFileAtomic } from '../common/atomic-write.ts';
-import { UserError } from '../common/cli-error.ts';
-import { createCognitoClient, DEFAULT_TIMEOUT_MS, MAX_ATTEMPTS } from './cognito-client.ts';
+import type { UsedFlow } from './auth-flow.ts';
+import { createCognitoClient, DEFAULT_TIMEOUT_MS } from './cognito-client.ts';
 import {
   cognitoEndpointOf,
   expectedIssuer,
@@ -17,8 +17,10 @@ import {
   type TokenSettings,
   validateSettings,
 } from './config.ts';
-import { decodeIdToken, type IdTokenClaims, TokenFormatError } from './jwt-claims.ts';
+import { diagnosisOf, SignInError } from './diagnosis.ts';
+import { decodeIdToken, decodeJwt, type IdTokenClaims, TokenFormatError } from './jwt-claims.ts';
 import {
+  ACCESS_TOKEN,
   BASE_URL,
   errorCode,
   fillEnvironment,
@@ -26,9 +28,10 @@ import {
   ID_TOKEN,
   type PostmanEnvironment,
   parsePostmanEnvironment,
+  REFRESH_TOKEN,
   readEnvironmentTemplate,
 } from './postman-environment.ts';
-import { signIn } from './sign-in.ts';
+import { refreshSignIn, type SignInTokens, signIn } from './sign-in.ts';
 
 /** A saved token is reused only while more than this much of its life remains. */
 export const MIN_REMAINING_SECONDS = 5 * 60;
@@ -65,6 +68,8 @@ export interface TokenResult {
   readonly claims: IdTokenClaims;
   /** True when the saved token was reused and Cognito was not called. */
   readonly reused: boolean;
+  /** What produced the tokens: `saved`, `refresh`, or the sign-in flow (auth-flow.ts). */
+  readonly flow: UsedFlow;
   /** True when NEW_PASSWORD_REQUIRED was answered: the user's password is now `newPassword`. */
   readonly passwordChanged: boolean;
   /** The file written, absolute; absent when `write` is false. */
@@ -97,20 +102,34 @@ export async function obtainToken(
   // The template is checked first so that a broken one costs no Cognito call.
   const template = await readEnvironmentTemplate(templatePath, displayPath(templatePath));
 
-  const saved =
-    write && options.force !== true ? await findReusableToken(outPath, settings, now()) : undefined;
-  let tokens: { idToken: string; accessToken?: string; refreshToken?: string; passwordChanged: boolean };
+  const saved = write && options.force !== true ? await readSavedTokens(outPath, settings) : undefined;
+  const reusable = saved !== undefined && isReusable(saved, now()) ? saved : undefined;
+  let tokens: SignInTokens;
   let claims: IdTokenClaims;
-  if (saved !== undefined) {
-    tokens = { idToken: saved.idToken, passwordChanged: false };
-    claims = saved.claims;
+  if (reusable !== undefined) {
+    tokens = {
+      idToken: reusable.idToken,
+      accessToken: reusable.accessToken,
+      ...(reusable.refreshToken === undefined ? {} : { refreshToken: reusable.refreshToken }),
+      passwordChanged: false,
+      flow: 'saved',
+    };
+    claims = reusable.claims;
   } else {
     const client = options.client ?? createCognitoClient(settings, { timeoutMs });
+    const signInOptions = { timeoutMs, now };
     try {
-      tokens = await signIn(client, settings, {
-        timeoutMs,
-        abortSignal: AbortSignal.timeout(timeoutMs * MAX_ATTEMPTS + 2_000),
-      });
+      tokens =
+        (saved?.refreshToken === undefined
+          ? undefined
+          : await refreshIfPossible(() =>
+              refreshSignIn(
+                client,
+                settings,
+                { refreshToken: saved.refreshToken as string, cognitoUsername: saved.claims.username },
+                signInOptions,
+              ),
+            )) ?? (await signIn(client, settings, signInOptions));
     } finally {
       if (options.client === undefined) client.destroy();
     }
@@ -118,20 +137,23 @@ export async function obtainToken(
       claims = decodeIdToken(tokens.idToken).claims;
     } catch (error) {
       const reason = error instanceof TokenFormatError ? error.message : 'it cannot be decoded';
-      throw new UserError(
+      throw new SignInError(
+        'unexpected-answer',
         `Cognito returned an ID token the helper cannot read (${reason}): check COGNITO_ENDPOINT points at Cognito.`,
         { cause: error },
       );
     }
     // Real Cognito cannot get this wrong, but cognito-local ignores the pool id it is given.
     const mismatch = describeMismatch(claims, settings);
-    if (mismatch !== undefined) throw new UserError(mismatch);
+    if (mismatch !== undefined) throw new SignInError('token-mismatch', mismatch);
   }
 
   const environment = fillEnvironment(template, {
     baseUrl: settings.apiUrl,
     idToken: tokens.idToken,
     idTokenExp: claims.exp,
+    ...(tokens.accessToken === undefined ? {} : { accessToken: tokens.accessToken }),
+    ...(tokens.refreshToken === undefined ? {} : { refreshToken: tokens.refreshToken }),
     cognito: {
       // With a trailing slash, as the templates write it: the collection POSTs to this URL as is.
       cognito_endpoint: `${cognitoEndpointOf(settings)}/`,
@@ -148,7 +170,8 @@ export async function obtainToken(
 
   const result = {
     claims,
-    reused: saved !== undefined,
+    reused: reusable !== undefined,
+    flow: tokens.flow,
     passwordChanged: tokens.passwordChanged,
     ...(write ? { path: outPath } : {}),
   };
@@ -178,15 +201,23 @@ function issuerMatches(claims: IdTokenClaims, settings: TokenSettings): boolean 
   return issuer === undefined ? claims.iss.endsWith(`/${settings.userPoolId}`) : claims.iss === issuer;
 }
 
+/** What a saved environment holds, if it is for the same API, issuer, client and user. */
+export interface SavedTokens {
+  readonly idToken: string;
+  readonly claims: IdTokenClaims;
+  readonly accessToken?: string;
+  readonly refreshToken?: string;
+}
+
 /**
- * The token saved in `path`, if it is for the same API, issuer, client and user, and has more than
- * MIN_REMAINING_SECONDS left. Anything unreadable simply means "sign in again".
+ * The tokens saved in `path` for these settings (same API URL, issuer, app client and user), expired or
+ * not: an expired ID token still names the user a refresh token belongs to. Anything unreadable simply
+ * means "sign in again".
  */
-export async function findReusableToken(
+export async function readSavedTokens(
   path: string,
   settings: TokenSettings,
-  now: Date,
-): Promise<{ idToken: string; claims: IdTokenClaims } | undefined> {
+): Promise<SavedTokens | undefined> {
   let environment: PostmanEnvironment;
   try {
     environment = parsePostmanEnvironment(JSON.parse(await readFile(path, 'utf8')));
@@ -204,16 +235,47 @@ export async function findReusableToken(
   }
   const wanted = settings.username.toLowerCase();
   const userMatches = claims.username.toLowerCase() === wanted || claims.email?.toLowerCase() === wanted;
-  const remaining = claims.exp - now.getTime() / 1000;
-  if (
-    !issuerMatches(claims, settings) ||
-    claims.aud !== settings.clientId ||
-    !userMatches ||
-    remaining <= MIN_REMAINING_SECONDS
-  ) {
+  if (!issuerMatches(claims, settings) || claims.aud !== settings.clientId || !userMatches) return undefined;
+  const accessToken = getVariable(environment, ACCESS_TOKEN) || undefined;
+  const refreshToken = getVariable(environment, REFRESH_TOKEN) || undefined;
+  return {
+    idToken,
+    claims,
+    ...(accessToken === undefined ? {} : { accessToken }),
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+  };
+}
+
+/**
+ * Reused only with everything the clauses need (issue 16: a reused token without its access token
+ * silently skipped the access-token clause): the ID token and the access token, each with more than
+ * MIN_REMAINING_SECONDS left.
+ */
+function isReusable(saved: SavedTokens, now: Date): saved is SavedTokens & { readonly accessToken: string } {
+  const nowSeconds = now.getTime() / 1000;
+  if (saved.claims.exp - nowSeconds <= MIN_REMAINING_SECONDS || saved.accessToken === undefined) return false;
+  let accessExp: unknown;
+  try {
+    accessExp = decodeJwt(saved.accessToken).payload.exp;
+  } catch {
+    return false;
+  }
+  return typeof accessExp === 'number' && accessExp - nowSeconds > MIN_REMAINING_SECONDS;
+}
+
+/**
+ * A refresh Cognito refuses (expired or revoked refresh token, the flow switched off, a wrong secret)
+ * falls back to the password; only a failure the password sign-in would meet as well (unreachable,
+ * too slow) is thrown.
+ */
+async function refreshIfPossible(refresh: () => Promise<SignInTokens>): Promise<SignInTokens | undefined> {
+  try {
+    return await refresh();
+  } catch (error) {
+    const diagnosis = diagnosisOf(error);
+    if (diagnosis === 'unreachable' || diagnosis === 'timeout') throw error;
     return undefined;
   }
-  return { idToken, claims };
 }
 
 async function writeEnvironment(
@@ -233,9 +295,11 @@ async function writeEnvironment(
         : code === 'EISDIR'
           ? 'give --out a file name, not a directory'
           : 'choose a writable path with --out';
-    throw new UserError(`Cannot write the Postman environment to ${displayPath(path)} (${code}): ${fix}.`, {
-      cause: error,
-    });
+    throw new SignInError(
+      'output-unwritable',
+      `Cannot write the Postman environment to ${displayPath(path)} (${code}): ${fix}.`,
+      { cause: error },
+    );
   }
 }
 

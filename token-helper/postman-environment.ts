@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../common/cli-error.ts';
+import { SignInError } from './diagnosis.ts';
 import { isRecord } from './jwt-claims.ts';
 
 export type PostmanVariableType = 'default' | 'secret' | 'any';
@@ -32,6 +32,10 @@ export interface PostmanEnvironment {
 export const BASE_URL = 'baseUrl';
 export const ID_TOKEN = 'id_token';
 export const ID_TOKEN_EXP = 'id_token_exp';
+/** Saved beside the ID token so that a reused token still provides every clause its token (issue 16). */
+export const ACCESS_TOKEN = 'access_token';
+/** Lets the next run (and the collection) sign in again without the password, for 30 days by default. */
+export const REFRESH_TOKEN = 'refresh_token';
 
 /** Variables the helper sets only when the template declares them (for requests that talk to Cognito). */
 export const OPTIONAL_COGNITO_KEYS = [
@@ -47,6 +51,8 @@ const RESERVED_KEYS: ReadonlySet<string> = new Set([
   BASE_URL,
   ID_TOKEN,
   ID_TOKEN_EXP,
+  ACCESS_TOKEN,
+  REFRESH_TOKEN,
   ...OPTIONAL_COGNITO_KEYS,
 ]);
 
@@ -113,12 +119,14 @@ export async function readEnvironmentTemplate(
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') {
-      throw new UserError(
+      throw new SignInError(
+        'template-invalid',
         `The Postman environment template ${displayPath} is missing: restore it with \`git checkout -- ${displayPath}\`.`,
         { cause: error },
       );
     }
-    throw new UserError(
+    throw new SignInError(
+      'template-invalid',
       `The Postman environment template ${displayPath} cannot be read (${code ?? 'unknown error'}): check its permissions.`,
       {
         cause: error,
@@ -129,7 +137,8 @@ export async function readEnvironmentTemplate(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UserError(
+    throw new SignInError(
+      'template-invalid',
       `The Postman environment template ${displayPath} is not valid JSON (${error instanceof Error ? error.message : 'parse error'}): fix it or restore it with \`git checkout -- ${displayPath}\`.`,
       { cause: error },
     );
@@ -139,16 +148,20 @@ export async function readEnvironmentTemplate(
     template = parsePostmanEnvironment(json);
   } catch (error) {
     const reason = error instanceof EnvironmentFormatError ? error.message : 'it has an unexpected shape';
-    throw new UserError(
+    throw new SignInError(
+      'template-invalid',
       `The Postman environment template ${displayPath} is not a Postman environment (${reason}): fix it or restore it with \`git checkout -- ${displayPath}\`.`,
       { cause: error },
     );
   }
-  const token = template.values.find((variable) => variable.key === ID_TOKEN);
-  if (token !== undefined && token.value !== '') {
-    throw new UserError(
-      `The Postman environment template ${displayPath} holds a value for ${ID_TOKEN}: committed templates must not hold tokens, so empty that value (and revoke the token if it was pushed).`,
-    );
+  for (const key of [ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN]) {
+    const token = template.values.find((variable) => variable.key === key);
+    if (token !== undefined && token.value !== '') {
+      throw new SignInError(
+        'template-invalid',
+        `The Postman environment template ${displayPath} holds a value for ${key}: committed templates must not hold tokens, so empty that value (and revoke the token if it was pushed).`,
+      );
+    }
   }
   return template;
 }
@@ -158,6 +171,8 @@ export interface EnvironmentFill {
   readonly idToken: string;
   /** Expiry of the ID token, epoch seconds. */
   readonly idTokenExp: number;
+  readonly accessToken?: string;
+  readonly refreshToken?: string;
   /** Set only for keys the template declares. */
   readonly cognito: Readonly<Record<OptionalCognitoKey, string>>;
   /** Secret values from elsewhere (e.g. attack tokens), added or replaced with type `secret`. */
@@ -198,6 +213,8 @@ export function fillEnvironment(template: PostmanEnvironment, fill: EnvironmentF
   set(BASE_URL, fill.baseUrl, 'default');
   set(ID_TOKEN, fill.idToken, 'secret');
   set(ID_TOKEN_EXP, String(fill.idTokenExp), 'default');
+  if (fill.accessToken !== undefined) set(ACCESS_TOKEN, fill.accessToken, 'secret');
+  if (fill.refreshToken !== undefined) set(REFRESH_TOKEN, fill.refreshToken, 'secret');
   for (const key of OPTIONAL_COGNITO_KEYS) {
     if (template.values.some((variable) => variable.key === key)) set(key, fill.cognito[key], 'default');
   }

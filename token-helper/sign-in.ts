@@ -1,20 +1,32 @@
 /**
- * Signing the test user in with AdminInitiateAuth / ADMIN_USER_PASSWORD_AUTH, answering the
- * NEW_PASSWORD_REQUIRED challenge an administrator-created user gets on first sign-in.
- * Every failure leaves as a UserError with one sentence (errors.ts).
+ * Signing the test user in with the flow the settings choose (auth-flow.ts): SRP through the public
+ * InitiateAuth or through AdminInitiateAuth, the admin or the public password flow, or `auto`, which
+ * tries what the app client may allow. NEW_PASSWORD_REQUIRED (an administrator-created user) is
+ * answered on the same API family as the sign-in. A saved refresh token is used through
+ * REFRESH_TOKEN_AUTH. Every failure leaves as a SignInError with one sentence and a diagnosis.
  */
 import {
   AdminInitiateAuthCommand,
-  type AdminInitiateAuthCommandOutput,
   AdminRespondToAuthChallengeCommand,
-  type AdminRespondToAuthChallengeCommandOutput,
   type AuthenticationResultType,
+  type ChallengeNameType,
   type CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { UserError } from '../common/cli-error.ts';
+import {
+  type AuthFlowSetting,
+  autoOrder,
+  FLOW_DETAILS,
+  type PasswordFlow,
+  type UsedFlow,
+} from './auth-flow.ts';
+import { isLoopback, MAX_ATTEMPTS } from './cognito-client.ts';
 import type { TokenSettings } from './config.ts';
-import { cognitoFailure, unsupportedChallenge } from './errors.ts';
+import { type Diagnosis, SignInError } from './diagnosis.ts';
+import { type CognitoErrorContext, cognitoFailure, noFlowEnabled, unsupportedChallenge } from './errors.ts';
 import { secretHashParameter } from './secret-hash.ts';
+import { startSrp } from './srp-client.ts';
 
 export interface SignInTokens {
   readonly idToken: string;
@@ -22,93 +34,238 @@ export interface SignInTokens {
   readonly refreshToken?: string;
   /** True when NEW_PASSWORD_REQUIRED was answered: CONTRACT_NEW_PASSWORD is now the password. */
   readonly passwordChanged: boolean;
+  /** The flow that produced the tokens. */
+  readonly flow: UsedFlow;
 }
 
 export interface SignInOptions {
-  /** Used in timeout messages. */
+  /** Per-attempt limit, used in timeout messages. */
   readonly timeoutMs: number;
-  /** Bounds the whole exchange, retries included. */
-  readonly abortSignal?: AbortSignal;
+  /** The clock for SRP's TIMESTAMP; tests pin it. */
+  readonly now?: () => Date;
 }
+
+/** Diagnoses that mean "this flow cannot be used here", after which `auto` tries the next flow. */
+const FLOW_UNUSABLE: ReadonlySet<Diagnosis> = new Set([
+  'flow-not-enabled',
+  'no-aws-credentials',
+  'aws-credentials-expired',
+  'aws-credentials-rejected',
+  'access-denied',
+]);
 
 export async function signIn(
   client: CognitoIdentityProviderClient,
   settings: TokenSettings,
   options: SignInOptions,
 ): Promise<SignInTokens> {
-  const { clientSecret } = settings;
-  const sendOptions = options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal };
-  let initiated: AdminInitiateAuthCommandOutput;
+  const setting: AuthFlowSetting = settings.authFlow ?? 'auto';
+  if (setting !== 'auto') return signInWith(setting, client, settings, options);
+  const order = autoOrder(settings.cognitoEndpoint !== undefined && isLoopback(settings.cognitoEndpoint));
+  const refusals: SignInError[] = [];
+  for (const flow of order) {
+    try {
+      return await signInWith(flow, client, settings, options);
+    } catch (error) {
+      // A refused password or an unreachable endpoint would fail the same way with any flow: stop.
+      if (!(error instanceof SignInError) || !FLOW_UNUSABLE.has(error.diagnosis)) throw error;
+      refusals.push(error);
+    }
+  }
+  // The most telling refusal: one that is not "flow not enabled" (e.g. no AWS credentials), if any.
+  const other = refusals.find((refusal) => refusal.diagnosis !== 'flow-not-enabled');
+  throw other ?? noFlowEnabled(order, settings);
+}
+
+/** REFRESH_TOKEN_AUTH through the public InitiateAuth; `cognitoUsername` is the one SECRET_HASH needs. */
+export async function refreshSignIn(
+  client: CognitoIdentityProviderClient,
+  settings: TokenSettings,
+  input: { readonly refreshToken: string; readonly cognitoUsername: string },
+  options: SignInOptions,
+): Promise<SignInTokens> {
+  const context: CognitoErrorContext = {
+    stage: 'refresh',
+    flow: 'refresh',
+    settings,
+    timeoutMs: options.timeoutMs,
+  };
+  let answer: Answer;
   try {
-    initiated = await client.send(
-      new AdminInitiateAuthCommand({
-        UserPoolId: settings.userPoolId,
+    answer = await client.send(
+      new InitiateAuthCommand({
         ClientId: settings.clientId,
-        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
         AuthParameters: {
-          USERNAME: settings.username,
-          PASSWORD: settings.password,
-          ...secretHashParameter(settings.username, settings.clientId, clientSecret),
+          REFRESH_TOKEN: input.refreshToken,
+          // For a refresh, Cognito hashes the secret with the username it assigned (cognito:username),
+          // not with an alias the user typed.
+          ...secretHashParameter(input.cognitoUsername, settings.clientId, settings.clientSecret),
         },
       }),
-      sendOptions,
+      deadline(options),
     );
   } catch (error) {
-    throw cognitoFailure(error, { stage: 'sign-in', settings, timeoutMs: options.timeoutMs });
+    throw cognitoFailure(error, context);
   }
-  if (initiated.AuthenticationResult !== undefined) return tokensFrom(initiated.AuthenticationResult, false);
-
-  const challenge = initiated.ChallengeName;
-  if (challenge === undefined) {
-    throw new UserError(
-      'Cognito answered the sign-in with neither tokens nor a challenge: run again with --debug and check the pool.',
+  if (answer?.AuthenticationResult === undefined) {
+    throw new SignInError(
+      'unexpected-answer',
+      'Cognito answered the refresh with no tokens: run `npm run token -- --force` to sign in with the password.',
     );
   }
-  if (challenge !== 'NEW_PASSWORD_REQUIRED') throw unsupportedChallenge(challenge, settings);
+  // Cognito does not return a new refresh token unless rotation is on: keep the one that worked.
+  const tokens = tokensFrom(answer.AuthenticationResult, false, 'refresh');
+  return tokens.refreshToken === undefined ? { ...tokens, refreshToken: input.refreshToken } : tokens;
+}
+
+interface Answer {
+  readonly AuthenticationResult?: AuthenticationResultType | undefined;
+  readonly ChallengeName?: ChallengeNameType | string | undefined;
+  readonly ChallengeParameters?: Record<string, string> | undefined;
+  readonly Session?: string | undefined;
+}
+
+function deadline(options: SignInOptions): { abortSignal: AbortSignal } {
+  // Bounds one call, its retry included, a little beyond the per-attempt limits.
+  return { abortSignal: AbortSignal.timeout(options.timeoutMs * MAX_ATTEMPTS + 2_000) };
+}
+
+async function signInWith(
+  flow: PasswordFlow,
+  client: CognitoIdentityProviderClient,
+  settings: TokenSettings,
+  options: SignInOptions,
+): Promise<SignInTokens> {
+  const admin = FLOW_DETAILS[flow].iam;
+  const context = (stage: CognitoErrorContext['stage']): CognitoErrorContext => ({
+    stage,
+    flow,
+    settings,
+    timeoutMs: options.timeoutMs,
+  });
+  const { username, clientId, clientSecret } = settings;
+
+  const initiate = async (authParameters: Record<string, string>): Promise<Answer> => {
+    const input = {
+      ClientId: clientId,
+      AuthFlow: FLOW_DETAILS[flow].cognitoFlow as 'USER_SRP_AUTH',
+      AuthParameters: { ...authParameters, ...secretHashParameter(username, clientId, clientSecret) },
+    };
+    try {
+      return admin
+        ? await client.send(
+            new AdminInitiateAuthCommand({
+              UserPoolId: settings.userPoolId,
+              ...input,
+              AuthFlow: input.AuthFlow as 'USER_SRP_AUTH' | 'ADMIN_USER_PASSWORD_AUTH',
+            }),
+            deadline(options),
+          )
+        : await client.send(new InitiateAuthCommand(input), deadline(options));
+    } catch (error) {
+      throw cognitoFailure(error, context('sign-in'));
+    }
+  };
+
+  const respond = async (
+    challengeName: 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED',
+    session: string | undefined,
+    responses: Record<string, string>,
+  ): Promise<Answer> => {
+    // After a challenge Cognito knows the user by USER_ID_FOR_SRP, which SECRET_HASH must use (it
+    // differs from what was typed after an alias sign-in such as an e-mail address).
+    const challengeUser = responses.USERNAME ?? username;
+    const input = {
+      ClientId: clientId,
+      ChallengeName: challengeName,
+      ...(session === undefined ? {} : { Session: session }),
+      ChallengeResponses: {
+        ...responses,
+        ...secretHashParameter(challengeUser, clientId, clientSecret),
+      },
+    };
+    try {
+      return admin
+        ? await client.send(
+            new AdminRespondToAuthChallengeCommand({ UserPoolId: settings.userPoolId, ...input }),
+            deadline(options),
+          )
+        : await client.send(new RespondToAuthChallengeCommand(input), deadline(options));
+    } catch (error) {
+      throw cognitoFailure(
+        error,
+        context(challengeName === 'PASSWORD_VERIFIER' ? 'password-verifier' : 'new-password'),
+      );
+    }
+  };
+
+  let answer: Answer;
+  if (flow === 'srp' || flow === 'admin-srp') {
+    const srp = startSrp(settings.userPoolId);
+    const challenge = await initiate({ USERNAME: username, SRP_A: srp.srpA });
+    if (challenge.ChallengeName !== 'PASSWORD_VERIFIER') {
+      if (challenge.AuthenticationResult !== undefined) {
+        return tokensFrom(challenge.AuthenticationResult, false, flow);
+      }
+      throw unexpectedChallenge(challenge, settings);
+    }
+    const now = options.now?.() ?? new Date();
+    answer = await respond('PASSWORD_VERIFIER', challenge.Session, {
+      ...srp.answer(challenge.ChallengeParameters, settings.password, now),
+    });
+  } else {
+    answer = await initiate({ USERNAME: username, PASSWORD: settings.password });
+  }
+  if (answer.AuthenticationResult !== undefined) return tokensFrom(answer.AuthenticationResult, false, flow);
+  if (answer.ChallengeName !== 'NEW_PASSWORD_REQUIRED') throw unexpectedChallenge(answer, settings);
+
   const { newPassword } = settings;
   if (newPassword === undefined) {
-    throw new UserError(
-      `Cognito requires user "${settings.username}" to set a new password (NEW_PASSWORD_REQUIRED, the state of a console-created user): set CONTRACT_NEW_PASSWORD to the permanent password and run again.`,
+    throw new SignInError(
+      'new-password-required',
+      `Cognito requires user "${username}" to set a new password (NEW_PASSWORD_REQUIRED, the state of a console-created user): set CONTRACT_NEW_PASSWORD to the permanent password and run again.`,
     );
   }
-  // After an alias sign-in (e.g. e-mail), Cognito knows the user by USER_ID_FOR_SRP; SECRET_HASH must use it.
-  const cognitoUsername = initiated.ChallengeParameters?.USER_ID_FOR_SRP || settings.username;
-  let responded: AdminRespondToAuthChallengeCommandOutput;
-  try {
-    responded = await client.send(
-      new AdminRespondToAuthChallengeCommand({
-        UserPoolId: settings.userPoolId,
-        ClientId: settings.clientId,
-        ChallengeName: 'NEW_PASSWORD_REQUIRED',
-        Session: initiated.Session,
-        ChallengeResponses: {
-          USERNAME: cognitoUsername,
-          NEW_PASSWORD: newPassword,
-          ...secretHashParameter(cognitoUsername, settings.clientId, clientSecret),
-        },
-      }),
-      sendOptions,
-    );
-  } catch (error) {
-    throw cognitoFailure(error, { stage: 'new-password', settings, timeoutMs: options.timeoutMs });
-  }
-  if (responded.AuthenticationResult !== undefined) return tokensFrom(responded.AuthenticationResult, true);
+  const responded = await respond('NEW_PASSWORD_REQUIRED', answer.Session, {
+    USERNAME: answer.ChallengeParameters?.USER_ID_FOR_SRP || username,
+    NEW_PASSWORD: newPassword,
+  });
+  if (responded.AuthenticationResult !== undefined)
+    return tokensFrom(responded.AuthenticationResult, true, flow);
   if (responded.ChallengeName !== undefined) throw unsupportedChallenge(responded.ChallengeName, settings);
-  throw new UserError(
+  throw new SignInError(
+    'unexpected-answer',
     'Cognito accepted the new password but returned no tokens: run again (CONTRACT_NEW_PASSWORD is now the password).',
   );
 }
 
-function tokensFrom(result: AuthenticationResultType, passwordChanged: boolean): SignInTokens {
+function unexpectedChallenge(answer: Answer, settings: TokenSettings): SignInError {
+  if (answer.ChallengeName === undefined) {
+    return new SignInError(
+      'unexpected-answer',
+      'Cognito answered the sign-in with neither tokens nor a challenge: run again with --debug and check the pool.',
+    );
+  }
+  return unsupportedChallenge(answer.ChallengeName, settings);
+}
+
+function tokensFrom(
+  result: AuthenticationResultType,
+  passwordChanged: boolean,
+  flow: UsedFlow,
+): SignInTokens {
   const { IdToken, AccessToken, RefreshToken } = result;
   if (IdToken === undefined || IdToken === '') {
-    throw new UserError(
+    throw new SignInError(
+      'unexpected-answer',
       'Cognito signed the user in but returned no ID token: check that the app client is a user pool app client.',
     );
   }
   return {
     idToken: IdToken,
     passwordChanged,
+    flow,
     ...(AccessToken === undefined ? {} : { accessToken: AccessToken }),
     ...(RefreshToken === undefined ? {} : { refreshToken: RefreshToken }),
   };

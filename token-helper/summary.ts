@@ -2,6 +2,7 @@
  * What the helper prints: who signed in and until when, never a token, password or signature.
  * Claims are not secret (they are base64 in every request), so `--decode` shows them in full.
  */
+import { describeUsedFlow } from './auth-flow.ts';
 import type { DecodedJwt, IdTokenClaims } from './jwt-claims.ts';
 import { displayPath, MIN_REMAINING_SECONDS, type TokenResult } from './obtain-token.ts';
 
@@ -9,8 +10,11 @@ export function formatSummary(result: TokenResult, now: Date = new Date()): stri
   const { claims } = result;
   const headline = result.reused
     ? `Reused the saved ID token (more than ${MIN_REMAINING_SECONDS / 60} min left, no Cognito call; --force signs in again).`
-    : 'Signed in through Cognito and got a fresh ID token.';
+    : result.flow === 'refresh'
+      ? 'Refreshed the tokens through Cognito with the saved refresh token (no password sent).'
+      : 'Signed in through Cognito and got a fresh ID token.';
   const rows: [string, string][] = [
+    ['flow', describeUsedFlow(result.flow)],
     ['cognito:username', claims.username],
     ['sub', claims.sub],
     ['issuer', claims.iss],

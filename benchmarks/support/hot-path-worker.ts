@@ -77,6 +77,7 @@ const options: GatewayOptions = {
       method: 'GET',
       resource: '/hello',
       authorization: 'COGNITO_USER_POOLS',
+      scopes: [],
       functionName: 'hello',
       handler,
     },

@@ -1,5 +1,5 @@
 /**
- * Offline checks of the synthesized template against what the tutorial builds and GATEWAY.md states.
+ * Offline checks of the synthesized template against what the tutorial builds and docs/reference.md states.
  * Each assertion names the console choice or gateway fact it protects.
  */
 import assert from 'node:assert/strict';

@@ -70,9 +70,11 @@ describe('template ↔ api/routes.ts parity', () => {
 
       // NodejsFunction bundles to CommonJS index.js; the local gateway imports the TypeScript source.
       const bundled: unknown = createRequire(import.meta.url)(join(assemblyDir, assetPath, 'index.js'));
-      const source: unknown = await import(pathToFileURL(join(REPO_ROOT, route.handler.file)).href);
-      const bundledHandler = field(bundled, route.handler.exportName);
-      const sourceHandler = field(source, route.handler.exportName);
+      const { handler } = route;
+      assert.ok(handler !== undefined, `${route.method} ${route.path} names its handler`);
+      const source: unknown = await import(pathToFileURL(join(REPO_ROOT, handler.file)).href);
+      const bundledHandler = field(bundled, handler.exportName);
+      const sourceHandler = field(source, handler.exportName);
       assert.ok(typeof bundledHandler === 'function' && typeof sourceHandler === 'function');
       assert.deepEqual(await bundledHandler({}, {}), await sourceHandler({}, {}));
     }
@@ -89,6 +91,21 @@ describe('the parity check itself', () => {
     assert.notDeepEqual(routesFromTemplate(drifted), routesFromSpec(helloApi));
     // And reads the extra route back faithfully, nested path and all.
     assert.deepEqual(routesFromTemplate(drifted), routesFromSpec(withExtraRoute));
+  });
+
+  test('fails when a route’s OAuth scopes differ between the two', () => {
+    const [first, ...rest] = helloApi.routes;
+    assert.ok(first !== undefined);
+    const scoped: ApiSpec = {
+      ...helloApi,
+      routes: [{ ...first, authorizationScopes: ['hello/read'] }, ...rest],
+    };
+    assert.notDeepEqual(routesFromTemplate(json), routesFromSpec(scoped));
+    // And a deployed scope is read back faithfully.
+    assert.deepEqual(
+      routesFromTemplate(synthContractStack(scoped).template.toJSON()),
+      routesFromSpec(scoped),
+    );
   });
 
   test('fails when a route’s authorization differs between the two', () => {

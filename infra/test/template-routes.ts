@@ -9,6 +9,8 @@ export interface RouteFacts {
   readonly route: string;
   readonly authorization: string;
   readonly authorizer: string | null;
+  /** OAuth scopes on the method, sorted; empty when it has none. */
+  readonly scopes: readonly string[];
   readonly integration: string;
   readonly integrationTimeoutMs: number | null;
   /** Lambda handler setting: `index.<export>` because NodejsFunction bundles to index.js. */
@@ -79,10 +81,12 @@ export function routesFromTemplate(template: unknown): RouteFacts[] {
     const functionId = integratedFunctionId(field(props, 'Integration', 'Uri'));
     const handler = functionId === null ? null : field(functions.get(functionId), 'Properties', 'Handler');
     const timeout = field(props, 'Integration', 'TimeoutInMillis');
+    const scopes = field(props, 'AuthorizationScopes');
     facts.push({
       route: `${String(field(props, 'HttpMethod'))} ${resourcePath(template, refOrRoot(field(props, 'ResourceId')))}`,
       authorization: String(field(props, 'AuthorizationType')),
       authorizer: typeof authorizerName === 'string' ? authorizerName : null,
+      scopes: Array.isArray(scopes) ? scopes.map(String).sort() : [],
       integration: String(field(props, 'Integration', 'Type')),
       integrationTimeoutMs: typeof timeout === 'number' ? timeout : null,
       lambdaHandler: typeof handler === 'string' ? handler : null,
@@ -108,9 +112,10 @@ export function routesFromSpec(spec: ApiSpec): RouteFacts[] {
       route: `${route.method} ${route.path}`,
       authorization: route.authorization,
       authorizer: route.authorization === 'NONE' ? null : spec.authorizer.name,
+      scopes: [...(route.authorizationScopes ?? [])].sort(),
       integration: route.integration,
       integrationTimeoutMs: spec.integrationTimeoutMs,
-      lambdaHandler: `index.${route.handler.exportName}`,
+      lambdaHandler: route.handler === undefined ? null : `index.${route.handler.exportName}`,
     }))
     .sort((a, b) => a.route.localeCompare(b.route));
 }

@@ -4,7 +4,8 @@
  * that function (a) keeps its data under `./.cognito` relative to the working directory, which would put
  * users and plaintext passwords inside the repository, (b) loads the AWS SDK v2 only to build a Lambda
  * client for triggers we never configure, which costs start-up time and prints an end-of-support notice,
- * and (c) fixes the issuer before the port is known.
+ * and (c) fixes the issuer before the port is known. Its router is wrapped by auth-router.ts, which
+ * adds SRP and the app client's auth-flow settings.
  */
 
 import type { Server } from 'node:http';
@@ -26,6 +27,7 @@ import type { Triggers } from 'cognito-local/lib/services/triggers/triggers.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
 import { pino } from 'pino';
 import { PortInUseError } from '../gateway/server.ts';
+import { authRouter } from './auth-router.ts';
 
 export interface EmulatorOptions {
   readonly host: string;
@@ -93,7 +95,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     triggers: noTriggers,
   };
 
-  const server: Server = await createServer(Router(services), logger, config.ServerConfig, services)
+  const server: Server = await createServer(
+    authRouter(services, Router(services)),
+    logger,
+    config.ServerConfig,
+    services,
+  )
     .start()
     .catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'

@@ -1,8 +1,10 @@
 /**
  * The Cognito user pool authorizer (COGNITO_USER_POOLS) as API Gateway REST v1 applies it: the token
- * comes from the Authorization header, raw or as `Bearer <jwt>`; it must be an RS256 ID token signed by
- * one of the pool's keys and issued by the pool. `aud` is not checked (API Gateway does not either
- * unless an identityValidationExpression is set). Verification is AWS's own `aws-jwt-verify`.
+ * comes from the Authorization header, raw or as `Bearer <jwt>`; it must be RS256, signed by one of the
+ * pool's keys and issued by the pool. A method without OAuth scopes takes only ID tokens; a method with
+ * scopes takes only access tokens carrying one of them (docs/reference.md §1, §8). `aud` is not checked
+ * (API Gateway does not either unless an identityValidationExpression is set). Verification is AWS's own
+ * `aws-jwt-verify`.
  */
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
@@ -16,10 +18,14 @@ export type AuthorizerDecision =
   | { readonly effect: 'deny'; readonly reason: 'unauthorized' | 'expired' };
 
 /**
- * Decides one request from its Authorization header (undefined when absent). The gateway depends on
- * this type only, so tests can put a deliberately weakened authorizer in front of the same gateway.
+ * Decides one request from its Authorization header (undefined when absent) and the method's OAuth
+ * scopes (empty or omitted for a method without). The gateway depends on this type only, so tests can
+ * put a deliberately weakened authorizer in front of the same gateway.
  */
-export type Authorizer = (authorizationHeader: string | undefined) => Promise<AuthorizerDecision>;
+export type Authorizer = (
+  authorizationHeader: string | undefined,
+  scopes?: readonly string[],
+) => Promise<AuthorizerDecision>;
 
 export interface CognitoAuthorizerOptions {
   readonly issuer: string;
@@ -43,8 +49,22 @@ export function tokenFromHeader(header: string): string {
   return header.startsWith('Bearer ') ? header.slice('Bearer '.length) : header;
 }
 
-class TokenUseError extends Error {
-  override readonly name = 'TokenUseError';
+class MissingExpiryError extends Error {
+  override readonly name = 'MissingExpiryError';
+}
+
+const NO_SCOPES: readonly string[] = [];
+
+/**
+ * The token kind the method takes: an ID token without scopes, else an access token carrying one of
+ * them. Checked after the (cached) verification, because the same token may be presented to methods
+ * with different scopes.
+ */
+function usableFor(payload: JwtPayload, scopes: readonly string[]): boolean {
+  if (scopes.length === 0) return payload.token_use === 'id';
+  if (payload.token_use !== 'access' || typeof payload.scope !== 'string') return false;
+  const granted = payload.scope.split(' ');
+  return scopes.some((scope) => granted.includes(scope));
 }
 
 export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Authorizer {
@@ -57,8 +77,10 @@ export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Auth
       issuer: options.issuer,
       jwksUri: options.jwksUri,
       audience: null,
+      // aws-jwt-verify accepts a token without exp; whether API Gateway does is an open point
+      // (docs/reference.md §8). Cognito never issues one, and refusing is the safe guess.
       customJwtCheck: ({ payload }) => {
-        if (payload.token_use !== 'id') throw new TokenUseError('only ID tokens are accepted');
+        if (typeof payload.exp !== 'number') throw new MissingExpiryError('the token has no exp');
       },
     },
     { jwksCache },
@@ -66,11 +88,12 @@ export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Auth
   verifier.cacheJwks(options.jwks);
 
   // An RS256 verification costs more than everything else the gateway does for a request. A token
-  // that verified once has a good signature, issuer and token_use forever; only time can change its
-  // answer. So the exact token string is remembered with its payload, and a later request with it
-  // re-runs aws-jwt-verify's own time checks (exp, nbf: the same function and clock the verifier
-  // uses) instead of the signature: the answer flips to "expired" at the very moment it would have
-  // without the cache. Only successes are remembered; a refused token is verified in full every time.
+  // that verified once has a good signature and issuer forever; only time, and the method it is
+  // presented to, can change its answer. So the exact token string is remembered with its payload, and
+  // a later request with it re-runs aws-jwt-verify's own time checks (exp, nbf: the same function and
+  // clock the verifier uses) instead of the signature, then the token-kind check for the method: the
+  // answer flips to "expired" at the very moment it would have without the cache. Only tokens that
+  // verified are remembered; a token that did not is verified in full every time.
   //
   // The map is keyed by the token's last characters, not the whole token: the header string is new on
   // every request, and hashing all of a ~1 kB string for a lookup cost more (about 1.8 µs) than the
@@ -80,7 +103,7 @@ export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Auth
   const verified = new Map<string, { readonly token: string; readonly payload: JwtPayload }>();
   const fieldChecks = { issuer: null, audience: null } as const;
 
-  return async (header) => {
+  return async (header, scopes = NO_SCOPES) => {
     if (header === undefined || header === '') return unauthorized;
     const token = tokenFromHeader(header);
     const key = token.slice(-CACHE_KEY_LENGTH);
@@ -93,7 +116,7 @@ export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Auth
           verified.delete(key);
           throw error;
         }
-        return { effect: 'allow', claims: known.payload };
+        return usableFor(known.payload, scopes) ? { effect: 'allow', claims: known.payload } : unauthorized;
       }
       const payload = await verifier.verify(token);
       if (maxEntries > 0) {
@@ -103,7 +126,7 @@ export function createCognitoAuthorizer(options: CognitoAuthorizerOptions): Auth
         if (verified.size >= maxEntries) verified.delete(verified.keys().next().value as string);
         verified.set(key, { token, payload });
       }
-      return { effect: 'allow', claims: payload };
+      return usableFor(payload, scopes) ? { effect: 'allow', claims: payload } : unauthorized;
     } catch (error) {
       if (error instanceof JwtExpiredError) return { effect: 'deny', reason: 'expired' };
       return unauthorized;

@@ -1,6 +1,6 @@
 /**
  * Builds the Lambda proxy integration event (payload format 1.0) that API Gateway REST v1 sends, with
- * the authorizer's claims flattened to strings the way the real service does (GATEWAY.md §3).
+ * the authorizer's claims flattened to strings the way the real service does (docs/reference.md §3).
  */
 import type { IncomingMessage } from 'node:http';
 import type { RequestIds } from './responses.ts';
@@ -26,7 +26,7 @@ export function stringifyClaims(claims: Readonly<Record<string, unknown>>): Reco
     else if (typeof value === 'string') out[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
     // A one-element list (e.g. cognito:groups) arrives as its bare element. How several elements are
-    // joined is not known (GATEWAY.md: open); a comma-separated list is a guess, not a contract.
+    // joined is not known (docs/reference.md §3: open); a comma-separated list is a guess, not a contract.
     else if (Array.isArray(value)) out[name] = value.map(String).join(',');
     else if (value !== null && value !== undefined) out[name] = JSON.stringify(value);
   }
@@ -72,6 +72,8 @@ export interface ProxyEventInput {
   /** The path below the stage, e.g. /hello. */
   readonly path: string;
   readonly resource: string;
+  /** Values of the resource's `{name}` segments; null for a resource without any. */
+  readonly pathParameters?: Readonly<Record<string, string>> | null;
   readonly body: Buffer;
   readonly ids: RequestIds;
   readonly claims: Readonly<Record<string, unknown>> | undefined;
@@ -172,7 +174,7 @@ export function buildProxyEvent(input: ProxyEventInput): ProxyEvent {
     multiValueHeaders,
     queryStringParameters: query,
     multiValueQueryStringParameters: multiQuery,
-    pathParameters: null,
+    pathParameters: input.pathParameters ? { ...input.pathParameters } : null,
     stageVariables: null,
     requestContext,
     body: input.body.length > 0 ? input.body.toString('utf8') : null,

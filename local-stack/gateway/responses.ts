@@ -1,5 +1,5 @@
 /**
- * API Gateway's own answers, byte for byte as ../shared/GATEWAY.md §1–2 records them. Note the
+ * API Gateway's own answers, byte for byte as docs/reference.md §1–2 records them. Note the
  * inconsistent spacing: authorizer and routing errors have no space after the colon, integration errors
  * have one. Clients that compare bodies exactly depend on that.
  */
@@ -86,7 +86,7 @@ export function idHeaders(ids: RequestIds): Record<string, string> {
 
 function errorBody(kind: GatewayErrorKind, authorizationHeader: string | undefined): string {
   if (kind !== 'incompleteSignature') return errorBodies[kind];
-  // The real text is a SigV4 complaint whose wording changed over time (GATEWAY.md: open). It quotes
+  // The real text is a SigV4 complaint whose wording changed over time (docs/reference.md §2: open). It quotes
   // the header only as a hash, so it never echoes a token back.
   const hash = createHash('sha256')
     .update(authorizationHeader ?? '')

@@ -1,6 +1,6 @@
 /**
  * The local API Gateway: a thin HTTP shell over a route table, an authorizer and the Lambda proxy
- * integration, answering as API Gateway REST v1 does (GATEWAY.md §1–3). It only ever binds loopback.
+ * integration, answering as API Gateway REST v1 does (docs/reference.md §1–3). It only ever binds loopback.
  */
 import {
   createServer,
@@ -12,18 +12,13 @@ import {
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../../common/cli-error.ts';
 import type { Authorizer } from './authorizer.ts';
-import { invokeProxyIntegration, type LambdaHandler } from './integration.ts';
+import { invokeProxyIntegration } from './integration.ts';
 import { buildProxyEvent } from './proxy-event.ts';
 import { parseRequestTarget } from './request-target.ts';
 import { type GatewayResponse, gatewayError, newRequestIds, type RequestIds } from './responses.ts';
+import { createRouteTable, type GatewayRoute, type RouteMatch } from './route-table.ts';
 
-export interface GatewayRoute {
-  readonly method: string;
-  readonly resource: string;
-  readonly authorization: 'COGNITO_USER_POOLS' | 'NONE';
-  readonly functionName: string;
-  readonly handler: LambdaHandler;
-}
+export type { GatewayRoute } from './route-table.ts';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -34,6 +29,11 @@ export interface GatewayOptions {
   readonly integrationTimeoutMs: number;
   /** Ten lowercase alphanumerics, like a real REST API id. */
   readonly apiId: string;
+  /**
+   * Tests only: the request-line-plus-headers limit (default API Gateway's 10 KiB), raised to build a
+   * gateway whose authorizer meets a header the real one never passes on.
+   */
+  readonly maxHeaderBytes?: number;
   /**
    * Tests only: rewrites each answer before it is sent, to build a gateway that is wrong in one way
    * (e.g. 403 instead of 401) and prove the contract notices. Never set by the product's own code.
@@ -87,6 +87,18 @@ function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> | Buf
   });
 }
 
+/** The route table of a gateway's options, built once per options object. */
+const routeTables = new WeakMap<GatewayOptions, (method: string, path: string) => RouteMatch | undefined>();
+
+function findRoute(options: GatewayOptions, method: string, path: string): RouteMatch | undefined {
+  let table = routeTables.get(options);
+  if (table === undefined) {
+    table = createRouteTable(options.routes);
+    routeTables.set(options, table);
+  }
+  return table(method, path);
+}
+
 export async function handleRequest(
   options: GatewayOptions,
   request: IncomingMessage,
@@ -98,12 +110,9 @@ export async function handleRequest(
   const path = target.pathname.startsWith(`${stagePrefix}/`)
     ? target.pathname.slice(stagePrefix.length)
     : undefined;
-  const route =
-    path === undefined
-      ? undefined
-      : options.routes.find((r) => r.resource === path && r.method === request.method);
+  const match = path === undefined ? undefined : findRoute(options, request.method ?? 'GET', path);
 
-  if (route === undefined || path === undefined) {
+  if (match === undefined || path === undefined) {
     // With an Authorization header present API Gateway assumes an IAM-signed request to a missing
     // resource and complains about the signature instead.
     return authorization === undefined
@@ -116,9 +125,10 @@ export async function handleRequest(
   const body = read instanceof Buffer ? read : await read;
   if (body === 'too-large') return gatewayError('internalServerError', ids);
 
+  const { route } = match;
   let claims: Readonly<Record<string, unknown>> | undefined;
   if (route.authorization === 'COGNITO_USER_POOLS') {
-    const decision = await options.authorizer(authorization);
+    const decision = await options.authorizer(authorization, route.scopes);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
   }
@@ -129,6 +139,7 @@ export async function handleRequest(
     stage: options.stage,
     path,
     resource: route.resource,
+    pathParameters: match.pathParameters,
     body,
     ids,
     claims,
@@ -159,14 +170,17 @@ function send(request: IncomingMessage, response: ServerResponse, answer: Gatewa
 }
 
 export function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
-    const ids = newRequestIds();
-    handleRequest(options, request, ids).then(
-      (answer) =>
-        send(request, response, options.tamperResponse ? options.tamperResponse(answer, request) : answer),
-      () => send(request, response, gatewayError('internalServerError', ids)),
-    );
-  });
+  const server: Server = createServer(
+    { maxHeaderSize: options.maxHeaderBytes ?? MAX_HEADER_BYTES },
+    (request, response) => {
+      const ids = newRequestIds();
+      handleRequest(options, request, ids).then(
+        (answer) =>
+          send(request, response, options.tamperResponse ? options.tamperResponse(answer, request) : answer),
+        () => send(request, response, gatewayError('internalServerError', ids)),
+      );
+    },
+  );
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

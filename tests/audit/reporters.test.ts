@@ -147,7 +147,7 @@ function assertNoSecret(text: string, where: string): void {
 describe('redaction as the second line of defence', () => {
   it('replaces the token and password in files and console output even when htmlextra is told to show everything', async () => {
     const leaky = await run(createRedactor([TOKEN, PASSWORD]), {
-      // htmlextra's own template with every guard off: what GATEWAY.md §7 says leaks by default.
+      // htmlextra's own template with every guard off: what docs/reference.md §7 says leaks by default.
       template: undefined,
       skipHeaders: [],
       skipEnvironmentVars: [],

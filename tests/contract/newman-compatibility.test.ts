@@ -1,5 +1,5 @@
 /**
- * Newman still works with package.json's `overrides` in place (issue 4, GATEWAY.md §7): the
+ * Newman still works with package.json's `overrides` in place (issue 4, docs/reference.md §7): the
  * overridden versions are the ones installed, every reporter runs, and the code paths the overridden
  * packages serve (postman-request for HTTP, node-forge and jose for signing) do their job. And the
  * committed collection with either environment template loads with the postman-collection SDK and
@@ -250,6 +250,8 @@ describe('the committed collection with each environment template', () => {
         baseUrl: apiUrl,
         cognito_endpoint: `${cognito.endpoint}/`,
         aws_region: cognito.region,
+        // The collection signs in with SRP by default, which needs the pool id (its name is hashed in).
+        cognito_user_pool_id: cognito.userPoolId,
         cognito_client_id: cognito.clientId,
         username: cognito.username,
         password: cognito.password,

@@ -112,7 +112,7 @@ describe('a clause whose token is unavailable on the target', () => {
   it('is never reported as passed in the JUnit file', async () => {
     assert.ok(result.files.junit, 'no JUnit file was written');
     const junit = await readFile(result.files.junit, 'utf8');
-    // Newman writes a skipped test as a bare <testcase/>, which CI reads as passed (GATEWAY.md §7).
+    // Newman writes a skipped test as a bare <testcase/>, which CI reads as passed (docs/reference.md §7).
     const inSuite = junitSuite(junit, clause.expired)?.match(TESTCASE) ?? [];
     const named = (junit.match(TESTCASE) ?? []).filter((testcase) => testcase.includes(SKIP_MESSAGE));
     for (const testcase of [...inSuite, ...named]) {

@@ -102,6 +102,8 @@ const cases: readonly {
       type: 'InvalidParameterException',
       message: 'Auth flow not enabled for this client',
     },
+    // Chosen explicitly: auto would go on to SRP, which this fake does not script.
+    env: { CONTRACT_AUTH_FLOW: 'admin-password' },
     expected: /enable ALLOW_ADMIN_USER_PASSWORD_AUTH in its authentication flows/,
   },
 ];

@@ -71,6 +71,8 @@ function signInSettings(stack: LocalStack, cognitoEndpoint: string): Environment
     { key: 'baseUrl', value: stack.apiUrl },
     { key: 'cognito_endpoint', value: cognitoEndpoint },
     { key: 'aws_region', value: stack.cognito.region },
+    // The collection signs in with SRP by default, which hashes the pool's name in.
+    { key: 'cognito_user_pool_id', value: stack.cognito.userPoolId },
     { key: 'cognito_client_id', value: stack.cognito.clientId },
     { key: 'username', value: stack.cognito.username },
     { key: 'password', value: stack.cognito.password, type: 'secret' },
@@ -90,6 +92,8 @@ async function fullEnvironment(stack: LocalStack, cognitoEndpoint: string): Prom
     ...signInSettings(stack, cognitoEndpoint),
     { key: 'id_token', value: idToken, type: 'secret' },
     { key: 'id_token_exp', value: String(numericClaim(decodeJwt(idToken).payload, 'exp')) },
+    // The token helper saves the access token beside the ID token; a sign-in without it would not be done.
+    { key: 'access_token', value: accessToken, type: 'secret' },
     ...attackTokenEnvironmentValues(tokens),
   ];
 }
@@ -169,10 +173,10 @@ describe('the collection against the local stack', { timeout: 300_000 }, () => {
     );
     assert.ok(failures.length > 0, 'no failed sign-in test');
     for (const failure of failures) {
-      // cognito-local answers InvalidPasswordException where AWS says NotAuthorizedException (GATEWAY.md §6).
+      // cognito-local answers InvalidPasswordException where AWS says NotAuthorizedException (docs/reference.md §6).
       assert.match(
         failure.message,
-        /^Cognito refused the sign-in: (InvalidPassword|NotAuthorized)Exception: /,
+        /^Cognito refused the (srp|password) sign-in: (InvalidPassword|NotAuthorized)Exception: .*\[diagnosis: wrong-credentials\]$/,
       );
       assert.ok(!failure.message.includes(wrong), 'the password leaked into a test message');
     }

@@ -1,5 +1,5 @@
 /**
- * Independent probe of the local gateway: one request per GATEWAY.md §1–2 row (tokens with exactly one
+ * Independent probe of the local gateway: one request per docs/reference.md §1–2 row (tokens with exactly one
  * defect each), compared with the reference answer, printed as a table. Exit code 1 on any mismatch.
  *
  *   node --import tsx tests/probes/gateway-probe.ts            # starts its own stack on free ports
@@ -176,6 +176,8 @@ try {
   await stack?.stop();
 }
 console.log(
-  mismatches === 0 ? 'All answers match GATEWAY.md.' : `${mismatches} answer(s) differ from GATEWAY.md.`,
+  mismatches === 0
+    ? 'All answers match docs/reference.md.'
+    : `${mismatches} answer(s) differ from docs/reference.md.`,
 );
 process.exitCode = mismatches === 0 ? 0 : 1;

@@ -1,5 +1,5 @@
 /**
- * What every answer of API Gateway REST v1 carries (../shared/GATEWAY.md §2), as assertions reusable
+ * What every answer of API Gateway REST v1 carries (docs/reference.md §2), as assertions reusable
  * against the local gateway or a deployed API. Only firm and likely facts are asserted here.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Fixtures for the token helper's tests: settings, Cognito-shaped ID tokens (claims as GATEWAY.md §4
+ * Fixtures for the token helper's tests: settings, Cognito-shaped ID tokens (claims as docs/reference.md §4
  * lists them; the signature is filler because nothing in the helper verifies it), a template, and a
  * temporary directory per test.
  */
@@ -12,8 +12,10 @@ import type { TokenSettings } from '../../token-helper/config.ts';
 export const NOW = new Date('2026-03-01T12:00:00Z');
 export const NOW_SECONDS = NOW.getTime() / 1000;
 
+/** Pinned to the admin password flow, the one these fixtures' mocked answers script; flow tests override it. */
 export const AWS_SETTINGS: TokenSettings = {
   target: 'aws',
+  authFlow: 'admin-password',
   apiUrl: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/dev',
   region: 'us-east-1',
   userPoolId: 'us-east-1_AbCdEf123',
@@ -53,8 +55,9 @@ export function idToken(overrides: TokenOverrides = {}, lifetimeSeconds = 3600):
   return `${part({ kid: 'test-kid', alg: 'RS256' })}.${part(payload)}.${Buffer.from(`signature-${randomUUID()}`).toString('base64url')}`;
 }
 
-export function accessToken(): string {
-  return `${part({ kid: 'test-kid', alg: 'RS256' })}.${part({ token_use: 'access', client_id: AWS_SETTINGS.clientId })}.c2ln`;
+/** An access token with the claims the helper reads (token_use, client_id, exp), expiring with the ID token. */
+export function accessToken(lifetimeSeconds = 3600, nowSeconds = NOW_SECONDS): string {
+  return `${part({ kid: 'test-kid', alg: 'RS256' })}.${part({ token_use: 'access', client_id: AWS_SETTINGS.clientId, username: AWS_SETTINGS.username, exp: nowSeconds + lifetimeSeconds })}.c2ln`;
 }
 
 export const TEMPLATE = {

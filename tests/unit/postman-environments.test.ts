@@ -36,7 +36,14 @@ function load(target: 'local' | 'aws'): { json: Record<string, unknown>; values:
   return { json: json as Record<string, unknown>, values: values as EnvironmentValue[] };
 }
 
-const SECRETS = ['password', 'cognito_client_secret', 'id_token', ...attackTokenNames];
+const SECRETS = [
+  'password',
+  'cognito_client_secret',
+  'id_token',
+  'access_token',
+  'refresh_token',
+  ...attackTokenNames,
+];
 
 /** Every {{variable}} and pm.variables.get('…') the collection reads, minus its own local `attack_token`. */
 function variablesTheCollectionReads(): Set<string> {

@@ -1,9 +1,11 @@
 /**
- * Authorizers written for the tests, independently of the product's (which uses aws-jwt-verify): a
- * small reference verifier on node:crypto that checks what API Gateway's Cognito authorizer checks,
- * and the same verifier with exactly one check left out. Put in front of the local gateway through
- * `LocalStackOptions.authorizer`, each makes a gateway that is wrong in one way, without touching the
- * product's code path; the contract must then fail on the clause that tries that one weakness.
+ * A reference verifier written for the tests on node:crypto, independently of the product's authorizer
+ * (which uses aws-jwt-verify): it checks what API Gateway's Cognito authorizer checks, and takes one
+ * weakness from the catalogue's list (security/catalogue.ts WEAKNESSES) that it then has, exactly. Put in
+ * front of the local gateway through `LocalStackOptions.authorizer`, each makes a gateway that is wrong
+ * in one way; the mutation proof demands that exactly the clauses of the rows listing that weakness fail.
+ * Re-implementing verification here (rather than reusing the product's) is deliberate: a bug shared by
+ * the product and its proof would prove nothing.
  */
 import {
   createHmac,
@@ -12,113 +14,333 @@ import {
   type KeyObject,
   timingSafeEqual,
   verify,
+  X509Certificate,
 } from 'node:crypto';
+import { posix } from 'node:path';
 import type { Authorizer, AuthorizerDecision } from '../../../local-stack/gateway/authorizer.ts';
 import type { LocalCognitoSettings } from '../../../local-stack/stack.ts';
-
-/** The one check a weakened verifier leaves out; 'none' is the reference verifier, complete. */
-export type Hole =
-  | 'none'
-  /** Decodes and checks the claims, never the signature: "accepts any signature". */
-  | 'signature'
-  | 'exp'
-  | 'issuer'
-  /** Accepts `token_use: access` as well as `id`. */
-  | 'tokenUse'
-  /** Accepts an unsigned token whose header says `alg: none`. */
-  | 'algNone'
-  /** Key confusion: given `alg: HS256`, uses the pool's public key PEM as the HMAC secret. */
-  | 'hs256';
+import type { WeaknessId } from '../../../security/catalogue.ts';
 
 type Json = Readonly<Record<string, unknown>>;
 
 interface Jwt {
   readonly header: Json;
+  readonly headerText: string;
   readonly payload: Json;
   readonly signingInput: string;
-  readonly signature: Buffer;
+  readonly signature: string;
 }
 
 const deny: AuthorizerDecision = { effect: 'deny', reason: 'unauthorized' };
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 function isJson(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function decode(token: string): Jwt | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  const [header = '', payload = '', signature = ''] = parts;
+class Undecodable extends Error {}
+
+function decodePart(part: string): { text: string; value: Json } {
+  if (part === '' || !BASE64URL.test(part)) throw new Undecodable('not base64url');
+  const text = Buffer.from(part, 'base64url').toString('utf8');
+  let value: unknown;
   try {
-    const h: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    const p: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (!isJson(h) || !isJson(p)) return undefined;
-    return {
-      header: h,
-      payload: p,
-      signingInput: `${header}.${payload}`,
-      signature: Buffer.from(signature, 'base64url'),
-    };
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    throw new Undecodable('not JSON');
   }
+  if (!isJson(value)) throw new Undecodable('not a JSON object');
+  return { text, value };
+}
+
+function decode(token: string): Jwt {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new Undecodable(`${parts.length} parts`);
+  const [header = '', payload = '', signature = ''] = parts;
+  const decodedHeader = decodePart(header);
+  return {
+    header: decodedHeader.value,
+    headerText: decodedHeader.text,
+    payload: decodePart(payload).value,
+    signingInput: `${header}.${payload}`,
+    signature,
+  };
+}
+
+interface PoolKeys {
+  readonly byKid: ReadonlyMap<string, { readonly key: KeyObject; readonly jwk: Json }>;
 }
 
 /** The pool's public keys by kid, fetched once from the JWKS URL the stack publishes. */
-async function fetchKeys(jwksUri: string): Promise<ReadonlyMap<string, KeyObject>> {
+async function fetchKeys(jwksUri: string): Promise<PoolKeys> {
   const response = await fetch(jwksUri, { signal: AbortSignal.timeout(5_000) });
   const body: unknown = await response.json();
   const keys = isJson(body) ? body.keys : undefined;
   if (!response.ok || !Array.isArray(keys)) throw new Error(`no JWKS at ${jwksUri}`);
-  const byKid = new Map<string, KeyObject>();
-  for (const key of keys as unknown[]) {
-    if (isJson(key) && typeof key.kid === 'string' && key.kty === 'RSA') {
-      byKid.set(key.kid, createPublicKey({ key: key as JsonWebKey, format: 'jwk' }));
+  const byKid = new Map<string, { key: KeyObject; jwk: Json }>();
+  for (const jwk of keys as unknown[]) {
+    if (isJson(jwk) && typeof jwk.kid === 'string' && jwk.kty === 'RSA') {
+      byKid.set(jwk.kid, { key: createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), jwk });
     }
   }
-  return byKid;
+  return { byKid };
 }
 
-function hmacMatches(jwt: Jwt, secret: string): boolean {
-  const expected = createHmac('sha256', secret).update(jwt.signingInput).digest();
-  return expected.length === jwt.signature.length && timingSafeEqual(expected, jwt.signature);
+/** Fetches from a URL the token names: only ever loopback here (the runner's attacker server). */
+async function fetchFromToken(url: string): Promise<string | undefined> {
+  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) return undefined;
+  const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+  return response.ok ? response.text() : undefined;
 }
 
-function signatureAccepted(jwt: Jwt, keys: ReadonlyMap<string, KeyObject>, hole: Hole): boolean {
-  if (hole === 'signature') return true;
-  const { alg, kid } = jwt.header;
-  const key = typeof kid === 'string' ? keys.get(kid) : undefined;
-  if (alg === 'none') return hole === 'algNone' && jwt.signature.length === 0;
-  if (key === undefined) return false;
+function hmacMatches(jwt: Jwt, alg: string, secret: string): boolean {
+  const hash = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }[alg];
+  if (hash === undefined || !BASE64URL.test(jwt.signature)) return false;
+  const expected = createHmac(hash, secret).update(jwt.signingInput).digest();
+  const actual = Buffer.from(jwt.signature, 'base64url');
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+function pemOf(key: KeyObject, type: 'spki' | 'pkcs1'): string {
+  return key.export({ type, format: 'pem' }).toString();
+}
+
+/** The HMAC keys a weakened verifier would try for this token, by weakness (empty: HMAC never accepted). */
+function hmacKeys(jwt: Jwt, alg: string, weakness: WeaknessId | 'none', pool: PoolKeys): string[] {
+  const kid = jwt.header.kid;
+  const poolKey = typeof kid === 'string' ? pool.byKid.get(kid) : undefined;
+  const keys: string[] = [];
+  const confusion = (form: string): string | undefined => {
+    if (poolKey === undefined) return undefined;
+    switch (form) {
+      case 'spki-pem':
+        return pemOf(poolKey.key, 'spki');
+      case 'spki-pem-trimmed':
+        return pemOf(poolKey.key, 'spki').trimEnd();
+      case 'pkcs1-pem':
+        return pemOf(poolKey.key, 'pkcs1');
+      case 'pkcs1-pem-trimmed':
+        return pemOf(poolKey.key, 'pkcs1').trimEnd();
+      case 'jwk-json':
+        return JSON.stringify(poolKey.jwk);
+      default:
+        return undefined;
+    }
+  };
   if (alg === 'HS256') {
-    // The classic key-confusion bug: a library that takes "the key" and lets the token pick the algorithm.
-    return hole === 'hs256' && hmacMatches(jwt, key.export({ type: 'spki', format: 'pem' }).toString());
+    if (weakness === 'hmac-empty-secret') keys.push('');
+    if (weakness.startsWith('hmac-weak-secret:')) keys.push(weakness.slice('hmac-weak-secret:'.length));
+    if (weakness.startsWith('key-confusion:')) {
+      const key = confusion(weakness.slice('key-confusion:'.length));
+      if (key !== undefined) keys.push(key);
+    }
+    if (weakness === 'kid-empty-default-key' && kid === '') keys.push('');
+    if (weakness === 'kid-as-file-path' && typeof kid === 'string' && kid !== '') {
+      // A model of `fs.readFileSync(path.join(KEY_DIR, kid))`: only /dev/null is read (it is empty).
+      if (posix.resolve('/srv/keys', kid) === '/dev/null') keys.push('');
+    }
+    if (weakness === 'kid-sql-lookup' && typeof kid === 'string') {
+      // A model of `SELECT key FROM keys WHERE kid = '${kid}'`: a UNION SELECT chooses the key.
+      const injected = /' UNION SELECT '([^']*)'/i.exec(kid);
+      if (injected?.[1] !== undefined) keys.push(injected[1]);
+    }
+    if (weakness === 'kid-shell-lookup' && typeof kid === 'string' && kid.startsWith('|')) {
+      // A model of `exec('cat keys/' + kid)`: the injected command's output (empty) is the key.
+      keys.push('');
+    }
   }
-  return alg === 'RS256' && verify('sha256', Buffer.from(jwt.signingInput), key, jwt.signature);
+  if ((alg === 'HS384' || alg === 'HS512') && weakness === `key-confusion:${alg}`) {
+    const key = confusion('spki-pem');
+    if (key !== undefined) keys.push(key);
+  }
+  return keys;
 }
 
-function claimsDecision(payload: Json, issuer: string, hole: Hole, nowSeconds: number): AuthorizerDecision {
-  if (hole !== 'issuer' && payload.iss !== issuer) return deny;
-  const uses = hole === 'tokenUse' ? ['id', 'access'] : ['id'];
-  if (!uses.includes(String(payload.token_use))) return deny;
-  if (typeof payload.exp !== 'number') return deny;
-  if (hole !== 'exp' && nowSeconds >= payload.exp) return { effect: 'deny', reason: 'expired' };
-  return { effect: 'allow', claims: payload };
+async function rsaKeyFor(
+  jwt: Jwt,
+  weakness: WeaknessId | 'none',
+  pool: PoolKeys,
+): Promise<KeyObject | undefined> {
+  const { header } = jwt;
+  if (weakness === 'embedded-jwk-trusted' && isJson(header.jwk)) {
+    return createPublicKey({ key: header.jwk as JsonWebKey, format: 'jwk' });
+  }
+  if (weakness === 'x5c-trusted' && Array.isArray(header.x5c) && typeof header.x5c[0] === 'string') {
+    return new X509Certificate(Buffer.from(header.x5c[0], 'base64')).publicKey;
+  }
+  if (weakness === 'jku-trusted' && typeof header.jku === 'string') {
+    const text = await fetchFromToken(header.jku);
+    const keys = text === undefined ? undefined : (JSON.parse(text) as { keys?: Json[] }).keys;
+    const jwk = keys?.find((key) => key.kid === header.kid);
+    if (jwk !== undefined) return createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  }
+  if (weakness === 'x5u-trusted' && typeof header.x5u === 'string') {
+    const text = await fetchFromToken(header.x5u);
+    if (text !== undefined) return new X509Certificate(text).publicKey;
+  }
+  return typeof header.kid === 'string' ? pool.byKid.get(header.kid)?.key : undefined;
 }
 
-/** A verifier with exactly one `hole`; with 'none' it should pass the whole contract. */
+function firstAlg(jwt: Jwt): unknown {
+  // A first-key-wins reading of the header text, as a regex- or streaming-based parser would do.
+  const match = /"alg"\s*:\s*("(?:[^"\\]|\\.)*"|null|-?\d+)/.exec(jwt.headerText);
+  return match?.[1] === undefined ? undefined : JSON.parse(match[1]);
+}
+
+async function signatureAccepted(
+  jwt: Jwt,
+  weakness: WeaknessId | 'none',
+  pool: PoolKeys,
+  verifiedSignatures: Set<string>,
+): Promise<boolean> {
+  if (weakness === 'signature-unchecked') return true;
+  if (weakness === 'verified-cache-keyed-by-signature' && verifiedSignatures.has(jwt.signature)) return true;
+  // The signature step sees the first alg ("none": nothing to verify); the rest, which insists on RS256,
+  // sees JSON.parse's last one. Only a header naming alg twice tells the two apart.
+  if (
+    weakness === 'duplicate-key-parser-differential' &&
+    firstAlg(jwt) === 'none' &&
+    jwt.header.alg === 'RS256'
+  ) {
+    return true;
+  }
+  const alg = jwt.header.alg;
+  if (alg !== 'RS256') {
+    if (weakness === 'unsupported-alg-fail-open') return true;
+    if (alg === undefined) return weakness === 'alg-missing-unverified';
+    if (typeof alg !== 'string') return false;
+    if (alg.toLowerCase() === 'none') {
+      if (weakness === 'alg-none-signature-ignored' && alg === 'none') return true;
+      if (jwt.signature !== '') return false;
+      if (weakness === 'alg-none-when-key-missing') {
+        const kid = jwt.header.kid;
+        return alg === 'none' && !(typeof kid === 'string' && pool.byKid.has(kid));
+      }
+      return (weakness === 'alg-none-accepted' && alg === 'none') || weakness === 'alg-none-case-insensitive';
+    }
+    if (weakness === `alg-unverified:${alg}`) return true;
+    if (alg === 'ES256') {
+      return (
+        weakness === 'psychic-signature' &&
+        BASE64URL.test(jwt.signature) &&
+        Buffer.from(jwt.signature, 'base64url').every((byte) => byte === 0)
+      );
+    }
+    return hmacKeys(jwt, alg, weakness, pool).some((key) => hmacMatches(jwt, alg, key));
+  }
+  if (jwt.header.kid === undefined && weakness === 'missing-kid-unverified') return true;
+  const key = await rsaKeyFor(jwt, weakness, pool);
+  if (key === undefined) return weakness === 'unknown-kid-fail-open' && typeof jwt.header.kid === 'string';
+  if (jwt.signature === '' && weakness === 'empty-signature-accepted') return true;
+  let signature: Buffer;
+  if (BASE64URL.test(jwt.signature)) signature = Buffer.from(jwt.signature, 'base64url');
+  else if (weakness === 'lenient-base64-signature') signature = Buffer.from(jwt.signature, 'base64');
+  else return false;
+  const modulusBytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8);
+  if (signature.length !== modulusBytes) return weakness === 'signature-length-fail-open';
+  const good = verify('sha256', Buffer.from(jwt.signingInput), key, signature);
+  if (good) verifiedSignatures.add(jwt.signature);
+  return good;
+}
+
+function unexpectedTypes(jwt: Jwt): boolean {
+  const { header, payload } = jwt;
+  const optional = (value: unknown, type: string) => value !== undefined && typeof value !== type;
+  return (
+    typeof header.alg !== 'string' ||
+    optional(header.kid, 'string') ||
+    optional(payload.exp, 'number') ||
+    typeof payload.iss !== 'string' ||
+    optional(payload.token_use, 'string')
+  );
+}
+
+function issuerAccepted(iss: unknown, issuer: string, weakness: WeaknessId | 'none'): boolean {
+  switch (weakness) {
+    case 'issuer-unchecked':
+      return true;
+    case 'issuer-starts-with':
+      return typeof iss === 'string' && iss.startsWith(issuer);
+    case 'issuer-ends-with':
+      return typeof iss === 'string' && iss.endsWith(issuer);
+    case 'issuer-case-insensitive':
+      return typeof iss === 'string' && iss.toLowerCase() === issuer.toLowerCase();
+    case 'iss-array-contains':
+      return Array.isArray(iss) ? iss.includes(issuer) : iss === issuer;
+    default:
+      return iss === issuer;
+  }
+}
+
+function tokenUseAccepted(payload: Json, scopes: readonly string[], weakness: WeaknessId | 'none'): boolean {
+  const use = payload.token_use;
+  const wanted = scopes.length === 0 ? 'id' : 'access';
+  let kindOk: boolean;
+  if (weakness === 'token-use-unchecked') kindOk = true;
+  else if (weakness === 'token-use-optional' && use === undefined) kindOk = true;
+  else if (weakness === 'token-use-case-insensitive')
+    kindOk = typeof use === 'string' && use.toLowerCase() === wanted;
+  else kindOk = use === wanted;
+  if (!kindOk || scopes.length === 0) return kindOk;
+  const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+  return scopes.some((scope) => granted.includes(scope));
+}
+
+function expiryDecision(exp: unknown, weakness: WeaknessId | 'none', now: number): AuthorizerDecision | 'ok' {
+  if (weakness === 'exp-unchecked') return 'ok';
+  if (exp === undefined) return weakness === 'exp-optional' ? 'ok' : deny;
+  const seconds = weakness === 'exp-coerced' ? Number(exp) : exp;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return deny;
+  return now >= seconds ? { effect: 'deny', reason: 'expired' } : 'ok';
+}
+
+function claimsDecision(
+  payload: Json,
+  issuer: string,
+  scopes: readonly string[],
+  weakness: WeaknessId | 'none',
+): AuthorizerDecision {
+  if (!issuerAccepted(payload.iss, issuer, weakness)) return deny;
+  if (!tokenUseAccepted(payload, scopes, weakness)) return deny;
+  const expiry = expiryDecision(payload.exp, weakness, Math.floor(Date.now() / 1000));
+  return expiry === 'ok' ? { effect: 'allow', claims: payload } : expiry;
+}
+
+/** A reference verifier with exactly one weakness; with 'none' it must pass the whole contract. */
 export function weakenedAuthorizer(
-  hole: Hole,
+  weakness: WeaknessId | 'none',
 ): (real: Authorizer, cognito: LocalCognitoSettings) => Authorizer {
   return (_real, cognito) => {
-    let keys: Promise<ReadonlyMap<string, KeyObject>> | undefined;
-    return async (header) => {
-      if (header === undefined || header === '') return deny;
-      const jwt = decode(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : header);
-      if (jwt === undefined) return deny;
-      keys ??= fetchKeys(cognito.jwksUri);
-      if (!signatureAccepted(jwt, await keys, hole)) return deny;
-      return claimsDecision(jwt.payload, cognito.issuer, hole, Math.floor(Date.now() / 1000));
+    let pool: Promise<PoolKeys> | undefined;
+    const verifiedSignatures = new Set<string>();
+    return async (header, scopes = []) => {
+      if (header === undefined) return deny;
+      // HTTP drops the trailing space of "Bearer ", so a scheme without a token arrives as "Bearer".
+      const token =
+        header === 'Bearer' ? '' : header.startsWith('Bearer ') ? header.slice('Bearer '.length) : header;
+      if (token === '') return weakness === 'empty-token-allowed' ? { effect: 'allow', claims: {} } : deny;
+      const parts = token.split('.');
+      try {
+        if (parts.length === 2 && weakness === 'two-part-token-unverified') {
+          return claimsDecision(decodePart(parts[1] ?? '').value, cognito.issuer, scopes, weakness);
+        }
+        if (parts.length === 5 && weakness === 'jwe-shape-unverified') {
+          return claimsDecision(decodePart(parts[3] ?? '').value, cognito.issuer, scopes, weakness);
+        }
+        const jwt = decode(token);
+        if (weakness === 'crash-on-unexpected-types' && unexpectedTypes(jwt)) {
+          throw new TypeError('a header or claim of an unexpected type');
+        }
+        pool ??= fetchKeys(cognito.jwksUri);
+        if (!(await signatureAccepted(jwt, weakness, await pool, verifiedSignatures))) return deny;
+        return claimsDecision(jwt.payload, cognito.issuer, scopes, weakness);
+      } catch (error) {
+        if (!(error instanceof Undecodable)) throw error;
+        if (weakness === 'decode-fail-open') return { effect: 'allow', claims: {} };
+        if (weakness === 'crash-on-malformed')
+          throw new TypeError(`cannot decode the token: ${error.message}`);
+        return deny;
+      }
     };
   };
 }

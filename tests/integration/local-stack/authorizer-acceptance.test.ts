@@ -1,5 +1,5 @@
 /**
- * GATEWAY.md §1, the rows that reach the Lambda: a genuine ID token from a real sign-in (real AWS SDK v3
+ * docs/reference.md §1, the rows that reach the Lambda: a genuine ID token from a real sign-in (real AWS SDK v3
  * against the local Cognito), raw or as `Bearer <jwt>`, and one issued to another app client of the
  * same pool (API Gateway does not check `aud`). The answer is the tutorial Lambda's, byte for byte.
  */

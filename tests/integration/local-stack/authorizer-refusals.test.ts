@@ -1,5 +1,5 @@
 /**
- * GATEWAY.md §1: every token the Cognito user pool authorizer refuses, one defect per token, answered
+ * docs/reference.md §1: every token the Cognito user pool authorizer refuses, one defect per token, answered
  * with the exact 401 of API Gateway REST v1. Forged tokens are minted here at run time; "genuine" ones
  * come from the emulator through the real AWS SDK or are signed with the emulator's own key.
  */

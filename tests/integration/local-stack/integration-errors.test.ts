@@ -1,5 +1,5 @@
 /**
- * GATEWAY.md §2–3, the Lambda proxy integration: how a handler's result becomes the HTTP answer, the
+ * docs/reference.md §2–3, the Lambda proxy integration: how a handler's result becomes the HTTP answer, the
  * 502 for a handler that throws or returns a malformed proxy result, and the 504 past the integration
  * timeout (shortened here to 200 ms). Handlers are injected through startStack's `handlers` option.
  */

@@ -1,5 +1,5 @@
 /**
- * GATEWAY.md §3: the Lambda proxy event (payload format 1.0) the local gateway hands the Lambda, seen
+ * docs/reference.md §3: the Lambda proxy event (payload format 1.0) the local gateway hands the Lambda, seen
  * by a test handler injected through startStack's `handlers` option.
  */
 import assert from 'node:assert/strict';

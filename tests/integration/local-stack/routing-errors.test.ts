@@ -1,5 +1,5 @@
 /**
- * GATEWAY.md §2 outside the authorizer: undefined paths, methods and stages (403 Missing Authentication
+ * docs/reference.md §2 outside the authorizer: undefined paths, methods and stages (403 Missing Authentication
  * Token, or IncompleteSignatureException when an Authorization header is present), HEAD on an error,
  * and a request whose headers exceed the gateway's limit.
  */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { type FakeCognito, startFakeCognito } from '../../support/fake-cognito.ts';
 import { awsCliEnv, type CliRun, runTokenCli } from '../../support/token-cli.ts';
-import { idToken, TEMPLATE } from '../../support/token-helper-fixtures.ts';
+import { accessToken, idToken, TEMPLATE } from '../../support/token-helper-fixtures.ts';
 
 const PASSWORD = 'Cli-Pa55word!-never-printed';
 const SECRET = 'clientsecretneverprinted0123456789abcdefghijklmn';
@@ -20,6 +20,11 @@ let dir: string;
 
 function freshToken(): string {
   return idToken({ exp: Math.floor(Date.now() / 1000) + 3600 });
+}
+
+/** The access token Cognito returns beside the ID token; a saved token without it is not reused. */
+function freshAccessToken(): string {
+  return accessToken(3600, Math.floor(Date.now() / 1000));
 }
 
 function awsEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -59,7 +64,10 @@ describe('successful runs', () => {
   const token = freshToken();
 
   test('signs in, writes the environment 0600 and prints a summary without the token or password', async () => {
-    cognito.answer('AdminInitiateAuth', { status: 200, body: { AuthenticationResult: { IdToken: token } } });
+    cognito.answer('AdminInitiateAuth', {
+      status: 200,
+      body: { AuthenticationResult: { IdToken: token, AccessToken: freshAccessToken() } },
+    });
 
     const run = await runTokenCli([], { cwd: dir, env: awsEnv() });
 
@@ -150,7 +158,11 @@ describe('failures: one line, the fix, non-zero exit, no secret', () => {
       type: 'InvalidParameterException',
       message: 'Auth flow not enabled for this client',
     });
-    const run = await runTokenCli(['--force'], { cwd: dir, env: awsEnv() });
+    // Chosen explicitly: auto would go on to SRP, which this fake does not script.
+    const run = await runTokenCli(['--force'], {
+      cwd: dir,
+      env: awsEnv({ CONTRACT_AUTH_FLOW: 'admin-password' }),
+    });
     assertCleanFailure(run, 1, /enable ALLOW_ADMIN_USER_PASSWORD_AUTH/);
   });
 
@@ -170,7 +182,8 @@ describe('failures: one line, the fix, non-zero exit, no secret', () => {
   });
 
   test('no AWS credentials for real Cognito', async () => {
-    const env = awsEnv();
+    // Pinned to the admin flow: auto would try SRP first against real Cognito, and tests reach only loopback.
+    const env = awsEnv({ CONTRACT_AUTH_FLOW: 'admin-password' });
     delete env.COGNITO_ENDPOINT;
     const run = await runTokenCli(['--force'], { cwd: dir, env });
     assertCleanFailure(run, 1, /No AWS credentials found/);

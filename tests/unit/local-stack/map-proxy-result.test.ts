@@ -1,4 +1,4 @@
-/** Unit tests for mapping a Lambda proxy result to HTTP (GATEWAY.md §2–3), with the network closed. */
+/** Unit tests for mapping a Lambda proxy result to HTTP (docs/reference.md §2–3), with the network closed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mapProxyResult } from '../../../local-stack/gateway/integration.ts';

@@ -1,4 +1,4 @@
-/** Unit tests for how claims reach the Lambda (GATEWAY.md §3): every value a string, dates Java-style. */
+/** Unit tests for how claims reach the Lambda (docs/reference.md §3): every value a string, dates Java-style. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { javaDateString, stringifyClaims } from '../../../local-stack/gateway/proxy-event.ts';

@@ -1,4 +1,4 @@
-/** Unit tests for reading the token out of the Authorization header (GATEWAY.md §1, firm and likely rows only). */
+/** Unit tests for reading the token out of the Authorization header (docs/reference.md §1, firm and likely rows only). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tokenFromHeader } from '../../../local-stack/gateway/authorizer.ts';

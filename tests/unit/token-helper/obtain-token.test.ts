@@ -6,6 +6,8 @@ import { inspect } from 'node:util';
 import {
   AdminInitiateAuthCommand,
   CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  NotAuthorizedException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserError } from '../../../common/cli-error.ts';
@@ -329,5 +331,86 @@ describe('templates and output paths', () => {
     });
     assert.equal(result.path, join(ws.dir, 'environments', 'generated', 'aws.postman_environment.json'));
     assert.equal((await stat(join(ws.dir, 'environments', 'generated'))).mode & 0o777, 0o700);
+  });
+});
+
+describe('everything the clauses need is saved, and a reuse that lacks something does not happen', () => {
+  test('access_token and refresh_token are written beside id_token, as secrets', async () => {
+    signInAnswers();
+    const result = await obtainToken(AWS_SETTINGS, options());
+    const environment = await written();
+    assert.deepEqual(value(environment, 'access_token'), {
+      key: 'access_token',
+      value: result.accessToken,
+      type: 'secret',
+      enabled: true,
+    });
+    assert.deepEqual(value(environment, 'refresh_token'), {
+      key: 'refresh_token',
+      value: 'refresh-token',
+      type: 'secret',
+      enabled: true,
+    });
+  });
+
+  test('a saved ID token without its access token is not reused (the access-token clause would be skipped)', async () => {
+    signInAnswers();
+    await obtainToken(AWS_SETTINGS, options());
+    const saved = await written();
+    saved.values = saved.values.filter((variable) => variable.key !== 'access_token');
+    saved.values = saved.values.filter((variable) => variable.key !== 'refresh_token');
+    await writeFile(ws.out, JSON.stringify(saved), { mode: 0o600 });
+    cognito.reset();
+    signInAnswers();
+
+    const result = await obtainToken(AWS_SETTINGS, options());
+
+    assert.equal(result.reused, false);
+    assert.equal(cognito.commandCalls(AdminInitiateAuthCommand).length, 1);
+    assert.ok(value(await written(), 'access_token')?.value, 'the access token is back');
+  });
+
+  test('an expired ID token with a saved refresh token is refreshed, and the password is not sent', async () => {
+    signInAnswers(idToken({}, 600));
+    await obtainToken(AWS_SETTINGS, options());
+    cognito.reset();
+    const fresh = idToken({}, 7200 + 3600);
+    cognito.on(InitiateAuthCommand).resolves({
+      AuthenticationResult: { IdToken: fresh, AccessToken: accessToken(7200 + 3600) },
+    });
+
+    const later = new Date(NOW.getTime() + 7_200_000);
+    const result = await obtainToken(AWS_SETTINGS, options({ now: () => later }));
+
+    assert.equal(result.flow, 'refresh');
+    assert.equal(result.idToken, fresh);
+    assert.equal(cognito.commandCalls(AdminInitiateAuthCommand).length, 0, 'no password sign-in');
+    const call = cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input;
+    assert.equal(call?.AuthFlow, 'REFRESH_TOKEN_AUTH');
+    assert.ok(!JSON.stringify(call).includes(AWS_SETTINGS.password), 'the password is not in the request');
+    assert.equal(
+      value(await written(), 'refresh_token')?.value,
+      'refresh-token',
+      'the refresh token is kept',
+    );
+  });
+
+  test('a refused refresh falls back to the password sign-in', async () => {
+    signInAnswers(idToken({}, 600));
+    await obtainToken(AWS_SETTINGS, options());
+    cognito.reset();
+    cognito.on(InitiateAuthCommand).rejects(
+      new NotAuthorizedException({
+        message: 'Refresh Token has expired',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    signInAnswers(idToken({}, 7200 + 3600));
+
+    const later = new Date(NOW.getTime() + 7_200_000);
+    const result = await obtainToken(AWS_SETTINGS, options({ now: () => later }));
+
+    assert.equal(result.flow, 'admin-password');
+    assert.equal(cognito.commandCalls(AdminInitiateAuthCommand).length, 1);
   });
 });

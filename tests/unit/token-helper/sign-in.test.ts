@@ -5,6 +5,7 @@ import {
   AdminRespondToAuthChallengeCommand,
   CognitoIdentityProviderClient,
   CognitoIdentityProviderServiceException,
+  InitiateAuthCommand,
   InternalErrorException,
   InvalidParameterException,
   InvalidPasswordException,
@@ -17,9 +18,9 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
-import { UserError } from '../../../common/cli-error.ts';
 import type { TokenSettings } from '../../../token-helper/config.ts';
-import { signIn } from '../../../token-helper/sign-in.ts';
+import { type Diagnosis, SignInError } from '../../../token-helper/diagnosis.ts';
+import { refreshSignIn, signIn } from '../../../token-helper/sign-in.ts';
 import { AWS_SETTINGS, accessToken, idToken } from '../../support/token-helper-fixtures.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -41,11 +42,11 @@ function metadata(httpStatusCode = 400) {
   };
 }
 
-async function failure(settings: TokenSettings = AWS_SETTINGS): Promise<UserError> {
+async function failure(settings: TokenSettings = AWS_SETTINGS): Promise<SignInError> {
   try {
     await signIn(client, settings, { timeoutMs: 5_000 });
   } catch (error) {
-    assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
+    assert.ok(error instanceof SignInError, `expected a SignInError, got ${String(error)}`);
     return error;
   }
   assert.fail('sign-in succeeded but a failure was expected');
@@ -81,6 +82,7 @@ describe('a successful sign-in', () => {
       accessToken: access,
       refreshToken: 'refresh',
       passwordChanged: false,
+      flow: 'admin-password',
     });
     const [call] = cognito.commandCalls(AdminInitiateAuthCommand);
     assert.deepEqual(call?.args[0].input, {
@@ -105,12 +107,16 @@ describe('a successful sign-in', () => {
 
   test('a result without an ID token is a failure, not an empty token', async () => {
     cognito.on(AdminInitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: accessToken() } });
-    assert.match((await failure()).message, /returned no ID token/);
+    const error = await failure();
+    assert.equal(error.diagnosis, 'unexpected-answer');
+    assert.match(error.message, /returned no ID token/);
   });
 
   test('an answer with neither tokens nor a challenge is a failure', async () => {
     cognito.on(AdminInitiateAuthCommand).resolves({ $metadata: metadata(200) });
-    assert.match((await failure()).message, /neither tokens nor a challenge/);
+    const error = await failure();
+    assert.equal(error.diagnosis, 'unexpected-answer');
+    assert.match(error.message, /neither tokens nor a challenge/);
   });
 });
 
@@ -173,6 +179,7 @@ describe('the NEW_PASSWORD_REQUIRED challenge', () => {
 
     const error = await failure();
 
+    assert.equal(error.diagnosis, 'new-password-required');
     assert.match(error.message, /NEW_PASSWORD_REQUIRED.*set CONTRACT_NEW_PASSWORD/);
     assertOneSentenceWithoutSecrets(error.message);
     assert.equal(cognito.commandCalls(AdminRespondToAuthChallengeCommand).length, 0);
@@ -189,6 +196,7 @@ describe('the NEW_PASSWORD_REQUIRED challenge', () => {
 
     const error = await failure({ ...AWS_SETTINGS, newPassword: NEW_PASSWORD });
 
+    assert.equal(error.diagnosis, 'new-password-rejected');
     assert.match(error.message, /CONTRACT_NEW_PASSWORD.*password policy/);
     assertOneSentenceWithoutSecrets(error.message, NEW_PASSWORD);
   });
@@ -208,6 +216,7 @@ describe('the NEW_PASSWORD_REQUIRED challenge', () => {
 
     const error = await failure({ ...AWS_SETTINGS, newPassword: NEW_PASSWORD });
 
+    assert.equal(error.diagnosis, 'emulator-unsupported');
     assert.match(error.message, /emulator does not support/);
   });
 });
@@ -226,6 +235,7 @@ describe('other challenges stop with their name and what to do', () => {
         .on(AdminInitiateAuthCommand)
         .resolves({ ChallengeName: name, Session: 'session', ChallengeParameters: {} });
       const error = await failure();
+      assert.equal(error.diagnosis, 'unsupported-challenge');
       assert.ok(error.message.includes(name), 'names the challenge');
       assert.match(error.message, fix);
       assertOneSentenceWithoutSecrets(error.message);
@@ -242,10 +252,12 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     readonly title: string;
     readonly error: () => unknown;
     readonly expected: RegExp;
+    readonly diagnosis: Diagnosis;
     readonly settings?: TokenSettings;
   }[] = [
     {
       title: 'wrong password (NotAuthorizedException)',
+      diagnosis: 'wrong-credentials',
       error: () =>
         new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: metadata() }),
       expected:
@@ -253,34 +265,40 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'wrong password, as the emulator says it (InvalidPasswordException)',
+      diagnosis: 'wrong-credentials',
       error: () => new InvalidPasswordException({ message: 'Invalid password', $metadata: metadata() }),
       expected:
         /rejected the password for user "contract-tester".*check CONTRACT_USERNAME and CONTRACT_PASSWORD/,
     },
     {
       title: 'disabled user',
+      diagnosis: 'user-disabled',
       error: () => new NotAuthorizedException({ message: 'User is disabled.', $metadata: metadata() }),
       expected: /"contract-tester" is disabled.*admin-enable-user/,
     },
     {
       title: 'too many failed attempts',
+      diagnosis: 'too-many-attempts',
       error: () =>
         new NotAuthorizedException({ message: 'Password attempts exceeded', $metadata: metadata() }),
       expected: /too many failed attempts: wait/,
     },
     {
       title: 'unknown user (UserNotFoundException)',
+      diagnosis: 'user-not-found',
       error: () => new UserNotFoundException({ message: 'User does not exist.', $metadata: metadata() }),
       expected: /no user "contract-tester" in pool us-east-1_AbCdEf123: check CONTRACT_USERNAME/,
     },
     {
       title: 'unconfirmed user',
+      diagnosis: 'user-not-confirmed',
       error: () =>
         new UserNotConfirmedException({ message: 'User is not confirmed.', $metadata: metadata() }),
       expected: /not confirmed: confirm it with `aws cognito-idp admin-confirm-sign-up/,
     },
     {
       title: 'password reset required',
+      diagnosis: 'password-reset-required',
       error: () =>
         new PasswordResetRequiredException({
           message: 'Password reset required for the user',
@@ -290,6 +308,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'auth flow not enabled on the app client',
+      diagnosis: 'flow-not-enabled',
       error: () =>
         new InvalidParameterException({
           message: 'Auth flow not enabled for this client',
@@ -300,6 +319,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'wrong pool id',
+      diagnosis: 'pool-not-found',
       error: () =>
         new ResourceNotFoundException({
           message: 'User pool us-east-1_AbCdEf123 does not exist.',
@@ -310,6 +330,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'wrong client id',
+      diagnosis: 'client-not-found',
       error: () =>
         new ResourceNotFoundException({
           message: 'User pool client 4gp8i9qbc1ebh2e3r0d5vnbu1k does not exist.',
@@ -319,6 +340,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'no AWS credentials (CredentialsProviderError, as the SDK throws it)',
+      diagnosis: 'no-aws-credentials',
       error: () =>
         Object.assign(new Error('Could not load credentials from any providers'), {
           name: 'CredentialsProviderError',
@@ -328,6 +350,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'credentials AWS does not recognise',
+      diagnosis: 'aws-credentials-rejected',
       error: () =>
         new CognitoIdentityProviderServiceException({
           name: 'UnrecognizedClientException',
@@ -339,6 +362,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'credentials without the IAM permission',
+      diagnosis: 'access-denied',
       error: () =>
         new CognitoIdentityProviderServiceException({
           name: 'AccessDeniedException',
@@ -351,6 +375,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'SECRET_HASH missing: the client has a secret, none configured',
+      diagnosis: 'secret-hash-missing',
       error: () =>
         new NotAuthorizedException({
           message: 'Client 4gp8i9qbc1ebh2e3r0d5vnbu1k is configured for secret but secret was not received',
@@ -360,6 +385,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'SECRET_HASH missing, worded as "Unable to verify secret hash"',
+      diagnosis: 'secret-hash-missing',
       error: () =>
         new NotAuthorizedException({
           message: 'Unable to verify secret hash for client 4gp8i9qbc1ebh2e3r0d5vnbu1k',
@@ -369,6 +395,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'SECRET_HASH wrong: a secret is configured but does not match',
+      diagnosis: 'secret-hash-mismatch',
       settings: { ...AWS_SETTINGS, clientSecret: SECRET },
       error: () =>
         new NotAuthorizedException({
@@ -380,6 +407,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'connection refused (the stack is not running)',
+      diagnosis: 'unreachable',
       settings: { ...AWS_SETTINGS, target: 'local', cognitoEndpoint: 'http://127.0.0.1:9229' },
       error: () =>
         nodeError('connect ECONNREFUSED 127.0.0.1:9229', {
@@ -394,6 +422,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'connection refused on every address of a name (AggregateError)',
+      diagnosis: 'unreachable',
       settings: { ...AWS_SETTINGS, cognitoEndpoint: 'http://localhost:9229' },
       error: () =>
         Object.assign(
@@ -405,6 +434,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'host not found',
+      diagnosis: 'unreachable',
       error: () =>
         nodeError('getaddrinfo ENOTFOUND cognito-idp.us-east-1.amazonaws.com', {
           errno: -3008,
@@ -417,6 +447,7 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'request timeout (TimeoutError, as @smithy/node-http-handler throws it)',
+      diagnosis: 'timeout',
       error: () =>
         nodeError(
           '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 5000 ms requestTimeout.',
@@ -429,31 +460,37 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
     {
       title: 'request timeout (RequestTimeout)',
+      diagnosis: 'timeout',
       error: () => nodeError('Request timed out', { name: 'RequestTimeout' }),
       expected: /did not answer within 5 s/,
     },
     {
       title: 'overall deadline (AbortError)',
+      diagnosis: 'timeout',
       error: () => Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }),
       expected: /did not answer within 5 s/,
     },
     {
       title: 'throttling (TooManyRequestsException)',
+      diagnosis: 'throttled',
       error: () => new TooManyRequestsException({ message: 'Rate exceeded', $metadata: metadata() }),
       expected: /throttling sign-ins \(TooManyRequestsException\): wait a minute/,
     },
     {
       title: 'throttling (LimitExceededException)',
+      diagnosis: 'throttled',
       error: () => new LimitExceededException({ message: 'Attempt limit exceeded', $metadata: metadata() }),
       expected: /throttling sign-ins \(LimitExceededException\)/,
     },
     {
       title: 'Cognito internal error',
+      diagnosis: 'cognito-unavailable',
       error: () => new InternalErrorException({ message: 'Internal error', $metadata: metadata(500) }),
       expected: /internal error \(InternalErrorException\): wait a moment/,
     },
     {
       title: 'an unforeseen error keeps its name, with any configured secret scrubbed from its message',
+      diagnosis: 'unknown-cognito-error',
       settings: { ...AWS_SETTINGS, clientSecret: SECRET },
       error: () =>
         new CognitoIdentityProviderServiceException({
@@ -467,13 +504,124 @@ describe('each Cognito or network failure becomes one sentence with the fix', ()
     },
   ];
 
-  for (const { title, error, expected, settings } of cases) {
-    test(title, async () => {
+  for (const { title, error, expected, diagnosis, settings } of cases) {
+    test(`${title}: ${diagnosis}`, async () => {
       cognito.on(AdminInitiateAuthCommand).rejects(error() as Error);
       const failed = await failure(settings);
+      assert.equal(failed.diagnosis, diagnosis);
       assert.match(failed.message, expected);
       assertOneSentenceWithoutSecrets(failed.message, SECRET);
       assert.equal(failed.exitCode, 1);
     });
   }
+});
+
+describe('auto against real Cognito (answers only AWS gives: the local emulator is reached on loopback)', () => {
+  const AUTO: TokenSettings = { ...AWS_SETTINGS, authFlow: 'auto' };
+  const srpNotEnabled = () =>
+    new InvalidParameterException({
+      message: 'USER_SRP_AUTH is not enabled for the client.',
+      $metadata: metadata(),
+    });
+
+  test('tries SRP first, through the public InitiateAuth, and says so', async () => {
+    cognito.on(InitiateAuthCommand).rejects(srpNotEnabled());
+    cognito.on(AdminInitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: idToken() } });
+
+    const tokens = await signIn(client, AUTO, { timeoutMs: 5_000 });
+
+    const [first] = cognito.commandCalls(InitiateAuthCommand);
+    assert.equal(first?.args[0].input.AuthFlow, 'USER_SRP_AUTH');
+    assert.match(first?.args[0].input.AuthParameters?.SRP_A ?? '', /^[0-9a-f]{700,}$/);
+    assert.equal(tokens.flow, 'admin-password', 'then the admin flow, which the client allows');
+  });
+
+  test('stops at a refused password instead of trying the next flow', async () => {
+    cognito.on(InitiateAuthCommand).rejects(srpNotEnabled());
+    cognito
+      .on(AdminInitiateAuthCommand)
+      .rejects(
+        new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: metadata() }),
+      );
+    const error = await failure(AUTO);
+    assert.equal(error.diagnosis, 'wrong-credentials');
+    assert.equal(cognito.commandCalls(AdminInitiateAuthCommand).length, 1);
+  });
+
+  test('a client that allows neither flow gets one sentence naming both flags', async () => {
+    cognito.on(InitiateAuthCommand).rejects(srpNotEnabled());
+    cognito.on(AdminInitiateAuthCommand).rejects(
+      new InvalidParameterException({
+        message: 'Auth flow not enabled for this client',
+        $metadata: metadata(),
+      }),
+    );
+    const error = await failure(AUTO);
+    assert.equal(error.diagnosis, 'flow-not-enabled');
+    assert.match(
+      error.message,
+      /allows none of SRP sign-in \(USER_SRP_AUTH\) and admin password sign-in: enable ALLOW_USER_SRP_AUTH or ALLOW_ADMIN_USER_PASSWORD_AUTH in its authentication flows \(console: App clients, Edit\)/,
+    );
+    assertOneSentenceWithoutSecrets(error.message);
+  });
+
+  test('SRP not enabled and no AWS credentials for the admin flow reports the credentials', async () => {
+    cognito.on(InitiateAuthCommand).rejects(srpNotEnabled());
+    cognito.on(AdminInitiateAuthCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+    const error = await failure(AUTO);
+    assert.equal(error.diagnosis, 'no-aws-credentials');
+    assert.match(error.message, /or use --auth-flow srp, which needs none\.$/);
+  });
+});
+
+describe('each flow refused by the app client names the flow, its flag and the console place', () => {
+  for (const [authFlow, admin, flag] of [
+    ['srp', false, 'ALLOW_USER_SRP_AUTH'],
+    ['admin-srp', true, 'ALLOW_USER_SRP_AUTH'],
+    ['password', false, 'ALLOW_USER_PASSWORD_AUTH'],
+    ['admin-password', true, 'ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+  ] as const) {
+    test(`${authFlow}: ${flag}`, async () => {
+      (admin ? cognito.on(AdminInitiateAuthCommand) : cognito.on(InitiateAuthCommand)).rejects(
+        new InvalidParameterException({
+          message: 'Auth flow not enabled for this client',
+          $metadata: metadata(),
+        }),
+      );
+      const error = await failure({ ...AWS_SETTINGS, authFlow });
+      assert.equal(error.diagnosis, 'flow-not-enabled');
+      assert.match(
+        error.message,
+        new RegExp(`enable ${flag} in its authentication flows \\(console: App clients, Edit\\)`),
+      );
+      assertOneSentenceWithoutSecrets(error.message);
+    });
+  }
+});
+
+describe('refresh', () => {
+  test('REFRESH_TOKEN_AUTH hashes the secret with the username Cognito assigned, and keeps the refresh token', async () => {
+    cognito
+      .on(InitiateAuthCommand)
+      .resolves({ AuthenticationResult: { IdToken: idToken(), AccessToken: accessToken() } });
+
+    const tokens = await refreshSignIn(
+      client,
+      { ...AWS_SETTINGS, username: 'contract-tester@example.com', clientSecret: SECRET },
+      { refreshToken: 'the-refresh-token', cognitoUsername: 'contract-tester' },
+      { timeoutMs: 5_000 },
+    );
+
+    assert.deepEqual(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input, {
+      ClientId: AWS_SETTINGS.clientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: 'the-refresh-token', SECRET_HASH: SECRET_HASH_VECTOR },
+    });
+    assert.equal(tokens.refreshToken, 'the-refresh-token');
+    assert.equal(tokens.flow, 'refresh');
+  });
 });

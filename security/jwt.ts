@@ -1,8 +1,11 @@
 /**
- * Decodes a compact JWS without trusting it: every part is `unknown` until an assertion narrows it, so a
- * malformed token fails here with a sentence instead of surfacing later as `undefined` somewhere else.
- * No signature is checked: callers that need that use node:crypto (or aws-jwt-verify) on `signingInput`.
+ * The project's one JWT module, for product code and tests alike: decoding a compact JWS without
+ * trusting it (every part is `unknown` until an assertion narrows it, so a malformed token fails here
+ * with a sentence instead of surfacing later as `undefined` somewhere else), and encoding and signing
+ * tokens with node:crypto. No signature is checked here: verifiers use aws-jwt-verify (the local
+ * authorizer) or node:crypto on `signingInput` (the tests' own reference verifier).
  */
+import { createHmac, type KeyObject, sign } from 'node:crypto';
 
 export type JsonObject = { readonly [key: string]: unknown };
 
@@ -93,6 +96,24 @@ export function numericClaim(payload: JsonObject, claim: string): number {
   return value;
 }
 
-export function encodeJsonPart(value: JsonObject): string {
+/** base64url of the JSON text of `value`: one part of a compact JWS (RFC 7515 §7.1). */
+export function encodeJsonPart(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+/** Signs `header.payload` with RSASSA-PKCS1-v1_5 SHA-256, whatever the header claims its algorithm is. */
+export function signRs256(header: JsonObject, payload: JsonObject, key: KeyObject): string {
+  const signingInput = `${encodeJsonPart(header)}.${encodeJsonPart(payload)}`;
+  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), key).toString('base64url')}`;
+}
+
+/** Signs `header.payload` with HMAC-SHA256 keyed by `secret`, whatever the header says. */
+export function signHs256(header: JsonObject, payload: JsonObject, secret: string | Buffer): string {
+  const signingInput = `${encodeJsonPart(header)}.${encodeJsonPart(payload)}`;
+  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
+}
+
+/** An unsigned token: `header.payload.` with an empty signature part. */
+export function unsignedJwt(header: JsonObject, payload: JsonObject): string {
+  return `${encodeJsonPart(header)}.${encodeJsonPart(payload)}.`;
 }

@@ -1,0 +1,362 @@
+/**
+ * Reads API Gateway's OpenAPI 3 export of a deployed stage into an ApiSpec, so a console-built API (which
+ * has no route table) gets its contract generated like the tutorial's:
+ *
+ *   aws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30 \
+ *     --parameters extensions=apigateway api.json
+ *
+ * What the export says and how it is read (docs/reference.md §9): a Cognito authorizer is a security
+ * scheme with `x-amazon-apigateway-authtype: cognito_user_pools`; a protected operation carries
+ * `security: [{"<scheme>": []}]` (ID tokens) or `[{"<scheme>": ["scope", ...]}]` (access tokens with one
+ * of the scopes); an operation without `security` has no authorizer. The file is untrusted input: every
+ * defect is collected and reported in one message, each naming where it is and what to do.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../common/cli-error.ts';
+import {
+  type ApiSpec,
+  type AuthorizedAnswer,
+  HTTP_METHODS,
+  type HttpMethod,
+  type IntegrationType,
+  type RouteSpec,
+} from './spec.ts';
+
+type Json = Record<string, unknown>;
+
+const INTEGRATION_TYPES: Readonly<Record<string, IntegrationType>> = {
+  aws_proxy: 'AWS_PROXY',
+  aws: 'AWS',
+  http_proxy: 'HTTP_PROXY',
+  http: 'HTTP',
+  mock: 'MOCK',
+};
+
+/** API Gateway's own default; the export states it per integration only when it differs. */
+const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
+
+/** The vendor extension a user may add to an operation to pin what an authorized call answers. */
+export const EXPECT_EXTENSION = 'x-contract-authorized';
+
+const HOW_TO_EXPORT =
+  'export the stage again with `aws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30 --parameters extensions=apigateway FILE`';
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class Problems {
+  readonly list: string[] = [];
+  add(where: string, what: string): void {
+    this.list.push(`${where} ${what}`);
+  }
+}
+
+interface CognitoScheme {
+  readonly name: string;
+  readonly providerArns: readonly string[];
+}
+
+/** The security schemes that are Cognito user pool authorizers, by name; others are reported if used. */
+function readSchemes(document: Json, problems: Problems): Map<string, CognitoScheme | { other: string }> {
+  const schemes = new Map<string, CognitoScheme | { other: string }>();
+  const components = document.components;
+  const raw = isObject(components) ? components.securitySchemes : undefined;
+  if (raw === undefined) return schemes;
+  if (!isObject(raw)) {
+    problems.add('components.securitySchemes', 'is not an object');
+    return schemes;
+  }
+  for (const [name, scheme] of Object.entries(raw)) {
+    if (!isObject(scheme)) {
+      problems.add(`components.securitySchemes.${name}`, 'is not an object');
+      continue;
+    }
+    const authtype = scheme['x-amazon-apigateway-authtype'];
+    const authorizer = scheme['x-amazon-apigateway-authorizer'];
+    if (authtype === 'cognito_user_pools') {
+      const arns = isObject(authorizer) ? authorizer.providerARNs : undefined;
+      if (!Array.isArray(arns) || arns.some((arn) => typeof arn !== 'string')) {
+        problems.add(
+          `components.securitySchemes.${name}.x-amazon-apigateway-authorizer.providerARNs`,
+          'is not a list of user pool ARNs',
+        );
+        continue;
+      }
+      if (
+        scheme.in !== 'header' ||
+        typeof scheme.name !== 'string' ||
+        scheme.name.toLowerCase() !== 'authorization'
+      ) {
+        problems.add(
+          `components.securitySchemes.${name}`,
+          'reads the token from somewhere other than the Authorization header, which this contract does not cover',
+        );
+        continue;
+      }
+      schemes.set(name, { name, providerArns: arns as string[] });
+    } else {
+      schemes.set(name, {
+        other: typeof authtype === 'string' ? authtype : String(scheme.type ?? 'unknown'),
+      });
+    }
+  }
+  return schemes;
+}
+
+interface Authorization {
+  readonly authorization: RouteSpec['authorization'];
+  readonly scopes?: readonly string[];
+  readonly scheme?: string;
+}
+
+function readSecurity(
+  security: unknown,
+  where: string,
+  schemes: ReadonlyMap<string, CognitoScheme | { other: string }>,
+  problems: Problems,
+): Authorization | undefined {
+  if (security === undefined) return { authorization: 'NONE' };
+  if (!Array.isArray(security)) {
+    problems.add(`${where}.security`, 'is not a list of security requirements');
+    return undefined;
+  }
+  if (security.length === 0) return { authorization: 'NONE' };
+  if (security.length > 1) {
+    problems.add(
+      `${where}.security`,
+      'lists alternative security requirements, which API Gateway does not export for a Cognito authorizer: keep one',
+    );
+    return undefined;
+  }
+  const requirement: unknown = security[0];
+  if (!isObject(requirement) || Object.keys(requirement).length === 0) {
+    return { authorization: 'NONE' };
+  }
+  const names = Object.keys(requirement);
+  if (names.length > 1) {
+    problems.add(
+      `${where}.security`,
+      `requires several schemes at once (${names.join(', ')}), which this contract does not cover`,
+    );
+    return undefined;
+  }
+  const [name = ''] = names;
+  const scheme = schemes.get(name);
+  if (scheme === undefined) {
+    problems.add(
+      `${where}.security`,
+      `names the scheme "${name}", which components.securitySchemes does not define`,
+    );
+    return undefined;
+  }
+  if ('other' in scheme) {
+    problems.add(
+      `${where}.security`,
+      `uses the ${scheme.other} authorizer "${name}"; this contract tests Cognito user pool authorizers only`,
+    );
+    return undefined;
+  }
+  const scopes = requirement[name];
+  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || scope === '')) {
+    problems.add(`${where}.security.${name}`, 'is not a list of OAuth scope names');
+    return undefined;
+  }
+  return {
+    authorization: 'COGNITO_USER_POOLS',
+    scheme: name,
+    ...(scopes.length > 0 ? { scopes: scopes as string[] } : {}),
+  };
+}
+
+function readExpected(operation: Json, where: string, problems: Problems): AuthorizedAnswer | undefined {
+  const raw = operation[EXPECT_EXTENSION];
+  if (raw === undefined) return undefined;
+  if (
+    !isObject(raw) ||
+    typeof raw.status !== 'number' ||
+    !Number.isInteger(raw.status) ||
+    raw.status < 100 ||
+    raw.status > 599 ||
+    (raw.body !== undefined && typeof raw.body !== 'string') ||
+    (raw.contentType !== undefined && typeof raw.contentType !== 'string')
+  ) {
+    problems.add(
+      `${where}.${EXPECT_EXTENSION}`,
+      'is not {"status": <number>, "body"?: <string>, "contentType"?: <string>}',
+    );
+    return undefined;
+  }
+  return {
+    status: raw.status,
+    ...(typeof raw.body === 'string' ? { body: raw.body } : {}),
+    ...(typeof raw.contentType === 'string' ? { contentType: raw.contentType } : {}),
+  };
+}
+
+function readStage(document: Json, problems: Problems): string {
+  const servers = document.servers;
+  const server: unknown = Array.isArray(servers) ? servers[0] : undefined;
+  if (isObject(server)) {
+    const variables = server.variables;
+    const basePath = isObject(variables) ? variables.basePath : undefined;
+    const fromVariable = isObject(basePath) ? basePath.default : undefined;
+    if (typeof fromVariable === 'string' && /^\/?[\w-]+$/.test(fromVariable))
+      return fromVariable.replace(/^\//, '');
+    if (typeof server.url === 'string') {
+      const last = /\/([\w-]+)\/?$/.exec(server.url.replace(/\{basePath\}/, ''))?.[1];
+      if (last !== undefined && !last.includes('.')) return last;
+    }
+  }
+  problems.add('servers', 'names no stage (servers[0].variables.basePath.default)');
+  return '';
+}
+
+const PATH =
+  /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_.-]+\+?\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_.-]+\+?\}))*$/;
+
+/** Reads an already parsed export (untrusted JSON) into an ApiSpec, or throws one UsageError naming every defect. */
+export function apiSpecFromExport(json: unknown, source: { path: string; sha256: string }): ApiSpec {
+  const file = source.path;
+  if (!isObject(json)) {
+    throw new UsageError(`The API description ${file} is not a JSON object: ${HOW_TO_EXPORT}.`);
+  }
+  if (typeof json.openapi !== 'string' || !json.openapi.startsWith('3.')) {
+    throw new UsageError(
+      `The API description ${file} is not an OpenAPI 3 document (no "openapi": "3.x"; a Swagger 2 export has "swagger"): ${HOW_TO_EXPORT}.`,
+    );
+  }
+  const problems = new Problems();
+  const schemes = readSchemes(json, problems);
+  const stage = readStage(json, problems);
+  const info = json.info;
+  const name = isObject(info) && typeof info.title === 'string' && info.title !== '' ? info.title : 'api';
+  const paths = json.paths;
+  if (!isObject(paths) || Object.keys(paths).length === 0) {
+    problems.add('paths', 'is missing or empty: the export describes no resource');
+  }
+  const routes: RouteSpec[] = [];
+  const usedSchemes = new Set<string>();
+  let sawIntegration = false;
+  for (const [path, item] of Object.entries(isObject(paths) ? paths : {})) {
+    const at = `paths.${path}`;
+    if (!PATH.test(path)) {
+      problems.add(at, 'is not a resource path like /items/{id}');
+      continue;
+    }
+    if (!isObject(item)) {
+      problems.add(at, 'is not an object');
+      continue;
+    }
+    const operations: [HttpMethod, unknown, string][] = [];
+    for (const method of HTTP_METHODS) {
+      const key = method.toLowerCase();
+      if (item[key] !== undefined) operations.push([method, item[key], `${at}.${key}`]);
+    }
+    const any = item['x-amazon-apigateway-any-method'];
+    if (any !== undefined) {
+      // ANY answers every method the resource does not define by name.
+      for (const method of HTTP_METHODS) {
+        if (!operations.some(([defined]) => defined === method)) {
+          operations.push([method, any, `${at}.x-amazon-apigateway-any-method`]);
+        }
+      }
+    }
+    for (const [method, operation, where] of operations) {
+      if (!isObject(operation)) {
+        problems.add(where, 'is not an operation object');
+        continue;
+      }
+      const integration = operation['x-amazon-apigateway-integration'];
+      if (!isObject(integration)) {
+        problems.add(
+          where,
+          'has no x-amazon-apigateway-integration (an export without API Gateway extensions)',
+        );
+        continue;
+      }
+      sawIntegration = true;
+      const type =
+        typeof integration.type === 'string' ? INTEGRATION_TYPES[integration.type.toLowerCase()] : undefined;
+      if (type === undefined) {
+        problems.add(
+          `${where}.x-amazon-apigateway-integration.type`,
+          `is not one of ${Object.keys(INTEGRATION_TYPES).join(', ')}`,
+        );
+        continue;
+      }
+      const security = readSecurity(operation.security ?? json.security, where, schemes, problems);
+      if (security === undefined) continue;
+      if (security.scheme !== undefined) usedSchemes.add(security.scheme);
+      const authorized = readExpected(operation, where, problems);
+      routes.push({
+        method,
+        path,
+        authorization: security.authorization,
+        ...(security.scopes ? { authorizationScopes: security.scopes } : {}),
+        integration: type,
+        ...(authorized ? { authorized } : {}),
+      });
+    }
+  }
+  if (usedSchemes.size > 1) {
+    problems.add(
+      'components.securitySchemes',
+      `uses several Cognito authorizers (${[...usedSchemes].join(', ')}); this contract tests one user pool at a time`,
+    );
+  }
+  if (problems.list.length > 0) {
+    const fix = sawIntegration ? `fix the export or ${HOW_TO_EXPORT}` : HOW_TO_EXPORT;
+    throw new UsageError(
+      `The API description ${file} has ${problems.list.length === 1 ? 'a problem' : `${problems.list.length} problems`}: ${problems.list.join('; ')}. To fix: ${fix}.`,
+    );
+  }
+  const [schemeName = 'CognitoUserPoolAuthorizer'] = [...usedSchemes];
+  return {
+    name,
+    stage,
+    authorizer: {
+      name: schemeName,
+      type: 'COGNITO_USER_POOLS',
+      identitySource: 'method.request.header.Authorization',
+      // The export does not carry the result cache TTL; 0 is what the contract needs to see changes at once.
+      resultTtlSeconds: 0,
+    },
+    routes: routes.sort(
+      (a, b) =>
+        a.path.localeCompare(b.path) || HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method),
+    ),
+    integrationTimeoutMs: DEFAULT_INTEGRATION_TIMEOUT_MS,
+    source: { kind: 'openapi-export', path: source.path, sha256: source.sha256 },
+  };
+}
+
+/** Reads the export from a file; `shown` is how the user typed the path. */
+export async function readApiSpecFile(path: string, shown: string = path): Promise<ApiSpec> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `The API description ${shown} does not exist: check the path given to --api-spec (or CONTRACT_API_SPEC).`
+        : `The API description ${shown} cannot be read (${code}): check its permissions.`,
+      { cause: error },
+    );
+  }
+  const text = bytes.toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const yaml = /^\s*(openapi|swagger)\s*:/m.test(text);
+    throw new UsageError(
+      yaml
+        ? `The API description ${shown} is YAML: export it as JSON (the default of \`aws apigateway get-export\`, or --accepts application/json).`
+        : `The API description ${shown} is not valid JSON: ${HOW_TO_EXPORT}.`,
+    );
+  }
+  return apiSpecFromExport(json, { path: shown, sha256: createHash('sha256').update(bytes).digest('hex') });
+}

@@ -1,0 +1,120 @@
+/**
+ * Views of an API description that the contract, the coverage check and the local stack share: its
+ * resources, the methods each does not define, requestable paths, and which methods lack an authorizer.
+ */
+import {
+  type ApiSpec,
+  HTTP_METHODS,
+  type HttpMethod,
+  isProtected,
+  type RouteSpec,
+  routeKey,
+} from './spec.ts';
+
+/** What a path parameter is filled with in a request: a value no real resource is likely to have. */
+export const PATH_PLACEHOLDER = 'contract-placeholder';
+
+export interface Resource {
+  readonly path: string;
+  readonly routes: readonly RouteSpec[];
+  /** Methods the resource does not define, in HTTP_METHODS order. */
+  readonly undefinedMethods: readonly HttpMethod[];
+}
+
+export function resourcesOf(api: ApiSpec): Resource[] {
+  const byPath = new Map<string, RouteSpec[]>();
+  for (const route of api.routes) {
+    const list = byPath.get(route.path) ?? [];
+    list.push(route);
+    byPath.set(route.path, list);
+  }
+  return [...byPath].map(([path, routes]) => ({
+    path,
+    routes,
+    undefinedMethods: HTTP_METHODS.filter((method) => !routes.some((route) => route.method === method)),
+  }));
+}
+
+/** The resource path with every `{param}` / `{param+}` filled: what a request asks for. */
+export function requestPath(resource: string): string {
+  return resource.replace(/\{[^}]+\}/g, PATH_PLACEHOLDER);
+}
+
+/**
+ * Spellings of a defined resource's path that are not the resource: API Gateway's answer to each is
+ * open (docs/reference.md §8), but none may reach the integration without a token.
+ */
+export function pathVariants(resource: string): readonly { readonly label: string; readonly path: string }[] {
+  const path = requestPath(resource);
+  const segments = path.split('/').filter((segment) => segment !== '');
+  const last = segments.at(-1) ?? '';
+  const variants: { label: string; path: string }[] = [
+    { label: 'with a trailing slash', path: `${path}/` },
+    { label: 'with a doubled slash', path: `/${path}` },
+  ];
+  const letter = /[a-z]/i.exec(last);
+  if (letter !== null) {
+    const other = (char: string) => (char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase());
+    const swapped = [...last].map(other).join('');
+    variants.push({ label: 'in other case', path: `/${[...segments.slice(0, -1), swapped].join('/')}` });
+    const index = letter.index;
+    const code = (last.codePointAt(index) ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    const encoded = `${last.slice(0, index)}%${code}${last.slice(index + 1)}`;
+    variants.push({ label: 'percent-encoded', path: `/${[...segments.slice(0, -1), encoded].join('/')}` });
+  }
+  return variants;
+}
+
+/** A path no description defines. */
+export function undefinedPath(api: ApiSpec): string {
+  let candidate = '/no-such-resource';
+  for (let n = 2; api.routes.some((route) => requestPath(route.path) === candidate); n += 1) {
+    candidate = `/no-such-resource-${n}`;
+  }
+  return candidate;
+}
+
+export interface CoverageEntry {
+  readonly route: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly protection: 'cognito' | 'cognito-scopes' | 'none';
+  readonly scopes: readonly string[];
+  /** For unprotected methods: whether the allow-list names it. */
+  readonly allowListed: boolean;
+}
+
+/** Every method of the description with its protection; unprotected ones must be on the allow-list. */
+export function authorizerCoverage(api: ApiSpec, allowList: ReadonlySet<string>): CoverageEntry[] {
+  return api.routes.map((route) => {
+    const scopes = route.authorizationScopes ?? [];
+    return {
+      route: routeKey(route),
+      method: route.method,
+      path: route.path,
+      protection: !isProtected(route) ? 'none' : scopes.length > 0 ? 'cognito-scopes' : 'cognito',
+      scopes,
+      allowListed: !isProtected(route) && allowList.has(routeKey(route)),
+    };
+  });
+}
+
+/**
+ * Parses the allow-list setting: comma-separated `METHOD /path` entries as the description writes the
+ * path (e.g. `OPTIONS /items, GET /health`). Returns the entries and the ones that are not well formed.
+ */
+export function parseAllowList(text: string): { entries: Set<string>; malformed: string[] } {
+  const entries = new Set<string>();
+  const malformed: string[] = [];
+  for (const raw of text.split(',')) {
+    const entry = raw.trim().replace(/\s+/g, ' ');
+    if (entry === '') continue;
+    const [method = '', path = ''] = entry.split(' ');
+    if (!(HTTP_METHODS as readonly string[]).includes(method.toUpperCase()) || !path.startsWith('/')) {
+      malformed.push(entry);
+      continue;
+    }
+    entries.add(`${method.toUpperCase()} ${path}`);
+  }
+  return { entries, malformed };
+}

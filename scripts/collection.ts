@@ -1,0 +1,73 @@
+/**
+ * `npm run collection -- --api-spec FILE --out PATH`: writes the contract's Postman collection for an
+ * API described by API Gateway's OpenAPI 3 export (or, without --api-spec, for api/routes.ts), to
+ * import into the Postman app. The file holds no secret: tokens come from the environment.
+ */
+import { resolve } from 'node:path';
+import { readApiSpecFile } from '../api/openapi-export.ts';
+import { helloApi } from '../api/routes.ts';
+import { renderCollection } from '../collections/collection.ts';
+import { generateClauses } from '../collections/generate.ts';
+import { parseFlags } from '../common/args.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { runCli, UsageError, UserError } from '../common/cli-error.ts';
+
+const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE]
+
+Writes the contract's Postman collection (v2.1) to PATH, generated from the API description:
+  --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
+                    --parameters extensions=apigateway); default: the tutorial's api/routes.ts
+  --out PATH        where to write the collection (required)
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      'api-spec': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+      debug: { type: 'boolean' },
+    },
+    { command: 'npm run collection --' },
+  );
+  if (flags.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (!flags.out)
+    throw new UsageError(
+      'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
+    );
+  const api = flags['api-spec']
+    ? await readApiSpecFile(resolve(flags['api-spec']), flags['api-spec'])
+    : helloApi;
+  const out = resolve(flags.out);
+  try {
+    await writeFileAtomic(out, renderCollection(api), { mode: 0o644 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UserError(
+      `Cannot write the collection to ${flags.out} (${code}): choose a writable path with --out.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const clauses = generateClauses(api);
+  const unprotected = api.routes.filter((route) => route.authorization === 'NONE');
+  process.stdout.write(
+    [
+      `Wrote ${flags.out}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
+      ...(unprotected.length > 0
+        ? [
+            `Without an authorizer: ${unprotected.map((route) => `${route.method} ${route.path}`).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
+          ]
+        : []),
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+await runCli(main);

@@ -1,0 +1,51 @@
+/**
+ * The attacker's web server, on loopback, for local runs: it serves the attacker's key set (for the jku
+ * row) and certificate (for the x5u row), so that an authorizer which fetches keys from a URL in the
+ * token really gets the attacker's key, and the clause proves it is refused anyway. It binds 127.0.0.1
+ * only and is stopped with the run.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { attackerKey } from './attacker-key.ts';
+
+export const ATTACKER_JWKS_PATH = '/.well-known/jwks.json';
+export const ATTACKER_CERTIFICATE_PATH = '/attacker.pem';
+
+export interface AttackerServer {
+  readonly jwksUrl: string;
+  readonly certificateUrl: string;
+  /** Requests it answered, for tests that prove a weakened authorizer fetched from it. */
+  readonly requests: () => number;
+  stop(): Promise<void>;
+}
+
+export async function startAttackerServer(): Promise<AttackerServer> {
+  const key = attackerKey();
+  const jwks = JSON.stringify(key.jwks);
+  let requests = 0;
+  const server: Server = createServer((request, response) => {
+    requests += 1;
+    if (request.url === ATTACKER_JWKS_PATH) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+    } else if (request.url === ATTACKER_CERTIFICATE_PATH) {
+      response.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(key.certificatePem);
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    jwksUrl: `${origin}${ATTACKER_JWKS_PATH}`,
+    certificateUrl: `${origin}${ATTACKER_CERTIFICATE_PATH}`,
+    requests: () => requests,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

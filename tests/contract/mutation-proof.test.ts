@@ -1,0 +1,144 @@
+/**
+ * Proof that the contract has teeth (issues 4, 5 and 15): the whole contract runs against local
+ * gateways that are each wrong in exactly one way (tests/contract/support/variants.ts: every weakness
+ * the attack catalogue names, every real JWT library version, and gateways wrong outside the token
+ * checks) and must fail on exactly the clauses meant to catch that weakness, while every other clause
+ * still passes. Two controls pass everything in real Newman: the product's gateway, and the tests' own
+ * reference verifier without a weakness, so each weakened copy differs from a passing verifier in one
+ * thing only. The variants are judged by replaying the collection's recorded requests (support/replay.ts);
+ * representative ones also run in real Newman, which must reach the same verdict assertion by assertion.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { helloApi } from '../../api/routes.ts';
+import { generateClauses } from '../../collections/generate.ts';
+import { libraryAuthorizers } from './support/library-authorizers.ts';
+import {
+  assertCaughtExactlyBy,
+  assertWholeContractPassed,
+  describeRun,
+  PROOF_TIMEOUT_MS,
+  type Proof,
+  type ProofRun,
+  resultFor,
+  startProof,
+} from './support/proof.ts';
+import { VARIANTS, variantById } from './support/variants.ts';
+import { weakenedAuthorizer } from './support/weak-authorizers.ts';
+
+const clauses = generateClauses(helloApi);
+
+/** Variants also run end to end in Newman: one of each kind, so replay and Newman are compared on each. */
+const THROUGH_NEWMAN = [
+  'gateway:authorizer-off',
+  'gateway:403-for-401',
+  'weakness:verified-cache-keyed-by-signature',
+  'weakness:crash-on-malformed',
+  'library:node-jose-0.10.0',
+] as const;
+
+let proof: Proof;
+before(
+  async () => {
+    proof = await startProof();
+  },
+  { timeout: PROOF_TIMEOUT_MS },
+);
+after(async () => {
+  await proof?.stop();
+});
+
+/** What a run says clause by clause: outcome and the failing assertions, for comparing two runs. */
+function verdict(run: ProofRun): string[] {
+  return run.results.map(
+    (result) =>
+      `${result.clause?.key} ${result.outcome} ${result.assertions
+        .filter((assertion) => assertion.outcome !== 'passed')
+        .map((assertion) => `${assertion.outcome}:${assertion.name}`)
+        .join(' | ')}`,
+  );
+}
+
+describe('the contract against correct gateways, in real Newman', () => {
+  it('passes every generated clause against the product gateway', { timeout: PROOF_TIMEOUT_MS }, async () => {
+    assertWholeContractPassed(await proof.run(), clauses);
+  });
+
+  it("passes every clause with the tests' own reference verifier, so its weakened copies differ in one thing only", {
+    timeout: PROOF_TIMEOUT_MS,
+  }, async () => {
+    assertWholeContractPassed(await proof.run({ authorizer: weakenedAuthorizer('none') }), clauses);
+  });
+
+  it('passes every clause replayed against the product gateway, as it does in Newman', {
+    timeout: PROOF_TIMEOUT_MS,
+  }, async () => {
+    assertWholeContractPassed(await proof.replay({}), clauses);
+  });
+});
+
+describe('the contract against a gateway wrong in exactly one way', { concurrency: 4 }, () => {
+  for (const variant of VARIANTS) {
+    const caughtBy = variant.caughtBy(clauses);
+    const what =
+      caughtBy.size === 0 ? 'passes every clause against' : 'fails exactly the clauses meant to catch';
+    it(`${what} a gateway that ${variant.description} [${variant.id}]`, {
+      timeout: PROOF_TIMEOUT_MS,
+    }, async () => {
+      const run = await proof.replay(variant.options());
+      if (caughtBy.size === 0) {
+        assertWholeContractPassed(run, clauses);
+        return;
+      }
+      assertCaughtExactlyBy(run, clauses, caughtBy);
+      for (const key of caughtBy) {
+        const status = resultFor(run, key).actualStatus ?? 0;
+        // Caught for the right reason: the weakened gateway let the token through, or failed on it.
+        if (variant.caughtAs === 'let-through')
+          assert.ok(status >= 200 && status < 300, `${key}: ${status}\n${describeRun(run)}`);
+        if (variant.caughtAs === 'server-error')
+          assert.ok(status >= 500, `${key}: ${status}\n${describeRun(run)}`);
+      }
+    });
+  }
+});
+
+describe('the replayed verdict is the one real Newman reaches', () => {
+  for (const id of THROUGH_NEWMAN) {
+    it(`for a gateway that ${variantById(id).description} [${id}]`, {
+      timeout: PROOF_TIMEOUT_MS,
+    }, async () => {
+      const variant = variantById(id);
+      const [newman, replayed] = [await proof.run(variant.options()), await proof.replay(variant.options())];
+      assert.equal(newman.runError, undefined, newman.runError);
+      assert.deepEqual(verdict(replayed), verdict(newman));
+    });
+  }
+});
+
+describe('the real library versions the proof runs on', () => {
+  it('are installed at exactly the versions their table entries name', () => {
+    for (const library of libraryAuthorizers) {
+      const path = new URL(`../../node_modules/${library.installedAs}/package.json`, import.meta.url);
+      const manifest = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+      assert.deepEqual([manifest.name, manifest.version], [library.package, library.version], library.id);
+    }
+  });
+
+  it('include vulnerable versions the contract catches and correct versions that pass it', () => {
+    const uncaught = libraryAuthorizers.filter(
+      (library) =>
+        library.vulnerable && library.expectedToFallTo.length === 0 && library.acceptsGenuineTokens,
+    );
+    assert.deepEqual(
+      uncaught.map((library) => library.id),
+      [],
+      'a vulnerable version the contract does not catch',
+    );
+    assert.ok(
+      libraryAuthorizers.some((library) => !library.vulnerable && library.expectedToFallTo.length === 0),
+      'no clean control',
+    );
+  });
+});

@@ -1,0 +1,606 @@
+/**
+ * Authorizers built on real, published JWT libraries (issue 15, item 4): versions with a public
+ * verification CVE, each called the way that version's README shows, and correct current versions as
+ * controls. Around the library call every one applies the same claim checks as API Gateway's Cognito
+ * authorizer (raw or `Bearer ` header, iss equal to the pool's issuer, token_use "id", exp not passed →
+ * "expired"), so the only weakness of a vulnerable authorizer is its library's. Put in front of the
+ * local gateway through `LocalStackOptions.authorizer` (see `asStackAuthorizer`), each makes a
+ * gateway that is wrong the way a real deployment on that library version is wrong.
+ *
+ * The libraries are exact-pinned devDependencies under npm aliases (`jsonwebtoken-4.2.0` is
+ * jsonwebtoken@4.2.0), test-only; the old ones bring old transitive packages, on purpose, and only
+ * into devDependencies. `expectedToFallTo` is measured, not assumed: the mutation proof
+ * (tests/contract/mutation-proof.test.ts) runs the whole contract against a gateway on each and demands
+ * that exactly these rows' clauses fail, raw and as Bearer.
+ */
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { JwtExpiredError } from 'aws-jwt-verify/error';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose-6.2.18';
+import {
+  type Authorizer,
+  type AuthorizerDecision,
+  tokenFromHeader,
+} from '../../../local-stack/gateway/authorizer.ts';
+import type { LocalCognitoSettings } from '../../../local-stack/stack.ts';
+
+/** What a library authorizer is built from: the pool's issuer and its published keys. */
+export interface PoolKeys {
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly jwks: { readonly keys: readonly JsonWebKey[] };
+}
+
+export type LibraryAuthorizerFactory = (pool: PoolKeys) => Authorizer;
+
+export interface LibraryAuthorizer {
+  /** `<package>-<version>`. */
+  readonly id: string;
+  /** Where it is installed: the npm alias (the id), or the package itself when it is a dependency. */
+  readonly installedAs: string;
+  readonly package: string;
+  readonly version: string;
+  /** CVE (or GHSA) ids of the weakness; empty for a control. */
+  readonly advisory: readonly string[];
+  /** One sentence: what the library version gets wrong, and under which precondition. */
+  readonly weakness: string;
+  /** The README-style call, on one line. */
+  readonly verifiesWith: string;
+  /** Has a published advisory; false: a control, a correct current release. */
+  readonly vulnerable: boolean;
+  /**
+   * Catalogue row ids (CATALOGUE.md) whose token this authorizer accepts, raw and as Bearer; measured.
+   * Empty for a clean control; node-jose-2.2.0 is the one control that is not clean (see its weakness).
+   */
+  readonly expectedToFallTo: readonly string[];
+  /**
+   * Attacks outside the catalogue it also accepts, measured once by hand: `crit-unknown-extension`, a
+   * genuinely signed token with an unknown `crit` header, which the product's own verifier accepts too
+   * and whose API Gateway answer is unknown (docs/attack-matrix.md, known limits).
+   */
+  readonly fallsToProposed: readonly string[];
+  /**
+   * False when the README-style set-up cannot verify the pool's genuine RS256 tokens at all (the
+   * precondition of its CVE also locks RS256 out), so a gateway on it fails the genuine-token clauses
+   * too, not only the rows above.
+   */
+  readonly acceptsGenuineTokens: boolean;
+  readonly create: LibraryAuthorizerFactory;
+}
+
+const unauthorized: AuthorizerDecision = { effect: 'deny', reason: 'unauthorized' };
+const expired: AuthorizerDecision = { effect: 'deny', reason: 'expired' };
+
+type Json = Readonly<Record<string, unknown>>;
+
+function isJsonObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** How one library verifies a token: resolves with what the library returns as the payload. */
+interface LibraryCall {
+  verify(token: string): Promise<unknown>;
+  /** True when the error is the library's own "this token has expired". */
+  isExpired(error: unknown): boolean;
+  /** The library checks iss itself (its README's option) and the wrapper must not hide that. */
+  readonly checksIssuer?: boolean;
+}
+
+/**
+ * The claim checks of API Gateway's Cognito authorizer, around one library call. They are the same
+ * as the tests' reference verifier's (weak-authorizers.ts), so that a library that passes a token
+ * through its signature check is judged on the claims exactly like every other authorizer.
+ */
+function cognitoShaped(pool: PoolKeys, call: () => LibraryCall): Authorizer {
+  let library: LibraryCall | undefined;
+  return async (header) => {
+    if (header === undefined || header === '') return unauthorized;
+    library ??= call();
+    let payload: unknown;
+    try {
+      payload = await library.verify(tokenFromHeader(header));
+    } catch (error) {
+      return library.isExpired(error) ? expired : unauthorized;
+    }
+    if (typeof payload === 'string') {
+      try {
+        payload = JSON.parse(payload);
+      } catch {
+        return unauthorized;
+      }
+    }
+    if (!isJsonObject(payload)) return unauthorized;
+    if (!library.checksIssuer && payload.iss !== pool.issuer) return unauthorized;
+    if (payload.token_use !== 'id') return unauthorized;
+    if (typeof payload.exp !== 'number') return unauthorized;
+    if (Math.floor(Date.now() / 1000) >= payload.exp) return expired;
+    return { effect: 'allow', claims: payload };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Key material, from the pool's JWKS, in the form each README expects.
+
+function rsaKeys(pool: PoolKeys): JsonWebKey[] {
+  return pool.jwks.keys.filter((key) => key.kty === 'RSA');
+}
+
+/**
+ * The README's single `public.pem`: a one-file verifier has one key. The local pool has exactly one;
+ * a pool with more (real Cognito has two) would need one verifier per key, which no README shows.
+ */
+function onlyKey(pool: PoolKeys, library: string): JsonWebKey {
+  const keys = rsaKeys(pool);
+  const [key] = keys;
+  if (key === undefined || keys.length !== 1) {
+    throw new Error(
+      `${library} verifies with one PEM file; give it a pool with exactly one RSA key (this one has ${keys.length})`,
+    );
+  }
+  return key;
+}
+
+/** `openssl rsa -pubout` writes this ("BEGIN PUBLIC KEY", SPKI), with its trailing newline. */
+function spkiPem(jwk: JsonWebKey): string {
+  return createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/** `openssl rsa -RSAPublicKey_out` writes this ("BEGIN RSA PUBLIC KEY", PKCS#1), trailing newline. */
+function pkcs1Pem(jwk: JsonWebKey): string {
+  return createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }).toString();
+}
+
+function pemsByKid(pool: PoolKeys): ReadonlyMap<string, string> {
+  const byKid = new Map<string, string>();
+  for (const key of rsaKeys(pool)) if (typeof key.kid === 'string') byKid.set(key.kid, spkiPem(key));
+  return byKid;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The libraries, loaded through their aliases. Their exports are untyped JavaScript (none of these
+// versions ships types), so each is narrowed here to the few functions the README calls.
+
+const require = createRequire(import.meta.url);
+
+function load<T extends object>(alias: string, ...functions: readonly string[]): T {
+  const module: unknown = require(alias);
+  for (const path of functions) {
+    let member: unknown = module;
+    for (const step of path.split('.')) {
+      member =
+        typeof member === 'object' || typeof member === 'function' ? (member as Json)[step] : undefined;
+    }
+    if (typeof member !== 'function') {
+      throw new Error(`${alias} has no function ${path}; reinstall the devDependencies with npm ci`);
+    }
+  }
+  return module as T;
+}
+
+type NodeCallback = (error: unknown, value?: unknown) => void;
+
+function callbackToPromise(run: (done: NodeCallback) => void): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    run((error, value) => (error ? reject(error) : resolve(value)));
+  });
+}
+
+function errorNamed(name: string): (error: unknown) => boolean {
+  return (error) => error instanceof Error && error.name === name;
+}
+
+const never = () => false;
+
+interface JsonWebTokenModule {
+  verify(token: string, key: unknown, optionsOrCallback?: unknown, callback?: NodeCallback): unknown;
+}
+
+/** jsonwebtoken 4.x README: `jwt.verify(token, fs.readFileSync('public.pem'), callback)`. */
+function jsonwebtoken4(alias: string, pemOf: (jwk: JsonWebKey) => string): LibraryAuthorizerFactory {
+  return (pool) =>
+    cognitoShaped(pool, () => {
+      const jwt = load<JsonWebTokenModule>(alias, 'verify');
+      const cert = Buffer.from(pemOf(onlyKey(pool, alias))); // what fs.readFileSync('public.pem') returns
+      return {
+        verify: (token) => callbackToPromise((done) => jwt.verify(token, cert, done)),
+        isExpired: errorNamed('TokenExpiredError'),
+      };
+    });
+}
+
+/**
+ * jsonwebtoken 8/9 README: `jwt.verify(token, getKey, options, callback)`, getKey looking the kid up
+ * in the JWKS (the README fetches it with jwks-rsa and ignores its error: an unknown kid gives no key).
+ */
+function jsonwebtokenGetKey(alias: string, options: Json): LibraryAuthorizerFactory {
+  return (pool) =>
+    cognitoShaped(pool, () => {
+      const jwt = load<JsonWebTokenModule>(alias, 'verify');
+      const pems = pemsByKid(pool);
+      const getKey = (header: Json, callback: NodeCallback) =>
+        callback(null, typeof header.kid === 'string' ? pems.get(header.kid) : undefined);
+      return {
+        verify: (token) => callbackToPromise((done) => jwt.verify(token, getKey, { ...options }, done)),
+        isExpired: errorNamed('TokenExpiredError'),
+      };
+    });
+}
+
+interface JwtSimpleModule {
+  decode(token: string, key: string): unknown;
+}
+
+interface NodeJoseModule {
+  JWK: { asKeyStore(jwks: unknown): Promise<unknown> };
+  JWS: { createVerify(keystore: unknown): { verify(token: string): Promise<{ payload: Buffer }> } };
+}
+
+/** node-jose README: `jose.JWK.asKeyStore(jwks)`, then `jose.JWS.createVerify(keystore).verify(token)`. */
+function nodeJose(alias: string): LibraryAuthorizerFactory {
+  return (pool) =>
+    cognitoShaped(pool, () => {
+      const jose = load<NodeJoseModule>(alias, 'JWK.asKeyStore', 'JWS.createVerify');
+      const keystore = jose.JWK.asKeyStore({ keys: pool.jwks.keys });
+      return {
+        verify: async (token) =>
+          (await jose.JWS.createVerify(await keystore).verify(token)).payload.toString('utf8'),
+        isExpired: never, // node-jose verifies signatures only; exp is the wrapper's
+      };
+    });
+}
+
+type FastJwtVerifier = (token: string) => unknown;
+
+interface FastJwtModule {
+  createVerifier(options: Json): FastJwtVerifier;
+}
+
+/** fast-jwt README: `const verify = createVerifier({ key }); verify(token)`. */
+function fastJwt(
+  alias: string,
+  options: (pool: PoolKeys) => Json,
+  checksIssuer = false,
+): LibraryAuthorizerFactory {
+  return (pool) =>
+    cognitoShaped(pool, () => {
+      const verifier = load<FastJwtModule>(alias, 'createVerifier').createVerifier(options(pool));
+      return {
+        verify: async (token) => verifier(token),
+        isExpired: (error) => isJsonObject(error) && error.code === 'FAST_JWT_EXPIRED',
+        checksIssuer,
+      };
+    });
+}
+
+interface JsonWebTokenPackage {
+  decode(key: string, token: string, callback: NodeCallback): unknown;
+}
+
+interface JsrsasignModule {
+  KEYUTIL: { getKey(key: unknown): unknown };
+  KJUR: { jws: { JWS: { verify(token: string, key: unknown, algorithms: readonly string[]): boolean } } };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
+  {
+    id: 'jsonwebtoken-4.1.0',
+    installedAs: 'jsonwebtoken-4.1.0',
+    package: 'jsonwebtoken',
+    version: '4.1.0',
+    advisory: ['CVE-2015-9235'],
+    weakness:
+      "lets the token's header pick HS256/HS384/HS512 and then uses the public key PEM as the HMAC secret",
+    verifiesWith: "jwt.verify(token, fs.readFileSync('public.pem') /* SPKI PEM */, callback)",
+    vulnerable: true,
+    expectedToFallTo: ['alg-hs384-public-key', 'alg-hs512-public-key', 'hs256-spki-pem'],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: jsonwebtoken4('jsonwebtoken-4.1.0', spkiPem),
+  },
+  {
+    id: 'jwt-simple-0.3.0',
+    installedAs: 'jwt-simple-0.3.0',
+    package: 'jwt-simple',
+    version: '0.3.0',
+    advisory: ['CVE-2016-10555'],
+    weakness:
+      "takes the algorithm from the token's header, so HS256/HS384/HS512 keyed with the public key PEM verifies",
+    verifiesWith: 'jwt.decode(token, publicKeyPem)',
+    vulnerable: true,
+    expectedToFallTo: [
+      'signature-standard-base64',
+      'alg-hs384-public-key',
+      'alg-hs512-public-key',
+      'hs256-spki-pem',
+      'signature-junk-characters',
+    ],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: (pool) =>
+      cognitoShaped(pool, () => {
+        const jwt = load<JwtSimpleModule>('jwt-simple-0.3.0', 'decode');
+        const key = spkiPem(onlyKey(pool, 'jwt-simple-0.3.0'));
+        return { verify: async (token) => jwt.decode(token, key), isExpired: never };
+      }),
+  },
+  {
+    id: 'node-jose-0.10.0',
+    installedAs: 'node-jose-0.10.0',
+    package: 'node-jose',
+    version: '0.10.0',
+    advisory: ['CVE-2018-0114'],
+    weakness: "verifies with a key embedded in the token's own header (jwk or x5c) instead of the keystore's",
+    verifiesWith: 'jose.JWS.createVerify(await jose.JWK.asKeyStore(jwks)).verify(token)',
+    vulnerable: true,
+    expectedToFallTo: [
+      'signature-standard-base64',
+      'jwk-injection',
+      'x5c-injection',
+      'signature-junk-characters',
+    ],
+    fallsToProposed: [],
+    acceptsGenuineTokens: true,
+    create: nodeJose('node-jose-0.10.0'),
+  },
+  {
+    id: 'jsonwebtoken-8.5.1',
+    installedAs: 'jsonwebtoken-8.5.1',
+    package: 'jsonwebtoken',
+    version: '8.5.1',
+    advisory: ['CVE-2022-23540'],
+    weakness:
+      'verifies an unsigned alg "none" token when the key lookup finds no key and no algorithms are given',
+    verifiesWith: 'jwt.verify(token, getKey /* kid → PEM from the JWKS */, {}, callback)',
+    vulnerable: true,
+    expectedToFallTo: ['alg-none-unknown-kid', 'alg-none-kid-missing'],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: jsonwebtokenGetKey('jsonwebtoken-8.5.1', {}),
+  },
+  {
+    id: 'fast-jwt-3.3.1',
+    installedAs: 'fast-jwt-3.3.1',
+    package: 'fast-jwt',
+    version: '3.3.1',
+    advisory: ['CVE-2023-48223'],
+    weakness:
+      'does not recognise a PKCS#1 "BEGIN RSA PUBLIC KEY" PEM as a public key and takes it for an HMAC secret: HS256 keyed with it verifies (and, by the same mistake, genuine RS256 tokens never do)',
+    verifiesWith: 'createVerifier({ key: publicKeyPem /* PKCS#1 PEM */ })(token)',
+    vulnerable: true,
+    expectedToFallTo: ['hs256-pkcs1-pem'],
+    fallsToProposed: [],
+    acceptsGenuineTokens: false,
+    create: fastJwt('fast-jwt-3.3.1', (pool) => ({ key: pkcs1Pem(onlyKey(pool, 'fast-jwt-3.3.1')) })),
+  },
+  {
+    id: 'fast-jwt-5.0.5',
+    installedAs: 'fast-jwt-5.0.5',
+    package: 'fast-jwt',
+    version: '5.0.5',
+    advisory: ['CVE-2025-30144'],
+    weakness:
+      'with allowedIss, accepts an iss array when any one element is allowed (the wrapper leaves the issuer to the library here)',
+    verifiesWith: 'createVerifier({ key: publicKeyPem, allowedIss: issuer })(token)',
+    vulnerable: true,
+    expectedToFallTo: [
+      'signature-standard-base64',
+      'iss-array',
+      'signature-junk-characters',
+      'iss-array-attacker-first',
+    ],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: fastJwt(
+      'fast-jwt-5.0.5',
+      (pool) => ({ key: spkiPem(onlyKey(pool, 'fast-jwt-5.0.5')), allowedIss: pool.issuer }),
+      true,
+    ),
+  },
+  {
+    id: 'fast-jwt-6.1.0',
+    installedAs: 'fast-jwt-6.1.0',
+    package: 'fast-jwt',
+    version: '6.1.0',
+    advisory: ['CVE-2026-35042'],
+    weakness:
+      'ignores the crit header parameter, so a token that marks an extension it does not understand as critical verifies',
+    verifiesWith: 'createVerifier({ key: publicKeyPem })(token)',
+    vulnerable: true,
+    expectedToFallTo: ['signature-standard-base64', 'signature-junk-characters'],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: fastJwt('fast-jwt-6.1.0', (pool) => ({ key: spkiPem(onlyKey(pool, 'fast-jwt-6.1.0')) })),
+  },
+  {
+    id: 'json-web-token-3.2.0',
+    installedAs: 'json-web-token-3.2.0',
+    package: 'json-web-token',
+    version: '3.2.0',
+    advisory: ['CVE-2023-48238'],
+    weakness:
+      "takes the algorithm from the token's header, so HS256/HS384/HS512 keyed with the public key PEM verifies",
+    verifiesWith: 'jwt.decode(publicKeyPem, token, callback)',
+    vulnerable: true,
+    expectedToFallTo: [
+      'signature-standard-base64',
+      'alg-hs384-public-key',
+      'alg-hs512-public-key',
+      'hs256-spki-pem',
+      'signature-junk-characters',
+    ],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: (pool) =>
+      cognitoShaped(pool, () => {
+        const jwt = load<JsonWebTokenPackage>('json-web-token-3.2.0', 'decode');
+        const key = spkiPem(onlyKey(pool, 'json-web-token-3.2.0'));
+        return {
+          verify: (token) => callbackToPromise((done) => jwt.decode(key, token, done)),
+          isExpired: never,
+        };
+      }),
+  },
+  {
+    id: 'jsrsasign-10.5.24',
+    installedAs: 'jsrsasign-10.5.24',
+    package: 'jsrsasign',
+    version: '10.5.24',
+    advisory: ['CVE-2022-25898'],
+    weakness:
+      'accepts a signature part with characters outside base64url (stray characters, padded standard base64) as long as the base64 it decodes to is the genuine signature',
+    verifiesWith: "KJUR.jws.JWS.verify(token, KEYUTIL.getKey(jwk), ['RS256'])",
+    vulnerable: true,
+    expectedToFallTo: ['signature-standard-base64', 'signature-junk-characters'],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: (pool) =>
+      cognitoShaped(pool, () => {
+        const rs = load<JsrsasignModule>('jsrsasign-10.5.24', 'KEYUTIL.getKey', 'KJUR.jws.JWS.verify');
+        const key = rs.KEYUTIL.getKey(onlyKey(pool, 'jsrsasign-10.5.24'));
+        return {
+          verify: async (token) => {
+            if (!rs.KJUR.jws.JWS.verify(token, key, ['RS256']))
+              throw new Error('jsrsasign: invalid signature');
+            return Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8');
+          },
+          isExpired: never,
+        };
+      }),
+  },
+  // ---------------------------------------------------------------- controls: correct, current
+  {
+    id: 'jsonwebtoken-9.0.3',
+    installedAs: 'jsonwebtoken-9.0.3',
+    package: 'jsonwebtoken',
+    version: '9.0.3',
+    advisory: [],
+    weakness: 'none known (control)',
+    verifiesWith:
+      "jwt.verify(token, getKey /* kid → PEM from the JWKS */, { algorithms: ['RS256'] }, callback)",
+    vulnerable: false,
+    expectedToFallTo: [],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: jsonwebtokenGetKey('jsonwebtoken-9.0.3', { algorithms: ['RS256'] }),
+  },
+  {
+    id: 'jose-6.2.18',
+    installedAs: 'jose-6.2.18',
+    package: 'jose',
+    version: '6.2.18',
+    advisory: [],
+    weakness: 'none known (control)',
+    verifiesWith: "await jwtVerify(token, createLocalJWKSet(jwks), { algorithms: ['RS256'] })",
+    vulnerable: false,
+    expectedToFallTo: [],
+    fallsToProposed: [],
+    acceptsGenuineTokens: true,
+    create: (pool) =>
+      cognitoShaped(pool, () => {
+        // jose's JWK type is its own; the pool's keys are RFC 7517 JWKs as published.
+        const keySet = createLocalJWKSet({
+          keys: [...pool.jwks.keys] as Parameters<typeof createLocalJWKSet>[0]['keys'],
+        });
+        return {
+          verify: async (token) => (await jwtVerify(token, keySet, { algorithms: ['RS256'] })).payload,
+          isExpired: (error) => error instanceof joseErrors.JWTExpired,
+        };
+      }),
+  },
+  {
+    id: 'fast-jwt-6.3.6',
+    installedAs: 'fast-jwt-6.3.6',
+    package: 'fast-jwt',
+    version: '6.3.6',
+    advisory: [],
+    weakness: 'none known (control)',
+    verifiesWith: "createVerifier({ key: publicKeyPem, algorithms: ['RS256'] })(token)",
+    vulnerable: false,
+    expectedToFallTo: [],
+    fallsToProposed: [],
+    acceptsGenuineTokens: true,
+    create: fastJwt('fast-jwt-6.3.6', (pool) => ({
+      key: spkiPem(onlyKey(pool, 'fast-jwt-6.3.6')),
+      algorithms: ['RS256'],
+    })),
+  },
+  {
+    id: 'node-jose-2.2.0',
+    installedAs: 'node-jose-2.2.0',
+    package: 'node-jose',
+    version: '2.2.0',
+    advisory: [],
+    weakness:
+      "no advisory, but not strict: it decodes the signature with Node's lenient base64 decoder, so a genuine signature re-encoded in padded standard base64 (or with stray characters) still verifies; the same call as node-jose-0.10.0, embedded keys off",
+    verifiesWith: 'jose.JWS.createVerify(await jose.JWK.asKeyStore(jwks)).verify(token)',
+    vulnerable: false,
+    expectedToFallTo: ['signature-standard-base64', 'signature-junk-characters'],
+    fallsToProposed: [],
+    acceptsGenuineTokens: true,
+    create: nodeJose('node-jose-2.2.0'),
+  },
+  {
+    id: 'aws-jwt-verify-5.2.1',
+    installedAs: 'aws-jwt-verify',
+    package: 'aws-jwt-verify',
+    version: '5.2.1',
+    advisory: [],
+    weakness: "none known (control; the product's own verifier library)",
+    verifiesWith:
+      'JwtRsaVerifier.create({ issuer, audience: null, jwksUri }).cacheJwks(jwks); await verifier.verify(token)',
+    vulnerable: false,
+    expectedToFallTo: [],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    create: (pool) =>
+      cognitoShaped(pool, () => {
+        const verifier = JwtRsaVerifier.create({
+          issuer: pool.issuer,
+          audience: null,
+          jwksUri: pool.jwksUri,
+        });
+        verifier.cacheJwks(pool.jwks as Jwks);
+        return {
+          verify: (token) => verifier.verify(token),
+          isExpired: (error) => error instanceof JwtExpiredError,
+        };
+      }),
+  },
+];
+
+export function libraryAuthorizer(id: string): LibraryAuthorizer {
+  const found = libraryAuthorizers.find((entry) => entry.id === id);
+  if (found === undefined)
+    throw new Error(`no library authorizer "${id}"; see libraryAuthorizers for the ids`);
+  return found;
+}
+
+/**
+ * The form `LocalStackOptions.authorizer` takes: the JWKS is fetched once from the stack's own
+ * (loopback) JWKS URL on the first request, the way the reference verifier in weak-authorizers.ts does.
+ */
+export function asStackAuthorizer(
+  factory: LibraryAuthorizerFactory,
+): (real: Authorizer, cognito: LocalCognitoSettings) => Authorizer {
+  return (_real, cognito) => {
+    let authorizer: Promise<Authorizer> | undefined;
+    return async (header) => {
+      authorizer ??= fetchJwks(cognito.jwksUri).then((jwks) =>
+        factory({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, jwks }),
+      );
+      return (await authorizer)(header);
+    };
+  };
+}
+
+async function fetchJwks(jwksUri: string): Promise<PoolKeys['jwks']> {
+  const response = await fetch(jwksUri, { signal: AbortSignal.timeout(5_000) });
+  const body: unknown = await response.json();
+  if (!response.ok || !isJsonObject(body) || !Array.isArray(body.keys))
+    throw new Error(`no JWKS at ${jwksUri}`);
+  return { keys: body.keys.filter(isJsonObject) as JsonWebKey[] };
+}

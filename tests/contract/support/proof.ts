@@ -1,0 +1,207 @@
+/**
+ * The mutation proof's harness: one local stack, one sign-in and one set of pool-key tokens, and, per
+ * variant, another gateway in front of the same Cognito and Lambda that is wrong in exactly one way
+ * (LocalStack.startGatewayVariant). The real collection runs against a gateway in real Newman, with the
+ * same environment `npm run contract` builds (`run`), or its recorded requests are replayed against it
+ * and judged by the collection's own checks (`replay`, see replay.ts); either way the verdict is read
+ * clause by clause. Sharing the pool is safe because nothing a run does changes it; every variant gets
+ * its own gateway, so no authorizer state (a cache, a fetched key) carries from one variant into another.
+ */
+import assert from 'node:assert/strict';
+import { helloApi } from '../../../api/routes.ts';
+import type { ApiSpec } from '../../../api/spec.ts';
+import { type Clause, readClauseTable } from '../../../collections/clause.ts';
+import { buildCollection, COLLECTION_DEFAULTS } from '../../../collections/collection.ts';
+import { generateClauses } from '../../../collections/generate.ts';
+import { runNewman } from '../../../contract-runner/newman-run.ts';
+import { createRedactor } from '../../../contract-runner/redaction.ts';
+import { type ClauseResult, clauseResults } from '../../../contract-runner/results.ts';
+import { contractEnvironment } from '../../../contract-runner/run-environment.ts';
+import { emulatorSigningKey } from '../../../local-stack/cognito/emulator-key.ts';
+import { type GatewayVariantOptions, type LocalStack, startStack } from '../../../local-stack/stack.ts';
+import { type AttackerServer, startAttackerServer } from '../../../security/attacker-server.ts';
+import { mintPoolKeyTokens, poolKeyTokenValues } from '../../../security/pool-key-tokens.ts';
+import { obtainToken, type PostmanEnvironment, settingsFromLocalStack } from '../../../token-helper/index.ts';
+import { recordedRequests, replay } from './replay.ts';
+
+/** Per-run bound: a run of the whole contract takes seconds; one that never returns must fail, not hang. */
+export const PROOF_TIMEOUT_MS = 240_000;
+
+export interface ProofRun {
+  readonly results: readonly ClauseResult[];
+  readonly runError?: string;
+}
+
+export interface Proof {
+  readonly api: ApiSpec;
+  readonly clauses: readonly Clause[];
+  readonly stack: LocalStack;
+  readonly attacker: AttackerServer;
+  /** Runs the whole contract against the stack's own gateway, or against a variant of it. */
+  run(variant?: GatewayVariantOptions): Promise<ProofRun>;
+  /**
+   * Replays the requests the collection sent in a real Newman run against the product gateway (made
+   * once, on first use) against the variant's gateway, judged by the collection's own checks.
+   */
+  replay(variant: GatewayVariantOptions): Promise<ProofRun>;
+  stop(): Promise<void>;
+}
+
+export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
+  const [stack, attacker] = await Promise.all([startStack({ api }), startAttackerServer()]);
+  try {
+    const token = await obtainToken(settingsFromLocalStack(stack), { write: false });
+    const poolKeyTokens = mintPoolKeyTokens({
+      idToken: token.idToken,
+      ...(token.accessToken ? { accessToken: token.accessToken } : {}),
+      poolPrivateKey: emulatorSigningKey().privateJwk,
+      poolJwks: stack.jwks,
+    });
+    const base: PostmanEnvironment = contractEnvironment(token.environment, {
+      ...(token.accessToken ? { accessToken: token.accessToken } : {}),
+      poolJwks: stack.jwks,
+      poolKeyTokens,
+      attacker,
+      openPoints: 'refuse',
+    });
+    const redact = createRedactor([token.idToken, token.accessToken, ...poolKeyTokenValues(poolKeyTokens)]);
+    const collection = buildCollection(api);
+    const table = readClauseTable(collection);
+    const clauses = generateClauses(api);
+    const variables = new Map<string, string>([
+      ...Object.entries(COLLECTION_DEFAULTS),
+      ...base.values.map((entry): [string, string] => [entry.key, entry.value]),
+    ]);
+    let recorded = new Map<string, { method: string; path: string; authorization?: string }>();
+    let baseline: Promise<ProofRun> | undefined;
+    /** One Newman run over the given gateways, one iteration each; results split per iteration. */
+    const runIterations = async (apiUrls: readonly string[]): Promise<ProofRun[]> => {
+      const run = await runNewman({
+        collection,
+        environment: base,
+        iterations: apiUrls.length,
+        iterationData: apiUrls.map((baseUrl) => ({ baseUrl })),
+        timeoutRequestMs: 10_000,
+        reporters: [],
+        title: 'mutation proof',
+        secretKeys: [],
+        redact,
+      });
+      const results = clauseResults(run.summary, table);
+      if (apiUrls.length === 1 && apiUrls[0] === stack.apiUrl) recorded = recordedRequests(run.summary);
+      return apiUrls.map((_, iteration) => ({
+        results: results.filter((result) => result.iteration === iteration),
+        ...(run.runError ? { runError: run.runError.message } : {}),
+      }));
+    };
+    return {
+      api,
+      clauses,
+      stack,
+      attacker,
+      async run(variant) {
+        const gateway =
+          variant === undefined
+            ? { apiUrl: stack.apiUrl, stop: async () => {} }
+            : await stack.startGatewayVariant(variant);
+        try {
+          const [run] = await runIterations([gateway.apiUrl]);
+          return run as ProofRun;
+        } finally {
+          await gateway.stop();
+        }
+      },
+      replay: async (variant) => {
+        baseline ??= runIterations([stack.apiUrl]).then(([run]) => run as ProofRun);
+        const control = await baseline;
+        if (control.runError !== undefined) return control;
+        const gateway = await stack.startGatewayVariant(variant);
+        try {
+          return {
+            results: await replay(
+              new URL(gateway.apiUrl).origin,
+              clauses,
+              recorded,
+              control.results,
+              variables,
+            ),
+          };
+        } finally {
+          await gateway.stop();
+        }
+      },
+      stop: async () => {
+        await Promise.all([stack.stop(), attacker.stop()]);
+      },
+    };
+  } catch (error) {
+    await Promise.all([stack.stop(), attacker.stop()]);
+    throw error;
+  }
+}
+
+function keyOf(result: ClauseResult): string {
+  return result.clause?.key ?? `(no clause) ${result.name}`;
+}
+
+/** Failing and skipped clauses with their failing assertions, for messages that say what happened. */
+export function describeRun(run: ProofRun): string {
+  const lines = run.results
+    .filter((c) => c.outcome !== 'passed')
+    .map(
+      (c) =>
+        `${c.outcome.toUpperCase()} ${keyOf(c)} [${c.actualStatus ?? 'no response'}]: ${c.assertions
+          .filter((a) => a.outcome !== 'passed')
+          .map((a) => `${a.name}${a.message ? ` (${a.message})` : ''}`)
+          .join(' | ')}`,
+    );
+  return lines.length > 0 ? lines.join('\n') : '(no clause failed or was skipped)';
+}
+
+function assertRanEveryClause(run: ProofRun, clauses: readonly Clause[]): void {
+  assert.equal(run.runError, undefined, `Newman failed: ${run.runError}`);
+  assert.deepEqual(
+    run.results.map(keyOf),
+    clauses.map((clause) => clause.key),
+    'the run did not consist of exactly the generated clauses, in order',
+  );
+}
+
+/** Every generated clause ran once, and none failed or was skipped. */
+export function assertWholeContractPassed(run: ProofRun, clauses: readonly Clause[]): void {
+  assertRanEveryClause(run, clauses);
+  assert.deepEqual(run.results.filter((c) => c.outcome !== 'passed').map(keyOf), [], describeRun(run));
+}
+
+/**
+ * The clauses with keys in `caughtBy` are exactly the ones that failed, and every other clause passed:
+ * the weakness was caught by the clauses meant to catch it, not by collateral damage.
+ */
+export function assertCaughtExactlyBy(
+  run: ProofRun,
+  clauses: readonly Clause[],
+  caughtBy: ReadonlySet<string>,
+): void {
+  assertRanEveryClause(run, clauses);
+  assert.ok(caughtBy.size > 0, 'a weakness nothing is meant to catch proves nothing');
+  for (const key of caughtBy) {
+    assert.ok(
+      clauses.some((clause) => clause.key === key),
+      `caughtBy names "${key}", which is not a clause`,
+    );
+  }
+  const failed = run.results.filter((c) => c.outcome === 'failed').map(keyOf);
+  const expected = clauses.map((clause) => clause.key).filter((key) => caughtBy.has(key));
+  assert.deepEqual(failed, expected, describeRun(run));
+  assert.deepEqual(
+    run.results.filter((c) => c.outcome === 'skipped').map(keyOf),
+    [],
+    `a clause was skipped: ${describeRun(run)}`,
+  );
+}
+
+export function resultFor(run: ProofRun, key: string): ClauseResult {
+  const found = run.results.find((c) => c.clause?.key === key);
+  assert.ok(found, `no result for the clause "${key}"`);
+  return found;
+}

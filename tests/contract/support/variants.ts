@@ -1,0 +1,211 @@
+/**
+ * Every gateway the mutation proof runs the contract against, by id, with the clauses that must fail
+ * against it, derived from the generated clauses and the catalogue, never listed by hand:
+ * - `weakness:<id>`: the tests' reference verifier with one catalogue weakness (security/catalogue.ts);
+ *   caught by exactly the clauses of the rows that list it;
+ * - `library:<id>`: an authorizer on a real published JWT library version (library-authorizers.ts);
+ *   caught by exactly the clauses of the rows it was measured to fall to;
+ * - `gateway:<id>`: a gateway wrong outside the token checks (authorizer off, routes, answers).
+ * Variants are built from their id alone, so a worker thread can build the same one (proof-worker.ts).
+ */
+import { helloApi } from '../../../api/routes.ts';
+import type { ApiSpec, RouteSpec } from '../../../api/spec.ts';
+import { pathVariants } from '../../../api/surface.ts';
+import type { Clause } from '../../../collections/clause.ts';
+import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
+import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
+import { ATTACKS, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
+import { asStackAuthorizer, libraryAuthorizers } from './library-authorizers.ts';
+import { authorizerOff, weakenedAuthorizer } from './weak-authorizers.ts';
+
+export interface Variant {
+  readonly id: string;
+  /** What is wrong with the gateway, completing "a gateway that ...". */
+  readonly description: string;
+  readonly options: () => GatewayVariantOptions;
+  /** The keys of the clauses that must fail, and only those. */
+  readonly caughtBy: (clauses: readonly Clause[]) => ReadonlySet<string>;
+  /** How a caught clause was answered: let through (2xx), a server error (5xx), or either. */
+  readonly caughtAs: 'let-through' | 'server-error' | 'any';
+}
+
+function keys(clauses: readonly Clause[], keep: (clause: Clause) => boolean): Set<string> {
+  return new Set(clauses.filter(keep).map((clause) => clause.key));
+}
+
+function rowsAre(clause: Clause, rows: ReadonlySet<string>): boolean {
+  return clause.row !== undefined && rows.has(clause.row);
+}
+
+const REFUSED_BY_THE_AUTHORIZER = new Set(['unauthorized', 'expired', 'open']);
+const refusalOf = (clause: Clause) => ATTACKS.find((row) => row.id === clause.row)?.refusal;
+/** Every clause whose answer is the authorizer's refusal (a 401, or an open point refused locally). */
+const authorizerRefusal = (clause: Clause): boolean =>
+  clause.kind === 'no-header' ||
+  clause.kind.startsWith('scope-') ||
+  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? ''));
+/** Every clause asserting exactly 401 (the open points too: the local run refuses them with 401). */
+const expects401 = (clause: Clause): boolean =>
+  clause.kind === 'no-header' ||
+  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? ''));
+const genuineTokenAnswer = (clause: Clause): boolean =>
+  clause.kind === 'accepted' || clause.kind === 'persistence';
+
+const CRASHES: ReadonlySet<string> = new Set([
+  'crash-on-malformed',
+  'crash-on-unexpected-types',
+  'oversized-header-crash',
+]);
+
+/** A gateway without API Gateway's 10 KiB header limit whose authorizer then fails on a header that size. */
+const oversizedCrash: GatewayVariantOptions = {
+  maxHeaderBytes: 64 * 1024,
+  authorizer: (real) => async (header, scopes) => {
+    if (header !== undefined && header.length > 10 * 1024) throw new RangeError('the header does not fit');
+    return real(header, scopes);
+  },
+};
+
+const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).map((weakness) => {
+  const rows = new Set(ATTACKS.filter((row) => row.catches.includes(weakness)).map((row) => row.id));
+  return {
+    id: `weakness:${weakness}`,
+    description: WEAKNESSES[weakness],
+    options: () =>
+      weakness === 'oversized-header-crash' ? oversizedCrash : { authorizer: weakenedAuthorizer(weakness) },
+    caughtBy: (clauses) => keys(clauses, (clause) => rowsAre(clause, rows)),
+    caughtAs: CRASHES.has(weakness) ? 'server-error' : 'let-through',
+  };
+});
+
+const libraryVariants: Variant[] = libraryAuthorizers.map((library) => {
+  const rows = new Set(library.expectedToFallTo);
+  return {
+    id: `library:${library.id}`,
+    description: `verifies with ${library.package} ${library.version} the way its README shows (${
+      library.vulnerable ? library.advisory.join(', ') : 'a current release'
+    }): ${library.weakness}`,
+    options: () => ({ authorizer: asStackAuthorizer(library.create) }),
+    // A set-up that cannot verify RS256 at all also refuses the genuine token, and the genuinely signed
+    // expired one as merely unauthorized.
+    caughtBy: (clauses) =>
+      keys(
+        clauses,
+        (clause) =>
+          rowsAre(clause, rows) ||
+          (!library.acceptsGenuineTokens && (genuineTokenAnswer(clause) || clause.row === 'expired')),
+      ),
+    caughtAs: library.acceptsGenuineTokens ? 'let-through' : 'any',
+  };
+});
+
+function withRoutes(extra: readonly Omit<RouteSpec, 'integration' | 'handler'>[]): ApiSpec {
+  return {
+    ...helloApi,
+    routes: [
+      ...helloApi.routes,
+      ...extra.map((route) => ({
+        ...route,
+        integration: 'AWS_PROXY' as const,
+        handler: { file: 'lambda/hello.ts', exportName: 'handler' },
+      })),
+    ],
+  };
+}
+
+function withBody(answer: GatewayResponse, body: string): GatewayResponse {
+  const bytes = Buffer.from(body, 'utf8');
+  return { ...answer, headers: { ...answer.headers, 'Content-Length': String(bytes.length) }, body: bytes };
+}
+
+const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+const gatewayVariants: Variant[] = [
+  {
+    id: 'gateway:authorizer-off',
+    description: 'has no authorizer at all: every request reaches the Lambda',
+    options: () => ({ authorizer: () => authorizerOff() }),
+    caughtBy: (clauses) => keys(clauses, authorizerRefusal),
+    caughtAs: 'let-through',
+  },
+  {
+    id: 'gateway:other-greeting',
+    description: 'answers authorized calls with another greeting',
+    options: () => ({
+      handlers: {
+        'GET /hello': async () => ({ statusCode: 200, body: JSON.stringify('Hello from a stranger!') }),
+      },
+    }),
+    caughtBy: (clauses) => keys(clauses, genuineTokenAnswer),
+    caughtAs: 'let-through',
+  },
+  {
+    id: 'gateway:403-for-401',
+    description: 'answers 403 where API Gateway answers 401',
+    options: () => ({
+      tamperResponse: (answer) => (answer.status === 401 ? { ...answer, status: 403 } : answer),
+    }),
+    caughtBy: (clauses) => keys(clauses, expects401),
+    caughtAs: 'any',
+  },
+  {
+    id: 'gateway:greeting-in-401',
+    description: "puts the Lambda's greeting into its 401 bodies",
+    options: () => ({
+      tamperResponse: (answer) =>
+        answer.status === 401
+          ? withBody(answer, '{"message":"Unauthorized","preview":"\\"Hello from Lambda!\\""}')
+          : answer,
+    }),
+    caughtBy: (clauses) => keys(clauses, expects401),
+    caughtAs: 'any',
+  },
+  {
+    id: 'gateway:post-unprotected',
+    description:
+      "also routes POST /hello to the Lambda, without the authorizer (the tutorial reader's mistake)",
+    options: () => ({ api: withRoutes([{ method: 'POST', path: '/hello', authorization: 'NONE' }]) }),
+    caughtBy: (clauses) =>
+      keys(clauses, (clause) => clause.kind === 'undefined-method' && clause.method === 'POST'),
+    caughtAs: 'let-through',
+  },
+  {
+    id: 'gateway:any-method',
+    description: 'routes every method of /hello to the Lambda behind the authorizer (ANY instead of GET)',
+    options: () => ({
+      api: withRoutes(
+        OTHER_METHODS.map((method) => ({
+          method,
+          path: '/hello',
+          authorization: 'COGNITO_USER_POOLS' as const,
+        })),
+      ),
+    }),
+    caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'undefined-method'),
+    caughtAs: 'any',
+  },
+  {
+    id: 'gateway:path-variants-unprotected',
+    description:
+      'routes other spellings of /hello (slashes, case, percent-encoding) to the Lambda without the authorizer',
+    options: () => ({
+      api: withRoutes(
+        pathVariants('/hello').map((variant) => ({
+          method: 'GET',
+          path: variant.path,
+          authorization: 'NONE' as const,
+        })),
+      ),
+    }),
+    caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'path-variant'),
+    caughtAs: 'let-through',
+  },
+];
+
+export const VARIANTS: readonly Variant[] = [...weaknessVariants, ...libraryVariants, ...gatewayVariants];
+
+export function variantById(id: string): Variant {
+  const found = VARIANTS.find((variant) => variant.id === id);
+  if (found === undefined) throw new Error(`no proof variant "${id}"`);
+  return found;
+}

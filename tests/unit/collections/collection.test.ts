@@ -1,0 +1,123 @@
+/**
+ * The committed collection is the generator's output for the route table, loads in the Postman SDK, and
+ * carries every clause as data on its own request. Counts here are derived from the description and the
+ * catalogue, never written as literals.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import sdk from 'postman-collection';
+import { helloApi } from '../../../api/routes.ts';
+import { CLAUSE_HEADER, readClauseTable } from '../../../collections/clause.ts';
+import { renderCollection } from '../../../collections/collection.ts';
+import { generateClauses } from '../../../collections/generate.ts';
+
+const committedText = readFileSync(
+  new URL('../../../collections/hello-api.postman_collection.json', import.meta.url),
+  'utf8',
+);
+const committed: unknown = JSON.parse(committedText);
+const collection = new sdk.Collection(committed as sdk.CollectionDefinition);
+const clauses = generateClauses(helloApi);
+
+function items(): sdk.Item[] {
+  const all: sdk.Item[] = [];
+  collection.forEachItem((item) => {
+    all.push(item);
+  });
+  return all;
+}
+
+function scriptOf(item: sdk.Item | sdk.Collection, listen: 'prerequest' | 'test'): string {
+  const lines: string[] = [];
+  item.events.each((event) => {
+    if (event.listen === listen) lines.push(...(event.script.exec ?? []));
+  });
+  return lines.join('\n');
+}
+
+describe('the committed collection', () => {
+  it('is exactly what collections/build.ts generates from api/routes.ts (run `node --import tsx collections/build.ts`)', () => {
+    // A boolean, not a string diff: the diff of two 400 kB JSON texts would bury the instruction.
+    assert.ok(
+      committedText === renderCollection(helloApi),
+      'stale: run `node --import tsx collections/build.ts`',
+    );
+  });
+
+  it('is a Postman v2.1 collection the SDK loads with one request per generated clause, in order, in their folders', () => {
+    assert.equal(
+      (committed as { info?: { schema?: unknown } }).info?.schema,
+      'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+    );
+    assert.deepEqual(
+      items().map((item) => item.name),
+      clauses.map((clause) => clause.name),
+    );
+    assert.deepEqual(
+      collection.items.map((folder) => folder.name),
+      [...new Set(clauses.map((clause) => clause.folder))],
+    );
+  });
+
+  it('carries each clause on its own request as a disabled header that is never sent, and the runner reads them all back', () => {
+    for (const item of items()) {
+      const headers = item.request.headers.all();
+      const clause = headers.find((header) => header.key === CLAUSE_HEADER);
+      assert.ok(clause, `${item.name} carries no clause`);
+      assert.equal(clause.disabled, true, `${item.name}: the clause header would be sent`);
+      assert.equal(headers.length, 1, `${item.name}: a static header besides the clause`);
+      assert.equal(JSON.parse(String(clause.value)).id, item.id);
+    }
+    const table = readClauseTable(committed);
+    assert.deepEqual(
+      [...(table?.values() ?? [])].map((info) => [info.id, info.key, info.expectedStatus, info.row]),
+      clauses.map((clause) => [clause.id, clause.key, clause.expectedStatus, clause.row]),
+    );
+  });
+
+  it('names every clause as a unique sentence', () => {
+    const names = items().map((item) => item.name);
+    assert.equal(new Set(names).size, names.length, 'two clauses share a name');
+    for (const name of names) {
+      assert.match(name, /^\S[^\n]*\b(is|are|reaches|refuses)\b[^\n]*[^.\s]$/, `not a sentence: ${name}`);
+      assert.ok(name.split(' ').length >= 6, `too short to say what it proves: ${name}`);
+    }
+  });
+
+  it('uses no auth helper and no request-level script, so only the clause decides the Authorization header', () => {
+    const json = committed as {
+      auth?: { type?: string };
+      item: {
+        auth?: { type?: string };
+        item: { event?: unknown; request: { auth?: { type?: string } } }[];
+      }[];
+    };
+    assert.equal(json.auth?.type, 'noauth');
+    for (const folder of json.item) {
+      assert.equal(folder.auth?.type, 'noauth');
+      for (const item of folder.item) {
+        assert.equal(item.request.auth?.type, 'noauth');
+        assert.equal(item.event, undefined, 'a request has a script of its own');
+      }
+    }
+  });
+
+  it('runs the library and the sign-in once per request at collection level, with scripts that parse and never log', () => {
+    const prerequest = scriptOf(collection, 'prerequest');
+    const test = scriptOf(collection, 'test');
+    assert.match(prerequest, /contract\.prepare\(pm\)/);
+    assert.match(test, /contract\.check\(pm\)/);
+    for (const code of [prerequest, test]) {
+      assert.doesNotThrow(() => new Function('pm', 'require', code), 'a script does not parse');
+      assert.doesNotMatch(code, /\bconsole\./, 'a script logs: tokens and passwords would reach the logs');
+    }
+  });
+
+  it('declares a generous default for max_response_ms and no secret in its variables', () => {
+    assert.equal(collection.variables.get('max_response_ms'), '10000');
+    for (const variable of collection.variables.all()) {
+      assert.doesNotMatch(String(variable.value), /eyJ|-----BEGIN/, `${variable.key} holds a token or a key`);
+    }
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * The generator's promises, checked against the data they come from: every catalogue row reaches every
+ * protected method in both header forms, undefined methods and path variants are covered per resource,
+ * unprotected methods get a coverage check, and a new route in the description is new clauses with no
+ * other change.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { runInNewContext } from 'node:vm';
+import { apiSpecFromExport } from '../../../api/openapi-export.ts';
+import { helloApi } from '../../../api/routes.ts';
+import { type ApiSpec, HTTP_METHODS, type RouteSpec } from '../../../api/spec.ts';
+import { pathVariants } from '../../../api/surface.ts';
+import { generateClauses } from '../../../collections/generate.ts';
+import { ATTACKS, rowsBuiltBy, SOURCES, WEAKNESSES } from '../../../security/catalogue.ts';
+import { POOL_KEY_BUILDERS } from '../../../security/pool-key-tokens.ts';
+
+const shop = apiSpecFromExport(
+  JSON.parse(readFileSync(new URL('../../fixtures/api/shop.oas30.json', import.meta.url), 'utf8')),
+  { path: 'tests/fixtures/api/shop.oas30.json', sha256: 'test' },
+);
+
+function keysFor(api: ApiSpec, route: RouteSpec): string[] {
+  return generateClauses(api)
+    .filter((clause) => clause.folder === `${route.method} ${route.path}`)
+    .map((clause) => clause.key);
+}
+
+describe('the attack catalogue', () => {
+  it('gives every row an id, a sentence, at least one public source and at least one weakness it catches', () => {
+    const ids = ATTACKS.map((row) => row.id);
+    assert.equal(new Set(ids).size, ids.length, 'two rows share an id');
+    for (const row of ATTACKS) {
+      assert.match(row.id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/, row.id);
+      assert.match(row.clause, /^an? /, `${row.id}: the clause sentence should start with a/an`);
+      assert.ok(row.sources.length > 0, `${row.id} names no source`);
+      for (const ref of row.sources)
+        assert.ok(ref.source in SOURCES, `${row.id}: unknown source ${ref.source}`);
+      assert.ok(row.catches.length > 0, `${row.id} is meant to catch nothing: no mutation proves it`);
+    }
+  });
+
+  it('has a row for every weakness it names, so the mutation proof runs each one', () => {
+    const listed = new Set(ATTACKS.flatMap((row) => row.catches));
+    assert.deepEqual(
+      Object.keys(WEAKNESSES).filter((weakness) => !listed.has(weakness as keyof typeof WEAKNESSES)),
+      [],
+    );
+  });
+
+  it('has exactly one sandbox builder per sandbox row (collections/src/attack-builders.js)', () => {
+    const source = readFileSync(
+      new URL('../../../collections/src/attack-builders.js', import.meta.url),
+      'utf8',
+    );
+    const builders: unknown = runInNewContext(`${source}\nattackBuilders;`, {});
+    assert.ok(typeof builders === 'object' && builders !== null);
+    assert.deepEqual(
+      Object.keys(builders).sort(),
+      rowsBuiltBy('sandbox')
+        .map((row) => row.id)
+        .sort(),
+    );
+  });
+
+  it('has exactly one pool-key builder per pool-key row (security/pool-key-tokens.ts)', () => {
+    assert.deepEqual(
+      Object.keys(POOL_KEY_BUILDERS).sort(),
+      rowsBuiltBy('pool-key')
+        .map((row) => row.id)
+        .sort(),
+    );
+  });
+});
+
+describe('the clauses generated for the route table', () => {
+  const clauses = generateClauses(helloApi);
+
+  it('send every applicable catalogue row to every protected method, raw and as Bearer', () => {
+    for (const route of helloApi.routes.filter(
+      (candidate) => candidate.authorization === 'COGNITO_USER_POOLS',
+    )) {
+      for (const row of ATTACKS) {
+        for (const form of ['raw', 'bearer']) {
+          const matching = clauses.filter(
+            (clause) =>
+              clause.row === row.id &&
+              clause.method === route.method &&
+              clause.resource === route.path &&
+              clause.send.authorization === 'token' &&
+              clause.send.form === form,
+          );
+          assert.equal(matching.length, 1, `${route.method} ${route.path} × ${row.id} × ${form}`);
+        }
+      }
+    }
+  });
+
+  it('answer every method a resource does not define with 403, with and without a token, and try every path variant', () => {
+    for (const path of new Set(helloApi.routes.map((route) => route.path))) {
+      const defined = helloApi.routes.filter((route) => route.path === path).map((route) => route.method);
+      const undefinedMethods = HTTP_METHODS.filter((method) => !defined.includes(method));
+      const forResource = clauses.filter(
+        (clause) => clause.resource === path && clause.kind === 'undefined-method',
+      );
+      assert.deepEqual(
+        forResource.map((clause) => `${clause.method} ${clause.send.authorization}`),
+        undefinedMethods.flatMap((method) => [`${method} none`, `${method} token`]),
+      );
+      assert.ok(forResource.every((clause) => clause.expectedStatus === '403'));
+      assert.deepEqual(
+        clauses
+          .filter((clause) => clause.resource === path && clause.kind === 'path-variant')
+          .map((clause) => clause.path),
+        pathVariants(path).map((variant) => variant.path),
+      );
+    }
+  });
+
+  it('have stable, unique ids and keys', () => {
+    assert.equal(new Set(clauses.map((clause) => clause.id)).size, clauses.length);
+    assert.equal(new Set(clauses.map((clause) => clause.key)).size, clauses.length);
+    assert.deepEqual(
+      generateClauses(helloApi).map((clause) => clause.id),
+      clauses.map((clause) => clause.id),
+    );
+    for (const clause of clauses)
+      assert.match(clause.id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it("grow by exactly the new route's clauses when a route is added to the table, and nothing else changes", () => {
+    const extra: RouteSpec = {
+      method: 'GET',
+      path: '/goodbye',
+      authorization: 'COGNITO_USER_POOLS',
+      integration: 'AWS_PROXY',
+      handler: { file: 'lambda/hello.ts', exportName: 'handler' },
+    };
+    const wider: ApiSpec = { ...helloApi, routes: [...helloApi.routes, extra] };
+    const before = new Set(clauses.map((clause) => clause.key));
+    const added = generateClauses(wider).filter((clause) => !before.has(clause.key));
+    assert.ok(added.length > ATTACKS.length * 2, 'the new route did not get the catalogue');
+    assert.ok(
+      added.every((clause) => clause.resource === '/goodbye'),
+      'another route changed',
+    );
+    assert.deepEqual(
+      keysFor(wider, extra),
+      added.filter((clause) => clause.folder === 'GET /goodbye').map((clause) => clause.key),
+    );
+  });
+});
+
+describe('the clauses generated for an API Gateway export', () => {
+  const clauses = generateClauses(shop);
+
+  it('check every method without authorizer for the allow-list, and send it nothing', () => {
+    const coverage = clauses.filter((clause) => clause.kind === 'coverage');
+    assert.deepEqual(
+      coverage.map((clause) => `${clause.method} ${clause.resource}`),
+      shop.routes
+        .filter((route) => route.authorization === 'NONE')
+        .map((route) => `${route.method} ${route.path}`),
+    );
+    assert.ok(coverage.every((clause) => clause.send.authorization === 'none'));
+  });
+
+  it('refuse the ID token and an access token without the scope on a scoped method, and accept the access token', () => {
+    const scoped = shop.routes.find((route) => (route.authorizationScopes ?? []).length > 0);
+    assert.ok(scoped, 'the fixture has a scoped method');
+    const own = clauses.filter((clause) => clause.folder === `${scoped.method} ${scoped.path}`);
+    assert.deepEqual(
+      [...new Set(own.filter((clause) => clause.kind.startsWith('scope-')).map((clause) => clause.kind))],
+      ['scope-id-token', 'scope-without-scope'],
+    );
+    const accepted = own.filter((clause) => clause.kind === 'accepted');
+    assert.ok(
+      accepted.every(
+        (clause) =>
+          clause.send.authorization === 'token' &&
+          clause.send.token.kind === 'live' &&
+          clause.send.token.base === 'access',
+      ),
+    );
+    assert.ok(
+      own.every((clause) => clause.row !== 'access-token'),
+      'a scoped method is sent the "access token instead of ID token" row',
+    );
+  });
+
+  it('fill path parameters with a placeholder and assert only that the authorizer let an undescribed answer through', () => {
+    const get = clauses.find((clause) => clause.key === 'GET /items/{itemId} · id token · raw');
+    assert.ok(get);
+    assert.equal(get.path, '/items/contract-placeholder');
+    assert.deepEqual(get.expect, { kind: 'authorized', answer: null });
+  });
+});
