@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { parseFlags } from '../common/args.ts';
+import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { UsageError } from '../common/cli-error.ts';
 import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts';
 import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
@@ -36,14 +36,7 @@ const usage = `Usage: npm run bench -- [flags]
 `;
 
 function count(flag: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > max) {
-    throw new UsageError(
-      `Flag --${flag} must be a whole number from 1 to ${max}, not ${JSON.stringify(value)}.`,
-    );
-  }
-  return n;
+  return wholeNumber(`--${flag}`, value, { min: 1, max }) ?? fallback;
 }
 
 function gitDescription(): string {
@@ -86,13 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const durationSeconds = count('duration', flags.duration, 5, 600);
   const connections = count('connections', flags.connections, 10, 1_000);
   const iterations = count('iterations', flags.iterations, 100, 10_000);
-  const only = (flags.only?.split(',').map((name) => name.trim()) ?? [...MEASURES]) as Measure[];
-  const unknown = only.filter((name) => !MEASURES.includes(name));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `Unknown measure ${unknown.join(', ')} in --only: choose from ${MEASURES.join(', ')}.`,
-    );
-  }
+  const only: Measure[] = listOf('--only', flags.only, MEASURES) ?? [...MEASURES];
   const outDir = resolve(flags.out ?? join(repoRoot, 'reports', 'bench'));
 
   const startedAt = new Date();

@@ -1,6 +1,8 @@
 /**
  * Strict command-line parsing: node:util parseArgs with unknown flags, missing values and stray
- * positionals turned into one sentence that says what to type instead.
+ * positionals turned into one sentence that says what to type instead; and the one typed reader for
+ * numeric and enumerated values (flags and environment settings alike), so every command words a bad
+ * value the same way: `<where> must be <what>, not "<value>".`
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './cli-error.ts';
@@ -18,10 +20,37 @@ export function parseFlags<const O extends FlagSpec>(
   context: ParseFlagsContext,
 ) {
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    return parseArgs({
+      args: joinNegativeNumbers(argv, options),
+      options,
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (error) {
     throw new UsageError(describeParseError(error, options, context), { cause: error });
   }
+}
+
+/**
+ * parseArgs reads `--iterations -1` as a flag without its value followed by an unknown flag `-1`, and the
+ * user would be told the flag "needs a value" although they gave one. A negative number after a flag
+ * that takes a value is that flag's value: joined as `--iterations=-1`, it reaches the range check below,
+ * which names the range.
+ */
+function joinNegativeNumbers(argv: readonly string[], options: FlagSpec): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    const next = argv[index + 1];
+    const name = /^--([\w-]+)$/.exec(arg)?.[1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      index += 1;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 function describeParseError(error: unknown, options: FlagSpec, context: ParseFlagsContext): string {
@@ -75,4 +104,113 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+/**
+ * Where a value came from, as the message names it: a flag as `--name` ("Flag --name must be ...") or an
+ * environment setting by its variable name ("LOCAL_API_PORT must be ...").
+ */
+export type ValueSource = string;
+
+function named(source: ValueSource): string {
+  return source.startsWith('--') ? `Flag ${source}` : source;
+}
+
+/** The one shape of every bad-value message: where, what it must be, and what was given. */
+export function badValue(
+  source: ValueSource,
+  expectation: string,
+  value: string,
+  detail?: string,
+): UsageError {
+  return new UsageError(
+    `${named(source)} must be ${expectation}, not ${JSON.stringify(value)}${detail ? ` (${detail})` : ''}.`,
+  );
+}
+
+export interface WholeNumberRange {
+  readonly min: number;
+  readonly max: number;
+  /** Said after the range, e.g. "(0 picks a free port)". */
+  readonly note?: string;
+}
+
+/** A whole number within the range, or undefined when the value is absent (the caller's default applies). */
+export function wholeNumber(
+  source: ValueSource,
+  value: string | undefined,
+  range: WholeNumberRange,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || n < range.min || n > range.max) {
+    throw badValue(
+      source,
+      `a whole number from ${range.min} to ${range.max}${range.note ? ` ${range.note}` : ''}`,
+      value,
+    );
+  }
+  return n;
+}
+
+export interface DecimalRange {
+  readonly min: number;
+  readonly max: number;
+  /** What the number counts, e.g. "seconds". */
+  readonly unit: string;
+}
+
+/** A decimal number (e.g. 0.5) within the range, or undefined when the value is absent. */
+export function decimalNumber(
+  source: ValueSource,
+  value: string | undefined,
+  range: DecimalRange,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < range.min || n > range.max) {
+    throw badValue(source, `a number of ${range.unit} from ${range.min} to ${range.max}`, value);
+  }
+  return n;
+}
+
+/** One of `choices`, or undefined when the value is absent. */
+export function oneOf<const T extends string>(
+  source: ValueSource,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  const found = choices.find((choice) => choice === value);
+  if (found === undefined) throw badValue(source, `one of ${choices.join(', ')}`, value);
+  return found;
+}
+
+/**
+ * A comma-separated list of `choices` (at least one, no repeats), or undefined when the value is absent.
+ * The message names the entries that are not choices, since in a long list they are hard to spot.
+ */
+export function listOf<const T extends string>(
+  source: ValueSource,
+  value: string | undefined,
+  choices: readonly T[],
+): T[] | undefined {
+  if (value === undefined) return undefined;
+  const entries = value.split(',').map((entry) => entry.trim());
+  const known: T[] = [];
+  const unknown: string[] = [];
+  for (const entry of entries) {
+    const found = choices.find((choice) => choice === entry);
+    if (found === undefined) unknown.push(entry === '' ? '(an empty entry)' : entry);
+    else if (!known.includes(found)) known.push(found);
+  }
+  if (unknown.length > 0) {
+    throw badValue(
+      source,
+      `a comma-separated list of ${choices.join(', ')}`,
+      value,
+      `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not one of them`,
+    );
+  }
+  return known;
 }

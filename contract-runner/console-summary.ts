@@ -1,39 +1,74 @@
-/** The one-screen summary printed after the run: what was tested, what broke, where the reports are. */
+/**
+ * The one-screen summary printed after the run: what was tested, what broke, where the reports are, and
+ * the verdict (verdict.ts) as its last line, worded as every other artifact words it.
+ */
 import { relative } from 'node:path';
 import type { ContractResult } from './run-contract.ts';
+import { verdictLine } from './verdict.ts';
 
 export function formatContractSummary(result: ContractResult, cwd: string = process.cwd()): string {
-  const { counts } = result;
+  const { counts, verdict } = result;
+  const { clauses } = counts;
+  const perIteration = result.iterations > 1 ? ` over ${result.iterations} iterations` : '';
   const lines: string[] = [
     '',
     `hello-api contract: target ${result.target}, ${result.apiUrl}`,
     `Token: ${result.token.claims.username} (issuer ${result.token.claims.iss}), ${
       result.token.reused ? 'saved token reused' : 'fresh sign-in'
     }`,
-    `Clauses: ${counts.clauses.total} run, ${counts.clauses.passed} passed, ${counts.clauses.failed} failed, ${counts.clauses.skipped} skipped (assertions: ${counts.assertions.total}, ${counts.assertions.failed} failed)`,
+    `Clauses: ${clauses.total}${perIteration}: ${clauses.run} run (${clauses.passed} passed, ${clauses.failed} failed), ${clauses.skipped} skipped (assertions: ${counts.assertions.total}, ${counts.assertions.failed} failed)`,
   ];
-  const seen = new Set<string>();
+  // A clause that fails in every iteration is listed once; its iterations are named.
+  const listed = new Map<string, { line: string; details: string[]; iterations: number[] }>();
   for (const clause of result.clauses) {
+    if (clause.outcome === 'passed') continue;
     const key = `${clause.outcome}:${clause.folder}/${clause.name}`;
-    if (clause.outcome === 'passed' || seen.has(key)) continue;
-    seen.add(key);
-    if (clause.outcome === 'skipped') {
-      const reason = clause.assertions[0]?.name.replace(/^SKIPPED: /, '') ?? 'skipped';
-      lines.push(`  SKIPPED ${clause.name}: ${reason}`);
+    const seen = listed.get(key);
+    if (seen) {
+      seen.iterations.push(clause.iteration + 1);
       continue;
     }
-    lines.push(`  FAILED  ${clause.name} [${clause.requestLine}]`);
-    if (clause.requestError) lines.push(`          request error: ${clause.requestError}`);
-    for (const assertion of clause.assertions.filter((a) => a.outcome === 'failed')) {
-      lines.push(`          - ${assertion.name}: ${assertion.message ?? 'failed'}`);
+    if (clause.outcome === 'skipped') {
+      listed.set(key, {
+        line: `  SKIPPED ${clause.name}: ${clause.reason ?? 'skipped'}`,
+        details: [],
+        iterations: [clause.iteration + 1],
+      });
+      continue;
     }
+    const details: string[] = [];
+    if (clause.requestError) {
+      const unchecked = clause.assertions.filter((a) => a.outcome === 'failed').length;
+      details.push(
+        `          ${clause.requestError}${unchecked > 0 ? `: ${unchecked} check${unchecked === 1 ? '' : 's'} could not be made` : ''}`,
+      );
+    } else {
+      for (const assertion of clause.assertions.filter((a) => a.outcome === 'failed')) {
+        details.push(`          - ${assertion.name}: ${assertion.message ?? 'failed'}`);
+      }
+    }
+    if (clause.scriptError) details.push(`          script error: ${clause.scriptError}`);
+    if (clause.reason && !clause.scriptError) details.push(`          ${clause.reason}`);
+    listed.set(key, {
+      line: `  FAILED  ${clause.name} [${clause.requestLine}]`,
+      details,
+      iterations: [clause.iteration + 1],
+    });
   }
-  if (result.runError) lines.push(`Newman failed: ${result.runError}`);
+  for (const { line, details, iterations } of listed.values()) {
+    const which =
+      result.iterations > 1
+        ? ` (iteration${iterations.length === 1 ? '' : 's'} ${iterations.join(', ')})`
+        : '';
+    lines.push(`${line}${which}`, ...details);
+  }
+  for (const reason of verdict.reasons) lines.push(`  ${reason}`);
   const files = [result.files.html, result.files.junit, result.files.summary].filter(
     (f): f is string => f !== undefined,
   );
   if (files.length > 0) lines.push(`Reports: ${files.map((f) => relative(cwd, f)).join(', ')}`);
+  else lines.push('Reports: none (no file reporter chosen, so no run folder, summary.json or index entry)');
   if (result.files.index) lines.push(`All runs: ${relative(cwd, result.files.index)}`);
-  lines.push(result.passed ? 'Result: PASSED' : 'Result: FAILED', '');
+  lines.push(`Result: ${verdictLine(verdict)}`, '');
   return lines.join('\n');
 }

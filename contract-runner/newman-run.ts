@@ -1,16 +1,17 @@
 /**
  * Runs the collection with Newman, programmatically, the environment passed in memory (it holds the
  * live token and never touches disk here). Newman never sets the exit code itself: the caller decides
- * from `failed`, which covers a run error, request errors and failed assertions (docs/reference.md §7).
+ * from the per-clause results (verdict.ts). Only the cli and htmlextra reporters are Newman's; junit.xml
+ * is written by junit-report.ts from the per-clause results, because Newman's JUnit reporter keeps one
+ * result per assertion and so loses the failures of every iteration but the last (docs/reference.md §7).
  */
 import type { EventEmitter } from 'node:events';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NewmanRunOptions, NewmanRunSummary } from 'newman';
-import { markSkippedTestcases, skippedAssertionsByItem } from './junit-skipped.ts';
+import { htmlextraOptions } from './html-report.ts';
+import { describeNoResponse, uncheckedForWantOfResponse } from './observed.ts';
 import { type Redactor, redactWrites } from './redaction.ts';
-
-export type ReporterName = 'cli' | 'htmlextra' | 'junit';
+import type { ReporterName } from './reporters.ts';
+import { clauseResults } from './results.ts';
 
 export interface NewmanRunInput {
   readonly collection: object;
@@ -19,7 +20,7 @@ export interface NewmanRunInput {
   /** One object of variables per iteration (Newman's iteration data); overrides `iterations`. */
   readonly iterationData?: readonly Readonly<Record<string, string>>[];
   readonly timeoutRequestMs: number;
-  /** Folder for the HTML and JUnit reports; reporters that write files are skipped without it. */
+  /** Folder for the HTML report; htmlextra is skipped without it. */
   readonly runFolder?: string;
   readonly reporters: readonly ReporterName[];
   /** Report title, e.g. "hello-api contract: local (http://127.0.0.1:3000/dev)". */
@@ -32,21 +33,32 @@ export interface NewmanRunInput {
    * (default template, headers and environment shown) and prove that the redactor still catches it.
    */
   readonly htmlextra?: Readonly<Record<string, unknown>>;
+  /**
+   * Aborted when the run is interrupted (Ctrl-C): from then on nothing a reporter prints reaches the
+   * console (the requests still in flight fail only because the stack is being stopped, and their
+   * failures would read as an API that broke), the run is aborted, and runNewman rejects with
+   * RunInterruptedError.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface NewmanRunResult {
   readonly summary: NewmanRunSummary;
   /** Newman's own failure (collection unreadable, reporter missing): the run did not happen properly. */
   readonly runError?: Error;
-  readonly failed: boolean;
-  readonly files: { readonly html?: string; readonly junit?: string };
+  readonly files: { readonly html?: string };
 }
 
-export const HTML_REPORT = 'report.html';
-export const JUNIT_REPORT = 'junit.xml';
+/** The run was interrupted: its results are not a verdict on the API and are not reported. */
+export class RunInterruptedError extends Error {
+  override readonly name = 'RunInterruptedError';
+  constructor() {
+    super('the contract run was interrupted before it finished');
+  }
+}
 
-/** htmlextra's own template loads jQuery, Bootstrap and fonts from CDNs; this one needs nothing. */
-export const OFFLINE_TEMPLATE = fileURLToPath(new URL('./templates/offline-report.hbs', import.meta.url));
+/** Reporters runNewman hands to Newman; `junit` is ours (junit-report.ts). */
+const NEWMAN_REPORTERS: readonly ReporterName[] = ['cli', 'htmlextra'];
 
 interface QueuedExport {
   name?: unknown;
@@ -63,6 +75,52 @@ interface CursorArgs {
   item?: { id?: string };
   assertion?: string;
   skipped?: boolean;
+}
+
+interface MutableError {
+  message?: unknown;
+  stack?: unknown;
+  code?: unknown;
+  address?: unknown;
+  port?: unknown;
+}
+
+function isErrorLike(value: unknown): value is MutableError {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * A request that got no response still runs its test script, and every check written for a response
+ * then fails with its own words ("the greeting leaked"). This rewrites, as the events happen, the request
+ * error into what was observed (observed.ts) and each check that failed for want of a response into "not
+ * checked, <what was observed>". Newman hands the same error objects to its run summary and to every
+ * reporter, and these listeners are attached before the reporters', so all of them print the rewritten
+ * words.
+ */
+function sayWhatWasObserved(emitter: RunEmitter, timeoutRequestMs: number): void {
+  const noResponse = new Map<string, string>();
+  emitter.on('request', (error: unknown, args: CursorArgs & { response?: unknown }) => {
+    const ref = args?.cursor?.ref;
+    if (!ref || !isErrorLike(error) || args.response !== undefined) return;
+    const observed = describeNoResponse(error, timeoutRequestMs);
+    noResponse.set(ref, observed);
+    error.message = observed;
+    if (typeof error.stack === 'string') error.stack = `Error: ${observed}`;
+  });
+  emitter.on('assertion', (error: unknown, args: CursorArgs | undefined) => {
+    const observed = noResponse.get(args?.cursor?.ref ?? '');
+    if (observed === undefined || !isErrorLike(error)) return;
+    const message = uncheckedForWantOfResponse(observed);
+    error.message = message;
+    error.stack = `AssertionError: ${message}`;
+    // Newman passes two error objects, its own (the first argument, which its run summary keeps) and
+    // the assertion's (args.error); a reporter may read either, so both say the same.
+    const own = (args as { error?: unknown } | undefined)?.error;
+    if (isErrorLike(own) && own !== error) {
+      own.message = message;
+      own.stack = `AssertionError: ${message}`;
+    }
+  });
 }
 
 /**
@@ -100,10 +158,27 @@ function keepSkippedItems(emitter: RunEmitter): void {
 }
 
 /**
- * Every file Newman writes (reporter exports, and its own environment or globals exports) is queued
- * on `emitter.exports` first. Transforming each entry as it is queued covers them all, whatever
- * order the reporters' listeners run in: reporters attach theirs only after `newman.run` returns.
+ * The HTML template shows each clause's outcome and reason as results.ts decides them, not as it could
+ * work them out from Newman's counts itself: on `beforeDone`, before htmlextra (whose listener comes
+ * later) renders, each execution's cursor gets `contract: { outcome, reason }`. clauseResults maps the
+ * executions one to one, in order.
  */
+function annotateOutcomes(emitter: RunEmitter): void {
+  emitter.on('beforeDone', () => {
+    const executions = emitter.summary?.run.executions as unknown as { cursor?: unknown }[] | undefined;
+    if (!executions) return;
+    const results = clauseResults(emitter.summary);
+    executions.forEach((execution, index) => {
+      const result = results[index];
+      if (result === undefined || typeof execution.cursor !== 'object' || execution.cursor === null) return;
+      (execution.cursor as { contract?: unknown }).contract = {
+        outcome: result.outcome,
+        ...(result.reason === undefined ? {} : { reason: result.reason }),
+      };
+    });
+  });
+}
+
 /**
  * A reporter that throws inside one of its event listeners (a broken template, a full disk) makes the
  * error escape from Newman's own callback, and Newman then never calls back: the run would hang with the
@@ -121,6 +196,11 @@ function failOnListenerError(emitter: RunEmitter, reject: (error: unknown) => vo
   };
 }
 
+/**
+ * Every file Newman writes (reporter exports, and its own environment or globals exports) is queued
+ * on `emitter.exports` first. Transforming each entry as it is queued covers them all, whatever
+ * order the reporters' listeners run in: reporters attach theirs only after `newman.run` returns.
+ */
 function transformExports(emitter: RunEmitter, redact: Redactor): void {
   emitter.once('start', () => {
     const queue = emitter.exports;
@@ -128,11 +208,8 @@ function transformExports(emitter: RunEmitter, redact: Redactor): void {
     queue.push = (...files: QueuedExport[]): number => {
       for (const file of files) {
         if (file.content === undefined) continue;
-        let content = typeof file.content === 'string' ? file.content : JSON.stringify(file.content, null, 2);
-        // Newman's JUnit shows skipped tests as passed (docs/reference.md §7): mark them <skipped/>.
-        if (file.name === 'junit-reporter' && emitter.summary) {
-          content = markSkippedTestcases(content, skippedAssertionsByItem(emitter.summary.run.executions));
-        }
+        const content =
+          typeof file.content === 'string' ? file.content : JSON.stringify(file.content, null, 2);
         file.content = redact(content);
       }
       return Array.prototype.push.apply(queue, files);
@@ -140,15 +217,28 @@ function transformExports(emitter: RunEmitter, redact: Redactor): void {
   });
 }
 
+/** The postman-runtime run object Newman passes on 'start'; only `abort` is used. */
+interface AbortableRun {
+  abort?: () => void;
+}
+
 export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
+  if (input.signal?.aborted) throw new RunInterruptedError();
   // Loaded on demand: Newman takes about half a second to load, and commands that fail on their
   // configuration should not pay for it.
   const { default: newman } = await import('newman');
-  const reporters = input.reporters.filter((name) => name === 'cli' || input.runFolder !== undefined);
-  const html =
-    input.runFolder && reporters.includes('htmlextra') ? join(input.runFolder, HTML_REPORT) : undefined;
-  const junit =
-    input.runFolder && reporters.includes('junit') ? join(input.runFolder, JUNIT_REPORT) : undefined;
+  const reporters = input.reporters.filter(
+    (name) => NEWMAN_REPORTERS.includes(name) && (name === 'cli' || input.runFolder !== undefined),
+  );
+  const htmlextra =
+    input.runFolder && reporters.includes('htmlextra')
+      ? htmlextraOptions({
+          runFolder: input.runFolder,
+          title: input.title,
+          secretKeys: input.secretKeys,
+          ...(input.htmlextra ? { overrides: input.htmlextra } : {}),
+        })
+      : undefined;
 
   const options: NewmanRunOptions = {
     collection: input.collection as NewmanRunOptions['collection'],
@@ -161,49 +251,55 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
     reporters: [...reporters],
     reporter: {
       cli: { noBanner: true },
-      htmlextra: {
-        export: html,
-        title: input.title,
-        browserTitle: input.title,
-        timezone: 'UTC',
-        // htmlextra prints request headers, Authorization included, unless told not to (docs/reference.md §7).
-        skipHeaders: ['Authorization'],
-        template: OFFLINE_TEMPLATE,
-        skipEnvironmentVars: [...input.secretKeys],
-        showEnvironmentData: false,
-        showGlobalData: false,
-        logs: false,
-        displayProgressBar: false,
-        ...input.htmlextra,
-      },
-      junit: { export: junit },
+      ...(htmlextra ? { htmlextra: htmlextra.options } : {}),
     },
   };
 
+  // After an interrupt, reporter output is dropped rather than redacted (see NewmanRunInput.signal),
+  // until Newman has called back: an aborted run still prints its closing table.
+  const muted = () => input.signal?.aborted === true;
+  const redact: Redactor = (text) => (muted() ? '' : input.redact(text));
   // Only the cli reporter writes to the terminal. Without it nothing is patched, so runs in one process
   // (the mutation proof runs several at once) cannot restore each other's streams out of order.
   const printing = reporters.includes('cli');
-  const restoreStdout = printing ? redactWrites(process.stdout, input.redact) : () => undefined;
-  const restoreStderr = printing ? redactWrites(process.stderr, input.redact) : () => undefined;
-  try {
-    return await new Promise<NewmanRunResult>((resolve, reject) => {
-      const emitter = newman.run(options, (error, summary) => {
-        const failures = summary?.run?.failures ?? [];
-        // `run.error` exists at run time but is missing from @types/newman.
-        const runError = error ?? (summary?.run as { error?: Error } | undefined)?.error;
-        resolve({
-          summary,
-          ...(runError ? { runError } : {}),
-          failed: Boolean(runError) || failures.length > 0,
-          files: { ...(html ? { html } : {}), ...(junit ? { junit } : {}) },
-        });
-      });
-      keepSkippedItems(emitter as RunEmitter);
-      transformExports(emitter as RunEmitter, input.redact);
-      failOnListenerError(emitter as RunEmitter, reject);
-    });
-  } finally {
+  const restoreStdout = printing ? redactWrites(process.stdout, redact) : () => undefined;
+  const restoreStderr = printing ? redactWrites(process.stderr, redact) : () => undefined;
+  const restore = () => {
     restoreStderr();
     restoreStdout();
-  }
+  };
+  return new Promise<NewmanRunResult>((resolve, reject) => {
+    let run: AbortableRun | undefined;
+    const interrupted = () => {
+      run?.abort?.();
+      reject(new RunInterruptedError());
+    };
+    input.signal?.addEventListener('abort', interrupted, { once: true });
+    const emitter = newman.run(options, (error, summary) => {
+      restore();
+      input.signal?.removeEventListener('abort', interrupted);
+      if (input.signal?.aborted) {
+        reject(new RunInterruptedError());
+        return;
+      }
+      // `run.error` exists at run time but is missing from @types/newman.
+      const runError = error ?? (summary?.run as { error?: Error } | undefined)?.error;
+      resolve({
+        summary,
+        ...(runError ? { runError } : {}),
+        files: htmlextra ? { html: htmlextra.path } : {},
+      });
+    });
+    (emitter as RunEmitter).once('start', (_error: unknown, args: { run?: AbortableRun } | undefined) => {
+      run = args?.run;
+    });
+    sayWhatWasObserved(emitter as RunEmitter, input.timeoutRequestMs);
+    keepSkippedItems(emitter as RunEmitter);
+    annotateOutcomes(emitter as RunEmitter);
+    transformExports(emitter as RunEmitter, input.redact);
+    failOnListenerError(emitter as RunEmitter, (error) => {
+      restore();
+      reject(error);
+    });
+  });
 }

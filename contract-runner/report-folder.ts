@@ -5,8 +5,16 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../common/cli-error.ts';
+import { UsageError, UserError } from '../common/cli-error.ts';
 import { makeDirectory } from '../common/make-directory.ts';
+
+/** What runFolderName makes (a numbered suffix for a second run in the same second). */
+const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[a-z]+(?:-\d+)?$/;
+
+/** True for the names of run folders: other tools keep their own folders in the reports directory too. */
+export function isRunFolderName(name: string): boolean {
+  return RUN_FOLDER.test(name);
+}
 
 export function runFolderName(startedAt: Date, target: string): string {
   return `${startedAt
@@ -36,7 +44,8 @@ export async function createRunFolder(reportsDir: string, startedAt: Date, targe
   );
 }
 
-function unwritable(dir: string, error: unknown): UserError {
+/** A reports folder the run cannot write is a configuration mistake (--reports-dir): exit code 2. */
+function unwritable(dir: string, error: unknown): UsageError {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   const problem =
     code === 'EEXIST' || code === 'ENOTDIR'
@@ -44,7 +53,7 @@ function unwritable(dir: string, error: unknown): UserError {
       : code === 'ENOENT'
         ? 'that folder cannot be created there'
         : 'the folder is not writable';
-  return new UserError(
+  return new UsageError(
     `Cannot write reports to ${dir} (${code}: ${problem}): choose a writable folder with --reports-dir.`,
     { cause: error },
   );

@@ -1,8 +1,11 @@
 /**
  * Turns Newman's run summary (an object graph of the Postman SDK; untrusted shape) into per-clause
- * results: the unit in which QA, CI and auditors read the contract. A clause whose assertions were all
- * skipped is "skipped", never "passed". What each clause expects, and which catalogue row it comes from,
- * is read from the collection's clause table (collections/clause.ts), never from its test titles.
+ * results: the unit in which QA, CI and auditors read the contract, and the only input of the verdict
+ * (verdict.ts), the JUnit file, summary.json and the HTML report's verdict block. A clause whose
+ * assertions were all skipped is "skipped", never "passed"; a clause that sent its request but made no
+ * assertion, or whose script failed, is "failed": it proved nothing. What each clause expects, and which
+ * catalogue row it comes from, is read from the collection's clause table (collections/clause.ts), never
+ * from its test titles.
  */
 import { type ClauseInfo, UNSENT_KINDS } from '../collections/clause.ts';
 
@@ -27,13 +30,25 @@ export interface ClauseResult {
   readonly actualStatus?: number;
   readonly outcome: Outcome;
   readonly assertions: readonly AssertionResult[];
-  /** Set when the request itself failed (connection refused, timeout). */
+  /**
+   * Set when no response came back: what was observed instead, as newman-run.ts words it (e.g. "no
+   * response within 1 ms, the --timeout-request limit (ESOCKETTIMEDOUT)").
+   */
   readonly requestError?: string;
+  /** Set when a pre-request or test script threw: its error, e.g. "ReferenceError: x is not defined". */
+  readonly scriptError?: string;
+  /**
+   * Why a skipped clause was skipped (from its "SKIPPED: <why>" test), or why a clause failed when its
+   * assertions alone do not say (it made none, or skipped its request without saying why).
+   */
+  readonly reason?: string;
 }
 
 export interface RunCounts {
+  /** One per clause and iteration. `run` = passed + failed, and run + skipped = total. */
   readonly clauses: {
     readonly total: number;
+    readonly run: number;
     readonly passed: number;
     readonly failed: number;
     readonly skipped: number;
@@ -74,6 +89,63 @@ function requestLineOf(request: Record<string, unknown> | undefined): string {
   return `${method} ${path}`;
 }
 
+/** The collection's skip marker: `pm.test.skip('SKIPPED: <why>')` (collections/src/contract-checks.js). */
+const SKIP_MARKER = /^SKIPPED:\s*/;
+
+/** The first error a script event recorded, as "Name: message". */
+function scriptErrorOf(execution: Record<string, unknown> | undefined): string | undefined {
+  for (const key of ['prerequestScript', 'testScript']) {
+    const entries = execution?.[key];
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      const error = record(record(entry)?.error);
+      const message = text(error?.message);
+      if (message !== undefined) return `${text(error?.name) ?? 'Error'}: ${message}`;
+    }
+  }
+  return undefined;
+}
+
+interface Judged {
+  readonly outcome: Outcome;
+  readonly reason?: string;
+}
+
+/** The clause's outcome from what it did; every path that is not a plain pass or fail says why. */
+function judge(
+  assertions: readonly AssertionResult[],
+  sent: boolean,
+  requestError: string | undefined,
+  scriptError: string | undefined,
+): Judged {
+  if (requestError !== undefined) return { outcome: 'failed' };
+  if (assertions.some((a) => a.outcome === 'failed')) return { outcome: 'failed' };
+  if (scriptError !== undefined) {
+    return { outcome: 'failed', reason: `its script failed (${scriptError}), so its checks did not all run` };
+  }
+  const skip = assertions.find((a) => a.outcome === 'skipped' && SKIP_MARKER.test(a.name));
+  const skipReason = skip?.name.replace(SKIP_MARKER, '') || undefined;
+  const allSkipped = assertions.length > 0 && assertions.every((a) => a.outcome === 'skipped');
+  if (!sent) {
+    // newman-run.ts records items whose pre-request skipped the request; nothing was tried there.
+    return skip === undefined
+      ? {
+          outcome: 'failed',
+          reason:
+            'its request was not sent and no test says why: a skipping pre-request must call pm.test.skip("SKIPPED: <why>")',
+        }
+      : { outcome: 'skipped', reason: skipReason ?? 'skipped before its request' };
+  }
+  if (assertions.length === 0) {
+    return {
+      outcome: 'failed',
+      reason: 'it made no assertion: a request without tests proves nothing, so give it tests or remove it',
+    };
+  }
+  if (allSkipped) return { outcome: 'skipped', reason: skipReason ?? 'every check it makes was skipped' };
+  return { outcome: 'passed' };
+}
+
 export function clauseResults(summary: unknown, table?: ReadonlyMap<string, ClauseInfo>): ClauseResult[] {
   const executions = record(record(summary)?.run)?.executions;
   if (!Array.isArray(executions)) return [];
@@ -93,15 +165,15 @@ export function clauseResults(summary: unknown, table?: ReadonlyMap<string, Clau
         : { name, outcome: 'failed' as const, message };
     });
     const requestError = text(record(execution?.requestError)?.message);
+    const scriptError = scriptErrorOf(execution);
     const code = record(execution?.response)?.code;
     const id = text(item?.id);
     const clause = id === undefined ? undefined : table?.get(id);
-    const failed = requestError !== undefined || assertions.some((a) => a.outcome === 'failed');
-    const allSkipped = assertions.length > 0 && assertions.every((a) => a.outcome === 'skipped');
     // newman-run.ts records items whose pre-request skipped the request; nothing was tried there,
     // except for the clauses the sandbox decides without a request (coverage, the environment check).
     const decidedUnsent = clause !== undefined && UNSENT_KINDS.has(clause.kind) && assertions.length > 0;
-    const notSent = execution?.request === undefined && requestError === undefined && !decidedUnsent;
+    const sent = execution?.request !== undefined || requestError !== undefined || decidedUnsent;
+    const { outcome, reason } = judge(assertions, sent, requestError, scriptError);
     const expected = clause?.expectedStatus;
     return {
       folder: folderOf(item),
@@ -111,20 +183,25 @@ export function clauseResults(summary: unknown, table?: ReadonlyMap<string, Clau
       requestLine: requestLineOf(record(execution?.request) ?? record(item?.request)),
       ...(expected === undefined ? {} : { expectedStatus: expected }),
       ...(typeof code === 'number' ? { actualStatus: code } : {}),
-      outcome: failed ? 'failed' : allSkipped || notSent ? 'skipped' : 'passed',
+      outcome,
       assertions,
       ...(requestError === undefined ? {} : { requestError }),
+      ...(scriptError === undefined ? {} : { scriptError }),
+      ...(reason === undefined ? {} : { reason }),
     };
   });
 }
 
 export function countResults(clauses: readonly ClauseResult[]): RunCounts {
   const assertions = clauses.flatMap((c) => c.assertions);
+  const passed = clauses.filter((c) => c.outcome === 'passed').length;
+  const failed = clauses.filter((c) => c.outcome === 'failed').length;
   return {
     clauses: {
       total: clauses.length,
-      passed: clauses.filter((c) => c.outcome === 'passed').length,
-      failed: clauses.filter((c) => c.outcome === 'failed').length,
+      run: passed + failed,
+      passed,
+      failed,
       skipped: clauses.filter((c) => c.outcome === 'skipped').length,
     },
     assertions: {

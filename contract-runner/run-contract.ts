@@ -25,14 +25,18 @@ import {
   settingsFromLocalStack,
   type TokenResult,
 } from '../token-helper/index.ts';
-import { type NewmanRunResult, type ReporterName, runNewman } from './newman-run.ts';
+import { insertRunBlock } from './html-report.ts';
+import { junitPath, writeJunitReport } from './junit-report.ts';
+import { runNewman } from './newman-run.ts';
 import { gitState, sha256, sha256File, suiteIdentity, toolVersions } from './provenance.ts';
 import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
+import { REPORTERS, type ReporterName, writesRunFolder } from './reporters.ts';
 import { rebuildReportsIndex } from './reports-index.ts';
 import { type ClauseResult, clauseResults, countResults, type RunCounts } from './results.ts';
 import { contractEnvironment } from './run-environment.ts';
 import { buildRunSummary, writeRunSummary } from './run-summary.ts';
+import { decideVerdict, type Verdict } from './verdict.ts';
 
 export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
 /** The collection a run generated from an API description, kept in its report folder for auditors. */
@@ -60,6 +64,11 @@ interface CommonOptions {
   readonly onRunFolderCreated?: (path: string) => void;
   /** Called with the token result; tests use it to know which secrets must never appear in output. */
   readonly onToken?: (token: TokenResult) => void;
+  /**
+   * Aborted when the run is interrupted (Ctrl-C): reporter output stops at once and runContract rejects
+   * with RunInterruptedError instead of reporting a run that did not finish.
+   */
+  readonly signal?: AbortSignal;
   readonly now?: () => Date;
 }
 
@@ -88,7 +97,9 @@ export interface ContractResult {
   readonly finishedAt: Date;
   readonly runFolder?: string;
   /** The run's reports, summary.json, and the rebuilt reports/index.html. */
-  readonly files: NewmanRunResult['files'] & {
+  readonly files: {
+    readonly html?: string;
+    readonly junit?: string;
     readonly summary?: string;
     readonly index?: string;
     readonly collection?: string;
@@ -98,7 +109,10 @@ export interface ContractResult {
   /** Every method of the description and its authorizer; undefined for a collection without description. */
   readonly coverage?: readonly CoverageEntry[];
   readonly runError?: string;
+  /** The one verdict every artifact shows; `passed` is `verdict.passed`. */
+  readonly verdict: Verdict;
   readonly passed: boolean;
+  readonly iterations: number;
   readonly token: Pick<TokenResult, 'claims' | 'reused'>;
 }
 
@@ -121,29 +135,33 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
   const restore = inRepo
     ? `restore it with \`git checkout -- ${shown}\``
     : 'check the path given to --collection';
+  // A collection that is missing or not a collection is a wrong --collection (or a broken checkout):
+  // a configuration mistake, exit code 2.
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
+    throw new UsageError(
       code === 'ENOENT'
         ? `The collection ${shown} does not exist: ${restore}.`
-        : `The collection ${shown} cannot be read (${code ?? 'error'}): check its permissions.`,
+        : code === 'EISDIR'
+          ? `The collection ${shown} is a folder: give --collection the collection file inside it.`
+          : `The collection ${shown} cannot be read (${code ?? 'error'}): check its permissions.`,
     );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new UserError(
+    throw new UsageError(
       `The collection ${shown} is not valid JSON: ${restore} or re-export it from Postman.`,
     );
   }
   const info =
     typeof parsed === 'object' && parsed !== null ? (parsed as { info?: unknown; item?: unknown }) : {};
   if (typeof info.info !== 'object' || !Array.isArray(info.item)) {
-    throw new UserError(
+    throw new UsageError(
       `The collection ${shown} is not a Postman v2.1 collection (no info or item list): re-export it from Postman as Collection v2.1.`,
     );
   }
@@ -210,8 +228,8 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const rootDir = options.rootDir;
-  const reporters = options.reporters ?? ['cli', 'htmlextra', 'junit'];
-  const writesFiles = reporters.some((name) => name !== 'cli');
+  const reporters = options.reporters ?? REPORTERS;
+  const writesFiles = writesRunFolder(reporters);
   // Fail on a broken description, collection or reports folder before starting anything.
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
@@ -310,19 +328,26 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       ...(poolKeyTokens ? poolKeyTokenValues(poolKeyTokens) : []),
     ]);
 
+    const iterations = options.iterations ?? 1;
+    const title = `${api?.name ?? 'API'} contract: target ${options.target} (${settings.apiUrl})`;
     const run = await runNewman({
       collection: collection.parsed,
       environment,
-      iterations: options.iterations ?? 1,
+      iterations,
       timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
       ...(runFolder ? { runFolder } : {}),
       reporters,
-      title: `${api?.name ?? 'API'} contract: target ${options.target} (${settings.apiUrl})`,
+      title,
       secretKeys,
       redact,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const clauses = clauseResults(run.summary, collection.table);
     const counts = countResults(clauses);
+    const runError = run.runError ? redact(run.runError.message) : undefined;
+    const verdict = decideVerdict({ clauses, counts, ...(runError === undefined ? {} : { runError }) });
+    const junit = runFolder && reporters.includes('junit') ? junitPath(runFolder) : undefined;
+    const files = { ...run.files, ...(junit ? { junit } : {}) };
     const coverage = api === undefined ? undefined : authorizerCoverage(api, context.allowList);
     const result = {
       target: options.target,
@@ -330,12 +355,14 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       startedAt,
       finishedAt: now(),
       ...(runFolder ? { runFolder } : {}),
-      files: run.files,
+      files,
       clauses,
       counts,
       ...(coverage ? { coverage } : {}),
-      ...(run.runError ? { runError: redact(run.runError.message) } : {}),
-      passed: !run.failed && counts.clauses.failed === 0 && counts.requestErrors === 0,
+      ...(runError === undefined ? {} : { runError }),
+      verdict,
+      passed: verdict.passed,
+      iterations,
       token: { claims: token.claims, reused: token.reused },
     };
     if (!runFolder) return result;
@@ -359,12 +386,15 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       tools: toolVersions(),
       claims: token.claims,
     });
+    // Every file of the run folder is rendered from this one object, which is also summary.json.
+    if (junit) await writeJunitReport(summary, title, runFolder, redact);
+    if (files.html) await insertRunBlock(files.html, summary, redact);
     const summaryFile = await writeRunSummary(summary, runFolder, redact);
     const index = await rebuildReportsIndex(reportsDir, redact);
     return {
       ...result,
       files: {
-        ...run.files,
+        ...files,
         summary: summaryFile,
         index,
         ...(collectionFile ? { collection: collectionFile } : {}),

@@ -1,21 +1,26 @@
 /**
- * summary.json: the machine-readable record of one run, for auditors and for tools that read many runs
- * (reports/index.html is rebuilt from these files). Its shape is schemas/run-summary.schema.json; a
- * change here is a change there, and `schemaVersion` goes up when a field changes meaning.
+ * summary.json: the machine-readable record of one run, and the one source every other artifact of
+ * the run is rendered from (junit-report.ts, the HTML report's run block, reports/index.html), so none
+ * of them can disagree with it. Its shape is schemas/run-summary.schema.json; a change here is a change
+ * there, and `schemaVersion` goes up when a field changes meaning. This module owns the file: its name,
+ * its writer and its reader.
  *
  * It names whom the token identified, never the token: only claims are copied, and the serialised
  * file passes through the run's redactor before it is written.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import type { IdTokenClaims } from '../token-helper/index.ts';
 import type { GitState, SuiteIdentity, ToolVersions } from './provenance.ts';
 import type { Redactor } from './redaction.ts';
-import type { ClauseResult, Outcome, RunCounts } from './results.ts';
+import type { ClauseResult, RunCounts } from './results.ts';
+import type { Verdict } from './verdict.ts';
 
 export const SUMMARY_FILE = 'summary.json';
-export const SUMMARY_SCHEMA_VERSION = 1;
+/** 2: verdict, iterations, counts.clauses.run, and each clause's scriptError and reason. */
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 export interface RunSummary {
   readonly schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
@@ -23,11 +28,15 @@ export interface RunSummary {
   readonly runFolder: string;
   readonly target: string;
   readonly apiUrl: string;
+  /** The run's one timestamp: the run folder's name, the index and the HTML report all show this. */
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
+  /** Equal to verdict.passed; kept at the top for tools that read only this. */
   readonly passed: boolean;
+  readonly verdict: Pick<Verdict, 'result' | 'summary' | 'reasons'>;
   readonly runError: string | null;
+  readonly iterations: number;
   readonly collection: {
     readonly path: string;
     readonly name: string | null;
@@ -49,22 +58,27 @@ export interface RunSummary {
   readonly reports: { readonly html: string | null; readonly junit: string | null };
 }
 
-export interface SummaryClause {
-  readonly folder: string;
-  readonly name: string;
+/**
+ * A ClauseResult as recorded: every field of it (so fields added to ClauseResult flow into the file, and
+ * the schema test asks for them to be described), absent optional ones as null, the iteration 1-based.
+ */
+export type SummaryClause = Omit<
+  ClauseResult,
+  'iteration' | 'expectedStatus' | 'actualStatus' | 'requestError' | 'scriptError' | 'reason' | 'assertions'
+> & {
   /** 1-based, as the HTML report shows it. */
   readonly iteration: number;
-  readonly requestLine: string;
   readonly expectedStatus: string | null;
   readonly actualStatus: number | null;
-  readonly outcome: Outcome;
   readonly requestError: string | null;
+  readonly scriptError: string | null;
+  readonly reason: string | null;
   readonly assertions: readonly {
     readonly name: string;
-    readonly outcome: Outcome;
+    readonly outcome: ClauseResult['outcome'];
     readonly message: string | null;
   }[];
-}
+};
 
 export interface RunSummaryInput {
   readonly rootDir: string;
@@ -73,8 +87,9 @@ export interface RunSummaryInput {
   readonly apiUrl: string;
   readonly startedAt: Date;
   readonly finishedAt: Date;
-  readonly passed: boolean;
+  readonly verdict: Verdict;
   readonly runError?: string;
+  readonly iterations: number;
   readonly collection: { readonly path: string; readonly bytesSha256: string; readonly parsed: object };
   readonly environmentTemplate: { readonly path: string; readonly sha256: string | null };
   readonly suite: SuiteIdentity;
@@ -83,6 +98,7 @@ export interface RunSummaryInput {
   readonly claims: IdTokenClaims;
   readonly clauses: readonly ClauseResult[];
   readonly counts: RunCounts;
+  /** Paths of the reports this run writes next to summary.json. */
   readonly files: { readonly html?: string; readonly junit?: string };
   readonly runId?: string;
 }
@@ -108,8 +124,25 @@ function shown(rootDir: string, path: string): string {
   return inside && !inside.startsWith('..') ? inside.split('\\').join('/') : path;
 }
 
+function summaryClause(clause: ClauseResult): SummaryClause {
+  return {
+    ...clause,
+    iteration: clause.iteration + 1,
+    expectedStatus: clause.expectedStatus ?? null,
+    actualStatus: clause.actualStatus ?? null,
+    requestError: clause.requestError ?? null,
+    scriptError: clause.scriptError ?? null,
+    reason: clause.reason ?? null,
+    assertions: clause.assertions.map((assertion) => ({
+      name: assertion.name,
+      outcome: assertion.outcome,
+      message: assertion.message ?? null,
+    })),
+  };
+}
+
 export function buildRunSummary(input: RunSummaryInput): RunSummary {
-  const { claims } = input;
+  const { claims, verdict } = input;
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     runId: input.runId ?? randomUUID(),
@@ -119,8 +152,10 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
-    passed: input.passed,
+    passed: verdict.passed,
+    verdict: { result: verdict.result, summary: verdict.summary, reasons: verdict.reasons },
     runError: input.runError ?? null,
+    iterations: input.iterations,
     collection: {
       path: shown(input.rootDir, input.collection.path),
       ...collectionInfo(input.collection.parsed),
@@ -140,21 +175,7 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
       expiresAt: new Date(claims.exp * 1000).toISOString(),
     },
     counts: input.counts,
-    clauses: input.clauses.map((clause) => ({
-      folder: clause.folder,
-      name: clause.name,
-      iteration: clause.iteration + 1,
-      requestLine: clause.requestLine,
-      expectedStatus: clause.expectedStatus ?? null,
-      actualStatus: clause.actualStatus ?? null,
-      outcome: clause.outcome,
-      requestError: clause.requestError ?? null,
-      assertions: clause.assertions.map((assertion) => ({
-        name: assertion.name,
-        outcome: assertion.outcome,
-        message: assertion.message ?? null,
-      })),
-    })),
+    clauses: input.clauses.map(summaryClause),
     reports: {
       html: input.files.html ? basename(input.files.html) : null,
       junit: input.files.junit ? basename(input.files.junit) : null,
@@ -172,4 +193,115 @@ export async function writeRunSummary(
   // Readable like the reports next to it: it holds no secret, and the redactor makes sure of that.
   await writeFileAtomic(path, redact(`${JSON.stringify(summary, null, 2)}\n`), { mode: 0o644 });
   return path;
+}
+
+/**
+ * What reports/index.html shows of a run, read back from its summary.json. Summaries written before
+ * schema version 2 have no verdict object or provenance block of this shape; their verdict is read from
+ * `passed`, and what they lack is null, so an old reports folder still lists every run.
+ */
+export interface RunRecord {
+  readonly startedAt: string;
+  readonly target: string;
+  readonly apiUrl: string;
+  readonly verdict: Pick<Verdict, 'result' | 'summary'>;
+  readonly clauses: { total: number; run: number; passed: number; failed: number; skipped: number };
+  readonly commit: string | null;
+  readonly dirty: boolean | null;
+  readonly collectionSha256: string | null;
+  readonly environmentTemplateSha256: string | null;
+  readonly tools: ToolVersions | null;
+  readonly subject: string | null;
+}
+
+export type RunRecordRead =
+  | { readonly state: 'summary'; readonly record: RunRecord }
+  | { readonly state: 'missing' | 'unreadable' };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Only the fields the index shows are checked; the schema test covers the rest. */
+export function runRecordOf(json: unknown): RunRecord | undefined {
+  if (!isRecord(json)) return undefined;
+  const clauses = isRecord(json.counts) ? json.counts.clauses : undefined;
+  if (
+    typeof json.startedAt !== 'string' ||
+    typeof json.target !== 'string' ||
+    typeof json.apiUrl !== 'string' ||
+    typeof json.passed !== 'boolean' ||
+    !isRecord(clauses)
+  ) {
+    return undefined;
+  }
+  const [total, passed, failed, skipped] = [
+    clauses.total,
+    clauses.passed,
+    clauses.failed,
+    clauses.skipped,
+  ].map(count);
+  if (total === undefined || passed === undefined || failed === undefined || skipped === undefined) {
+    return undefined;
+  }
+  const verdict = isRecord(json.verdict) ? json.verdict : undefined;
+  const result = json.passed ? 'PASSED' : 'FAILED';
+  if (verdict !== undefined && verdict.result !== result) return undefined;
+  const suite = isRecord(json.suite) ? json.suite : {};
+  const git = isRecord(suite.git) ? suite.git : undefined;
+  const tools = isRecord(json.tools) ? json.tools : undefined;
+  return {
+    startedAt: json.startedAt,
+    target: json.target,
+    apiUrl: json.apiUrl,
+    verdict: {
+      result,
+      summary:
+        typeof verdict?.summary === 'string'
+          ? verdict.summary
+          : `${passed} passed, ${failed} failed, ${skipped} skipped of ${total}`,
+    },
+    clauses: { total, run: count(clauses.run) ?? passed + failed, passed, failed, skipped },
+    commit: stringOrNull(git?.commit),
+    dirty: typeof git?.dirty === 'boolean' ? git.dirty : null,
+    collectionSha256: isRecord(json.collection) ? stringOrNull(json.collection.sha256) : null,
+    environmentTemplateSha256: isRecord(json.environmentTemplate)
+      ? stringOrNull(json.environmentTemplate.sha256)
+      : null,
+    tools:
+      tools !== undefined && typeof tools.node === 'string'
+        ? {
+            node: tools.node,
+            newman: stringOrNull(tools.newman),
+            newmanReporterHtmlextra: stringOrNull(tools.newmanReporterHtmlextra),
+          }
+        : null,
+    subject: isRecord(json.identity) ? stringOrNull(json.identity.sub) : null,
+  };
+}
+
+/** The run record of one run folder, or why there is none. */
+export async function readRunRecord(runFolder: string): Promise<RunRecordRead> {
+  let text: string;
+  try {
+    text = await readFile(join(runFolder, SUMMARY_FILE), 'utf8');
+  } catch {
+    return { state: 'missing' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { state: 'unreadable' };
+  }
+  const record = runRecordOf(json);
+  return record === undefined ? { state: 'unreadable' } : { state: 'summary', record };
 }

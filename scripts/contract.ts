@@ -5,28 +5,37 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseFlags } from '../common/args.ts';
-import { runCli, UsageError } from '../common/cli-error.ts';
+import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
+import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
-import type { ReporterName } from '../contract-runner/newman-run.ts';
-import { runContract } from '../contract-runner/run-contract.ts';
+import { RunInterruptedError } from '../contract-runner/newman-run.ts';
+import { REPORTERS } from '../contract-runner/reporters.ts';
+import { type ContractOptions, DEFAULT_COLLECTION, runContract } from '../contract-runner/run-contract.ts';
 import { resolveSettings, resolveTarget } from '../token-helper/config.ts';
 import { loadDotenvOnce } from '../token-helper/env-file.ts';
+
+const ITERATIONS = { min: 1, max: 10_000 } as const;
+const MILLISECONDS = { min: 1, max: 600_000 } as const;
 
 const usage = `Usage: npm run contract -- [flags]
 
   --target local|aws        local (default): the embedded stack; aws: the deployment named in .env
   --reports-dir DIR         where each run's folder goes (default: reports)
-  --reporters LIST          comma-separated from cli,htmlextra,junit (default: all three)
-  --iterations N            run the collection N times (default 1)
-  --timeout-request MS      per-request timeout in milliseconds (default 10000)
-  --max-response-ms MS      response-time bound every clause asserts (default: the environment's, 10000)
+  --reporters LIST          comma-separated from ${REPORTERS.join(',')} (default: all three); cli alone
+                            writes no run folder, no summary.json and no index entry
+  --iterations N            run the collection N times, ${ITERATIONS.min} to ${ITERATIONS.max} (default 1)
+  --timeout-request MS      per-request timeout in milliseconds, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default 10000)
+  --max-response-ms MS      response-time bound every clause asserts, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default: the environment's, 10000)
   --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
                             (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
-  --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --collection PATH         collection file (default: ${DEFAULT_COLLECTION})
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
+
+Exit code: 0 the run passed (at least one clause ran, none failed); 1 it failed, or the sign-in or
+something else went wrong; 2 a flag, .env, --collection or --reports-dir is wrong, or a local port is
+taken; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
 `;
 
 const flagSpec = {
@@ -36,36 +45,12 @@ const flagSpec = {
   iterations: { type: 'string' },
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
-  collection: { type: 'string' },
   'api-spec': { type: 'string' },
+  collection: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
-
-function positiveInteger(flag: string, value: string | undefined, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > max) {
-    throw new UsageError(
-      `Flag --${flag} must be a whole number from 1 to ${max}, not ${JSON.stringify(value)}.`,
-    );
-  }
-  return n;
-}
-
-function reporterList(value: string | undefined): ReporterName[] | undefined {
-  if (value === undefined) return undefined;
-  const names = value.split(',').map((name) => name.trim());
-  const known: readonly string[] = ['cli', 'htmlextra', 'junit'];
-  const unknown = names.filter((name) => !known.includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new UsageError(
-      `Unknown reporter ${unknown.join(', ') || '(none)'} in --reporters: choose from cli, htmlextra, junit.`,
-    );
-  }
-  return names as ReporterName[];
-}
 
 async function main(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, flagSpec, { command: 'npm run contract --' });
@@ -76,10 +61,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const rootDir = process.cwd();
   const dotenvKeys = loadDotenvOnce(resolve(rootDir, '.env'));
   const target = resolveTarget(flags.target, process.env);
-  const iterations = positiveInteger('iterations', flags.iterations, 10_000);
-  const timeoutRequestMs = positiveInteger('timeout-request', flags['timeout-request'], 600_000);
-  const maxResponseMs = positiveInteger('max-response-ms', flags['max-response-ms'], 600_000);
-  const reporters = reporterList(flags.reporters);
+  const iterations = wholeNumber('--iterations', flags.iterations, ITERATIONS);
+  const timeoutRequestMs = wholeNumber('--timeout-request', flags['timeout-request'], MILLISECONDS);
+  const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
+  const reporters = listOf('--reporters', flags.reporters, REPORTERS);
   const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
   const api =
     specPath === undefined
@@ -89,6 +74,10 @@ async function main(argv: readonly string[]): Promise<number> {
           specPath,
         );
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
+  // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
+  const interrupt = new AbortController();
+
   const common = {
     rootDir,
     ...(api ? { api } : {}),
@@ -99,25 +88,38 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(iterations ? { iterations } : {}),
     ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
     ...(maxResponseMs ? { maxResponseMs } : {}),
+    signal: interrupt.signal,
     // A run interrupted before its reports were written leaves no empty folder (rmdir keeps a non-empty one).
     onRunFolderCreated: (folder: string) => onShutdown(() => rmdir(folder).catch(() => undefined)),
   };
-  const result =
+  const options: ContractOptions =
     target === 'aws'
-      ? await runContract({
+      ? {
           ...common,
           target,
           settings: resolveSettings('aws', { env: process.env, dotenvKeys }),
           ...(flags.force ? { force: true } : {}),
-        })
-      : await runContract({
+        }
+      : {
           ...common,
           target,
-          // Ctrl-C during the run must still stop the stack before the process exits.
-          onStackStarted: (stack) => onShutdown(() => stack.stop()),
-        });
-  process.stdout.write(formatContractSummary(result, rootDir));
-  return result.passed ? 0 : 1;
+          onStackStarted: (stack) => {
+            // Ctrl-C during the run must still stop the stack before the process exits.
+            onShutdown(() => stack.stop());
+            onShutdown(() => interrupt.abort());
+          },
+        };
+  if (target === 'aws') onShutdown(() => interrupt.abort());
+
+  try {
+    const result = await runContract(options);
+    process.stdout.write(formatContractSummary(result, rootDir));
+    return result.verdict.passed ? 0 : 1;
+  } catch (error) {
+    // Interrupted: shutdown() has said so on stderr, in one line, and exits with the signal's code.
+    if (error instanceof RunInterruptedError) return new Promise<never>(() => undefined);
+    throw error;
+  }
 }
 
 // The SDK's multi-line notice about future Node versions would drown the one-screen summary.

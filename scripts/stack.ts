@@ -3,38 +3,34 @@
  * another shell or a CI step needs as dotenv lines (never the password), writes them with the password to
  * a private file that `npm run token` reads, and runs until Ctrl-C.
  */
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { readApiSpecFile } from '../api/openapi-export.ts';
 import type { HandlerRef } from '../api/spec.ts';
-import { parseFlags } from '../common/args.ts';
-import { writeFileAtomic } from '../common/atomic-write.ts';
+import { parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { contractEnvironment } from '../contract-runner/run-environment.ts';
 import { emulatorSigningKey } from '../local-stack/cognito/emulator-key.ts';
 import { startStack } from '../local-stack/stack.ts';
+import {
+  claimStackFiles,
+  LOCAL_STACK_FILE,
+  QA_ENVIRONMENT_FILE,
+  writeQaEnvironment,
+  writeStackSettings,
+} from '../local-stack/stack-files.ts';
 import { startAttackerServer } from '../security/attacker-server.ts';
 import { mintPoolKeyTokens } from '../security/pool-key-tokens.ts';
 import { obtainToken, settingsFromLocalStack } from '../token-helper/index.ts';
+import { generatedIdentity } from '../token-helper/postman-environment.ts';
 
 export const DEFAULT_API_PORT = 3000;
 export const DEFAULT_COGNITO_PORT = 9229;
-const generatedDir = resolve(import.meta.dirname, '..', 'environments', 'generated');
-export const stackStateFile = resolve(generatedDir, 'local.stack.json');
-/** Ready to import into the Postman app: settings, password, a token and the attack tokens. */
-export const qaEnvironmentFile = resolve(generatedDir, 'local-stack.postman_environment.json');
+const PORT = { min: 0, max: 65_535, note: '(0 picks a free port)' } as const;
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new UsageError(
-      `${name} must be a port number from 0 to 65535 (0 picks a free port), not "${raw}".`,
-    );
-  }
-  return port;
+  return wholeNumber(name, raw === '' ? undefined : raw, PORT) ?? fallback;
 }
 
 const usage = `Usage: npm run stack [-- --api-spec FILE [--handler FILE#EXPORT]]
@@ -45,7 +41,8 @@ Starts a local Cognito and a local API Gateway in front of the Lambda on 127.0.0
   --handler FILE#EXPORT  a Lambda handler (TypeScript or JavaScript module) to answer every described method
 Ports: LOCAL_API_PORT (default ${DEFAULT_API_PORT}) and LOCAL_COGNITO_PORT (default ${DEFAULT_COGNITO_PORT}); 0 picks a free port.
 The test user's password is CONTRACT_PASSWORD if set, otherwise random; it is written only to
-${relative(process.cwd(), stackStateFile)} (mode 0600), never printed.`;
+${LOCAL_STACK_FILE} (mode 0600), never printed. One stack per checkout: a second one refuses to start
+while the first runs. Exit code 2 for a bad setting, a taken port or a stack already running.`;
 
 // The SDK's multi-line notice about future Node versions is noise in this command's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -71,6 +68,13 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
   const api = specPath === undefined ? undefined : await readApiSpecFile(resolve(specPath), specPath);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
+  // `npm run` starts every command in the package root: the stack's files belong to that checkout.
+  const rootDir = process.cwd();
+
+  // Before anything starts: another stack of this checkout would have its files overwritten.
+  const claim = await claimStackFiles(rootDir);
+  onShutdown(() => claim.release());
+  const { paths } = claim;
 
   const started = Date.now();
   const starting = startStack({
@@ -87,28 +91,19 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const stack = await starting;
 
   const { cognito } = stack;
-  await mkdir(dirname(stackStateFile), { recursive: true });
-  onShutdown(() => rm(stackStateFile, { force: true }));
-  await writeFileAtomic(
-    stackStateFile,
-    `${JSON.stringify(
-      {
-        apiUrl: stack.apiUrl,
-        cognitoEndpoint: cognito.endpoint,
-        region: cognito.region,
-        userPoolId: cognito.userPoolId,
-        clientId: cognito.clientId,
-        username: cognito.username,
-        password: cognito.password,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeStackSettings(paths, {
+    pid: process.pid,
+    apiUrl: stack.apiUrl,
+    cognitoEndpoint: cognito.endpoint,
+    region: cognito.region,
+    userPoolId: cognito.userPoolId,
+    clientId: cognito.clientId,
+    username: cognito.username,
+    password: cognito.password,
+  });
 
   // For QA in the Postman app: everything the collection needs, including the password it signs in
   // with when the token runs out. Private (0600, gitignored) and removed when the stack stops.
-  onShutdown(() => rm(qaEnvironmentFile, { force: true }));
   const token = await obtainToken(settingsFromLocalStack(stack), { write: false });
   // The jku and x5u rows point at the attacker's server, so a weakened gateway would really fetch from it.
   const attacker = await startAttackerServer();
@@ -125,15 +120,16 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     attacker,
     openPoints: 'refuse',
   });
-  const qaEnvironment = {
+  await writeQaEnvironment(paths, {
     ...withTokens,
+    // Its own id and name: the app must not take it for the template or for `npm run token`'s file.
+    id: generatedIdentity(withTokens, 'npm run stack').id,
     name: `${api?.name ?? 'hello-api'} local stack (generated by npm run stack)`,
     values: [
       ...withTokens.values.filter((v) => v.key !== 'password'),
       { key: 'password', value: cognito.password, type: 'secret' as const, enabled: true },
     ],
-  };
-  await writeFileAtomic(qaEnvironmentFile, `${JSON.stringify(qaEnvironment, null, 2)}\n`);
+  });
 
   process.stdout.write(
     [
@@ -145,8 +141,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       `COGNITO_USER_POOL_ID=${cognito.userPoolId}`,
       `COGNITO_CLIENT_ID=${cognito.clientId}`,
       `CONTRACT_USERNAME=${cognito.username}`,
-      `# The password is in ${relative(process.cwd(), stackStateFile)} (mode 0600); \`npm run token\` reads it from there.`,
-      `# Postman app: import ${relative(process.cwd(), qaEnvironmentFile)} (mode 0600) with the collection.`,
+      `# The password is in ${relative(rootDir, paths.settings)} (mode 0600); \`npm run token\` reads it from there.`,
+      `# Postman app: import ${QA_ENVIRONMENT_FILE} (mode 0600) with the collection.`,
       '# Press Ctrl-C to stop; nothing is left running.',
       '',
     ].join('\n'),

@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseFlags } from '../common/args.ts';
+import { decimalNumber, parseFlags } from '../common/args.ts';
+import { UsageError } from '../common/cli-error.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
 import { ConfigurationError, SignInError } from './diagnosis.ts';
 import { loadDotenvOnce } from './env-file.ts';
@@ -123,15 +124,15 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
 }
 
 function parseTimeout(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 120) {
-    throw new ConfigurationError(
-      'configuration-invalid',
-      `Flag --timeout ${JSON.stringify(value)} is not a number of seconds: give one between 0.1 and 120, as in --timeout 5.`,
-    );
+  let seconds: number | undefined;
+  try {
+    seconds = decimalNumber('--timeout', value, { min: 0.1, max: 120, unit: 'seconds' });
+  } catch (error) {
+    // The one message shape of common/args.ts, with the token helper's diagnosis code.
+    if (error instanceof UsageError) throw new ConfigurationError('configuration-invalid', error.message);
+    throw error;
   }
-  return Math.round(seconds * 1000);
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
 }
 
 async function decodeSavedToken(path: string, target: string): Promise<string> {

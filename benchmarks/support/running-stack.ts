@@ -4,13 +4,11 @@
  * environment it writes (live ID token, attack tokens, password) copied aside at once, because the
  * stack removes its files when it stops.
  */
-import { copyFile, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeRunningStack, runningStack, stackFilePaths } from '../../local-stack/stack-files.ts';
 import { type LongRunning, npmScriptArgs, repoRoot, startLongRunning } from './processes.ts';
 
-const generated = resolve(repoRoot, 'environments', 'generated');
-const stateFile = join(generated, 'local.stack.json');
-const environmentFile = join(generated, 'local-stack.postman_environment.json');
 export const READY_LINE = /^# Local stack ready in \d+ ms/;
 
 export interface RunningStack extends LongRunning {
@@ -21,25 +19,14 @@ export interface RunningStack extends LongRunning {
 }
 
 /**
- * The stack writes fixed paths: a second stack would overwrite, then delete, another one's files. A file
- * whose stack no longer answers is a leftover (a stack killed with SIGKILL) and is no obstacle.
+ * One stack per checkout (local-stack/stack-files.ts): the bench starts its own `npm run stack`, which
+ * would refuse to start beside a developer's. Said up front, before minutes of other measures.
  */
 export async function assertNoOtherStack(): Promise<void> {
-  let apiUrl: unknown;
-  try {
-    apiUrl = (JSON.parse(await readFile(stateFile, 'utf8')) as { apiUrl?: unknown }).apiUrl;
-  } catch {
-    return;
-  }
-  const alive =
-    typeof apiUrl === 'string' &&
-    (await fetch(apiUrl, { signal: AbortSignal.timeout(2_000) }).then(
-      () => true,
-      () => false,
-    ));
-  if (alive) {
+  const other = await runningStack(repoRoot);
+  if (other !== undefined) {
     throw new Error(
-      `A local stack (npm run stack) is running from this checkout at ${apiUrl}. Stop it (Ctrl-C) before benchmarking: the bench starts its own, which would overwrite that stack's files in ${generated}.`,
+      `A local stack (npm run stack) of this checkout is running (${describeRunningStack(other)}). Stop it (Ctrl-C) before benchmarking: the bench starts its own, and one checkout has one stack at a time.`,
     );
   }
 }
@@ -64,7 +51,7 @@ export async function startRunningStack(copyDir: string, name: string): Promise<
       if (match?.[1] && match[2] !== undefined) settings[match[1]] = match[2];
     }
     const environmentPath = join(copyDir, `${name}.postman_environment.json`);
-    await copyFile(environmentFile, environmentPath);
+    await copyFile(stackFilePaths(repoRoot).qaEnvironment, environmentPath);
     return { ...running, settings, environmentPath };
   } catch (error) {
     await running.stop();

@@ -10,7 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UserError } from '../../common/cli-error.ts';
+import { UsageError } from '../../common/cli-error.ts';
 import type { Authorizer } from './authorizer.ts';
 import { invokeProxyIntegration } from './integration.ts';
 import { buildProxyEvent } from './proxy-event.ts';
@@ -54,7 +54,8 @@ const MAX_HEADER_BYTES = 10_240;
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export class PortInUseError extends UserError {
+/** A taken port is a configuration mistake (the setting names another port): exit code 2. */
+export class PortInUseError extends UsageError {
   override readonly name = 'PortInUseError';
   readonly port: number;
   constructor(port: number, what: string, setting: string) {

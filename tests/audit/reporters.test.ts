@@ -1,6 +1,7 @@
 /**
  * The reporters as runNewman configures them, on a small collection against a loopback server: what
- * reaches the disk and the console. Fast, no stack: the end-to-end run is in run-summary.test.ts.
+ * reaches the disk and the console, with junit.xml written from the clause results as runContract writes
+ * it. Fast, no stack: the end-to-end run is in run-summary.test.ts.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -9,10 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { writeJunitReport } from '../../contract-runner/junit-report.ts';
 import { type NewmanRunResult, runNewman } from '../../contract-runner/newman-run.ts';
 import { createRedactor, REDACTED, type Redactor } from '../../contract-runner/redaction.ts';
 import { clauseResults } from '../../contract-runner/results.ts';
 import { assertSelfContained } from './html-references.ts';
+import { summaryOf } from './summary-fixture.ts';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhdWRpdC10ZXN0In0.c2lnbmF0dXJlLW9mLXRoZS1saXZlLXRva2Vu';
 const PASSWORD = 'Correct-Horse-Battery-9';
@@ -35,7 +38,10 @@ function clause(name: string, path: string, tests: string[], prerequest?: string
   };
 }
 
-/** Four clauses: one passes, one is skipped before its request, one skips its checks, one fails quoting the token. */
+/**
+ * Five clauses: one passes, one is skipped before its request, one skips its checks, one fails quoting
+ * the token, and one makes no assertion at all (it proves nothing, so it fails).
+ */
 const collection = {
   info: { name: 'audit fixture', schema: POSTMAN_SCHEMA },
   item: [
@@ -57,6 +63,7 @@ const collection = {
           'const token = pm.environment.get("id_token");',
           'pm.test("Token is empty", () => pm.expect(token.length, "token " + token).to.equal(0));',
         ]),
+        clause('It makes no assertion', '/plain', []),
       ],
     },
   ],
@@ -124,6 +131,7 @@ async function run(redact: Redactor, htmlextra?: Record<string, unknown>): Promi
   } finally {
     process.stdout.write = write;
   }
+  await writeJunitReport(summaryOf(clauseResults(result.summary)), 'audit fixture', dir, redact);
   const files: Record<string, string> = {};
   for (const name of await readdir(dir)) files[name] = await readFile(join(dir, name), 'utf8');
   return { result, dir, files, console: printed };
@@ -176,7 +184,7 @@ describe('the offline HTML report', () => {
       .replace(/\{&quot;seen&quot;:&quot;[^&]*&quot;\}/g, '')
       .replace(/class="message">[^<]*/g, '');
 
-    assert.equal(requestHeaders.length, 3, 'one request header list per request sent');
+    assert.equal(requestHeaders.length, 4, 'one request header list per request sent');
     for (const headers of requestHeaders) {
       assert.match(headers, /<code>User-Agent: PostmanRuntime/, 'the other request headers are shown');
       assert.doesNotMatch(headers, /<code>authorization:/i);
@@ -189,7 +197,7 @@ describe('the offline HTML report', () => {
     assertSelfContained(offline.files['report.html'] ?? '', [baseUrl], 'report.html');
   });
 
-  it('shows every clause with its result, a clause skipped before its request as SKIPPED and not sent', () => {
+  it('shows every clause with its result as results.ts decides it: skipped before its request as SKIPPED and not sent, no assertion as FAILED', () => {
     const html = offline.files['report.html'] ?? '';
     const rows = [
       ...html.matchAll(
@@ -202,7 +210,9 @@ describe('the offline HTML report', () => {
       ['It is skipped before its request', 'skipped', 'Audit folder'],
       ['Its checks are skipped', 'skipped', 'Audit folder'],
       ['It fails and its message quotes the token', 'failed', 'Audit folder'],
+      ['It makes no assertion', 'failed', 'Audit folder'],
     ]);
+    assert.match(html, /<p class="message">it made no assertion: a request without tests proves nothing/);
     assert.match(
       html,
       /It is skipped before its request<\/a><\/td>\s*<td><span class="muted">not sent<\/span>/,
@@ -229,23 +239,29 @@ describe('skipped clauses in results and JUnit', () => {
       ['It is skipped before its request', 'skipped', undefined],
       ['Its checks are skipped', 'skipped', 200],
       ['It fails and its message quotes the token', 'failed', 200],
+      ['It makes no assertion', 'failed', 200],
     ]);
   });
 
-  it('writes <skipped/> for both skipped clauses and root counts that add up', () => {
+  it('writes <skipped> with the reason for both skipped clauses and root counts that add up', () => {
     const xml = plain.files['junit.xml'] ?? '';
-    const skippedCases = [...xml.matchAll(/<testcase name="([^"]*)"[^>]*><skipped\/><\/testcase>/g)].map(
-      (m) => m[1],
-    );
+    const skippedCases = [
+      ...xml.matchAll(/<testcase name="([^"]*)"[^>]*>\s*<skipped message="([^"]*)"\/>\s*<\/testcase>/g),
+    ].map((m) => [m[1], m[2]]);
 
     assert.deepEqual(skippedCases, [
-      'SKIPPED: attack token empty on this target',
-      'SKIPPED: nothing to compare',
+      ['SKIPPED: attack token empty on this target', 'attack token empty on this target'],
+      ['SKIPPED: nothing to compare', 'nothing to compare'],
     ]);
-    assert.match(xml, /<testsuites name="audit fixture" tests="4" [^>]*failures="1" errors="0" skipped="2">/);
+    // The Run suite's 2 checks, 4 assertions, and the no-assertion clause's "The clause checked something".
+    assert.match(xml, /<testsuites name="audit fixture" tests="7" failures="2" errors="0" skipped="2"/);
     assert.match(
       xml,
       /<testsuite name="Audit folder \/ It is skipped before its request" [^>]*tests="1"[^>]*skipped="1">/,
+    );
+    assert.match(
+      xml,
+      /<testcase name="The clause checked something"[^>]*>\s*<failure type="NothingChecked" message="it made no assertion/,
     );
   });
 });

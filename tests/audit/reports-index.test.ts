@@ -6,6 +6,14 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createRedactor } from '../../contract-runner/redaction.ts';
 import { rebuildReportsIndex } from '../../contract-runner/reports-index.ts';
 import { assertSelfContained } from './html-references.ts';
+import {
+  clause,
+  FIXTURE_COLLECTION_SHA,
+  FIXTURE_COMMIT,
+  FIXTURE_SUB,
+  FIXTURE_TEMPLATE_SHA,
+  summaryOf,
+} from './summary-fixture.ts';
 
 function summary(overrides: Record<string, unknown>) {
   return {
@@ -28,6 +36,13 @@ function rows(html: string): string[][] {
   return [
     ...html.matchAll(/<tr class="[^"]*"><td>([^<]*)<\/td><td>[^<]*<\/td><td><span class="badge (\w+)">/g),
   ].map((m) => [m[1] ?? '', m[2] ?? '']);
+}
+
+/** The row of the run folder named `folder` (its first cell is the start time, so found by its links). */
+function rowOf(html: string, folder: string): string {
+  const row = html.split('\n').find((line) => line.startsWith('<tr') && line.includes(`./${folder}/`));
+  assert.ok(row, `no row links ${folder}`);
+  return row;
 }
 
 describe('reports/index.html', () => {
@@ -68,11 +83,11 @@ describe('reports/index.html', () => {
     ]);
     assert.match(
       html,
-      /<td>aws<\/td><td><span class="badge failed">failed<\/span><\/td><td>16 passed, 2 failed, 0 skipped of 18/,
+      /<td>aws<\/td><td><span class="badge failed">FAILED<\/span> 16 passed, 2 failed, 0 skipped of 18<\/td><td>16 passed, 2 failed, 0 skipped of 18/,
     );
     assert.match(
       html,
-      /<td>local<\/td><td><span class="badge passed">passed<\/span><\/td><td>17 passed, 0 failed, 1 skipped of 18/,
+      /<td>local<\/td><td><span class="badge passed">PASSED<\/span> [^<]*<\/td><td>17 passed, 0 failed, 1 skipped of 18/,
     );
     assert.match(html, /href="\.\/2026-11-28T05-58-55Z-local\/report\.html">report<\/a>/);
     assert.match(html, /href="\.\/2026-11-28T05-58-55Z-local\/junit\.xml">JUnit<\/a>/);
@@ -82,6 +97,43 @@ describe('reports/index.html', () => {
       ['http://127.0.0.1:3000/dev', 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev'],
       'index.html',
     );
+  });
+
+  it('shows each run with the verdict and the provenance its summary.json records (schema version 2)', async () => {
+    const failed = summaryOf([clause('A', 'passed'), clause('B', 'failed')]);
+    await runFolder(reports, failed.runFolder, { 'summary.json': JSON.stringify(failed) });
+
+    const html = await readFile(await rebuildReportsIndex(reports), 'utf8');
+    const row = rowOf(html, failed.runFolder);
+
+    assert.equal(failed.verdict.result, 'FAILED');
+    assert.ok(
+      row.includes(`<span class="badge failed">FAILED</span> ${failed.verdict.summary}</td>`),
+      `the verdict as summary.json words it: ${row}`,
+    );
+    // The same start time as the folder name and the report, to the second.
+    assert.match(row, /^<tr class="failed"><td>2026-11-28 05:58:55 UTC<\/td>/);
+    for (const [what, value] of [
+      ['commit', FIXTURE_COMMIT],
+      ['collection', FIXTURE_COLLECTION_SHA],
+      ['template', FIXTURE_TEMPLATE_SHA],
+    ] as const) {
+      assert.ok(
+        row.includes(`${what} <code title="${value}">${value.slice(0, 12)}</code>`),
+        `${what} in: ${row}`,
+      );
+    }
+    assert.ok(row.includes('tools Node.js v20.20.2, newman 6.2.2, htmlextra 1.23.1'), row);
+    assert.ok(row.includes(`token subject <code>${FIXTURE_SUB}</code>`), row);
+    assert.ok(row.includes('http://127.0.0.1:3000/dev'), row);
+  });
+
+  it('reads a summary whose verdict contradicts its passed flag as unreadable, never as either', async () => {
+    const summary = summaryOf([clause('A', 'failed')]);
+    const lying = { ...summary, passed: true };
+    await runFolder(reports, summary.runFolder, { 'summary.json': JSON.stringify(lying) });
+    const html = await readFile(await rebuildReportsIndex(reports), 'utf8');
+    assert.match(rowOf(html, summary.runFolder), /badge unknown/);
   });
 
   it('keeps a row for a run folder whose summary is missing, not JSON, or the wrong shape, and ignores files and other folders', async () => {

@@ -1,7 +1,8 @@
 /**
  * One real `runContract` on the embedded local stack, into a temporary reports folder that already
  * holds an interrupted run and a broken one; then what an auditor gets from it: summary.json against
- * the committed schema, counts that agree with the clauses, provenance that matches the repository,
+ * the committed schema, counts that agree with the clauses, provenance that matches the repository and
+ * that report.html and the index show as summary.json records it (issue 16, item 5), one timestamp,
  * pages that load nothing from the network, and no secret in any file.
  */
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { displayTime } from '../../contract-runner/html.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 import type { RunSummary } from '../../contract-runner/run-summary.ts';
 import type { TokenResult } from '../../token-helper/index.ts';
@@ -32,10 +34,25 @@ function sha256(bytes: Buffer): string {
 function tally(outcomes: readonly string[]) {
   return {
     total: outcomes.length,
+    run: outcomes.filter((o) => o !== 'skipped').length,
     passed: outcomes.filter((o) => o === 'passed').length,
     failed: outcomes.filter((o) => o === 'failed').length,
     skipped: outcomes.filter((o) => o === 'skipped').length,
   };
+}
+
+/** The collection's requests (its clauses), counted from the committed file rather than written down. */
+async function requestsInCollection(): Promise<number> {
+  interface Item {
+    readonly item?: readonly Item[];
+    readonly request?: unknown;
+  }
+  const count = (items: readonly Item[]): number =>
+    items.reduce((sum, item) => sum + (item.item ? count(item.item) : item.request ? 1 : 0), 0);
+  const collection = JSON.parse(
+    await readFile(join(rootDir, 'collections/hello-api.postman_collection.json'), 'utf8'),
+  ) as Item;
+  return count(collection.item ?? []);
 }
 
 describe('an audited run of the contract on the local stack', () => {
@@ -45,6 +62,8 @@ describe('an audited run of the contract on the local stack', () => {
   let password: string;
   let summaryText: string;
   let summary: RunSummary;
+  let html: string;
+  let index: string;
 
   before(async () => {
     reports = await mkdtemp(join(tmpdir(), 'audit-run-'));
@@ -67,6 +86,9 @@ describe('an audited run of the contract on the local stack', () => {
     assert.ok(result.files.summary, 'no summary.json written');
     summaryText = await readFile(result.files.summary, 'utf8');
     summary = JSON.parse(summaryText) as RunSummary;
+    assert.ok(result.files.html && result.files.index);
+    html = await readFile(result.files.html, 'utf8');
+    index = await readFile(result.files.index, 'utf8');
   });
 
   after(async () => {
@@ -93,9 +115,12 @@ describe('an audited run of the contract on the local stack', () => {
     assert.equal(validate(withToken), false);
     assert.equal(validate({ ...summary, clauses: [withoutOutcome, ...rest] }), false);
     assert.equal(validate({ ...summary, collection: { ...summary.collection, sha256: 'abc' } }), false);
+    const skippedWithoutReason = { ...first, outcome: 'skipped', reason: null };
+    assert.equal(validate({ ...summary, clauses: [skippedWithoutReason, ...rest] }), false);
+    assert.equal(validate({ ...summary, verdict: { ...summary.verdict, result: 'MAYBE' } }), false);
   });
 
-  it('has counts equal to the run, and to its own clause list', () => {
+  it('has counts equal to the run, and to its own clause list', async () => {
     assert.deepEqual(summary.counts, result.counts);
     assert.deepEqual(summary.counts.clauses, tally(summary.clauses.map((c) => c.outcome)));
     const assertions = summary.clauses.flatMap((c) => c.assertions);
@@ -104,7 +129,10 @@ describe('an audited run of the contract on the local stack', () => {
       failed: assertions.filter((a) => a.outcome === 'failed').length,
       skipped: assertions.filter((a) => a.outcome === 'skipped').length,
     });
-    assert.equal(summary.clauses.length, 18);
+    assert.equal(summary.clauses.length, await requestsInCollection());
+    const { clauses } = summary.counts;
+    assert.equal(clauses.run + clauses.skipped, clauses.total, 'run + skipped = total');
+    assert.equal(clauses.passed + clauses.failed, clauses.run);
     assert.deepEqual(
       summary.clauses.map((c) => [c.folder, c.name, c.requestLine, c.outcome]),
       result.clauses.map((c) => [c.folder, c.name, c.requestLine, c.outcome]),
@@ -194,24 +222,103 @@ describe('an audited run of the contract on the local stack', () => {
     }
   });
 
-  it('writes an HTML report that loads nothing from the network', async () => {
-    assert.ok(result.files.html);
-    const html = await readFile(result.files.html, 'utf8');
+  it('writes an HTML report that loads nothing from the network', () => {
     assert.match(
       html,
       new RegExp(`<h1>hello-api contract: target local \\(${result.apiUrl.replace(/[.]/g, '\\.')}\\)</h1>`),
     );
-    assertSelfContained(html, [new URL(result.apiUrl).origin], 'report.html');
+    // The provenance names the system under test: the API and the token's issuer.
+    assertSelfContained(
+      html,
+      [new URL(result.apiUrl).origin, new URL(summary.identity.issuer).origin],
+      'report.html',
+    );
+  });
+
+  it('opens report.html with the verdict banner, worded as summary.json and the console word it', () => {
+    const body = html.slice(html.indexOf('<body>'));
+    const banner =
+      /<div class="run-verdict (passed|failed)" id="verdict"><span class="run-result">(\w+)<\/span><strong>([^<]*)<\/strong>/.exec(
+        body,
+      );
+    assert.ok(banner, 'no verdict banner');
+    assert.deepEqual(banner.slice(1), ['passed', 'PASSED', summary.verdict.summary]);
+    assert.equal(summary.verdict.result, 'PASSED');
+    assert.deepEqual(summary.verdict, {
+      result: result.verdict.result,
+      summary: result.verdict.summary,
+      reasons: result.verdict.reasons,
+    });
+    assert.ok(body.indexOf('id="verdict"') < body.indexOf('<h2>'), 'the banner is above every section');
+  });
+
+  it('shows in report.html the provenance summary.json records: commit, hashes, tools, target URL, token subject', () => {
+    const block = html.slice(html.indexOf('<section class="run-block"'), html.indexOf('</section>'));
+    const facts = [
+      summary.suite.git?.commit,
+      summary.collection.sha256,
+      summary.environmentTemplate.sha256,
+      summary.collection.path,
+      summary.environmentTemplate.path,
+      summary.tools.node,
+      summary.tools.newman,
+      summary.tools.newmanReporterHtmlextra,
+      summary.apiUrl,
+      summary.identity.sub,
+      summary.identity.cognitoUsername,
+      summary.identity.issuer,
+      summary.runId,
+    ];
+    for (const fact of facts) {
+      assert.ok(typeof fact === 'string' && fact.length > 0, 'a fact summary.json must record');
+      assert.ok(block.includes(fact), `report.html does not show ${fact}`);
+    }
+  });
+
+  it('shows one timestamp, the start, in the folder name, summary.json, report.html and the index', () => {
+    const start = displayTime(summary.startedAt);
+    const folderTime = summary.runFolder.replace(
+      /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z.*$/,
+      '$1 $2:$3:$4 UTC',
+    );
+    assert.equal(folderTime, start);
+    assert.ok(html.includes(start), `report.html does not show ${start}`);
+    // Every time of day report.html shows is the start or, labelled, the token's expiry: htmlextra's
+    // own render time (seconds later than the start) is gone.
+    const expiry = displayTime(summary.identity.expiresAt);
+    // (Response headers quote the server's Date header: what came back, not a time of the report.)
+    const page = html.replace(/<tr class="response-headers">[\s\S]*?<\/tr>/g, '');
+    const times = [...page.matchAll(/\b\d{2}:\d{2}:\d{2}\b/g)].map((m) => m[0]);
+    assert.ok(times.length > 0);
+    for (const time of times) assert.ok(start.includes(time) || expiry.includes(time), `stray time ${time}`);
+    const row = index.split('\n').find((line) => line.includes(`./${summary.runFolder}/`)) ?? '';
+    assert.ok(row.startsWith(`<tr class="passed"><td>${start}</td>`), row);
+  });
+
+  it('shows in the index the same verdict and provenance, from the same summary.json', () => {
+    const row = index.split('\n').find((line) => line.includes(`./${summary.runFolder}/`)) ?? '';
+    assert.ok(row.includes(`<span class="badge passed">PASSED</span> ${summary.verdict.summary}</td>`), row);
+    for (const hash of [
+      summary.suite.git?.commit,
+      summary.collection.sha256,
+      summary.environmentTemplate.sha256,
+    ]) {
+      assert.ok(hash && row.includes(`title="${hash}"`), `index row lacks ${hash}`);
+    }
+    assert.ok(row.includes(summary.identity.sub), 'index row lacks the token subject');
+    assert.ok(row.includes(`newman ${summary.tools.newman}`), 'index row lacks the tool versions');
   });
 
   it('rebuilds reports/index.html with this run and the broken and interrupted ones, loading nothing', async () => {
     assert.equal(result.files.index, join(reports, 'index.html'));
-    const html = await readFile(join(reports, 'index.html'), 'utf8');
+    const html = index;
     const folder = summary.runFolder;
 
-    assert.match(
-      html,
-      /<td><span class="badge passed">passed<\/span><\/td><td>18 passed, 0 failed, 0 skipped of 18/,
+    const { total } = summary.counts.clauses;
+    assert.ok(
+      html.includes(
+        `<td><span class="badge passed">PASSED</span> ${summary.verdict.summary}</td><td>${total} passed, 0 failed, 0 skipped of ${total}`,
+      ),
     );
     assert.match(html, new RegExp(`href="\\./${folder}/report\\.html">report</a>`));
     assert.match(html, new RegExp(`href="\\./${folder}/summary\\.json">summary</a>`));

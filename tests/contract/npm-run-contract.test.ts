@@ -110,9 +110,13 @@ describe('npm run contract on the local stack', () => {
     const lines = summary.trimEnd().split('\n');
     assert.ok(lines.length <= 24, `the summary takes ${lines.length} lines:\n${summary}`);
     assert.match(summary, /^hello-api contract: target local, http:\/\/127\.0\.0\.1:\d+\/dev$/m);
-    assert.match(summary, /^Clauses: 18 run, 18 passed, 0 failed, 0 skipped/m);
+    const total = allClauses.length;
+    assert.ok(
+      summary.includes(`\nClauses: ${total}: ${total} run (${total} passed, 0 failed), 0 skipped`),
+      summary,
+    );
     assert.match(summary, /^Reports: .*report\.html.*junit\.xml/m);
-    assert.equal(lines.at(-1), 'Result: PASSED');
+    assert.equal(lines.at(-1), `Result: PASSED: all ${total} clauses ran and passed`);
   });
 
   it('writes an HTML report and a JUnit file into one new folder named by UTC time and target', async () => {
@@ -207,15 +211,47 @@ describe('npm run contract with a collection one assertion of which cannot hold'
 
     assert.equal(run.code, 1, `${run.stdout.slice(-3000)}\n${run.stderr}`);
     const summary = summaryOf(run.stdout);
-    assert.match(summary, /^Clauses: 18 run, 17 passed, 1 failed, 0 skipped/m);
+    const total = allClauses.length;
+    assert.ok(
+      summary.includes(`\nClauses: ${total}: ${total} run (${total - 1} passed, 1 failed), 0 skipped`),
+      summary,
+    );
     assert.ok(summary.includes(`FAILED  ${clause.noHeader} [GET /dev/hello]`), summary);
     assert.match(
       summary,
       /- Status is 418: the authorizer refused the token: expected 418, the gateway answered 401/,
     );
-    assert.equal(summary.trimEnd().split('\n').at(-1), 'Result: FAILED');
+    assert.equal(summary.trimEnd().split('\n').at(-1), `Result: FAILED: 1 of ${total} clauses failed`);
     const [runFolder = ''] = await runFolders(join(folder, 'reports'));
     const junit = await readFile(join(folder, 'reports', runFolder, 'junit.xml'), 'utf8');
     assert.equal(junit.match(/<failure\b/g)?.length, 1, 'JUnit does not record exactly one failure');
+  });
+});
+
+describe('npm run contract --reporters cli', () => {
+  let cwd: string;
+  before(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'contract-e2e-cli-only-'));
+  });
+  after(async () => {
+    if (cwd) await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('writes no run folder, no summary.json and no index, and says so, as the README documents', {
+    timeout: RUN_TIMEOUT_MS,
+  }, async () => {
+    const reportsDir = join(cwd, 'reports');
+    const run = await npmRunContract(['--reporters', 'cli', '--reports-dir', reportsDir]);
+    assert.equal(run.code, 0, `${run.stdout.slice(-3000)}\n${run.stderr}`);
+    const summary = summaryOf(run.stdout);
+    assert.match(
+      summary,
+      /^Reports: none \(no file reporter chosen, so no run folder, summary\.json or index entry\)$/m,
+    );
+    assert.doesNotMatch(summary, /^All runs: /m);
+    assert.match(summary, /^Result: PASSED: /m);
+    // Newman's own console output is there: the cli reporter ran.
+    assert.match(run.stdout, /↳ GET \/hello without an Authorization header/);
+    await assert.rejects(readdir(reportsDir), { code: 'ENOENT' }, 'the reports folder was created');
   });
 });

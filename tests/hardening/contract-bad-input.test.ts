@@ -77,7 +77,7 @@ describe('the command line', { concurrency: 3 }, () => {
   });
 
   for (const value of ['0', 'three', '1.5', '10001', '-2']) {
-    test(`--iterations ${value} asks for a whole number in range`, async () => {
+    test(`--iterations=${value} asks for a whole number in range`, async () => {
       const run = await runContractCli([`--iterations=${value}`], { cwd: root });
       await assertOneSentence(
         run,
@@ -86,6 +86,15 @@ describe('the command line', { concurrency: 3 }, () => {
       );
     });
   }
+
+  test('--iterations -1 (a negative number as its own argument) names the range, not a missing value', async () => {
+    const run = await runContractCli(['--iterations', '-1'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^Flag --iterations must be a whole number from 1 to 10000, not "-1"\.$/m,
+    );
+  });
 
   test('--timeout-request that is not a number asks for milliseconds', async () => {
     const run = await runContractCli(['--timeout-request', '5s'], { cwd: root });
@@ -101,7 +110,7 @@ describe('the command line', { concurrency: 3 }, () => {
     await assertOneSentence(
       run,
       2,
-      /^Unknown reporter pdf in --reporters: choose from cli, htmlextra, junit\.$/m,
+      /^Flag --reporters must be a comma-separated list of cli, htmlextra, junit, not "cli,pdf" \(pdf is not one of them\)\.$/m,
     );
   });
 });
@@ -174,7 +183,7 @@ describe('files the run reads or writes', () => {
     const run = await runContractCli(['--collection', 'collections/missing.json'], { cwd: root });
     await assertOneSentence(
       run,
-      1,
+      2,
       /^The collection collections\/missing\.json does not exist: restore it with `git checkout -- collections\/missing\.json`\.$/m,
     );
   });
@@ -184,7 +193,7 @@ describe('files the run reads or writes', () => {
     const run = await runContractCli(['--collection', outside], { cwd: root });
     await assertOneSentence(
       run,
-      1,
+      2,
       /^The collection \/.*missing\.json does not exist: check the path given to --collection\.$/m,
     );
   });
@@ -194,7 +203,7 @@ describe('files the run reads or writes', () => {
     const run = await runContractCli(['--collection', 'broken.json'], { cwd: root });
     await assertOneSentence(
       run,
-      1,
+      2,
       /^The collection broken\.json is not valid JSON: .*re-export it from Postman/,
     );
   });
@@ -204,7 +213,7 @@ describe('files the run reads or writes', () => {
     const run = await runContractCli(['--collection', 'environment.json'], { cwd: root });
     await assertOneSentence(
       run,
-      1,
+      2,
       /is not a Postman v2\.1 collection .*re-export it from Postman as Collection v2\.1/,
     );
   });
@@ -214,7 +223,7 @@ describe('files the run reads or writes', () => {
     const run = await runContractCli(['--reports-dir', 'a-file/reports'], { cwd: root });
     await assertOneSentence(
       run,
-      1,
+      2,
       /^Cannot write reports to .*a-file\/reports \(ENOTDIR: .*\): choose a writable folder with --reports-dir\.$/m,
     );
   });
@@ -226,14 +235,34 @@ describe('files the run reads or writes', () => {
     });
     await assertOneSentence(
       run,
-      1,
+      2,
       /^Cannot write reports to \/proc\/contract-reports \(ENOENT: .*--reports-dir\.$/m,
+    );
+  });
+
+  test('a collection that is a folder is named as one', async () => {
+    const run = await runContractCli(['--collection', 'collections'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^The collection collections is a folder: give --collection the collection file inside it\.$/m,
+    );
+  });
+
+  test('a read-only or forbidden reports folder is named as not writable (exit 2)', async () => {
+    // /sys refuses new folders to everyone, root included (EPERM for root, EACCES for others); a chmod
+    // 0555 folder would not stop root, who runs this suite in CI's container.
+    const run = await runContractCli(['--reports-dir', '/sys/contract-reports'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^Cannot write reports to \/sys\/contract-reports \((EPERM|EACCES|EROFS): the folder is not writable\): choose a writable folder with --reports-dir\.$/m,
     );
   });
 
   test('a reports folder that is an existing file is named as a file in the way', async () => {
     const run = await runContractCli(['--reports-dir', 'a-file'], { cwd: root });
-    await assertOneSentence(run, 1, /a-file \(EEXIST: a file is in the way of that folder\)/);
+    await assertOneSentence(run, 2, /a-file \(EEXIST: a file is in the way of that folder\)/);
   });
 });
 

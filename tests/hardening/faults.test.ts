@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { helloApi } from '../../api/routes.ts';
@@ -156,7 +156,7 @@ describe('API faults', () => {
     return readFile(join(root, path), 'utf8');
   }
 
-  test('an unreachable API fails every clause with the connection error, in the summary and in JUnit', async () => {
+  test('an unreachable API fails every clause saying the connection was refused, in the summary and in JUnit', async () => {
     const apiUrl = `http://127.0.0.1:${await closedPort()}/dev`;
     const run = await runContractCli(['--force', '--reporters', 'cli,junit'], {
       cwd: root,
@@ -166,30 +166,50 @@ describe('API faults', () => {
     assert.ok(run.ms < HANG_BOUND_MS, `bounded (took ${run.ms} ms)`);
     assert.match(
       run.stdout,
-      /FAILED {2}GET \/hello with the raw ID token as the Authorization header reaches the Lambda \[GET \/dev\/hello\]\n {10}request error: connect ECONNREFUSED 127\.0\.0\.1:\d+/,
+      /FAILED {2}GET \/hello with the raw ID token as the Authorization header reaches the Lambda \[GET \/dev\/hello\]\n {10}no response: connection refused by 127\.0\.0\.1:\d+, nothing listens there \(ECONNREFUSED\): \d+ checks could not be made/,
     );
-    assert.match(run.stdout, /Clauses: \d+ run, 0 passed, \d+ failed/);
-    assert.match(run.stdout, /Result: FAILED/);
+    assert.match(run.stdout, /Clauses: (\d+): \1 run \(0 passed, \1 failed\)/);
+    assert.match(
+      run.stdout,
+      /\d+ clauses got no response \(no response: connection refused by 127\.0\.0\.1:\d+/,
+    );
+    assert.match(run.stdout, /Result: FAILED: (\d+) of \1 clauses failed/);
     const junit = await junitOf(run);
     assert.match(junit, /ECONNREFUSED/);
     assert.match(junit, /GET \/hello with the raw ID token as the Authorization header reaches the Lambda/);
   });
 
-  test('an API slower than --timeout-request fails its clauses as timed out, in bounded time', async () => {
+  test('an API that never answers within --timeout-request is reported as no response, never as an API failure', async () => {
     const silent = createServer(() => undefined);
     const apiUrl = `${await listen(silent)}/dev`;
     try {
-      const run = await runContractCli(['--force', '--reporters', 'cli,junit', '--timeout-request', '300'], {
-        cwd: root,
-        env: viaStackCognito(apiUrl),
-      });
+      const run = await runContractCli(
+        ['--force', '--reporters', 'cli,junit,htmlextra', '--timeout-request', '300'],
+        { cwd: root, env: viaStackCognito(apiUrl) },
+      );
       assert.equal(run.code, 1, run.stderr);
       assert.ok(run.ms < HANG_BOUND_MS, `bounded (took ${run.ms} ms)`);
       assert.match(
         run.stdout,
-        /FAILED {2}GET \/hello without an Authorization header is refused with 401 Unauthorized \[GET \/dev\/hello\]\n {10}request error: ESOCKETTIMEDOUT/,
+        /FAILED {2}GET \/hello without an Authorization header is refused with 401 Unauthorized \[GET \/dev\/hello\]\n {10}no response within 300 ms, the --timeout-request limit \(ESOCKETTIMEDOUT\): \d+ checks could not be made/,
       );
-      assert.match(await junitOf(run), /ESOCKETTIMEDOUT/);
+      const junit = await junitOf(run);
+      assert.match(
+        junit,
+        /<error type="NoResponse" message="no response within 300 ms, the --timeout-request limit \(ESOCKETTIMEDOUT\)"\/>/,
+      );
+      const folder = dirname(/^Reports: .*?(\S+junit\.xml)/m.exec(run.stdout)?.[1] ?? '');
+      const html = await readFile(join(root, folder, 'report.html'), 'utf8');
+      const summary = await readFile(join(root, folder, 'summary.json'), 'utf8');
+      // The checks' own words are written for a response; with none they used to blame the API.
+      for (const [where, text] of Object.entries({ console: run.stdout, junit, html, summary })) {
+        assert.doesNotMatch(
+          text,
+          /the greeting leaked|failed with a server error|gateway answered undefined/,
+          where,
+        );
+        assert.match(text, /not checked, no response within 300 ms/, where);
+      }
     } finally {
       await close(silent);
     }
@@ -276,7 +296,10 @@ describe('a local gateway whose Lambda fails or stalls (in-process, stack hooks)
       300,
     );
     assert.equal(result.passed, false);
-    const timedOut = result.clauses.filter((clause) => clause.requestError === 'ESOCKETTIMEDOUT');
+    const timedOut = result.clauses.filter(
+      (clause) =>
+        clause.requestError === 'no response within 300 ms, the --timeout-request limit (ESOCKETTIMEDOUT)',
+    );
     assert.deepEqual(timedOut.map((clause) => clause.name).sort(), [...greetingClauses].sort());
     assert.ok(ms < HANG_BOUND_MS, `bounded (took ${ms} ms)`);
   });

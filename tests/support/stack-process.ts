@@ -7,9 +7,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stackFilePaths } from '../../local-stack/stack-files.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const stateFile = resolve(repoRoot, 'environments', 'generated', 'local.stack.json');
+const paths = stackFilePaths(repoRoot);
+export const stateFile = paths.settings;
+export const qaEnvironmentFile = paths.qaEnvironment;
+export const lockFile = paths.lock;
 const script = 'scripts/stack.ts';
 
 export interface StackProcess {

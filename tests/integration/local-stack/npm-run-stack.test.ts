@@ -6,18 +6,28 @@
  */
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fillEnvironment } from '../../../token-helper/postman-environment.ts';
 import { adminSignIn } from '../../support/cognito.ts';
 import { assertGreeting, assertUnauthorized } from '../../support/gateway.ts';
 import { getWithAuthorization, send } from '../../support/http.ts';
 import { dataDirectoriesOf, eventually, isListening, portOf } from '../../support/lifecycle.ts';
 import {
   exited,
+  lockFile,
   preserveStateFile,
+  qaEnvironmentFile,
+  repoRoot,
   type StackProcess,
   spawnStack,
   stateFile,
 } from '../../support/stack-process.ts';
+
+/** A stack that does not refuse (or never starts) must fail its test, not hang the suite. */
+const STACK_TEST_TIMEOUT_MS = 60_000;
 
 const DOTENV_KEYS = [
   'API_URL',
@@ -37,6 +47,8 @@ async function assertNothingLeft(stack: StackProcess, settings: Record<string, s
   assert.equal(await isListening(portOf(String(settings.API_URL))), false, 'gateway port closed');
   assert.equal(await isListening(portOf(String(settings.COGNITO_ENDPOINT))), false, 'emulator port closed');
   await assert.rejects(stat(stateFile), { code: 'ENOENT' }, 'state file removed');
+  await assert.rejects(stat(qaEnvironmentFile), { code: 'ENOENT' }, 'Postman environment removed');
+  await assert.rejects(stat(lockFile), { code: 'ENOENT' }, 'lock removed');
   assert.deepEqual(await dataDirectoriesOf(stack.stackPid()), [], 'data directory removed');
 }
 
@@ -133,22 +145,113 @@ describe('npm run stack', () => {
     await assertNothingLeft(stack, settings);
   });
 
-  it('refuses a busy port with one sentence naming LOCAL_API_PORT, exit code 1 and nothing left behind', async () => {
+  it('refuses a busy port with one sentence naming LOCAL_API_PORT, exit code 2 and nothing left behind', {
+    timeout: STACK_TEST_TIMEOUT_MS,
+  }, async () => {
+    // Taken by another program, not by a stack of this checkout (that case is refused earlier, below).
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const busyPort = String((squatter.address() as AddressInfo).port);
+    try {
+      const second = run({ env: { LOCAL_API_PORT: busyPort } });
+      const { code } = await exited(second.child);
+      await second.closed;
+      assert.equal(code, 2);
+      const lines = second.output().trim().split('\n');
+      assert.equal(lines.length, 1, `one line of output, got:\n${second.output()}`);
+      assert.match(String(lines[0]), new RegExp(`${busyPort}.*LOCAL_API_PORT.*\\.$`));
+      assert.deepEqual(await dataDirectoriesOf(second.stackPid()), [], 'no data directory left behind');
+      await assert.rejects(stat(stateFile), { code: 'ENOENT' }, 'no state file left behind');
+      await assert.rejects(stat(lockFile), { code: 'ENOENT' }, 'no lock left behind');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('refuses a port setting that is not a port, naming the setting and the range, exit code 2', {
+    timeout: STACK_TEST_TIMEOUT_MS,
+  }, async () => {
+    const bad = run({ env: { LOCAL_COGNITO_PORT: '70000' } });
+    const { code } = await exited(bad.child);
+    await bad.closed;
+    assert.equal(code, 2);
+    assert.equal(
+      bad.output(),
+      'LOCAL_COGNITO_PORT must be a whole number from 0 to 65535 (0 picks a free port), not "70000".\n',
+    );
+  });
+
+  it("refuses a second stack of the same checkout, naming the first one's pid and ports, and leaves the first one's files alone", {
+    timeout: STACK_TEST_TIMEOUT_MS,
+  }, async () => {
     const first = run();
     const settings = await first.ready;
-    const busyPort = String(portOf(String(settings.API_URL)));
+    const before = await readFile(stateFile, 'utf8');
+    const environmentBefore = await readFile(qaEnvironmentFile, 'utf8');
 
-    const second = run({ env: { LOCAL_API_PORT: busyPort } });
+    const second = run({ env: { LOCAL_API_PORT: '0', LOCAL_COGNITO_PORT: '0' } });
     const { code } = await exited(second.child);
     await second.closed;
-    assert.equal(code, 1);
-    const lines = second.output().trim().split('\n');
-    assert.equal(lines.length, 1, `one line of output, got:\n${second.output()}`);
-    assert.match(String(lines[0]), new RegExp(`${busyPort}.*LOCAL_API_PORT.*\\.$`));
-    assert.deepEqual(await dataDirectoriesOf(second.stackPid()), [], 'no data directory left behind');
+    assert.equal(code, 2);
+    assert.equal(
+      second.output(),
+      `Another local stack of this checkout is running (pid ${first.stackPid()}: API ${settings.API_URL}, Cognito ${settings.COGNITO_ENDPOINT}): use that one, or stop it (Ctrl-C in its shell) before starting another, since both would use the files in environments/generated.\n`,
+    );
+    // The first stack's files are untouched and it still answers: `npm run token` keeps working.
+    assert.equal(await readFile(stateFile, 'utf8'), before);
+    assert.equal(await readFile(qaEnvironmentFile, 'utf8'), environmentBefore);
+    assertUnauthorized(await send(`${settings.API_URL}/hello`));
 
     first.child.kill('SIGINT');
     await exited(first.child);
     await assertNothingLeft(first, settings);
+  });
+
+  it('takes over the lock a stack killed with SIGKILL left behind', {
+    timeout: STACK_TEST_TIMEOUT_MS,
+  }, async () => {
+    const killed = run();
+    await killed.ready;
+    killed.child.kill('SIGKILL');
+    await exited(killed.child);
+    assert.ok((await stat(lockFile)).isFile(), 'SIGKILL leaves the lock (the precondition of this test)');
+
+    const next = run();
+    const settings = await next.ready;
+    assert.equal(JSON.parse(await readFile(lockFile, 'utf8')).pid, next.stackPid());
+    next.child.kill('SIGINT');
+    await exited(next.child);
+    await assertNothingLeft(next, settings);
+  });
+
+  it('gives its Postman environment a name and id of its own, unlike the template and npm run token', {
+    timeout: STACK_TEST_TIMEOUT_MS,
+  }, async () => {
+    const stack = run();
+    const settings = await stack.ready;
+    const generated = JSON.parse(await readFile(qaEnvironmentFile, 'utf8')) as { id: string; name: string };
+    const template = JSON.parse(
+      await readFile(resolve(repoRoot, 'environments', 'local.postman_environment.json'), 'utf8'),
+    ) as { id: string; name: string };
+    const token = fillEnvironment(template as Parameters<typeof fillEnvironment>[0], {
+      baseUrl: 'http://127.0.0.1:1/dev',
+      idToken: 'x',
+      idTokenExp: 0,
+      cognito: {
+        cognito_endpoint: '',
+        aws_region: '',
+        cognito_user_pool_id: '',
+        cognito_client_id: '',
+        username: '',
+      },
+      exportedAt: new Date(),
+    });
+    const identities = [template, token, generated].map(({ id, name }) => ({ id, name }));
+    assert.equal(new Set(identities.map((i) => i.id)).size, 3, JSON.stringify(identities));
+    assert.equal(new Set(identities.map((i) => i.name)).size, 3, JSON.stringify(identities));
+    assert.equal(generated.name, 'hello-api local stack (generated by npm run stack)');
+    stack.child.kill('SIGINT');
+    await exited(stack.child);
+    await assertNothingLeft(stack, settings);
   });
 });

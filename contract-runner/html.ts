@@ -1,0 +1,26 @@
+/**
+ * What the suite's own HTML pages (the report's run block, reports/index.html) share: escaping, and
+ * the one way a run's time is shown, so a page and the folder name never show two different times.
+ */
+
+const htmlEscapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
+}
+
+/** "2026-11-28T05:58:55.123Z" as "2026-11-28 05:58:55 UTC": the second the run folder is named by. */
+export function displayTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+}
+
+/** The first 12 hex digits of a SHA-256 or commit, enough to tell runs apart at a glance. */
+export function shortHash(hash: string): string {
+  return hash.slice(0, 12);
+}

@@ -1,0 +1,142 @@
+/**
+ * The top of report.html: the verdict banner, the run's provenance and its totals, rendered from the
+ * RunSummary (the very object written as summary.json) rather than from htmlextra's template context,
+ * whose timestamps, counts and outcomes are Newman's and not the suite's. html-report.ts puts it into
+ * the rendered report after Newman finishes.
+ *
+ * The block is a list of sections, each a function of the RunSummary: a new section (e.g. which API
+ * methods have no authorizer) is one more function in RUN_BLOCK_SECTIONS. Everything a section prints
+ * goes through escapeHtml; the file is redacted as a whole afterwards.
+ */
+import { displayTime, escapeHtml } from './html.ts';
+import type { RunSummary, SummaryClause } from './run-summary.ts';
+
+export type RunBlockSection = (summary: RunSummary) => string;
+
+const STYLE = `<style>
+  .run-block { margin: 0 0 1.5rem; }
+  .run-verdict { border: 2px solid #1e7b34; background: #eef8f0; border-radius: .35rem; padding: .75rem 1rem; margin: 0 0 1rem; }
+  .run-verdict.failed { border-color: #b3261e; background: #fff1f0; }
+  .run-verdict .run-result { font-size: 1.4rem; font-weight: 800; letter-spacing: .04em; margin-right: .5rem; }
+  .run-verdict.passed .run-result { color: #1e7b34; }
+  .run-verdict.failed .run-result { color: #b3261e; }
+  .run-verdict ul { margin: .5rem 0 0; }
+  .run-block table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+  .run-block th, .run-block td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+  .run-block th { background: #f6f8fa; width: 14rem; }
+  .run-block td.num { text-align: right; }
+  .run-block code { word-break: break-all; }
+</style>`;
+
+function code(text: string): string {
+  return `<code>${escapeHtml(text)}</code>`;
+}
+
+function orUnknown(value: string | null, render: (text: string) => string = escapeHtml): string {
+  return value === null ? '<span class="muted">unknown</span>' : render(value);
+}
+
+export const verdictBanner: RunBlockSection = (summary) => {
+  const { verdict } = summary;
+  const result = verdict.result === 'PASSED' ? 'passed' : 'failed';
+  const reasons =
+    verdict.reasons.length === 0
+      ? ''
+      : `\n  <ul class="run-reasons">${verdict.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>`;
+  return `<div class="run-verdict ${result}" id="verdict"><span class="run-result">${verdict.result}</span><strong>${escapeHtml(verdict.summary)}</strong>${reasons}
+</div>`;
+};
+
+export const provenance: RunBlockSection = (summary) => {
+  const { suite, collection, environmentTemplate, tools, identity } = summary;
+  const git =
+    suite.git === null
+      ? '<span class="muted">no git commit (not run from a git checkout)</span>'
+      : `${code(suite.git.commit)}${suite.git.dirty ? ' <strong>with uncommitted changes in the working tree</strong>' : ''}`;
+  const rows: [string, string][] = [
+    [
+      'Started',
+      `${escapeHtml(displayTime(summary.startedAt))} &middot; took ${Math.round(summary.durationMs)} ms &middot; run folder ${code(summary.runFolder)}`,
+    ],
+    ['Target', `${escapeHtml(summary.target)} &middot; ${code(summary.apiUrl)}`],
+    [
+      'Token subject',
+      `${code(identity.sub)} (cognito:username ${code(identity.cognitoUsername)}, issuer ${code(identity.issuer)}, audience ${code(identity.audience)}, token valid until ${escapeHtml(displayTime(identity.expiresAt))})`,
+    ],
+    ['Suite', `${orUnknown(suite.name)} ${orUnknown(suite.version)} &middot; git commit ${git}`],
+    [
+      'Collection',
+      `${code(collection.path)} (${orUnknown(collection.name)}${collection.version ? ` ${escapeHtml(collection.version)}` : ''}) &middot; SHA-256 ${code(collection.sha256)}`,
+    ],
+    [
+      'Environment template',
+      `${code(environmentTemplate.path)} &middot; SHA-256 ${orUnknown(environmentTemplate.sha256, code)}`,
+    ],
+    [
+      'Tools',
+      `Node.js ${escapeHtml(tools.node)} &middot; newman ${orUnknown(tools.newman)} &middot; newman-reporter-htmlextra ${orUnknown(tools.newmanReporterHtmlextra)}`,
+    ],
+    [
+      'Run',
+      `id ${code(summary.runId)} &middot; ${summary.iterations} iteration${summary.iterations === 1 ? '' : 's'}${summary.runError ? ` &middot; Newman error: ${escapeHtml(summary.runError)}` : ''}`,
+    ],
+  ];
+  return `<h2>Provenance</h2>
+<table class="run-provenance">
+${rows.map(([label, value]) => `  <tr><th>${label}</th><td>${value}</td></tr>`).join('\n')}
+</table>`;
+};
+
+export const totals: RunBlockSection = (summary) => {
+  const { clauses, assertions, requestErrors } = summary.counts;
+  return `<h2>Totals</h2>
+<table class="run-totals">
+  <tr><th>Clauses</th><td>${clauses.total} in all: ${clauses.run} ran (${clauses.passed} passed, ${clauses.failed} failed), ${clauses.skipped} skipped</td></tr>
+  <tr><th>Assertions</th><td>${assertions.total} in all: ${assertions.failed} failed, ${assertions.skipped} skipped</td></tr>
+  <tr><th>Requests without a response</th><td>${requestErrors}</td></tr>
+</table>`;
+};
+
+function why(clause: SummaryClause): string {
+  const parts: string[] = [];
+  if (clause.requestError) parts.push(clause.requestError);
+  if (clause.reason) parts.push(clause.reason);
+  if (!clause.requestError) {
+    for (const assertion of clause.assertions.filter((a) => a.outcome === 'failed')) {
+      parts.push(`${assertion.name}: ${assertion.message ?? 'failed'}`);
+    }
+  }
+  return parts.map(escapeHtml).join('<br>');
+}
+
+export const notPassed: RunBlockSection = (summary) => {
+  const listed = summary.clauses.filter((clause) => clause.outcome !== 'passed');
+  if (listed.length === 0) return '';
+  const iterations = summary.iterations > 1;
+  const rows = listed.map(
+    (clause) =>
+      `  <tr class="${clause.outcome}"><td><span class="badge ${clause.outcome}">${clause.outcome}</span></td><td>${escapeHtml(clause.name)}${iterations ? ` <span class="muted">(iteration ${clause.iteration})</span>` : ''}</td><td>${code(clause.requestLine)}</td><td>${why(clause)}</td></tr>`,
+  );
+  return `<h2>Clauses that did not pass</h2>
+<table class="run-not-passed">
+  <tr><th>Result</th><th>Clause</th><th>Request</th><th>Why</th></tr>
+${rows.join('\n')}
+</table>`;
+};
+
+/** In page order. Add a section here; each is a function of the RunSummary alone. */
+export const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [verdictBanner, provenance, totals, notPassed];
+
+export function renderRunBlock(
+  summary: RunSummary,
+  sections: readonly RunBlockSection[] = RUN_BLOCK_SECTIONS,
+): string {
+  const body = sections
+    .map((section) => section(summary))
+    .filter((html) => html !== '')
+    .join('\n');
+  return `<section class="run-block" id="run">
+${STYLE}
+${body}
+</section>`;
+}

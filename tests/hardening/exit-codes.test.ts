@@ -1,0 +1,229 @@
+/**
+ * Issue 16, item 7: the exit codes are what the README's "Exit codes" table says, row by row. The table
+ * is read from README.md; each row has one case below, keyed by the row's text, and a row without a
+ * case (or a case without a row) fails, so the table and the code cannot drift apart. Each case runs the
+ * real command as a child process in a scratch project root, so no developer file is touched.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { dataDirectoriesOf, eventually } from '../support/lifecycle.ts';
+import {
+  type ContractProcess,
+  repoRoot,
+  runContractCli,
+  scratchRoot,
+  spawnContract,
+} from './support/contract-process.ts';
+
+interface Row {
+  readonly command: string;
+  readonly codes: readonly number[];
+  readonly when: string;
+}
+
+function readTable(): Row[] {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const table: string[] = [];
+  for (const line of readme.slice(readme.indexOf('### Exit codes')).split('\n').slice(1)) {
+    if (line.startsWith('|')) table.push(line);
+    else if (table.length > 0) break;
+  }
+  return table
+    .slice(2)
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
+    .map(([command = '', codes = '', when = '']) => ({
+      command: command.replace(/`/g, ''),
+      codes: codes.split(',').map((code) => Number(code.trim())),
+      when,
+    }));
+}
+
+const key = (row: Row) => `${row.command} ${row.codes.join(', ')}: ${row.when}`;
+
+let root: string;
+let stackRoot: string;
+const servers: Server[] = [];
+
+before(async () => {
+  root = await scratchRoot('hardening-exit-codes-');
+  stackRoot = await scratchRoot('hardening-exit-codes-stack-');
+  await writeFile(
+    join(root, 'empty.postman_collection.json'),
+    JSON.stringify({
+      info: { name: 'empty', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/' },
+      item: [],
+    }),
+  );
+  await writeFile(join(root, 'a-file'), 'in the way');
+});
+after(async () => {
+  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  await rm(root, { recursive: true, force: true });
+  await rm(stackRoot, { recursive: true, force: true });
+});
+
+/** A loopback port held by a plain server for the rest of the file: "taken" by another program. */
+async function takenPort(): Promise<number> {
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const AWS = {
+  CONTRACT_TARGET: 'aws',
+  API_URL: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/dev',
+  AWS_REGION: 'us-east-1',
+  COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
+  COGNITO_CLIENT_ID: '4gp8i9qbc1ebh2e3r0d5vnbu1k',
+  CONTRACT_USERNAME: 'contract-tester',
+  CONTRACT_PASSWORD: 'Exit-Codes-Pa55word!',
+};
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+async function code(run: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>) {
+  const ended = await run;
+  assert.equal(ended.signal, null, `ended by ${ended.signal}, not with a code; stderr: ${ended.stderr}`);
+  return ended.code;
+}
+
+/** The process's code after `signal`, sent once `ready` says it is doing its work. */
+async function afterSignal(
+  run: ContractProcess,
+  ready: (run: ContractProcess) => Promise<void>,
+  signal: NodeJS.Signals,
+): Promise<number | null> {
+  await ready(run);
+  run.child.kill(signal);
+  return code(run.done);
+}
+
+async function stackStarting(run: ContractProcess): Promise<void> {
+  const seen = await eventually(async () => (await dataDirectoriesOf(run.pid)).length > 0, 20_000);
+  assert.ok(seen, `the stack never started: ${run.stdout()}`);
+}
+
+const stack = (env: Record<string, string> = {}) =>
+  spawnContract([], { script: 'scripts/stack.ts', cwd: stackRoot, env, killAfterMs: 60_000 });
+
+/** What each row of the table means, as a run: the exit codes it ends with, one per code in the row. */
+const cases: Record<string, () => Promise<(number | null)[]>> = {
+  'npm run contract 0: the run passed: at least one clause ran, every clause that ran passed, and Newman completed the run':
+    async () => [await code(runContractCli(['--reporters', 'cli'], { cwd: root }))],
+  'npm run contract 1: the run failed: a clause failed a check, got no response or checked nothing, no clause ran, or Newman did not complete it':
+    async () => [
+      await code(
+        runContractCli(['--collection', 'empty.postman_collection.json', '--reporters', 'cli'], {
+          cwd: root,
+        }),
+      ),
+    ],
+  "npm run contract 1: the sign-in was refused, or Cognito or the user pool's keys could not be reached":
+    async () => [
+      await code(
+        runContractCli([], {
+          cwd: root,
+          env: { ...AWS, COGNITO_ENDPOINT: `http://127.0.0.1:${await closedPort()}` },
+        }),
+      ),
+    ],
+  'npm run contract 2: a flag is wrong: unknown, without its value, or out of range': async () => [
+    await code(runContractCli(['--iterations', '-1'], { cwd: root })),
+  ],
+  'npm run contract 2: the configuration is wrong: `CONTRACT_TARGET`, or the `.env` settings of `--target aws`':
+    async () => [await code(runContractCli(['--target', 'aws'], { cwd: root }))],
+  'npm run contract 2: `--collection` names a file that is missing, not JSON, or not a Postman v2.1 collection':
+    async () => [await code(runContractCli(['--collection', 'missing.json'], { cwd: root }))],
+  'npm run contract 2: `--reports-dir` cannot be written: a file is in the way, or the folder is read-only or forbidden':
+    async () => [await code(runContractCli(['--reports-dir', 'a-file'], { cwd: root }))],
+  'npm run contract 130, 143, 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (or its parent died): one line says so, and no result is reported':
+    async () => {
+      const codes: (number | null)[] = [];
+      for (const signal of SIGNALS) {
+        const run = spawnContract(['--reporters', 'cli'], { cwd: root, killAfterMs: 60_000 });
+        codes.push(await afterSignal(run, stackStarting, signal));
+      }
+      return codes;
+    },
+  'npm run stack 2: another stack of this checkout is running: the message names its pid and ports':
+    async () => {
+      const first = stack();
+      try {
+        await first.waitFor(/^# Local stack ready/m, 30_000);
+        return [await code(stack().done)];
+      } finally {
+        first.child.kill('SIGINT');
+        await first.done;
+      }
+    },
+  'npm run stack 2: `LOCAL_API_PORT` or `LOCAL_COGNITO_PORT` is not a port number, or the port is taken':
+    async () => {
+      const notAPort = await code(stack({ LOCAL_API_PORT: 'three thousand' }).done);
+      const taken = await code(stack({ LOCAL_COGNITO_PORT: String(await takenPort()) }).done);
+      assert.equal(notAPort, taken, 'both halves of the row end the same way');
+      return [taken];
+    },
+  "npm run stack 1: the stack's files in `environments/generated/` cannot be written, or something unexpected failed":
+    async () => {
+      const blocked = await scratchRoot('hardening-exit-codes-blocked-');
+      try {
+        // A file where the folder of generated files must be.
+        await writeFile(join(blocked, 'environments', 'generated'), 'not a folder');
+        const run = spawnContract([], { script: 'scripts/stack.ts', cwd: blocked, killAfterMs: 30_000 });
+        const ended = await run.done;
+        assert.match(
+          ended.stderr,
+          /^Cannot write the local stack's files in environments\/generated \(EEXIST\)/,
+        );
+        return [ended.code];
+      } finally {
+        await rm(blocked, { recursive: true, force: true });
+      }
+    },
+  'npm run stack 130, 143, 129: stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP (or its parent died): its normal end, leaving nothing behind':
+    async () => {
+      const codes: (number | null)[] = [];
+      for (const signal of SIGNALS) {
+        const ready = async (run: ContractProcess) => run.waitFor(/^# Local stack ready/m, 30_000);
+        codes.push(await afterSignal(stack(), ready, signal));
+      }
+      return codes;
+    },
+};
+
+const rows = readTable();
+
+describe("the README's exit-code table", () => {
+  test('has rows, and every row has a case here and every case a row', () => {
+    assert.ok(rows.length >= 8, `only ${rows.length} rows read from the README`);
+    assert.deepEqual(rows.map(key).sort(), Object.keys(cases).sort());
+  });
+
+  for (const row of rows) {
+    test(`${row.command} exits ${row.codes.join(' / ')} when ${row.when}`, { timeout: 180_000 }, async () => {
+      const run = cases[key(row)];
+      assert.ok(run, `no case for the row: ${key(row)}`);
+      assert.deepEqual(await run(), row.codes);
+    });
+  }
+});
