@@ -46,21 +46,31 @@ export function requestPath(resource: string): string {
  */
 export function pathVariants(resource: string): readonly { readonly label: string; readonly path: string }[] {
   const path = requestPath(resource);
-  const segments = path.split('/').filter((segment) => segment !== '');
-  const last = segments.at(-1) ?? '';
+  const segments = resource.split('/').filter((segment) => segment !== '');
   const variants: { label: string; path: string }[] = [
     { label: 'with a trailing slash', path: `${path}/` },
     { label: 'with a doubled slash', path: `/${path}` },
   ];
-  const letter = /[a-z]/i.exec(last);
+  // Case and encoding change a literal segment: a path parameter's value is any text, so changing it
+  // would still be the resource.
+  let index = segments.length - 1;
+  while (index >= 0 && (segments[index] ?? '').startsWith('{')) index -= 1;
+  const literal = segments[index] ?? '';
+  const letter = /[a-z]/i.exec(literal);
   if (letter !== null) {
+    const filled = (replacement: string) =>
+      `/${segments.map((segment, at) => (at === index ? replacement : segment)).join('/')}`.replace(
+        /\{[^}]+\}/g,
+        PATH_PLACEHOLDER,
+      );
     const other = (char: string) => (char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase());
-    const swapped = [...last].map(other).join('');
-    variants.push({ label: 'in other case', path: `/${[...segments.slice(0, -1), swapped].join('/')}` });
-    const index = letter.index;
-    const code = (last.codePointAt(index) ?? 0).toString(16).toUpperCase().padStart(2, '0');
-    const encoded = `${last.slice(0, index)}%${code}${last.slice(index + 1)}`;
-    variants.push({ label: 'percent-encoded', path: `/${[...segments.slice(0, -1), encoded].join('/')}` });
+    variants.push({ label: 'in other case', path: filled([...literal].map(other).join('')) });
+    const at = letter.index;
+    const code = (literal.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    variants.push({
+      label: 'percent-encoded',
+      path: filled(`${literal.slice(0, at)}%${code}${literal.slice(at + 1)}`),
+    });
   }
   return variants;
 }

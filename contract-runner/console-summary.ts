@@ -12,9 +12,9 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
   const perIteration = result.iterations > 1 ? ` over ${result.iterations} iterations` : '';
   const lines: string[] = [
     '',
-    `hello-api contract: target ${result.target}, ${result.apiUrl}`,
+    `${result.collectionName ?? 'contract'}: target ${result.target}, ${result.apiUrl}`,
     `Token: ${result.token.claims.username} (issuer ${result.token.claims.iss}), ${
-      result.token.reused ? 'saved token reused' : 'fresh sign-in'
+      result.token.reused ? 'saved token reused' : `fresh sign-in (${result.token.flow})`
     }`,
     `Clauses: ${clauses.total}${perIteration}: ${clauses.run} run (${clauses.passed} passed, ${clauses.failed} failed), ${clauses.skipped} skipped (assertions: ${counts.assertions.total}, ${counts.assertions.failed} failed)`,
   ];
@@ -55,12 +55,28 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
       iterations: [clause.iteration + 1],
     });
   }
-  for (const { line, details, iterations } of listed.values()) {
+  const unprotected = (result.coverage ?? []).filter((entry) => entry.protection === 'none');
+  if (result.coverage !== undefined) {
+    lines.push(
+      `Authorizer coverage: ${result.coverage.length} method${result.coverage.length === 1 ? '' : 's'}, ${
+        unprotected.length === 0
+          ? 'every one behind the Cognito authorizer'
+          : `without authorizer: ${unprotected.map((entry) => `${entry.route}${entry.allowListed ? ' (allow-listed)' : ' (NOT allow-listed)'}`).join(', ')}`
+      }`,
+    );
+  }
+  // The list stays on one screen however many clauses fail; every report has them all.
+  const MAX_LISTED = 25;
+  const entries = [...listed.values()];
+  for (const { line, details, iterations } of entries.slice(0, MAX_LISTED)) {
     const which =
       result.iterations > 1
         ? ` (iteration${iterations.length === 1 ? '' : 's'} ${iterations.join(', ')})`
         : '';
     lines.push(`${line}${which}`, ...details);
+  }
+  if (entries.length > MAX_LISTED) {
+    lines.push(`  … and ${entries.length - MAX_LISTED} more clauses that did not pass: see the reports`);
   }
   for (const reason of verdict.reasons) lines.push(`  ${reason}`);
   const files = [result.files.html, result.files.junit, result.files.summary].filter(

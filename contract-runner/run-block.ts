@@ -124,8 +124,43 @@ ${rows.join('\n')}
 </table>`;
 };
 
+const PROTECTION: Readonly<Record<string, string>> = {
+  cognito: 'Cognito authorizer (ID tokens)',
+  'cognito-scopes': 'Cognito authorizer with OAuth scopes (access tokens)',
+  none: 'no authorizer',
+};
+
+/** Every method of the API description and what protects it; an unprotected one must be allow-listed. */
+export const coverage: RunBlockSection = (summary) => {
+  if (summary.coverage === null) return '';
+  const rows = summary.coverage.map((entry) => {
+    const open = entry.protection === 'none';
+    const state = !open ? 'passed' : entry.allowListed ? 'skipped' : 'failed';
+    const note = !open
+      ? ''
+      : entry.allowListed
+        ? 'public on purpose (allow-listed)'
+        : 'UNPROTECTED: not on the allow-list, fails the run';
+    const scopes = entry.scopes.length > 0 ? ` (${entry.scopes.map(code).join(', ')})` : '';
+    return `  <tr class="${state}"><td>${code(entry.route)}</td><td>${escapeHtml(PROTECTION[entry.protection] ?? entry.protection)}${scopes}</td><td>${escapeHtml(note)}</td></tr>`;
+  });
+  const source = summary.api ? ` from ${code(summary.api.path)}` : '';
+  return `<h2>Authorizer coverage</h2>
+<p class="muted">Every method of the API description${source}: a method without authorizer fails the run unless CONTRACT_ALLOW_UNPROTECTED names it.</p>
+<table class="run-coverage">
+  <tr><th>Method</th><th>Protected by</th><th></th></tr>
+${rows.join('\n')}
+</table>`;
+};
+
 /** In page order. Add a section here; each is a function of the RunSummary alone. */
-export const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [verdictBanner, provenance, totals, notPassed];
+export const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [
+  verdictBanner,
+  provenance,
+  coverage,
+  totals,
+  notPassed,
+];
 
 export function renderRunBlock(
   summary: RunSummary,

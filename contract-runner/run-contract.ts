@@ -108,12 +108,14 @@ export interface ContractResult {
   readonly counts: RunCounts;
   /** Every method of the description and its authorizer; undefined for a collection without description. */
   readonly coverage?: readonly CoverageEntry[];
+  /** The collection's own name (info.name), e.g. "hello-api contract": how the summary titles the run. */
+  readonly collectionName?: string;
   readonly runError?: string;
   /** The one verdict every artifact shows; `passed` is `verdict.passed`. */
   readonly verdict: Verdict;
   readonly passed: boolean;
   readonly iterations: number;
-  readonly token: Pick<TokenResult, 'claims' | 'reused'>;
+  readonly token: Pick<TokenResult, 'claims' | 'reused' | 'flow'>;
 }
 
 interface LoadedCollection {
@@ -186,6 +188,11 @@ function generatedCollection(api: ApiSpec, rootDir: string): LoadedCollection {
     generated: true,
     table: readClauseTable(parsed),
   };
+}
+
+function collectionName(parsed: object): string | undefined {
+  const info = (parsed as { info?: { name?: unknown } }).info;
+  return typeof info?.name === 'string' && info.name !== '' ? info.name : undefined;
 }
 
 /** The pool's public keys: the in-process stack has them; otherwise from the token's own issuer. */
@@ -349,6 +356,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
     const junit = runFolder && reporters.includes('junit') ? junitPath(runFolder) : undefined;
     const files = { ...run.files, ...(junit ? { junit } : {}) };
     const coverage = api === undefined ? undefined : authorizerCoverage(api, context.allowList);
+    const named = collectionName(collection.parsed);
     const result = {
       target: options.target,
       apiUrl: settings.apiUrl,
@@ -359,11 +367,12 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       clauses,
       counts,
       ...(coverage ? { coverage } : {}),
+      ...(named === undefined ? {} : { collectionName: named }),
       ...(runError === undefined ? {} : { runError }),
       verdict,
       passed: verdict.passed,
       iterations,
-      token: { claims: token.claims, reused: token.reused },
+      token: { claims: token.claims, reused: token.reused, flow: token.flow },
     };
     if (!runFolder) return result;
 
@@ -385,6 +394,9 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       git: await gitState(rootDir),
       tools: toolVersions(),
       claims: token.claims,
+      signInFlow: token.flow,
+      ...(api ? { api } : {}),
+      ...(coverage ? { coverage } : {}),
     });
     // Every file of the run folder is rendered from this one object, which is also summary.json.
     if (junit) await writeJunitReport(summary, title, runFolder, redact);

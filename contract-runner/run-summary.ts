@@ -11,6 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import type { ApiSpec } from '../api/spec.ts';
+import type { CoverageEntry } from '../api/surface.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import type { IdTokenClaims } from '../token-helper/index.ts';
 import type { GitState, SuiteIdentity, ToolVersions } from './provenance.ts';
@@ -52,7 +54,19 @@ export interface RunSummary {
     readonly issuer: string;
     readonly audience: string;
     readonly expiresAt: string;
+    /** How the tokens were obtained: `saved`, `refresh`, or the sign-in flow. */
+    readonly signInFlow: string | null;
   };
+  /** The API description the contract was generated from; null for a hand-made collection. */
+  readonly api: {
+    readonly name: string;
+    readonly stage: string;
+    readonly source: string;
+    readonly path: string;
+    readonly sha256: string | null;
+  } | null;
+  /** Every method of the description and its authorizer; null without a description. */
+  readonly coverage: readonly SummaryCoverage[] | null;
   readonly counts: RunCounts;
   readonly clauses: readonly SummaryClause[];
   readonly reports: { readonly html: string | null; readonly junit: string | null };
@@ -80,6 +94,14 @@ export type SummaryClause = Omit<
   }[];
 };
 
+export interface SummaryCoverage {
+  readonly route: string;
+  readonly protection: CoverageEntry['protection'];
+  readonly scopes: readonly string[];
+  /** For a method without authorizer: whether CONTRACT_ALLOW_UNPROTECTED names it (false fails the run). */
+  readonly allowListed: boolean;
+}
+
 export interface RunSummaryInput {
   readonly rootDir: string;
   readonly runFolder: string;
@@ -96,6 +118,9 @@ export interface RunSummaryInput {
   readonly git: GitState | null;
   readonly tools: ToolVersions;
   readonly claims: IdTokenClaims;
+  readonly signInFlow?: string;
+  readonly api?: ApiSpec;
+  readonly coverage?: readonly CoverageEntry[];
   readonly clauses: readonly ClauseResult[];
   readonly counts: RunCounts;
   /** Paths of the reports this run writes next to summary.json. */
@@ -173,7 +198,25 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
       issuer: claims.iss,
       audience: claims.aud,
       expiresAt: new Date(claims.exp * 1000).toISOString(),
+      signInFlow: input.signInFlow ?? null,
     },
+    api:
+      input.api === undefined
+        ? null
+        : {
+            name: input.api.name,
+            stage: input.api.stage,
+            source: input.api.source.kind,
+            path: input.api.source.path,
+            sha256: input.api.source.kind === 'openapi-export' ? input.api.source.sha256 : null,
+          },
+    coverage:
+      input.coverage?.map((entry) => ({
+        route: entry.route,
+        protection: entry.protection,
+        scopes: entry.scopes,
+        allowListed: entry.allowListed,
+      })) ?? null,
     counts: input.counts,
     clauses: input.clauses.map(summaryClause),
     reports: {

@@ -141,7 +141,8 @@ describe('an audited run of the contract on the local stack', () => {
   });
 
   it('records each clause with its request line, expected and actual status, and assertions', () => {
-    const first = summary.clauses[0];
+    // The first clause sent: the environment check before it is decided without a request.
+    const first = summary.clauses.find((clause) => clause.clause?.kind === 'no-header');
     assert.ok(first);
     assert.equal(first.iteration, 1);
     assert.match(first.requestLine, /^GET \/dev\/hello$/);
@@ -195,8 +196,26 @@ describe('an audited run of the contract on the local stack', () => {
       issuer: token.claims.iss,
       audience: token.claims.aud,
       expiresAt: new Date(token.claims.exp * 1000).toISOString(),
+      signInFlow: token.flow,
     });
     assert.ok(!summaryText.includes(token.idToken));
+  });
+
+  it('names the API description it was generated from, and every method with its authorizer', () => {
+    assert.deepEqual(summary.api, {
+      name: 'hello-api',
+      stage: 'dev',
+      source: 'route-table',
+      path: 'api/routes.ts',
+      sha256: null,
+    });
+    assert.deepEqual(summary.coverage, [
+      { route: 'GET /hello', protection: 'cognito', scopes: [], allowListed: false },
+    ]);
+    assert.match(
+      html,
+      /<h2>Authorizer coverage<\/h2>[\s\S]*<code>GET \/hello<\/code><\/td><td>Cognito authorizer \(ID tokens\)/,
+    );
   });
 
   it('leaves no secret in any file of the reports folder', async () => {

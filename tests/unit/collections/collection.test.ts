@@ -106,7 +106,7 @@ describe('the committed collection', () => {
   it('runs the library and the sign-in once per request at collection level, with scripts that parse and never log', () => {
     const prerequest = scriptOf(collection, 'prerequest');
     const test = scriptOf(collection, 'test');
-    assert.match(prerequest, /contract\.prepare\(pm\)/);
+    assert.match(prerequest, /contract\.beforeRequest\(pm\)/);
     assert.match(test, /contract\.check\(pm\)/);
     for (const code of [prerequest, test]) {
       assert.doesNotThrow(() => new Function('pm', 'require', code), 'a script does not parse');

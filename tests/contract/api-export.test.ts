@@ -1,0 +1,176 @@
+/**
+ * A console-built API, described only by API Gateway's OpenAPI export (tests/fixtures/api/shop.oas30.json:
+ * several resources, a path parameter, a method without authorization, one with OAuth scopes, a CORS
+ * preflight), end to end (issue 14): the local stack serves it with stand-in handlers, the contract is
+ * generated from it and run, the methods without authorizer fail the run until the allow-list names
+ * them, and a gateway that leaves one method unprotected fails exactly that method's clauses.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { readApiSpecFile } from '../../api/openapi-export.ts';
+import type { ApiSpec } from '../../api/spec.ts';
+import { type Clause, readClauseTable } from '../../collections/clause.ts';
+import { generateClauses } from '../../collections/generate.ts';
+import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
+import { ATTACKS } from '../../security/catalogue.ts';
+
+const run = promisify(execFile);
+const repoRoot = new URL('../../', import.meta.url).pathname;
+const FIXTURE = 'tests/fixtures/api/shop.oas30.json';
+const shop = await readApiSpecFile(join(repoRoot, FIXTURE), FIXTURE);
+const clauses = generateClauses(shop);
+const ALLOW = 'GET /health, OPTIONS /items';
+const TIMEOUT_MS = 300_000;
+
+function contract(options: { allowUnprotected?: string; served?: ApiSpec } = {}): Promise<ContractResult> {
+  return runContract({
+    target: 'local',
+    rootDir: repoRoot,
+    reporters: [],
+    api: shop,
+    ...(options.allowUnprotected ? { allowUnprotected: options.allowUnprotected } : {}),
+    ...(options.served ? { stack: { api: options.served } } : {}),
+  });
+}
+
+function failed(result: ContractResult): string[] {
+  return result.clauses
+    .filter((clause) => clause.outcome !== 'passed')
+    .map((clause) => clause.clause?.key ?? clause.name);
+}
+
+function keys(keep: (clause: Clause) => boolean): string[] {
+  return clauses.filter(keep).map((clause) => clause.key);
+}
+
+describe('the contract generated from an API Gateway export, against the local stack serving it', () => {
+  it('runs every clause, and fails only the coverage checks of the methods without authorizer', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const result = await contract();
+    assert.deepEqual(
+      result.clauses.map((clause) => clause.clause?.key),
+      clauses.map((clause) => clause.key),
+    );
+    assert.deepEqual(
+      failed(result),
+      keys((clause) => clause.kind === 'coverage'),
+    );
+    assert.equal(result.passed, false);
+    const coverage = result.clauses.find((clause) => clause.clause?.kind === 'coverage');
+    assert.match(
+      coverage?.assertions[0]?.message ?? '',
+      /^GET \/health has no authorizer: attach the Cognito authorizer and redeploy, or, if it is public on purpose, add "GET \/health" to allow_unprotected/,
+    );
+    assert.deepEqual(
+      result.coverage
+        ?.filter((entry) => entry.protection === 'none')
+        .map((entry) => [entry.route, entry.allowListed]),
+      [
+        ['GET /health', false],
+        ['OPTIONS /items', false],
+      ],
+    );
+  });
+
+  it('passes once the allow-list names them, scoped method included', { timeout: TIMEOUT_MS }, async () => {
+    const result = await contract({ allowUnprotected: ALLOW });
+    assert.deepEqual(failed(result), []);
+    assert.equal(result.passed, true);
+    // The scoped method took the access token and refused the ID token and one without its scope.
+    const scoped = result.clauses.filter((clause) => clause.clause?.folder === 'DELETE /items/{itemId}');
+    assert.ok(
+      scoped.some((clause) => clause.clause?.kind === 'scope-id-token' && clause.actualStatus === 401),
+    );
+    assert.ok(
+      scoped.some((clause) => clause.clause?.kind === 'scope-without-scope' && clause.actualStatus === 401),
+    );
+    assert.ok(scoped.some((clause) => clause.clause?.kind === 'accepted' && clause.actualStatus === 200));
+  });
+
+  it('fails exactly the clauses of the one method a gateway leaves without its authorizer', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const served: ApiSpec = {
+      ...shop,
+      routes: shop.routes.map((route) =>
+        route.method === 'GET' && route.path === '/items/{itemId}'
+          ? { ...route, authorization: 'NONE' }
+          : route,
+      ),
+    };
+    const result = await contract({ allowUnprotected: ALLOW, served });
+    const refusalOf = (row: string | undefined) => ATTACKS.find((candidate) => candidate.id === row)?.refusal;
+    assert.deepEqual(
+      failed(result),
+      keys(
+        (clause) =>
+          clause.folder === 'GET /items/{itemId}' &&
+          (clause.kind === 'no-header' ||
+            (clause.kind === 'attack' && refusalOf(clause.row) !== 'client-error')),
+      ),
+    );
+  });
+
+  it('refuses an allow-list entry the description does not have, naming it', async () => {
+    await assert.rejects(
+      contract({ allowUnprotected: 'GET /healthz' }),
+      /CONTRACT_ALLOW_UNPROTECTED names GET \/healthz, which the API description does not have/,
+    );
+  });
+});
+
+describe('npm run collection with an export', () => {
+  it('writes the collection of exactly the generated clauses, and names the methods without authorizer', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'collection-'));
+    try {
+      const out = join(folder, 'shop.postman_collection.json');
+      const { stdout } = await run(
+        process.execPath,
+        [...process.execArgv, 'scripts/collection.ts', '--api-spec', FIXTURE, '--out', out],
+        {
+          cwd: repoRoot,
+        },
+      );
+      assert.match(
+        stdout,
+        new RegExp(
+          `: ${clauses.length} clauses for ${shop.routes.length} methods of shop-api \\(stage prod\\)`,
+        ),
+      );
+      assert.match(stdout, /Without an authorizer: GET \/health, OPTIONS \/items;/);
+      const table = readClauseTable(JSON.parse(await readFile(out, 'utf8')));
+      assert.deepEqual(
+        [...(table?.values() ?? [])].map((clause) => clause.key),
+        clauses.map((clause) => clause.key),
+      );
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a broken export with one sentence and exit code 2', async () => {
+    await assert.rejects(
+      run(
+        process.execPath,
+        [...process.execArgv, 'scripts/collection.ts', '--api-spec', 'package.json', '--out', '/tmp/x.json'],
+        { cwd: repoRoot },
+      ),
+      (error: { code?: number; stderr?: string }) => {
+        assert.equal(error.code, 2);
+        assert.match(
+          String(error.stderr).trim(),
+          /^The API description package\.json is not an OpenAPI 3 document[^\n]*$/,
+        );
+        return true;
+      },
+    );
+  });
+});
