@@ -67,8 +67,20 @@ function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }
 
+/**
+ * A route names its Lambda by source path (`lambda/hello.ts`). On Node 20, common/run-ts.mjs runs the
+ * compiled copy in .build/ and registers how a source URL maps to it; the Lambda must come from there
+ * too, since Node 20 cannot import a `.ts` file itself.
+ */
+function runnableUrl(sourceUrl: string): string {
+  const map: unknown = (globalThis as Record<symbol, unknown>)[Symbol.for('hello-api.runnable-url')];
+  return typeof map === 'function' ? (map as (url: string) => string)(sourceUrl) : sourceUrl;
+}
+
 async function loadHandler(route: RouteSpec): Promise<LambdaHandler> {
-  const module: unknown = await import(pathToFileURL(resolve(repoRoot, route.handler.file)).href);
+  const module: unknown = await import(
+    runnableUrl(pathToFileURL(resolve(repoRoot, route.handler.file)).href)
+  );
   const handler = (module as Record<string, unknown>)[route.handler.exportName];
   if (typeof handler !== 'function') {
     throw new Error(`${route.handler.file} does not export a function named ${route.handler.exportName}`);

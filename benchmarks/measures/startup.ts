@@ -7,7 +7,7 @@
  *    a sign-in, the attack tokens and the two files it writes.
  */
 
-import { failure, npmScriptArgs, startLongRunning, timeCommand } from '../support/processes.ts';
+import { failure, launcherArgs, npmScriptArgs, startLongRunning, timeCommand } from '../support/processes.ts';
 import { READY_LINE, stackEnv } from '../support/running-stack.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
@@ -25,9 +25,8 @@ export async function measureStartup(input: {
   const load: number[] = [];
   const spawned: number[] = [];
   for (let run = 0; run < input.runs; run++) {
-    // Same loader as npm run stack, another entry point.
-    const loader = npmScriptArgs('stack').filter((arg) => !arg.endsWith('.ts'));
-    const once = await timeCommand([...loader, 'benchmarks/support/start-stack-once.ts'], {
+    // Same launcher as npm run stack (so the code runs as it does in the gateway), another entry point.
+    const once = await timeCommand(launcherArgs('benchmarks/support/start-stack-once.ts'), {
       env: stackEnv(),
     });
     if (once.code !== 0) throw failure('start-stack-once', once);

@@ -51,7 +51,8 @@ async function assertNothingLeft(owned: Owned, run: ContractProcess, signal: Nod
   );
   assert.equal(result.signal === 'SIGKILL', false, 'ended on its own, not by the test watchdog');
   assert.equal(isAlive(owned.pid), false, 'the process is gone');
-  // tsx's esbuild service is a child; it exits on its own once its parent's pipe closes.
+  // esbuild's service (the launcher's rebuild of .build/ after an edit, on Node 20) is a child; it exits
+  // on its own once its parent's pipe closes.
   const orphans = async () => owned.descendants.filter(isAlive);
   assert.ok(
     await eventually(async () => (await orphans()).length === 0, 3_000),

@@ -1,5 +1,5 @@
 /**
- * Runs `npm run stack` (node --import tsx scripts/stack.ts) as a real child process on free ports and
+ * Runs `npm run stack` (node common/run-ts.mjs scripts/stack.ts) as a real child process on free ports and
  * reads its dotenv lines, for end-to-end tests of the command. The state file it writes has a fixed
  * path, so `preserveStateFile` keeps a developer's own file safe around such tests.
  */
@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const stateFile = resolve(repoRoot, 'environments', 'generated', 'local.stack.json');
 const script = 'scripts/stack.ts';
+/** The launcher every npm script runs (package.json), so the test runs exactly what `npm run stack` runs. */
+const launcher = 'common/run-ts.mjs';
 
 export interface StackProcess {
   /** The spawned process: the stack itself, or the intermediate shell when `viaShell` is set. */
@@ -43,12 +45,12 @@ function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
 export function spawnStack(options: SpawnOptions = {}): StackProcess {
   const env = childEnv(options.env ?? {});
   const child = options.viaShell
-    ? spawn('sh', ['-c', `"${process.execPath}" --import tsx ${script} & echo "STACK_PID=$!"; wait`], {
+    ? spawn('sh', ['-c', `"${process.execPath}" ${launcher} ${script} & echo "STACK_PID=$!"; wait`], {
         cwd: repoRoot,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       })
-    : spawn(process.execPath, ['--import', 'tsx', script], {
+    : spawn(process.execPath, [launcher, script], {
         cwd: repoRoot,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
