@@ -130,7 +130,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     cleanups.push(() => emulator.stop());
 
     const username = options.username ?? DEFAULT_USERNAME;
-    const seeded = await seedPool(emulator.endpoint, {
+    const seeded = await seedPool(emulator.call, {
       poolName: `${api.name}-local`,
       clientName: `${api.name}-client`,
       username,
