@@ -29,11 +29,8 @@ interface Owned {
 }
 
 async function snapshot(run: ContractProcess): Promise<Owned> {
-  return {
-    pid: run.pid,
-    descendants: await descendantsOf(run.pid),
-    ports: await listeningPortsOf(run.pid),
-  };
+  const [descendants, ports] = await Promise.all([descendantsOf(run.pid), listeningPortsOf(run.pid)]);
+  return { pid: run.pid, descendants, ports };
 }
 
 /** Resolves once the process has created its emulator data directory (the stack is starting). */
@@ -100,9 +97,13 @@ describe('npm run contract', () => {
 
   test('SIGTERM while the reports are written (after the run table) leaves no temporary file', async () => {
     const run = contract(['--iterations', '20', '--reporters', 'cli,htmlextra,junit']);
-    // The cli reporter prints its table once the run is over; htmlextra, JUnit, summary and index follow.
-    await run.waitFor(/│\s+iterations\s+│/);
+    // What the process owns is read while Newman runs (the stack is up until the reports are written):
+    // reading /proc takes longer than the few hundred milliseconds the reports take once the table is
+    // out, so the signal follows the table at once.
+    await run.waitFor(/↳ .*\n.*GET http:\/\/127\.0\.0\.1:\d+\/dev\/hello \[/);
     const owned = await snapshot(run);
+    // The cli reporter prints its table once the run is over; htmlextra, JUnit, summary and index follow.
+    await run.waitFor(/│\s+iterations\s+│/, 120_000);
     run.child.kill('SIGTERM');
     await assertNothingLeft(owned, run, 'SIGTERM');
   });
