@@ -1,5 +1,5 @@
 /**
- * The Node 20 build: every TypeScript file the commands run (not tests/, not infra/) compiled by esbuild
+ * The Node 20 build: every TypeScript file the commands run (not the test files, not infra/) compiled by esbuild
  * into `.build/` (gitignored, never committed), one `.js` per `.ts`, with a manifest of the sources'
  * sizes and modification times. `npm ci` makes it (the `prepare` script); `common/run-ts.mjs` uses it on
  * a Node without native type stripping, and rebuilds it first whenever a source changed, so a command
@@ -19,26 +19,22 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const buildDir = join(repoRoot, '.build');
 export const manifestPath = join(buildDir, 'manifest.json');
 
-/** The folders whose TypeScript the commands run; tests/ runs under the test runner's own loader. */
-export const SOURCE_DIRS = [
-  'api',
-  'benchmarks',
-  'collections',
-  'common',
-  'contract-runner',
-  'lambda',
-  'local-stack',
-  'scripts',
-  'security',
-  'token-helper',
-];
+/**
+ * The folders to compile: tsconfig.json's `include` (one list for the type check and the build), test
+ * files excepted, which run under the test runner's own loader; their helpers are built, as the bench
+ * and a few spawned commands import them.
+ */
+export function sourceDirs() {
+  const { include } = JSON.parse(readFileSync(join(repoRoot, 'tsconfig.json'), 'utf8'));
+  return Array.isArray(include) ? include.filter((dir) => typeof dir === 'string') : [];
+}
 /** Files whose change alters the output of every file: the compiler settings and this build itself. */
 const BUILD_INPUTS = ['tsconfig.json', 'common/build-ts.mjs'];
 
 /** Every `.ts` file under the source folders, as repository-relative paths with `/`. */
 export function sourceFiles() {
   const files = [];
-  for (const dir of SOURCE_DIRS) {
+  for (const dir of sourceDirs()) {
     let entries;
     try {
       entries = readdirSync(join(repoRoot, dir), { recursive: true, withFileTypes: true });
@@ -46,7 +42,8 @@ export function sourceFiles() {
       continue; // a folder this checkout does not have
     }
     for (const entry of entries) {
-      if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.d.ts')) continue;
+      const skipped = entry.name.endsWith('.d.ts') || entry.name.endsWith('.test.ts');
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || skipped) continue;
       const path = relative(repoRoot, join(entry.parentPath ?? entry.path, entry.name));
       if (!path.split(sep).includes('node_modules')) files.push(path.split(sep).join('/'));
     }
