@@ -18,7 +18,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; CHROMIUM names another build that takes the same flags (the GitHub workflow's Chrome). */
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const installed = existsSync(CHROMIUM);
 /** Skipped on a developer's machine without the browser; under CI=true a missing browser fails instead. */
 const skip =
