@@ -2,8 +2,8 @@
  * Measure 2: local stack start-up to ready, three ways, each in a fresh process:
  *  - `startStack()` from call to resolve (emulator listening, pool and user seeded, JWKS cached,
  *    gateway listening): the figure the ≤ 1 s target is about;
- *  - loading the stack's modules before that call (tsx transform and module graph);
- *  - `npm run stack` from spawn to its "ready" line: node and tsx start-up, the modules, startStack(),
+ *  - loading the stack's modules before that call (the module graph, through the npm scripts' launcher);
+ *  - `npm run stack` from spawn to its "ready" line: node and launcher start-up, the modules, startStack(),
  *    a sign-in, the attack tokens and the two files it writes.
  */
 
