@@ -16,7 +16,11 @@ import module from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-module.enableCompileCache?.();
+// In node_modules/.cache rather than the OS temp folder: `npm ci` starts it afresh with the modules
+// it caches, and no temp-folder sweep takes it away between runs.
+module.enableCompileCache?.(
+  resolve(import.meta.dirname, '..', 'node_modules', '.cache', 'node-compile-cache'),
+);
 
 const [entryArg] = process.argv.splice(2, 1);
 if (entryArg === undefined || !entryArg.endsWith('.ts')) {
