@@ -96,7 +96,15 @@ describe('npm run contract', () => {
   });
 
   test('SIGTERM while the reports are written (after the run table) leaves no temporary file', async () => {
-    const run = contract(['--iterations', '20', '--reporters', 'cli,htmlextra,junit']);
+    // 20 iterations make the reports slow enough to be caught while they are written; the whole run
+    // (about 8 s of CPU) gets more than the default watchdog's 60 s on a heavily loaded machine.
+    const run = spawnContract(
+      ['--reports-dir', 'reports', '--iterations', '20', '--reporters', 'cli,htmlextra,junit'],
+      {
+        cwd: root,
+        killAfterMs: 180_000,
+      },
+    );
     // What the process owns is read while Newman runs (the stack is up until the reports are written):
     // reading /proc takes longer than the few hundred milliseconds the reports take once the table is
     // out, so the signal follows the table at once.
