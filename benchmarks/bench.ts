@@ -11,6 +11,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { UsageError } from '../common/cli-error.ts';
+import { type ClauseCost, measureClauseCost } from './measures/clause-cost.ts';
 import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts';
 import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
 import { type HotPath, measureHotPath } from './measures/hot-path.ts';
@@ -21,7 +22,7 @@ import { repoRoot } from './support/processes.ts';
 import { formats, markdownTable, type Row, spreadRow, textTable } from './support/report.ts';
 import { assertNoOtherStack, type RunningStack, startRunningStack } from './support/running-stack.ts';
 
-const MEASURES = ['contract', 'startup', 'throughput', 'cognito', 'hotpath'] as const;
+const MEASURES = ['contract', 'startup', 'throughput', 'cognito', 'hotpath', 'clauses'] as const;
 type Measure = (typeof MEASURES)[number];
 
 const usage = `Usage: npm run bench -- [flags]
@@ -31,6 +32,7 @@ const usage = `Usage: npm run bench -- [flags]
   --duration S      seconds per throughput round (default 5)
   --connections N   autocannon connections (default 10)
   --iterations N    Newman iterations for the Cognito-call count (default 100)
+  --clause-iterations N  Newman iterations of each run of the per-clause cost (default 5)
   --only LIST       comma-separated from ${MEASURES.join(',')} (default: all)
   --out DIR         where the JSON and Markdown go (default: reports/bench)
 `;
@@ -64,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
       duration: { type: 'string' },
       connections: { type: 'string' },
       iterations: { type: 'string' },
+      'clause-iterations': { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
@@ -79,6 +82,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const durationSeconds = count('duration', flags.duration, 5, 600);
   const connections = count('connections', flags.connections, 10, 1_000);
   const iterations = count('iterations', flags.iterations, 100, 10_000);
+  const clauseIterations = count('clause-iterations', flags['clause-iterations'], 5, 1_000);
   const only: Measure[] = listOf('--only', flags.only, MEASURES) ?? [...MEASURES];
   const outDir = resolve(flags.out ?? join(repoRoot, 'reports', 'bench'));
 
@@ -89,7 +93,7 @@ async function main(argv: readonly string[]): Promise<number> {
     cpus: cpus().length,
     node: process.version,
     commit: gitDescription(),
-    settings: { runs, rounds, durationSeconds, connections, iterations, only },
+    settings: { runs, rounds, durationSeconds, connections, iterations, clauseIterations, only },
   };
   log(
     `Bench at ${context.startedAt}, commit ${context.commit}, ${context.cpus} CPUs, load average (1, 5, 15 min) ${context.loadAverageAtStart.join(', ')}`,
@@ -103,6 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throughput?: Throughput;
     cognito?: CallCount[];
     hotPath?: HotPath;
+    clauses?: ClauseCost;
   } = {};
   let stack: RunningStack | undefined;
   try {
@@ -154,6 +159,18 @@ async function main(argv: readonly string[]): Promise<number> {
         log,
       });
     }
+    if (stack && only.includes('clauses')) {
+      log(
+        `Per-clause cost: ${runs} alternating pairs, whole collection and zero clauses, ${clauseIterations} iterations each`,
+      );
+      results.clauses = await measureClauseCost({
+        runs,
+        iterations: clauseIterations,
+        environmentPath: stack.environmentPath,
+        workDir,
+        log,
+      });
+    }
   } finally {
     await stack?.stop();
     await rm(workDir, { recursive: true, force: true });
@@ -185,22 +202,31 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** Issue 17: contract ÷ cli-only floor at most 1.3 on Node 20, 1.2 on Node 22 and 24. */
+const cliRatioTarget = Number(process.versions.node.split('.')[0]) >= 22 ? 1.2 : 1.3;
+
 function buildRows(results: {
   startup?: Startup;
   contract?: ContractVsNewman;
   throughput?: Throughput;
   cognito?: CallCount[];
   hotPath?: HotPath;
+  clauses?: ClauseCost;
 }): Row[] {
   const rows: Row[] = [];
-  const { contract, startup, throughput, cognito, hotPath } = results;
+  const { contract, startup, throughput, cognito, hotPath, clauses } = results;
   if (contract) {
     rows.push(
       spreadRow('1. cold npm run contract (local)', contract.contractMs, formats.ms),
       spreadRow('1. floor: bare newman run, stack running', contract.floorMs, formats.ms),
+      spreadRow('1. floor, cli reporter only', contract.floorCliMs, formats.ms),
       spreadRow('1. ratio contract / floor (per pair)', contract.pairRatio, formats.ratio, {
         target: '≤ 1.5',
         ok: (median) => median <= 1.5,
+      }),
+      spreadRow('1. ratio contract / cli-only floor (per round)', contract.pairRatioCli, formats.ratio, {
+        target: `≤ ${cliRatioTarget} (Node ${process.versions.node.split('.')[0]})`,
+        ok: (median) => median <= cliRatioTarget,
       }),
     );
   }
@@ -211,7 +237,10 @@ function buildRows(results: {
         ok: (median) => median <= 1000,
       }),
       spreadRow('2. loading the stack modules (before)', startup.importMs, formats.ms),
-      spreadRow('2. npm run stack: spawn to "ready" line', startup.npmRunStackReadyMs, formats.ms),
+      spreadRow('2. npm run stack: spawn to "ready" line', startup.npmRunStackReadyMs, formats.ms, {
+        target: '≤ 600 ms',
+        ok: (median) => median <= 600,
+      }),
     );
   }
   if (throughput) {
@@ -247,6 +276,17 @@ function buildRows(results: {
       rows.push(spreadRow(`5. hot path: ${HOT_PATH_LABELS[step]}`, hotPath[step], formats.us2));
     }
   }
+  if (clauses) {
+    const runsOf = `${clauses.clauses} clauses × ${clauses.iterations} iterations`;
+    rows.push(
+      spreadRow(`6. bare newman run, ${runsOf}`, clauses.wholeMs, formats.ms),
+      spreadRow(`6. the same with zero clauses × ${clauses.iterations}`, clauses.emptyMs, formats.ms),
+      spreadRow('6. run cost per clause (per pair)', clauses.perClauseMs, formats.ms1, {
+        target: '≤ 15 ms',
+        ok: (median) => median <= 15,
+      }),
+    );
+  }
   return rows;
 }
 
@@ -255,12 +295,13 @@ function notes(results: {
   throughput?: Throughput;
   cognito?: CallCount[];
   hotPath?: HotPath;
+  clauses?: ClauseCost;
 }): string[] {
   const lines: string[] = [];
   if (results.contract) {
     lines.push(
       `Contract: ${results.contract.contractCommand}.`,
-      `Floor: ${results.contract.floorCommand}. Both started with node directly, not through npm/npx.`,
+      `Floor: ${results.contract.floorCommand}; the cli-only floor is the same with -r cli. All started with node directly, not through npm/npx.`,
       `Ratio of the medians: ${formats.ratio(results.contract.ratioOfMedians)}.`,
     );
   }
@@ -277,6 +318,11 @@ function notes(results: {
   if (results.hotPath) {
     lines.push(
       'Hot path: each step timed in its own process with node:crypto-made ~1 kB ID token, no sockets, 10 calls in flight; time per call of the step alone (the cost of making each fresh header string or request object is measured alone and subtracted).',
+    );
+  }
+  if (results.clauses) {
+    lines.push(
+      `Per-clause cost: bare newman run -r cli against the running stack, the whole collection and the same with every item removed (collection scripts kept), ${results.clauses.iterations} iterations each, alternating; (whole − empty) ÷ (clauses × iterations) per pair.`,
     );
   }
   return lines;

@@ -222,11 +222,33 @@ interface AbortableRun {
   abort?: () => void;
 }
 
+/**
+ * Runs `load` with one warning code silenced. Newman 6.2.2 reads `fs.F_OK` and its siblings while it
+ * loads (lib/run/secure-fs.js), which Node 24 deprecates at run time (DEP0176): two lines on stderr at
+ * every run, about Newman's code, that tell a user of the contract nothing. Every other warning, and
+ * this one outside the load, still shows.
+ */
+async function withoutWarning<T>(code: string, load: () => Promise<T>): Promise<T> {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
+    const options = rest[0];
+    const warningCode =
+      typeof options === 'object' && options !== null ? (options as { code?: unknown }).code : rest[1];
+    if (warningCode === code) return;
+    return (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return await load();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
 export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
   if (input.signal?.aborted) throw new RunInterruptedError();
   // Loaded on demand: Newman takes about half a second to load, and commands that fail on their
   // configuration should not pay for it.
-  const { default: newman } = await import('newman');
+  const { default: newman } = await withoutWarning('DEP0176', () => import('newman'));
   const reporters = input.reporters.filter(
     (name) => NEWMAN_REPORTERS.includes(name) && (name === 'cli' || input.runFolder !== undefined),
   );

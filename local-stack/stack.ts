@@ -95,8 +95,18 @@ export function standInHandler(route: Pick<RouteSpec, 'method' | 'path'>): Lambd
   return async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json' }, body });
 }
 
+/**
+ * A route names its Lambda by source path (`lambda/hello.ts`). On Node 20, common/run-ts.mjs runs the
+ * compiled copy in .build/ and registers how a source URL maps to it; the Lambda must come from there
+ * too, since Node 20 cannot import a `.ts` file itself.
+ */
+function runnableUrl(sourceUrl: string): string {
+  const map: unknown = (globalThis as Record<symbol, unknown>)[Symbol.for('hello-api.runnable-url')];
+  return typeof map === 'function' ? (map as (url: string) => string)(sourceUrl) : sourceUrl;
+}
+
 async function loadHandler(ref: HandlerRef): Promise<LambdaHandler> {
-  const module: unknown = await import(pathToFileURL(resolve(repoRoot, ref.file)).href);
+  const module: unknown = await import(runnableUrl(pathToFileURL(resolve(repoRoot, ref.file)).href));
   const handler = (module as Record<string, unknown>)[ref.exportName];
   if (typeof handler !== 'function') {
     throw new UserError(
@@ -152,7 +162,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     cleanups.push(() => emulator.stop());
 
     const username = options.username ?? DEFAULT_USERNAME;
-    const seeded = await seedPool(emulator.endpoint, {
+    const seeded = await seedPool(emulator.call, {
       poolName: `${api.name}-local`,
       clientName: `${api.name}-client`,
       username,

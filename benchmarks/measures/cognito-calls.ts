@@ -100,7 +100,7 @@ export async function measureCognitoCalls(input: {
     });
     // The script path made absolute: this run's working directory is the throw-away root.
     const contractArgs = [
-      ...npmScriptArgs('contract').map((arg) => (arg.endsWith('.ts') ? resolve(repoRoot, arg) : arg)),
+      ...npmScriptArgs('contract'),
       '--target',
       'aws',
       '--reporters',

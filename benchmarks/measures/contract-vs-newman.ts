@@ -2,8 +2,9 @@
  * Measure 1: a cold `npm run contract` on the local target (its own stack, token, attack tokens, Newman,
  * three reporters, summary) against the floor: the bare Newman CLI running the same collection with the
  * same reporters against a stack that is already running, with an environment that is already ready.
- * The runs alternate contract, floor, contract, floor… so that a burst of load from a neighbour hits
- * both sides alike, and each pair gives its own ratio.
+ * Also the floor with the cli reporter alone, the one issue 17's targets are stated against. The runs
+ * alternate contract, floor, cli-only floor, contract… so that a burst of load from a neighbour hits
+ * every side alike, and each round gives its own ratios.
  */
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -23,8 +24,12 @@ const OFFLINE_TEMPLATE = resolve(repoRoot, 'contract-runner', 'templates', 'offl
 export interface ContractVsNewman {
   readonly contractMs: Spread;
   readonly floorMs: Spread;
+  /** The bare Newman CLI with the cli reporter only (issue 17's floor). */
+  readonly floorCliMs: Spread;
   /** contract ÷ floor for each alternating pair. */
   readonly pairRatio: Spread;
+  /** contract ÷ cli-only floor for each alternating triple. */
+  readonly pairRatioCli: Spread;
   /** median(contract) ÷ median(floor). */
   readonly ratioOfMedians: number;
   readonly floorCommand: string;
@@ -74,25 +79,48 @@ export async function measureContractVsNewman(input: {
     '10000',
     '--ignore-redirects',
   ];
+  // The same run with the cli reporter alone: what a bare `newman run` costs at least.
+  const floorCliArgs = [
+    newmanBin,
+    'run',
+    COLLECTION,
+    '--environment',
+    input.environmentPath,
+    '--reporters',
+    'cli',
+    '--timeout-request',
+    '10000',
+    '--ignore-redirects',
+  ];
   const contract: number[] = [];
   const floor: number[] = [];
+  const floorCli: number[] = [];
   const ratios: number[] = [];
+  const ratiosCli: number[] = [];
   for (let run = 0; run < input.runs; run++) {
     const c = await timeCommand(contractArgs);
     if (c.code !== 0) throw failure('npm run contract', c);
     const f = await timeCommand(floorArgs(run));
     if (f.code !== 0) throw failure('newman run (floor)', f);
+    const fc = await timeCommand(floorCliArgs);
+    if (fc.code !== 0) throw failure('newman run (cli-only floor)', fc);
     contract.push(c.ms);
     floor.push(f.ms);
+    floorCli.push(fc.ms);
     ratios.push(c.ms / f.ms);
-    input.log(`  run ${run + 1}/${input.runs}: contract ${c.ms.toFixed(0)} ms, floor ${f.ms.toFixed(0)} ms`);
+    ratiosCli.push(c.ms / fc.ms);
+    input.log(
+      `  run ${run + 1}/${input.runs}: contract ${c.ms.toFixed(0)} ms, floor ${f.ms.toFixed(0)} ms, cli-only floor ${fc.ms.toFixed(0)} ms`,
+    );
   }
   const contractMs = spread(contract);
   const floorMs = spread(floor);
   return {
     contractMs,
     floorMs,
+    floorCliMs: spread(floorCli),
     pairRatio: spread(ratios),
+    pairRatioCli: spread(ratiosCli),
     ratioOfMedians: contractMs.median / floorMs.median,
     contractCommand: `${npmScriptCommand('contract')} --target local --reports-dir <tmp> (reporters cli,htmlextra,junit)`,
     floorCommand: `node node_modules/newman/bin/newman.js run collections/hello-api.postman_collection.json -e <npm run stack's environment> -r cli,htmlextra,junit (htmlextra: skipHeaders Authorization${template.length > 0 ? ', offline template' : ', default template'}) --timeout-request 10000 --ignore-redirects`,

@@ -5,7 +5,7 @@
  * neighbour is spread over all of them.
  */
 import { HOT_PATH_STEPS, type HotPathStep } from '../support/hot-path-worker-steps.ts';
-import { failure, npmScriptArgs, timeCommand } from '../support/processes.ts';
+import { failure, launcherArgs, timeCommand } from '../support/processes.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
 export type HotPath = Readonly<Record<HotPathStep, Spread>>;
@@ -14,8 +14,6 @@ export async function measureHotPath(input: {
   readonly runs: number;
   readonly log: (line: string) => void;
 }): Promise<HotPath> {
-  // The loader npm run stack uses, so the code runs as it does in the gateway.
-  const loader = npmScriptArgs('stack').filter((arg) => !arg.endsWith('.ts'));
   const samples = Object.fromEntries(HOT_PATH_STEPS.map((step) => [step, [] as number[]])) as Record<
     HotPathStep,
     number[]
@@ -23,7 +21,7 @@ export async function measureHotPath(input: {
   for (let run = 0; run < input.runs; run++) {
     const figures: string[] = [];
     for (const step of HOT_PATH_STEPS) {
-      const result = await timeCommand([...loader, 'benchmarks/support/hot-path-worker.ts', step]);
+      const result = await timeCommand([...launcherArgs('benchmarks/support/hot-path-worker.ts'), step]);
       if (result.code !== 0) throw failure(`hot-path worker (${step})`, result);
       const line = result.output.trim().split('\n').pop() ?? '';
       const { nsPerCall } = JSON.parse(line) as { nsPerCall: number };

@@ -2,12 +2,12 @@
  * Measure 2: local stack start-up to ready, three ways, each in a fresh process:
  *  - `startStack()` from call to resolve (emulator listening, pool and user seeded, JWKS cached,
  *    gateway listening): the figure the ≤ 1 s target is about;
- *  - loading the stack's modules before that call (tsx transform and module graph);
- *  - `npm run stack` from spawn to its "ready" line: node and tsx start-up, the modules, startStack(),
+ *  - loading the stack's modules before that call (the module graph, through the npm scripts' launcher);
+ *  - `npm run stack` from spawn to its "ready" line: node and launcher start-up, the modules, startStack(),
  *    a sign-in, the attack tokens and the two files it writes.
  */
 
-import { failure, npmScriptArgs, startLongRunning, timeCommand } from '../support/processes.ts';
+import { failure, launcherArgs, npmScriptArgs, startLongRunning, timeCommand } from '../support/processes.ts';
 import { READY_LINE, stackEnv } from '../support/running-stack.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
@@ -25,9 +25,8 @@ export async function measureStartup(input: {
   const load: number[] = [];
   const spawned: number[] = [];
   for (let run = 0; run < input.runs; run++) {
-    // Same loader as npm run stack, another entry point.
-    const loader = npmScriptArgs('stack').filter((arg) => !arg.endsWith('.ts'));
-    const once = await timeCommand([...loader, 'benchmarks/support/start-stack-once.ts'], {
+    // Same launcher as npm run stack (so the code runs as it does in the gateway), another entry point.
+    const once = await timeCommand(launcherArgs('benchmarks/support/start-stack-once.ts'), {
       env: stackEnv(),
     });
     if (once.code !== 0) throw failure('start-stack-once', once);

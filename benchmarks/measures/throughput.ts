@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { startLongRunning, tsxLoader } from '../support/processes.ts';
+import { launcherArgs, startLongRunning } from '../support/processes.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
 const require = createRequire(import.meta.url);
@@ -108,10 +108,7 @@ export async function measureThroughput(input: {
   readonly gatewayPid?: number;
   readonly log: (line: string) => void;
 }): Promise<Throughput> {
-  const plain = await startLongRunning(
-    ['--import', tsxLoader, 'benchmarks/support/plain-server.ts'],
-    /^listening /,
-  );
+  const plain = await startLongRunning(launcherArgs('benchmarks/support/plain-server.ts'), /^listening /);
   try {
     const plainUrl = plain.stdout.trim().split(' ').pop() ?? '';
     const gateway: AutocannonOptions = {

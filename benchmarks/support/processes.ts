@@ -11,10 +11,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Absolute, so that a child whose working directory is elsewhere still finds tsx. */
-export const tsxLoader = import.meta.resolve('tsx');
+/** The launcher of every npm script (common/run-ts.mjs), absolute so that any working directory works. */
+export const launcher = resolve(repoRoot, 'common', 'run-ts.mjs');
 
-/** The command line of an npm script as package.json spells it, e.g. `node --import tsx/esm scripts/contract.ts`. */
+/** The command line of an npm script as package.json spells it, e.g. `node common/run-ts.mjs scripts/contract.ts`. */
 export function npmScriptCommand(name: string): string {
   const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as {
     scripts?: Record<string, string>;
@@ -25,18 +25,23 @@ export function npmScriptCommand(name: string): string {
 }
 
 /**
- * The node arguments of an npm script such as `node --import tsx/esm scripts/contract.ts`, so the bench
- * times exactly what `npm run <name>` runs, minus npm's own start-up. The `--import` specifier is made
- * absolute so the command also works from another working directory.
+ * The node arguments of an npm script such as `node common/run-ts.mjs scripts/contract.ts`, so the bench
+ * times exactly what `npm run <name>` runs, minus npm's own start-up. File arguments (and an `--import`
+ * specifier) are made absolute so the command also works from another working directory.
  */
 export function npmScriptArgs(name: string): string[] {
   const words = npmScriptCommand(name).split(/\s+/);
   if (words[0] !== 'node') throw new Error(`npm run ${name} is not a plain node command: ${words.join(' ')}`);
-  const args = words.slice(1);
-  const i = args.indexOf('--import');
-  const specifier = i >= 0 ? args[i + 1] : undefined;
-  if (specifier !== undefined) args[i + 1] = import.meta.resolve(specifier);
-  return args;
+  return words.slice(1).map((arg, i, args) => {
+    if (args[i - 1] === '--import') return import.meta.resolve(arg);
+    return /\.m?[jt]s$/.test(arg) ? resolve(repoRoot, arg) : arg;
+  });
+}
+
+/** The node arguments that run `entry` (a .ts file of the repository) the way the npm scripts do. */
+export function launcherArgs(entry: string): string[] {
+  const words = npmScriptArgs('stack');
+  return [...words.slice(0, -1), resolve(repoRoot, entry)];
 }
 export const newmanBin = resolve(repoRoot, 'node_modules', 'newman', 'bin', 'newman.js');
 

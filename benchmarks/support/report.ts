@@ -16,10 +16,11 @@ export interface Row {
 const ms = (value: number) => `${Math.round(value)} ms`;
 const ratio = (value: number) => value.toFixed(2);
 const rps = (value: number) => `${Math.round(value)} req/s`;
+const ms1 = (value: number) => `${value.toFixed(1)} ms`;
 const us = (value: number) => `${value.toFixed(1)} µs`;
 const us2 = (value: number) => `${value.toFixed(2)} µs`;
 
-export const formats = { ms, ratio, rps, us, us2 };
+export const formats = { ms, ms1, ratio, rps, us, us2 };
 
 export function spreadRow(
   measure: string,

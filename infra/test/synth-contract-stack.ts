@@ -18,10 +18,25 @@ export interface Synthesized {
   readonly assemblyDir: string;
 }
 
+let defaultSynth: Synthesized | undefined;
+
+/**
+ * The default stack (helloApi, default options) is synthesized once per process and shared: the
+ * template and parity suites only read it, and each synthesis bundles and serializes the whole app
+ * (a few seconds of the suite). Any other spec or option gets a synthesis of its own.
+ */
 export function synthContractStack(
   spec: ApiSpec = helloApi,
   options: { domainPrefix?: string } = {},
 ): Synthesized {
+  if (spec === helloApi && options.domainPrefix === undefined) {
+    defaultSynth ??= synthesize(spec, options);
+    return defaultSynth;
+  }
+  return synthesize(spec, options);
+}
+
+function synthesize(spec: ApiSpec, options: { domainPrefix?: string }): Synthesized {
   // The CLI sets this context; without it the template would not say which asset folder is the Lambda's.
   const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new ContractStack(app, STACK_NAME, { spec, repoRoot: REPO_ROOT, ...options });

@@ -11,6 +11,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { CognitoError, UnsupportedError } from 'cognito-local/lib/errors.js';
 import type { Config } from 'cognito-local/lib/server/config.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
 import { createServer } from 'cognito-local/lib/server/server.js';
@@ -28,6 +29,7 @@ import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolS
 import { pino } from 'pino';
 import { PortInUseError } from '../gateway/server.ts';
 import { authRouter } from './auth-router.ts';
+import { type CognitoCall, CognitoJsonApiError } from './json-api.ts';
 
 export interface EmulatorOptions {
   readonly host: string;
@@ -41,6 +43,11 @@ export interface RunningEmulator {
   /** Base URL of the emulator's API, e.g. http://127.0.0.1:9229 (no trailing slash). */
   readonly endpoint: string;
   readonly port: number;
+  /**
+   * One Cognito operation run in this process through the same router the HTTP server uses, without
+   * the HTTP round trip; for seeding. Answers and failures as the HTTP API would give them.
+   */
+  readonly call: CognitoCall;
   stop(): Promise<void>;
 }
 
@@ -95,12 +102,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     triggers: noTriggers,
   };
 
-  const server: Server = await createServer(
-    authRouter(services, Router(services)),
-    logger,
-    config.ServerConfig,
-    services,
-  )
+  // One router for the HTTP server and the in-process calls, so both run exactly the same targets,
+  // the local SRP and flow checks (auth-router.ts) in front of cognito-local's own.
+  const router = authRouter(services, Router(services));
+  const server: Server = await createServer(router, logger, config.ServerConfig, services)
     .start()
     .catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'
@@ -114,8 +119,41 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   return {
     endpoint,
     port,
+    call: (operation, input) => callInProcess(router, ctx, operation, input),
     stop: () => closeServer(server),
   };
+}
+
+/**
+ * What cognito-local's server does with a POST (server.js), minus HTTP: the body goes through JSON as
+ * it would on the wire, Dates come back as epoch seconds, and a CognitoError becomes the same
+ * `CognitoJsonApiError` (its code as the type) that the HTTP client raises for a 400 answer.
+ */
+async function callInProcess(
+  router: ReturnType<typeof Router>,
+  ctx: { readonly logger: ReturnType<typeof pino> },
+  operation: string,
+  input: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  let output: unknown;
+  try {
+    output = await router(operation)(ctx, JSON.parse(JSON.stringify(input)));
+  } catch (error) {
+    if (error instanceof CognitoError) throw new CognitoJsonApiError(operation, error.code, error.message);
+    if (error instanceof UnsupportedError) {
+      throw new CognitoJsonApiError(
+        operation,
+        'CognitoLocal#Unsupported',
+        `Cognito Local unsupported feature: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+  const text = JSON.stringify(output ?? {}, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? Math.floor(raw.getTime() / 1000) : value;
+  });
+  return JSON.parse(text) as Record<string, unknown>;
 }
 
 export function closeServer(server: Server): Promise<void> {

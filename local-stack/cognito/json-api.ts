@@ -1,5 +1,6 @@
 /**
- * The smallest client for Cognito's JSON protocol, used only to seed the local emulator over real HTTP.
+ * The smallest client for Cognito's JSON protocol over real HTTP (the emulator's own in-process calls,
+ * `RunningEmulator.call`, give the same answers and errors).
  * Seeding through the AWS SDK would work too, but loading the SDK costs more start-up time than the
  * whole emulator; the token helper is what exercises the SDK against this emulator.
  */
@@ -14,6 +15,12 @@ export class CognitoJsonApiError extends Error {
     this.type = type;
   }
 }
+
+/** One Cognito JSON-protocol operation: over HTTP (`callCognito`) or in the emulator's process. */
+export type CognitoCall = (
+  operation: string,
+  input: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
 
 export async function callCognito(
   endpoint: string,

@@ -4,7 +4,7 @@
  * sign-in needs no NEW_PASSWORD_REQUIRED challenge (the emulator cannot answer that one anyway).
  */
 import { randomBytes } from 'node:crypto';
-import { callCognito, stringAt } from './json-api.ts';
+import { type CognitoCall, stringAt } from './json-api.ts';
 
 export interface SeedOptions {
   readonly poolName: string;
@@ -29,15 +29,19 @@ export function generatePassword(): string {
   return `${randomBytes(18).toString('base64url')}aA1!`;
 }
 
-export async function seedPool(endpoint: string, options: SeedOptions): Promise<SeededPool> {
-  const pool = await callCognito(endpoint, 'CreateUserPool', {
+/**
+ * `call` runs each operation: the emulator's in-process router (`RunningEmulator.call`, what the stack
+ * uses: four HTTP round trips fewer at every start) or `callCognito` bound to an endpoint.
+ */
+export async function seedPool(call: CognitoCall, options: SeedOptions): Promise<SeededPool> {
+  const pool = await call('CreateUserPool', {
     PoolName: options.poolName,
     MfaConfiguration: 'OFF',
     AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
   });
   const userPoolId = stringAt(pool, 'UserPool', 'Id');
 
-  const client = await callCognito(endpoint, 'CreateUserPoolClient', {
+  const client = await call('CreateUserPoolClient', {
     UserPoolId: userPoolId,
     ClientName: options.clientName,
     // A console-created client's flows (SRP and refresh), plus the two password flows: admin password
@@ -58,7 +62,7 @@ export async function seedPool(endpoint: string, options: SeedOptions): Promise<
   const clientId = stringAt(client, 'UserPoolClient', 'ClientId');
 
   const password = options.password ?? generatePassword();
-  await callCognito(endpoint, 'AdminCreateUser', {
+  await call('AdminCreateUser', {
     UserPoolId: userPoolId,
     Username: options.username,
     MessageAction: 'SUPPRESS',
@@ -67,7 +71,7 @@ export async function seedPool(endpoint: string, options: SeedOptions): Promise<
       { Name: 'email_verified', Value: 'true' },
     ],
   });
-  await callCognito(endpoint, 'AdminSetUserPassword', {
+  await call('AdminSetUserPassword', {
     UserPoolId: userPoolId,
     Username: options.username,
     Password: password,

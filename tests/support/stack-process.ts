@@ -1,12 +1,14 @@
 /**
- * Runs `npm run stack` (node --import tsx scripts/stack.ts) as a real child process on free ports and
+ * Runs `npm run stack` (node common/run-ts.mjs scripts/stack.ts) as a real child process on free ports and
  * reads its dotenv lines, for end-to-end tests of the command. The state file it writes has a fixed
  * path, so `preserveStateFile` keeps a developer's own file safe around such tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../../common/processes.ts';
 import { stackFilePaths } from '../../local-stack/stack-files.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,6 +17,8 @@ export const stateFile = paths.settings;
 export const qaEnvironmentFile = paths.qaEnvironment;
 export const lockFile = paths.lock;
 const script = 'scripts/stack.ts';
+/** The launcher every npm script runs (package.json), so the test runs exactly what `npm run stack` runs. */
+const launcher = 'common/run-ts.mjs';
 
 export interface StackProcess {
   /** The spawned process: the stack itself, or the intermediate shell when `viaShell` is set. */
@@ -47,12 +51,12 @@ function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
 export function spawnStack(options: SpawnOptions = {}): StackProcess {
   const env = childEnv(options.env ?? {});
   const child = options.viaShell
-    ? spawn('sh', ['-c', `"${process.execPath}" --import tsx ${script} & echo "STACK_PID=$!"; wait`], {
+    ? spawn('sh', ['-c', `"${process.execPath}" ${launcher} ${script} & echo "STACK_PID=$!"; wait`], {
         cwd: repoRoot,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       })
-    : spawn(process.execPath, ['--import', 'tsx', script], {
+    : spawn(process.execPath, [launcher, script], {
         cwd: repoRoot,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -121,16 +125,56 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
   return new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
 }
 
+/** Held by the one test file at a time that runs `npm run stack` (see `preserveStateFile`). */
+const lockDir = resolve(repoRoot, 'environments', 'generated', '.tests-stack-lock');
+
 /**
- * Moves a developer's existing state file aside for the duration of the tests and puts it back
- * (content and mode 0600) afterwards; returns the function that restores it.
+ * `npm run stack` writes and removes one fixed state file, so two test files running it at once
+ * (`--test-concurrency`) would see each other's file. A directory made with `mkdir` is the lock: made
+ * or refused atomically; the owner's pid inside lets a later test take over from a killed run.
+ */
+async function lockStackFiles(): Promise<() => Promise<void>> {
+  const owner = join(lockDir, 'pid');
+  for (;;) {
+    try {
+      await mkdir(lockDir, { recursive: false });
+      await writeFile(owner, String(process.pid));
+      return () => rm(lockDir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        await mkdir(dirname(lockDir), { recursive: true });
+        continue;
+      }
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(await readFile(owner, 'utf8').catch(() => ''));
+      const age = Date.now() - ((await stat(lockDir).catch(() => undefined))?.mtimeMs ?? Date.now());
+      // A lock without a pid is being taken right now (or its taker died at once: give it 5 s); one
+      // whose owner is gone is left over.
+      if (pid > 0 ? !isAlive(pid) : age > 5_000) {
+        await rm(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      await sleep(100);
+    }
+  }
+}
+
+/**
+ * Takes the stack-files lock (waiting for another test file to finish with them), then moves a
+ * developer's existing state file aside for the duration of the tests and puts it back (content and
+ * mode 0600) afterwards; returns the function that restores it and releases the lock.
  */
 export async function preserveStateFile(): Promise<() => Promise<void>> {
+  const unlock = await lockStackFiles();
   const saved = await readFile(stateFile).catch(() => undefined);
   return async () => {
-    // Nothing to restore: the stack removes its own file, which the tests check.
-    if (saved === undefined) return;
-    await writeFile(stateFile, saved, { mode: 0o600 });
-    await chmod(stateFile, 0o600);
+    try {
+      // Nothing to restore: the stack removes its own file, which the tests check.
+      if (saved === undefined) return;
+      await writeFile(stateFile, saved, { mode: 0o600 });
+      await chmod(stateFile, 0o600);
+    } finally {
+      await unlock();
+    }
   };
 }

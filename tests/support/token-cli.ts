@@ -1,5 +1,5 @@
 /**
- * Runs `tsx scripts/token.ts` as a user would, in a directory of the test's choosing and with only
+ * Runs `npm run token` (node common/run-ts.mjs scripts/token.ts) as a user would, in a directory of the test's choosing and with only
  * the environment the test gives (plus PATH), so neither the developer's .env, AWS profile nor a
  * running `npm run stack` can leak in.
  */
@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+/** The launcher every npm script runs (package.json): one process, where the tsx CLI started two. */
+const launcher = join(repoRoot, 'common', 'run-ts.mjs');
 const script = join(repoRoot, 'scripts', 'token.ts');
 
 export interface CliRun {
@@ -28,7 +29,7 @@ export function runTokenCli(
 ): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(tsx, [script, ...args], {
+    const child = spawn(process.execPath, [launcher, script, ...args], {
       cwd: options.cwd,
       env: {
         PATH: process.env.PATH ?? '',

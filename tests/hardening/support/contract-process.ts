@@ -1,8 +1,8 @@
 /**
- * Runs `npm run contract` (node --import tsx scripts/contract.ts, the command npm runs) as a real child
+ * Runs `npm run contract` (node common/run-ts.mjs scripts/contract.ts, the command npm runs) as a real child
  * process, in a directory and with an environment of the test's choosing, so that neither the
- * developer's .env nor a running `npm run stack` can leak in. The process is node itself (not npm or a
- * tsx wrapper), so a signal the test sends lands on the process that must clean up.
+ * developer's .env nor a running `npm run stack` can leak in. The process is node itself (not npm), so a
+ * signal the test sends lands on the process that must clean up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, stat } from 'node:fs/promises';
@@ -11,7 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const tsxLoader = import.meta.resolve('tsx');
+/** The launcher every npm script runs (package.json). */
+const launcher = join(repoRoot, 'common', 'run-ts.mjs');
 
 export interface ContractRun {
   readonly code: number | null;
@@ -45,7 +46,7 @@ export function spawnContract(args: readonly string[], options: SpawnContractOpt
   const started = Date.now();
   const script = join(repoRoot, options.script ?? 'scripts/contract.ts');
   const cwd = options.cwd ?? repoRoot;
-  const child = spawn(process.execPath, ['--import', tsxLoader, script, ...args], {
+  const child = spawn(process.execPath, [launcher, script, ...args], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',

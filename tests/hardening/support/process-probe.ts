@@ -21,7 +21,11 @@ async function allPids(): Promise<number[]> {
 /** Every live descendant of `pid` (children, grandchildren, …). */
 export async function descendantsOf(pid: number): Promise<number[]> {
   const parents = new Map<number, number | undefined>();
-  for (const candidate of await allPids()) parents.set(candidate, await parentOf(candidate));
+  const pids = await allPids();
+  // All at once: read one by one, a busy machine's few hundred processes took longer than some of the
+  // moments the interrupt tests aim their signal at.
+  const parentIds = await Promise.all(pids.map(parentOf));
+  for (const [i, candidate] of pids.entries()) parents.set(candidate, parentIds[i]);
   const found: number[] = [];
   const frontier = [pid];
   while (frontier.length > 0) {
