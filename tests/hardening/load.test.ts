@@ -145,7 +145,8 @@ describe('the contract 100 times over on one gateway', () => {
             path: request.url ?? '/',
             headers: { ...request.headers },
             status: answer.status,
-            body: answer.body.toString('utf8'),
+            // What goes over the wire: a HEAD answer has the status and headers, and no body.
+            body: request.method === 'HEAD' ? '' : answer.body.toString('utf8'),
             contentType: headerOf(answer.headers, 'content-type'),
             errorType: headerOf(answer.headers, 'x-amzn-errortype'),
           });
