@@ -8,7 +8,7 @@
  */
 import { createPrivateKey, createPublicKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { rowsBuiltBy } from './catalogue.ts';
-import { decodeJwt, type JsonObject, signRs256 } from './jwt.ts';
+import { decodeJwt, type JsonObject, signRs256 } from '../common/jwt.ts';
 
 /**
  * How long the tokens live: longer than Cognito's default hour (but within the day Cognito allows), so a

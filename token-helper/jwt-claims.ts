@@ -1,8 +1,10 @@
 /**
  * Reading a JWT without verifying it: for the summary, for `--decode` and for deciding whether a
  * saved token can be reused. Nothing here trusts the token; the gateway's authorizer verifies it.
- * The signature is never decoded, returned or printed.
+ * The signature is never returned or printed: only whether there is one.
  */
+
+import { decodeJwt as decodeJwtShape, JwtShapeError } from '../common/jwt.ts';
 
 export class TokenFormatError extends Error {
   override readonly name = 'TokenFormatError';
@@ -27,31 +29,15 @@ export interface IdTokenClaims {
   readonly email?: string;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
+/** Decodes with the project's one JWT module (common/jwt.ts); its defects become TokenFormatErrors. */
 export function decodeJwt(token: string): DecodedJwt {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new TokenFormatError('it does not have three dot-separated parts');
-  const [header, payload, signature] = parts as [string, string, string];
-  return {
-    header: decodeSegment(header, 'header'),
-    payload: decodeSegment(payload, 'payload'),
-    signed: signature.length > 0,
-  };
-}
-
-function decodeSegment(segment: string, label: string): Record<string, unknown> {
-  if (segment.length === 0 || !BASE64URL.test(segment)) {
-    throw new TokenFormatError(`its ${label} is not base64url`);
-  }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-  } catch {
-    throw new TokenFormatError(`its ${label} is not JSON`);
+    const { header, payload, signature } = decodeJwtShape(token);
+    return { header, payload, signed: signature.length > 0 };
+  } catch (error) {
+    if (error instanceof JwtShapeError) throw new TokenFormatError(error.reason, { cause: error });
+    throw error;
   }
-  if (!isRecord(parsed)) throw new TokenFormatError(`its ${label} is not a JSON object`);
-  return parsed;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

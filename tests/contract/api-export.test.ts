@@ -134,7 +134,7 @@ describe('npm run collection with an export', () => {
       const out = join(folder, 'shop.postman_collection.json');
       const { stdout } = await run(
         process.execPath,
-        [...process.execArgv, 'scripts/collection.ts', '--api-spec', FIXTURE, '--out', out],
+        ['common/run-ts.mjs', 'scripts/collection.ts', '--api-spec', FIXTURE, '--out', out],
         {
           cwd: repoRoot,
         },
@@ -160,7 +160,7 @@ describe('npm run collection with an export', () => {
     await assert.rejects(
       run(
         process.execPath,
-        [...process.execArgv, 'scripts/collection.ts', '--api-spec', 'package.json', '--out', '/tmp/x.json'],
+        ['common/run-ts.mjs', 'scripts/collection.ts', '--api-spec', 'package.json', '--out', '/tmp/x.json'],
         { cwd: repoRoot },
       ),
       (error: { code?: number; stderr?: string }) => {

@@ -22,9 +22,10 @@ for (const [title, token, reason] of [
   ['a header that is not JSON', `${Buffer.from('nope').toString('base64url')}.e30.c`, /header is not JSON/],
   [
     'a payload that is a JSON array',
-    `e30.${Buffer.from('[1]').toString('base64url')}.c`,
+    `eyJhbGciOiJSUzI1NiJ9.${Buffer.from('[1]').toString('base64url')}.c`,
     /payload is not a JSON object/,
   ],
+  ['a header without alg', `e30.e30.c`, /header names no alg/],
 ] as const) {
   test(`a token with ${title} is refused`, () => {
     assert.throws(

@@ -26,30 +26,56 @@ export interface DecodedJwt {
 
 export class JwtShapeError extends Error {
   override readonly name = 'JwtShapeError';
+  /** The defect as a clause to put inside another sentence, e.g. "its header is not JSON". */
+  readonly reason: string;
+  constructor(message: string, reason: string, options?: ErrorOptions) {
+    super(message, options);
+    this.reason = reason;
+  }
 }
 
 const base64url = /^[A-Za-z0-9_-]*$/;
 
+/** "The header" -> "its header", for the reason clause. */
+function its(what: string): string {
+  return what.replace(/^The /, 'its ');
+}
+
 export function assertJsonObject(value: unknown, what: string): asserts value is JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new JwtShapeError(`${what} is not a JSON object. Expected: {"...": ...}`);
+    throw new JwtShapeError(
+      `${what} is not a JSON object. Expected: {"...": ...}`,
+      `${its(what)} is not a JSON object`,
+    );
   }
 }
 
 function assertOptionalString(value: unknown, what: string): asserts value is string | undefined {
   if (value !== undefined && typeof value !== 'string') {
-    throw new JwtShapeError(`${what} is not a string. Expected: a string or no value`);
+    throw new JwtShapeError(
+      `${what} is not a string. Expected: a string or no value`,
+      `${its(what)} is not a string`,
+    );
   }
 }
 
 function parseJsonPart(part: string, what: string): unknown {
   if (part.length === 0 || !base64url.test(part)) {
-    throw new JwtShapeError(`The ${what} is not base64url. Expected: characters A-Z a-z 0-9 - _`);
+    throw new JwtShapeError(
+      `The ${what} is not base64url. Expected: characters A-Z a-z 0-9 - _`,
+      `its ${what} is not base64url`,
+    );
   }
   try {
     return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
   } catch (cause) {
-    throw new JwtShapeError(`The ${what} is not JSON. Expected: base64url-encoded JSON`, { cause });
+    throw new JwtShapeError(
+      `The ${what} is not JSON. Expected: base64url-encoded JSON`,
+      `its ${what} is not JSON`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -57,26 +83,34 @@ export function decodeJwt(token: unknown): DecodedJwt {
   if (typeof token !== 'string') {
     throw new JwtShapeError(
       'The token is not a string. Expected: a compact JWT <header>.<payload>.<signature>',
+      'it is not a string',
     );
   }
   const parts = token.split('.');
   if (parts.length !== 3) {
     throw new JwtShapeError(
       `The token has ${parts.length} part(s). Expected: 3 parts <header>.<payload>.<signature>`,
+      'it does not have three dot-separated parts',
     );
   }
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
   const header = parseJsonPart(headerPart, 'header');
   assertJsonObject(header, 'The header');
   if (typeof header.alg !== 'string') {
-    throw new JwtShapeError('The header has no "alg" string. Expected: e.g. "alg":"RS256"');
+    throw new JwtShapeError(
+      'The header has no "alg" string. Expected: e.g. "alg":"RS256"',
+      'its header names no alg',
+    );
   }
   assertOptionalString(header.kid, 'The header\'s "kid"');
   assertOptionalString(header.typ, 'The header\'s "typ"');
   const payload = parseJsonPart(payloadPart, 'payload');
   assertJsonObject(payload, 'The payload');
   if (!base64url.test(signaturePart)) {
-    throw new JwtShapeError('The signature is not base64url. Expected: characters A-Z a-z 0-9 - _');
+    throw new JwtShapeError(
+      'The signature is not base64url. Expected: characters A-Z a-z 0-9 - _',
+      'its signature is not base64url',
+    );
   }
   return {
     // The checks above established exactly the fields JwtHeader promises.
@@ -91,7 +125,10 @@ export function decodeJwt(token: unknown): DecodedJwt {
 export function numericClaim(payload: JsonObject, claim: string): number {
   const value = payload[claim];
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new JwtShapeError(`The payload's "${claim}" is not a number. Expected: seconds since the epoch`);
+    throw new JwtShapeError(
+      `The payload's "${claim}" is not a number. Expected: seconds since the epoch`,
+      `its ${claim} claim is not a number`,
+    );
   }
   return value;
 }
