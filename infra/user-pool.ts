@@ -60,8 +60,10 @@ export class ContractUserPool extends Construct {
     this.client = this.pool.addClient('Client', {
       // No secret: the implicit grant runs in a browser, where a secret cannot be kept.
       generateSecret: false,
-      // CDK adds ALLOW_REFRESH_TOKEN_AUTH whenever any flow is listed; the template test pins all three.
-      authFlows: { adminUserPassword: true, userPassword: true },
+      // CDK adds ALLOW_REFRESH_TOKEN_AUTH whenever any flow is listed; the template test pins all four.
+      // SRP as a console-created client has it (the token helper's default tries it first), plus the two
+      // password flows the CI job and QA's Postman sign-in may choose.
+      authFlows: { userSrp: true, adminUserPassword: true, userPassword: true },
       oAuth: {
         flows: { implicitCodeGrant: true },
         scopes: [...OIDC_SCOPES],

@@ -54,7 +54,7 @@ describe('Cognito user pool', () => {
     });
   });
 
-  test('the app client allows admin, user-password and refresh flows and has no secret', () => {
+  test('the app client allows SRP, admin, user-password and refresh flows and has no secret', () => {
     const clients = template.findResources('AWS::Cognito::UserPoolClient');
     const [client, ...others] = Object.values(clients);
     assert.equal(others.length, 0, 'exactly one app client');
@@ -64,6 +64,7 @@ describe('Cognito user pool', () => {
       'ALLOW_ADMIN_USER_PASSWORD_AUTH',
       'ALLOW_REFRESH_TOKEN_AUTH',
       'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_USER_SRP_AUTH',
     ]);
     assert.equal(client?.Properties.GenerateSecret, false);
   });

@@ -38,6 +38,8 @@ export interface SpawnOptions {
   /** Run it as `sh -c '<stack> & wait'` so that the test can kill its parent. */
   readonly viaShell?: boolean;
   readonly readyTimeoutMs?: number;
+  /** Flags for `npm run stack --`, e.g. --api-spec FILE. */
+  readonly args?: readonly string[];
 }
 
 function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
@@ -51,12 +53,19 @@ function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
 export function spawnStack(options: SpawnOptions = {}): StackProcess {
   const env = childEnv(options.env ?? {});
   const child = options.viaShell
-    ? spawn('sh', ['-c', `"${process.execPath}" ${launcher} ${script} & echo "STACK_PID=$!"; wait`], {
-        cwd: repoRoot,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-    : spawn(process.execPath, [launcher, script], {
+    ? spawn(
+        'sh',
+        [
+          '-c',
+          `"${process.execPath}" ${launcher} ${script} ${(options.args ?? []).join(' ')} & echo "STACK_PID=$!"; wait`,
+        ],
+        {
+          cwd: repoRoot,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+    : spawn(process.execPath, [launcher, script, ...(options.args ?? [])], {
         cwd: repoRoot,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -120,6 +120,44 @@ describe('npm run stack', () => {
     await assertNothingLeft(stack, settings);
   });
 
+  it('serves an API Gateway export with --api-spec: its stage, its methods with stand-in answers, its authorizer and scopes', async () => {
+    const stack = run({ args: ['--api-spec', 'tests/fixtures/api/shop.oas30.json'] });
+    const settings = await stack.ready;
+    const api = String(settings.API_URL);
+    assert.match(api, /^http:\/\/127\.0\.0\.1:\d+\/prod$/, "the export's stage");
+    const state = await readState();
+    const tokens = await adminSignIn(
+      {
+        endpoint: String(settings.COGNITO_ENDPOINT),
+        region: String(settings.AWS_REGION),
+        userPoolId: String(settings.COGNITO_USER_POOL_ID),
+        clientId: String(settings.COGNITO_CLIENT_ID),
+      },
+      String(settings.CONTRACT_USERNAME),
+      String(state.password),
+    );
+    assertUnauthorized(await send(`${api}/items`));
+    const item = await getWithAuthorization(`${api}/items/abc`, tokens.idToken);
+    assert.equal(item.status, 200);
+    assert.deepEqual(JSON.parse(item.body.toString('utf8')), { standIn: true, route: 'GET /items/{itemId}' });
+    // The scoped method takes the access token (which carries aws.cognito.signin.user.admin), not the ID token.
+    assertUnauthorized(
+      await send(`${api}/items/abc`, { method: 'DELETE', headers: [['Authorization', tokens.idToken]] }),
+    );
+    const deleted = await send(`${api}/items/abc`, {
+      method: 'DELETE',
+      headers: [['Authorization', tokens.accessToken]],
+    });
+    assert.equal(deleted.status, 200, deleted.body.toString('utf8'));
+    // Without authorizer in the export, so without one here.
+    assert.equal((await send(`${api}/health`)).status, 200);
+    assert.equal((await send(`${api}/health`, { method: 'POST' })).status, 403);
+    stack.child.kill('SIGINT');
+    assert.deepEqual(await exited(stack.child), { code: 130, signal: null });
+    await stack.closed;
+    await assertNothingLeft(stack, settings);
+  });
+
   it('stops on SIGTERM leaving no port, state file or data directory behind', async () => {
     const stack = run();
     const settings = await stack.ready;
