@@ -1,6 +1,6 @@
 /**
  * Writes collections/hello-api.postman_collection.json, the collection QA import, generated from the
- * route table (api/routes.ts) and the attack catalogue: `node --import tsx collections/build.ts`. With
+ * route table (api/routes.ts) and the attack catalogue: `node common/run-ts.mjs collections/build.ts`. With
  * --check it writes nothing and exits 1 when the committed file is stale (a unit test runs the same
  * comparison).
  */
@@ -21,7 +21,7 @@ if (process.argv.includes('--check')) {
   }
   if (committed !== built) {
     console.error(
-      'collections/hello-api.postman_collection.json is stale: run `node --import tsx collections/build.ts`.',
+      'collections/hello-api.postman_collection.json is stale: run `node common/run-ts.mjs collections/build.ts`.',
     );
     process.exitCode = 1;
   }

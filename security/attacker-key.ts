@@ -24,7 +24,7 @@ export const ATTACKER_KID = 'contract-attacker-1';
 export const ATTACKER_SUBJECT = 'CN=contract-attacker';
 export const ATTACKER_MODULUS_BITS = 2048;
 export const attackerKeyPath = fileURLToPath(new URL('./attacker-key.json', import.meta.url));
-const REGENERATE = 'regenerate it with `node --import tsx security/make-attacker-key.ts --force`';
+const REGENERATE = 'regenerate it with `node common/run-ts.mjs security/make-attacker-key.ts --force`';
 
 const PRIVATE_MEMBERS = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 type PrivateMember = (typeof PRIVATE_MEMBERS)[number];

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx security/make-attacker-key.ts [--force] [--out PATH] [--debug]`: (re)generates
+ * `node common/run-ts.mjs security/make-attacker-key.ts [--force] [--out PATH] [--debug]`: (re)generates
  * security/attacker-key.json, the attacker key the forged-token clauses sign with (see
  * security/attacker-key.ts for why it is committed). Run it once; the committed file is the source of
  * truth and every run of the contract uses the same key, so a clause's token is the same everywhere.
@@ -33,7 +33,7 @@ const VALIDITY_DAYS = 36_500;
 const COMMENT =
   'An ATTACKER key, published on purpose: the contract signs forged tokens with it (attacker-key-pool-kid, ' +
   'jwk-, jku-, x5c-, x5u-injection, ...) and the API must refuse every one of them. It protects nothing; ' +
-  'never trust it anywhere. Regenerate with `node --import tsx security/make-attacker-key.ts --force`.';
+  'never trust it anywhere. Regenerate with `node common/run-ts.mjs security/make-attacker-key.ts --force`.';
 
 async function selfSignedCertificate(privateKeyPem: string): Promise<Buffer> {
   const directory = await mkdtemp(join(tmpdir(), 'attacker-key-'));
@@ -121,11 +121,11 @@ async function main(argv: readonly string[]): Promise<number> {
       debug: { type: 'boolean' },
       help: { type: 'boolean' },
     },
-    { command: 'node --import tsx security/make-attacker-key.ts' },
+    { command: 'node common/run-ts.mjs security/make-attacker-key.ts' },
   );
   if (flags.help) {
     process.stdout.write(
-      'Usage: node --import tsx security/make-attacker-key.ts [--force] [--out PATH] [--debug]\n' +
+      'Usage: node common/run-ts.mjs security/make-attacker-key.ts [--force] [--out PATH] [--debug]\n' +
         '  writes a new attacker key pair and certificate to security/attacker-key.json (or PATH)\n',
     );
     return 0;

@@ -7,8 +7,8 @@
  * collection can tell a stale environment from a broken API.
  */
 import { createPrivateKey, createPublicKey, type JsonWebKey, KeyObject } from 'node:crypto';
-import { rowsBuiltBy } from './catalogue.ts';
 import { decodeJwt, type JsonObject, signRs256 } from '../common/jwt.ts';
+import { rowsBuiltBy } from './catalogue.ts';
 
 /**
  * How long the tokens live: longer than Cognito's default hour (but within the day Cognito allows), so a

@@ -1,6 +1,6 @@
 /**
  * An already running local stack with a ready environment, the way a QA engineer has one: `npm run
- * stack` (here `node --import tsx scripts/stack.ts`, free ports) in its own process, and the Postman
+ * stack` (here `node common/run-ts.mjs scripts/stack.ts`, free ports) in its own process, and the Postman
  * environment it writes (live ID token, attack tokens, password) copied aside at once, because the
  * stack removes its files when it stops.
  */

@@ -130,7 +130,7 @@ describe('parseAttackerKey refuses a file that is wrong in one way', () => {
           assert.match(error.message, message);
           assert.match(
             error.message,
-            /^attacker-key\.json: [^\n]+; regenerate it with `node --import tsx security\/make-attacker-key\.ts --force`\.$/,
+            /^attacker-key\.json: [^\n]+; regenerate it with `node common\/run-ts\.mjs security\/make-attacker-key\.ts --force`\.$/,
           );
           return true;
         },

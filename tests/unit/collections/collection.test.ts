@@ -37,11 +37,11 @@ function scriptOf(item: sdk.Item | sdk.Collection, listen: 'prerequest' | 'test'
 }
 
 describe('the committed collection', () => {
-  it('is exactly what collections/build.ts generates from api/routes.ts (run `node --import tsx collections/build.ts`)', () => {
+  it('is exactly what collections/build.ts generates from api/routes.ts (run `node common/run-ts.mjs collections/build.ts`)', () => {
     // A boolean, not a string diff: the diff of two 400 kB JSON texts would bury the instruction.
     assert.ok(
       committedText === renderCollection(helloApi),
-      'stale: run `node --import tsx collections/build.ts`',
+      'stale: run `node common/run-ts.mjs collections/build.ts`',
     );
   });
 
