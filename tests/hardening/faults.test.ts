@@ -15,6 +15,7 @@ import { generateClauses } from '../../collections/generate.ts';
 import { runContract } from '../../contract-runner/run-contract.ts';
 import { type LocalStack, type LocalStackOptions, startStack } from '../../local-stack/stack.ts';
 import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
+import { closedPort } from '../support/http.ts';
 import { dataDirectoriesOf, isListening, portOf } from '../support/lifecycle.ts';
 import { idToken } from '../support/token-helper-fixtures.ts';
 import {
@@ -54,15 +55,6 @@ function awsEnv(cognitoEndpoint: string, extra: Record<string, string> = {}): Re
     CONTRACT_PASSWORD: 'Fault-Pa55word!',
     ...extra,
   };
-}
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function listen(server: Server): Promise<string> {

@@ -74,12 +74,7 @@ describe('the collection signs in by itself in bare Newman', () => {
   }
 
   function calls(): Record<string, number> {
-    const counted: Record<string, number> = {};
-    for (const name of OPERATIONS) {
-      const n = proxy.count(`AWSCognitoIdentityProviderService.${name}`);
-      if (n > 0) counted[name] = n;
-    }
-    return counted;
+    return proxy.calls(OPERATIONS);
   }
 
   function variable(result: CollectionRun, key: string): string {

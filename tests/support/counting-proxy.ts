@@ -9,6 +9,8 @@ export interface CountingProxy {
   /** e.g. http://127.0.0.1:41234/ */
   readonly url: string;
   count(target: string): number;
+  /** How often each of these Cognito operations (e.g. "InitiateAuth") was called, leaving out the uncalled. */
+  calls(operations: readonly string[]): Record<string, number>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -44,6 +46,14 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   return {
     url: `http://127.0.0.1:${port}/`,
     count: (target) => counts.get(target) ?? 0,
+    calls: (operations) => {
+      const counted: Record<string, number> = {};
+      for (const name of operations) {
+        const n = counts.get(`AWSCognitoIdentityProviderService.${name}`) ?? 0;
+        if (n > 0) counted[name] = n;
+      }
+      return counted;
+    },
     reset: () => counts.clear(),
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@
  * and the answer keeps its raw header list and body bytes.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 
 export interface RawResponse {
   readonly status: number;
@@ -70,4 +71,13 @@ export function send(url: string, options: RawRequest = {}): Promise<RawResponse
 /** GET `url` with one Authorization header whose value is exactly `value`. */
 export function getWithAuthorization(url: string, value: string): Promise<RawResponse> {
   return send(url, { headers: [['Authorization', value]] });
+}
+
+/** A loopback port nothing listens on: bound, then released (another program may take it meanwhile). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

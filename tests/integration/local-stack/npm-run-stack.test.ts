@@ -42,6 +42,20 @@ async function readState(): Promise<Record<string, string>> {
   return JSON.parse(await readFile(stateFile, 'utf8'));
 }
 
+/** Signs the seeded user in with the settings the stack printed and the password its state file holds. */
+function signInAsTheTestUser(settings: Record<string, string>, state: Record<string, string>) {
+  return adminSignIn(
+    {
+      endpoint: String(settings.COGNITO_ENDPOINT),
+      region: String(settings.AWS_REGION),
+      userPoolId: String(settings.COGNITO_USER_POOL_ID),
+      clientId: String(settings.COGNITO_CLIENT_ID),
+    },
+    String(settings.CONTRACT_USERNAME),
+    String(state.password),
+  );
+}
+
 /** Asserts that the stopped stack left nothing behind. */
 async function assertNothingLeft(stack: StackProcess, settings: Record<string, string>): Promise<void> {
   assert.equal(await isListening(portOf(String(settings.API_URL))), false, 'gateway port closed');
@@ -97,16 +111,7 @@ describe('npm run stack', () => {
     assert.ok(state.password && state.password.length >= 8, 'the state file holds the password');
 
     assertUnauthorized(await send(`${settings.API_URL}/hello`));
-    const tokens = await adminSignIn(
-      {
-        endpoint: String(settings.COGNITO_ENDPOINT),
-        region: String(settings.AWS_REGION),
-        userPoolId: String(settings.COGNITO_USER_POOL_ID),
-        clientId: String(settings.COGNITO_CLIENT_ID),
-      },
-      String(settings.CONTRACT_USERNAME),
-      String(state.password),
-    );
+    const tokens = await signInAsTheTestUser(settings, state);
     assertGreeting(await getWithAuthorization(`${settings.API_URL}/hello`, tokens.idToken));
 
     stack.child.kill('SIGINT');
@@ -126,16 +131,7 @@ describe('npm run stack', () => {
     const api = String(settings.API_URL);
     assert.match(api, /^http:\/\/127\.0\.0\.1:\d+\/prod$/, "the export's stage");
     const state = await readState();
-    const tokens = await adminSignIn(
-      {
-        endpoint: String(settings.COGNITO_ENDPOINT),
-        region: String(settings.AWS_REGION),
-        userPoolId: String(settings.COGNITO_USER_POOL_ID),
-        clientId: String(settings.COGNITO_CLIENT_ID),
-      },
-      String(settings.CONTRACT_USERNAME),
-      String(state.password),
-    );
+    const tokens = await signInAsTheTestUser(settings, state);
     assertUnauthorized(await send(`${api}/items`));
     const item = await getWithAuthorization(`${api}/items/abc`, tokens.idToken);
     assert.equal(item.status, 200);

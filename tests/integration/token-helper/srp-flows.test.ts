@@ -57,13 +57,22 @@ after(async () => {
 });
 beforeEach(() => proxy.reset());
 
+/** The settings `npm run token` reads, for the local pool behind the counting proxy. */
+function tokenCliEnvironment(password: string): Record<string, string> {
+  return {
+    CONTRACT_TARGET: 'local',
+    API_URL: base.apiUrl,
+    AWS_REGION: base.region,
+    COGNITO_USER_POOL_ID: base.userPoolId,
+    COGNITO_CLIENT_ID: base.clientId,
+    COGNITO_ENDPOINT: base.cognitoEndpoint ?? '',
+    CONTRACT_USERNAME: base.username,
+    CONTRACT_PASSWORD: password,
+  };
+}
+
 function calls(): Record<string, number> {
-  const counted: Record<string, number> = {};
-  for (const name of OPERATIONS) {
-    const n = proxy.count(`AWSCognitoIdentityProviderService.${name}`);
-    if (n > 0) counted[name] = n;
-  }
-  return counted;
+  return proxy.calls(OPERATIONS);
 }
 
 async function hello(token: string): Promise<number> {
@@ -326,16 +335,7 @@ describe('refresh: an expired ID token with a valid refresh token signs in witho
 
   test('npm run token: the refresh path prints its headline and no token, with a wrong password set', async () => {
     const out = join(dir, 'cli-refresh.postman_environment.json');
-    const env = {
-      CONTRACT_TARGET: 'local',
-      API_URL: base.apiUrl,
-      AWS_REGION: base.region,
-      COGNITO_USER_POOL_ID: base.userPoolId,
-      COGNITO_CLIENT_ID: base.clientId,
-      COGNITO_ENDPOINT: base.cognitoEndpoint ?? '',
-      CONTRACT_USERNAME: base.username,
-      CONTRACT_PASSWORD: base.password,
-    };
+    const env = tokenCliEnvironment(base.password);
     const first = await runTokenCli(['--out', out, '--auth-flow', 'srp'], { cwd: repoRoot, env });
     assert.equal(first.code, 0, first.stderr);
     assert.match(
@@ -381,16 +381,7 @@ test('npm run token -- --auth-flow srp with a wrong password: one sentence, exit
   const wrong = 'Wrong-Srp-Pa55word-not-printed';
   const run = await runTokenCli(['--out', join(dir, 'wrong.json'), '--auth-flow', 'srp'], {
     cwd: repoRoot,
-    env: {
-      CONTRACT_TARGET: 'local',
-      API_URL: base.apiUrl,
-      AWS_REGION: base.region,
-      COGNITO_USER_POOL_ID: base.userPoolId,
-      COGNITO_CLIENT_ID: base.clientId,
-      COGNITO_ENDPOINT: base.cognitoEndpoint ?? '',
-      CONTRACT_USERNAME: base.username,
-      CONTRACT_PASSWORD: wrong,
-    },
+    env: tokenCliEnvironment(wrong),
   });
   assert.equal(run.code, 1);
   assert.equal(run.stdout, '');
