@@ -4,11 +4,11 @@
  * --check it writes nothing and exits 1 when the committed file is stale (a unit test runs the same
  * comparison).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { helloApi } from '../api/routes.ts';
-import { renderCollection } from './collection.ts';
-
-export const COMMITTED_COLLECTION = new URL('./hello-api.postman_collection.json', import.meta.url);
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { COMMITTED_COLLECTION, renderCollection } from './collection.ts';
 
 const built = renderCollection(helloApi);
 
@@ -26,6 +26,6 @@ if (process.argv.includes('--check')) {
     process.exitCode = 1;
   }
 } else {
-  writeFileSync(COMMITTED_COLLECTION, built);
+  await writeFileAtomic(fileURLToPath(COMMITTED_COLLECTION), built, { mode: 0o644 });
   console.log(`Wrote ${COMMITTED_COLLECTION.pathname}`);
 }

@@ -14,7 +14,6 @@ import { Agent, request as httpRequest } from 'node:http';
 import { runInNewContext } from 'node:vm';
 import chai from 'chai';
 import { CLAUSE_HEADER, type Clause, UNSENT_KINDS } from '../../../collections/clause.ts';
-import { stripForSandbox } from '../../../collections/collection.ts';
 import type { AssertionResult, ClauseResult, Outcome } from '../../../contract-runner/results.ts';
 
 /** One request as Newman sent it. */
@@ -102,10 +101,9 @@ interface ContractLibrary {
   check(pm: object): void;
 }
 
-/** contract-lib.js exactly as the collection inlines it, evaluated once. */
+/** contract-lib.js, the source the collection's library is minified from, evaluated once. */
 const library: ContractLibrary = (() => {
-  const path = new URL('../../../collections/src/contract-lib.js', import.meta.url);
-  const code = stripForSandbox(readFileSync(path, 'utf8'), 'collections/src/contract-lib.js');
+  const code = readFileSync(new URL('../../../collections/src/contract-lib.js', import.meta.url), 'utf8');
   const create = runInNewContext(`${code}\ncreateContract;`, {}) as (config: object) => ContractLibrary;
   // check() needs neither the crypto nor the builders: those make tokens, which the replay takes as recorded.
   return create({ version: 'replay', crypto: undefined, builders: {}, attacker: undefined });
