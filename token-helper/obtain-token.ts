@@ -47,8 +47,6 @@ export interface ObtainTokenOptions {
   readonly write?: boolean;
   /** Sign in even if the saved token is still good. */
   readonly force?: boolean;
-  /** Secret variables to add to the environment (e.g. attack tokens); typed `secret`. */
-  readonly extraValues?: Readonly<Record<string, string>>;
   /** Per-attempt Cognito timeout; default 5 s, two attempts at most. */
   readonly timeoutMs?: number;
   readonly now?: () => Date;
@@ -162,7 +160,6 @@ export async function obtainToken(
       cognito_client_id: settings.clientId,
       username: settings.username,
     },
-    ...(options.extraValues === undefined ? {} : { extraValues: options.extraValues }),
     exportedAt: now(),
   });
 

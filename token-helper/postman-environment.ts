@@ -47,15 +47,6 @@ export const OPTIONAL_COGNITO_KEYS = [
 ] as const;
 export type OptionalCognitoKey = (typeof OPTIONAL_COGNITO_KEYS)[number];
 
-const RESERVED_KEYS: ReadonlySet<string> = new Set([
-  BASE_URL,
-  ID_TOKEN,
-  ID_TOKEN_EXP,
-  ACCESS_TOKEN,
-  REFRESH_TOKEN,
-  ...OPTIONAL_COGNITO_KEYS,
-]);
-
 export class EnvironmentFormatError extends Error {
   override readonly name = 'EnvironmentFormatError';
 }
@@ -175,8 +166,6 @@ export interface EnvironmentFill {
   readonly refreshToken?: string;
   /** Set only for keys the template declares. */
   readonly cognito: Readonly<Record<OptionalCognitoKey, string>>;
-  /** Secret values from elsewhere (e.g. attack tokens), added or replaced with type `secret`. */
-  readonly extraValues?: Readonly<Record<string, string>>;
   readonly exportedAt: Date;
 }
 
@@ -217,12 +206,6 @@ export function fillEnvironment(template: PostmanEnvironment, fill: EnvironmentF
   if (fill.refreshToken !== undefined) set(REFRESH_TOKEN, fill.refreshToken, 'secret');
   for (const key of OPTIONAL_COGNITO_KEYS) {
     if (template.values.some((variable) => variable.key === key)) set(key, fill.cognito[key], 'default');
-  }
-  for (const [key, value] of Object.entries(fill.extraValues ?? {})) {
-    if (RESERVED_KEYS.has(key)) {
-      throw new Error(`extraValues may not set "${key}": the token helper owns that variable`);
-    }
-    set(key, value, 'secret');
   }
   return {
     ...generatedIdentity(template, 'npm run token'),

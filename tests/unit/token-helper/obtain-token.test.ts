@@ -129,30 +129,6 @@ describe('a fresh sign-in', () => {
     assert.equal(await readFile(ws.template, 'utf8'), before);
   });
 
-  test('extra values are merged in as secrets, replacing the template slot', async () => {
-    signInAnswers();
-    await obtainToken(
-      AWS_SETTINGS,
-      options({ extraValues: { attack_access_token: 'attack-1', attack_new: 'attack-2' } }),
-    );
-    const environment = await written();
-    assert.deepEqual(value(environment, 'attack_access_token'), {
-      key: 'attack_access_token',
-      value: 'attack-1',
-      type: 'secret',
-      enabled: true,
-    });
-    assert.equal(value(environment, 'attack_new')?.type, 'secret');
-  });
-
-  test('extra values may not replace the variables the helper owns', async () => {
-    signInAnswers();
-    await assert.rejects(
-      obtainToken(AWS_SETTINGS, options({ extraValues: { id_token: 'x' } })),
-      /may not set "id_token"/,
-    );
-  });
-
   test('tokens are on the result but hidden from console.log and JSON.stringify', async () => {
     const token = idToken();
     signInAnswers(token);
