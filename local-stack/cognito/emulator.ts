@@ -4,8 +4,8 @@
  * that function (a) keeps its data under `./.cognito` relative to the working directory, which would put
  * users and plaintext passwords inside the repository, (b) loads the AWS SDK v2 only to build a Lambda
  * client for triggers we never configure, which costs start-up time and prints an end-of-support notice,
- * and (c) fixes the issuer before the port is known. Its router is wrapped by auth-router.ts, which
- * adds SRP and the app client's auth-flow settings.
+ * and (c) fixes the issuer before the port is known. Its router (lazy-targets.ts: each target loaded on first
+ * use) is wrapped by auth-router.ts, which adds SRP and the app client's auth-flow settings.
  */
 
 import type { Server } from 'node:http';
@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CognitoError, UnsupportedError } from 'cognito-local/lib/errors.js';
 import type { Config } from 'cognito-local/lib/server/config.js';
-import { Router } from 'cognito-local/lib/server/Router.js';
+import type { Router } from 'cognito-local/lib/server/Router.js';
 import { createServer } from 'cognito-local/lib/server/server.js';
 import { DateClock } from 'cognito-local/lib/services/clock.js';
 import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService.js';
@@ -30,6 +30,7 @@ import { pino } from 'pino';
 import { PortInUseError } from '../gateway/server.ts';
 import { authRouter } from './auth-router.ts';
 import { type CognitoCall, CognitoJsonApiError } from './json-api.ts';
+import { lazyRouter } from './lazy-targets.ts';
 
 export interface EmulatorOptions {
   readonly host: string;
@@ -104,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   // One router for the HTTP server and the in-process calls, so both run exactly the same targets,
   // the local SRP and flow checks (auth-router.ts) in front of cognito-local's own.
-  const router = authRouter(services, Router(services));
+  const router = authRouter(services, lazyRouter(services));
   const server: Server = await createServer(router, logger, config.ServerConfig, services)
     .start()
     .catch((error: NodeJS.ErrnoException) => {
@@ -130,7 +131,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
  * `CognitoJsonApiError` (its code as the type) that the HTTP client raises for a 400 answer.
  */
 async function callInProcess(
-  router: ReturnType<typeof Router>,
+  router: Router,
   ctx: { readonly logger: ReturnType<typeof pino> },
   operation: string,
   input: Record<string, unknown>,
