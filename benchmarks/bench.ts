@@ -15,6 +15,7 @@ import { type ClauseCost, measureClauseCost } from './measures/clause-cost.ts';
 import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts';
 import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
 import { type HotPath, measureHotPath } from './measures/hot-path.ts';
+import { measureSignIn, SIGN_IN_FLOWS, type SignInCost } from './measures/sign-in.ts';
 import { measureStartup, type Startup } from './measures/startup.ts';
 import { measureThroughput, type Throughput } from './measures/throughput.ts';
 import { HOT_PATH_LABELS, HOT_PATH_STEPS } from './support/hot-path-worker-steps.ts';
@@ -22,12 +23,13 @@ import { repoRoot } from './support/processes.ts';
 import { formats, markdownTable, type Row, spreadRow, textTable } from './support/report.ts';
 import { assertNoOtherStack, type RunningStack, startRunningStack } from './support/running-stack.ts';
 
-const MEASURES = ['contract', 'startup', 'throughput', 'cognito', 'hotpath', 'clauses'] as const;
+const MEASURES = ['contract', 'startup', 'throughput', 'cognito', 'hotpath', 'clauses', 'signin'] as const;
 type Measure = (typeof MEASURES)[number];
 
 const usage = `Usage: npm run bench -- [flags]
 
-  --runs N          runs of the contract/floor pair, of each start-up and of each hot-path step (default 5)
+  --runs N          runs of the contract/floor pair, of each start-up, of each hot-path step and of each
+                    sign-in flow (default 5)
   --rounds N        throughput rounds per target (default 3)
   --duration S      seconds per throughput round (default 5)
   --connections N   autocannon connections (default 10)
@@ -108,6 +110,7 @@ async function main(argv: readonly string[]): Promise<number> {
     cognito?: CallCount[];
     hotPath?: HotPath;
     clauses?: ClauseCost;
+    signIn?: SignInCost;
   } = {};
   let stack: RunningStack | undefined;
   try {
@@ -171,6 +174,10 @@ async function main(argv: readonly string[]): Promise<number> {
         log,
       });
     }
+    if (stack && only.includes('signin')) {
+      log(`Sign-in: each flow ${runs} times against the running stack's local Cognito, in turn`);
+      results.signIn = await measureSignIn({ runs, log });
+    }
   } finally {
     await stack?.stop();
     await rm(workDir, { recursive: true, force: true });
@@ -212,9 +219,10 @@ function buildRows(results: {
   cognito?: CallCount[];
   hotPath?: HotPath;
   clauses?: ClauseCost;
+  signIn?: SignInCost;
 }): Row[] {
   const rows: Row[] = [];
-  const { contract, startup, throughput, cognito, hotPath, clauses } = results;
+  const { contract, startup, throughput, cognito, hotPath, clauses, signIn } = results;
   if (contract) {
     rows.push(
       spreadRow('1. cold npm run contract (local)', contract.contractMs, formats.ms),
@@ -287,8 +295,21 @@ function buildRows(results: {
       }),
     );
   }
+  if (signIn) {
+    for (const flow of SIGN_IN_FLOWS) {
+      rows.push(spreadRow(`7. sign-in, ${SIGN_IN_LABELS[flow]}`, signIn[flow], formats.ms1));
+    }
+  }
   return rows;
 }
+
+const SIGN_IN_LABELS: Readonly<Record<(typeof SIGN_IN_FLOWS)[number], string>> = {
+  'admin-password': 'admin-password (the local default)',
+  password: 'password (USER_PASSWORD_AUTH)',
+  srp: 'srp (USER_SRP_AUTH, public API)',
+  'admin-srp': 'admin-srp (USER_SRP_AUTH, admin API)',
+  refresh: 'refresh (REFRESH_TOKEN_AUTH)',
+};
 
 function notes(results: {
   contract?: ContractVsNewman;
@@ -296,6 +317,7 @@ function notes(results: {
   cognito?: CallCount[];
   hotPath?: HotPath;
   clauses?: ClauseCost;
+  signIn?: SignInCost;
 }): string[] {
   const lines: string[] = [];
   if (results.contract) {
@@ -323,6 +345,11 @@ function notes(results: {
   if (results.clauses) {
     lines.push(
       `Per-clause cost: bare newman run -r cli against the running stack, the whole collection and the same with every item removed (collection scripts kept), ${results.clauses.iterations} iterations each, alternating; (whole − empty) ÷ (clauses × iterations) per pair.`,
+    );
+  }
+  if (results.signIn) {
+    lines.push(
+      "Sign-in: the token helper's signIn / refreshSignIn in the bench process, one SDK client, over HTTP to the running stack; one untimed sign-in per flow first; the flows in turn within each run.",
     );
   }
   return lines;
