@@ -9,7 +9,7 @@ import { UsageError } from '../common/cli-error.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
 import { ConfigurationError, SignInError } from './diagnosis.ts';
 import { loadDotenvOnce } from './env-file.ts';
-import { decodeJwt, readIdTokenClaims, TokenFormatError } from './jwt-claims.ts';
+import { readIdTokenClaims, readUnverifiedToken, TokenFormatError } from './jwt-claims.ts';
 import { LOCAL_STACK_FILE, readLocalStackFile } from './local-stack-file.ts';
 import { defaultOutPath, displayPath, obtainToken } from './obtain-token.ts';
 import { errorCode, getVariable, ID_TOKEN, parsePostmanEnvironment } from './postman-environment.ts';
@@ -167,9 +167,9 @@ async function decodeSavedToken(path: string, target: string): Promise<string> {
       `The file ${shown} holds no id_token: run \`npm run token -- --target ${target}\` first.`,
     );
   }
-  let decoded: ReturnType<typeof decodeJwt>;
+  let decoded: ReturnType<typeof readUnverifiedToken>;
   try {
-    decoded = decodeJwt(token);
+    decoded = readUnverifiedToken(token);
   } catch (error) {
     const reason = error instanceof TokenFormatError ? error.message : 'it cannot be decoded';
     throw new SignInError(

@@ -17,8 +17,8 @@ export {
   SignInError,
   sandboxDiagnosisSource,
 } from './diagnosis.ts';
-export type { DecodedJwt, IdTokenClaims } from './jwt-claims.ts';
-export { decodeIdToken, decodeJwt } from './jwt-claims.ts';
+export type { IdTokenClaims, UnverifiedToken } from './jwt-claims.ts';
+export { decodeIdToken, readUnverifiedToken } from './jwt-claims.ts';
 export { settingsFromLocalStack } from './local-stack-settings.ts';
 export type { ObtainTokenOptions, TokenResult } from './obtain-token.ts';
 export { defaultOutPath, defaultTemplatePath, MIN_REMAINING_SECONDS, obtainToken } from './obtain-token.ts';

@@ -4,13 +4,17 @@
  * The signature is never returned or printed: only whether there is one.
  */
 
-import { decodeJwt as decodeJwtShape, JwtShapeError } from '../common/jwt.ts';
+import { decodeJwt, JwtShapeError } from '../common/jwt.ts';
 
 export class TokenFormatError extends Error {
   override readonly name = 'TokenFormatError';
 }
 
-export interface DecodedJwt {
+/**
+ * What the helper may show of a token: common/jwt.ts's DecodedJwt without the signature (a view for
+ * people, not a second decoder).
+ */
+export interface UnverifiedToken {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Readonly<Record<string, unknown>>;
   /** Whether a third, non-empty segment is present; its content is deliberately not kept. */
@@ -30,9 +34,9 @@ export interface IdTokenClaims {
 }
 
 /** Decodes with the project's one JWT module (common/jwt.ts); its defects become TokenFormatErrors. */
-export function decodeJwt(token: string): DecodedJwt {
+export function readUnverifiedToken(token: string): UnverifiedToken {
   try {
-    const { header, payload, signature } = decodeJwtShape(token);
+    const { header, payload, signature } = decodeJwt(token);
     return { header, payload, signed: signature.length > 0 };
   } catch (error) {
     if (error instanceof JwtShapeError) throw new TokenFormatError(error.reason, { cause: error });
@@ -69,7 +73,7 @@ export function readIdTokenClaims(payload: Readonly<Record<string, unknown>>): I
   };
 }
 
-export function decodeIdToken(token: string): { decoded: DecodedJwt; claims: IdTokenClaims } {
-  const decoded = decodeJwt(token);
+export function decodeIdToken(token: string): { decoded: UnverifiedToken; claims: IdTokenClaims } {
+  const decoded = readUnverifiedToken(token);
   return { decoded, claims: readIdTokenClaims(decoded.payload) };
 }

@@ -18,7 +18,7 @@ import {
   validateSettings,
 } from './config.ts';
 import { diagnosisOf, SignInError } from './diagnosis.ts';
-import { decodeIdToken, decodeJwt, type IdTokenClaims, TokenFormatError } from './jwt-claims.ts';
+import { decodeIdToken, type IdTokenClaims, readUnverifiedToken, TokenFormatError } from './jwt-claims.ts';
 import {
   ACCESS_TOKEN,
   BASE_URL,
@@ -253,7 +253,7 @@ function isReusable(saved: SavedTokens, now: Date): saved is SavedTokens & { rea
   if (saved.claims.exp - nowSeconds <= MIN_REMAINING_SECONDS || saved.accessToken === undefined) return false;
   let accessExp: unknown;
   try {
-    accessExp = decodeJwt(saved.accessToken).payload.exp;
+    accessExp = readUnverifiedToken(saved.accessToken).payload.exp;
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@
  * Claims are not secret (they are base64 in every request), so `--decode` shows them in full.
  */
 import { describeUsedFlow } from './auth-flow.ts';
-import type { DecodedJwt, IdTokenClaims } from './jwt-claims.ts';
+import type { IdTokenClaims, UnverifiedToken } from './jwt-claims.ts';
 import { displayPath, MIN_REMAINING_SECONDS, type TokenResult } from './obtain-token.ts';
 
 export function formatSummary(result: TokenResult, now: Date = new Date()): string {
@@ -32,7 +32,7 @@ export function formatSummary(result: TokenResult, now: Date = new Date()): stri
 }
 
 export function formatDecoded(
-  decoded: DecodedJwt,
+  decoded: UnverifiedToken,
   claims: IdTokenClaims | undefined,
   path: string,
   now: Date = new Date(),

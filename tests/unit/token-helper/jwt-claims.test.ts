@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   decodeIdToken,
-  decodeJwt,
   readIdTokenClaims,
+  readUnverifiedToken,
   TokenFormatError,
 } from '../../../token-helper/jwt-claims.ts';
 import { accessToken, idToken } from '../../support/token-helper-fixtures.ts';
 
 test('decoding keeps header and payload and only records that a signature exists', () => {
-  const decoded = decodeJwt(idToken());
+  const decoded = readUnverifiedToken(idToken());
   assert.deepEqual(decoded.header, { kid: 'test-kid', alg: 'RS256' });
   assert.equal(decoded.payload.token_use, 'id');
   assert.equal(decoded.signed, true);
@@ -29,7 +29,7 @@ for (const [title, token, reason] of [
 ] as const) {
   test(`a token with ${title} is refused`, () => {
     assert.throws(
-      () => decodeJwt(token),
+      () => readUnverifiedToken(token),
       (error: unknown) => error instanceof TokenFormatError && reason.test(error.message),
     );
   });
@@ -40,7 +40,7 @@ test('an access token is not taken for an ID token', () => {
 });
 
 test('an ID token without cognito:username or with a string exp is refused', () => {
-  const { payload } = decodeJwt(idToken());
+  const { payload } = readUnverifiedToken(idToken());
   assert.throws(
     () => readIdTokenClaims({ ...payload, 'cognito:username': undefined }),
     /cognito:username claim is missing/,
