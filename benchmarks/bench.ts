@@ -26,6 +26,17 @@ import { assertNoOtherStack, type RunningStack, startRunningStack } from './supp
 const MEASURES = ['contract', 'startup', 'throughput', 'cognito', 'hotpath', 'clauses', 'signin'] as const;
 type Measure = (typeof MEASURES)[number];
 
+/** What the chosen measures found; a measure not chosen is absent. */
+interface Results {
+  startup?: Startup;
+  contract?: ContractVsNewman;
+  throughput?: Throughput;
+  cognito?: CallCount[];
+  hotPath?: HotPath;
+  clauses?: ClauseCost;
+  signIn?: SignInCost;
+}
+
 const usage = `Usage: npm run bench -- [flags]
 
   --runs N          runs of the contract/floor pair, of each start-up, of each hot-path step and of each
@@ -103,15 +114,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   await assertNoOtherStack();
   const workDir = await mkdtemp(join(tmpdir(), 'hello-api-bench-'));
-  const results: {
-    startup?: Startup;
-    contract?: ContractVsNewman;
-    throughput?: Throughput;
-    cognito?: CallCount[];
-    hotPath?: HotPath;
-    clauses?: ClauseCost;
-    signIn?: SignInCost;
-  } = {};
+  const results: Results = {};
   let stack: RunningStack | undefined;
   try {
     // First, while no other stack runs: each start-up writes the stack's fixed files, then removes them.
@@ -212,15 +215,7 @@ async function main(argv: readonly string[]): Promise<number> {
 /** Issue 17: contract ÷ cli-only floor at most 1.3 on Node 20, 1.2 on Node 22 and 24. */
 const cliRatioTarget = Number(process.versions.node.split('.')[0]) >= 22 ? 1.2 : 1.3;
 
-function buildRows(results: {
-  startup?: Startup;
-  contract?: ContractVsNewman;
-  throughput?: Throughput;
-  cognito?: CallCount[];
-  hotPath?: HotPath;
-  clauses?: ClauseCost;
-  signIn?: SignInCost;
-}): Row[] {
+function buildRows(results: Results): Row[] {
   const rows: Row[] = [];
   const { contract, startup, throughput, cognito, hotPath, clauses, signIn } = results;
   if (contract) {
@@ -311,14 +306,7 @@ const SIGN_IN_LABELS: Readonly<Record<(typeof SIGN_IN_FLOWS)[number], string>> =
   refresh: 'refresh (REFRESH_TOKEN_AUTH)',
 };
 
-function notes(results: {
-  contract?: ContractVsNewman;
-  throughput?: Throughput;
-  cognito?: CallCount[];
-  hotPath?: HotPath;
-  clauses?: ClauseCost;
-  signIn?: SignInCost;
-}): string[] {
+function notes(results: Results): string[] {
   const lines: string[] = [];
   if (results.contract) {
     lines.push(
