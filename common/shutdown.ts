@@ -4,7 +4,12 @@
  * server, port, temporary directory or half-written file is left behind.
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { abandonAtomicWrites } from './atomic-write.ts';
 import { isAlive } from './processes.ts';
+
+/** How long the exit waits for file writes in progress to remove their temporary files. */
+const WRITES_SETTLE_MS = 2_000;
 
 type Cleanup = () => Promise<void> | void;
 
@@ -36,6 +41,8 @@ export function onShutdown(cleanup: Cleanup): () => void {
 /** Runs the cleanups once, then exits with `code`. Safe to call from several places at once. */
 export function shutdown(code: number): Promise<never> {
   exiting ??= (async () => {
+    // Nothing more is written from here on; writes in progress remove their temporary files.
+    const writesSettled = abandonAtomicWrites();
     // A second Ctrl-C while cleaning up should not be able to skip the cleanup.
     for (const cleanup of cleanups.splice(0).reverse()) {
       try {
@@ -44,6 +51,7 @@ export function shutdown(code: number): Promise<never> {
         // Keep going: the remaining resources still need releasing.
       }
     }
+    await Promise.race([writesSettled, delay(WRITES_SETTLE_MS)]);
     process.exit(code);
   })();
   return exiting;

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { writeFileAtomic } from '../../../common/atomic-write.ts';
+import { abandonAtomicWrites, writeFileAtomic } from '../../../common/atomic-write.ts';
 
 let dir: string;
 before(async () => {
@@ -58,4 +58,27 @@ test('a failed rename removes the temporary file and keeps the error code', asyn
 
 test('a directory that does not exist fails with ENOENT and creates nothing', async () => {
   await assert.rejects(writeFileAtomic(join(dir, 'no', 'such', 'file'), 'x'), { code: 'ENOENT' });
+});
+
+// Last in this file on purpose: abandoning is for a process that is about to exit, and it stays on for
+// the rest of this test process (each test file runs in its own).
+test('once the process is stopping, a write in progress removes its temporary file and renames nothing, and a new write writes nothing', async () => {
+  const inProgress = join(dir, 'in-progress.json');
+  const later = join(dir, 'later.json');
+  let settled = false;
+  const write = writeFileAtomic(inProgress, 'x'.repeat(4 * 1024 * 1024)).finally(() => {
+    settled = true;
+  });
+  await abandonAtomicWrites();
+  void writeFileAtomic(later, 'y').finally(() => {
+    settled = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual(
+    (await readdir(dir)).filter((name) => name.includes('in-progress') || name.includes('later')),
+    [],
+    'neither the target nor a temporary file',
+  );
+  assert.equal(settled, false, 'the writes never settle: the process exits without acting on them');
+  void write;
 });
