@@ -10,7 +10,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { failure, newmanBin, timeCommand } from '../support/processes.ts';
+import { bareNewmanArgs, failure, timeCommand } from '../support/processes.ts';
 import { type Spread, spread } from '../support/stats.ts';
 import { COLLECTION } from './contract-vs-newman.ts';
 
@@ -43,20 +43,13 @@ export async function measureClauseCost(input: {
   const clauses = countRequests(collection.item);
   const emptyPath = join(input.workDir, 'zero-clauses.postman_collection.json');
   await writeFile(emptyPath, JSON.stringify({ ...collection, item: [] }));
-  const args = (path: string) => [
-    newmanBin,
-    'run',
-    path,
-    '--environment',
-    input.environmentPath,
-    '--iteration-count',
-    String(input.iterations),
-    '--reporters',
-    'cli',
-    '--timeout-request',
-    '10000',
-    '--ignore-redirects',
-  ];
+  const args = (path: string) =>
+    bareNewmanArgs(path, input.environmentPath, [
+      '--iteration-count',
+      String(input.iterations),
+      '--reporters',
+      'cli',
+    ]);
   const whole: number[] = [];
   const empty: number[] = [];
   const perClause: number[] = [];

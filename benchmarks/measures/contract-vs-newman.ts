@@ -9,8 +9,8 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  bareNewmanArgs,
   failure,
-  newmanBin,
   npmScriptArgs,
   npmScriptCommand,
   repoRoot,
@@ -60,38 +60,20 @@ export async function measureContractVsNewman(input: {
   const template = (await exists(OFFLINE_TEMPLATE))
     ? ['--reporter-htmlextra-template', OFFLINE_TEMPLATE]
     : [];
-  const floorArgs = (run: number) => [
-    newmanBin,
-    'run',
-    COLLECTION,
-    '--environment',
-    input.environmentPath,
-    '--reporters',
-    'cli,htmlextra,junit',
-    '--reporter-htmlextra-export',
-    join(input.workDir, `floor-${run}.html`),
-    '--reporter-htmlextra-skipHeaders',
-    'Authorization',
-    ...template,
-    '--reporter-junit-export',
-    join(input.workDir, `floor-${run}.xml`),
-    '--timeout-request',
-    '10000',
-    '--ignore-redirects',
-  ];
+  const floorArgs = (run: number) =>
+    bareNewmanArgs(COLLECTION, input.environmentPath, [
+      '--reporters',
+      'cli,htmlextra,junit',
+      '--reporter-htmlextra-export',
+      join(input.workDir, `floor-${run}.html`),
+      '--reporter-htmlextra-skipHeaders',
+      'Authorization',
+      ...template,
+      '--reporter-junit-export',
+      join(input.workDir, `floor-${run}.xml`),
+    ]);
   // The same run with the cli reporter alone: what a bare `newman run` costs at least.
-  const floorCliArgs = [
-    newmanBin,
-    'run',
-    COLLECTION,
-    '--environment',
-    input.environmentPath,
-    '--reporters',
-    'cli',
-    '--timeout-request',
-    '10000',
-    '--ignore-redirects',
-  ];
+  const floorCliArgs = bareNewmanArgs(COLLECTION, input.environmentPath, ['--reporters', 'cli']);
   const contract: number[] = [];
   const floor: number[] = [];
   const floorCli: number[] = [];

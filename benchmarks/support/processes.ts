@@ -45,6 +45,25 @@ export function launcherArgs(entry: string): string[] {
 }
 export const newmanBin = resolve(repoRoot, 'node_modules', 'newman', 'bin', 'newman.js');
 
+/**
+ * A bare `newman run` of `collection` with `environment`, as the floors run it: the runner's request
+ * default request timeout (10 s) and its redirect setting (contract-runner/newman-run.ts), then `extra`
+ * (reporters, iterations).
+ */
+export function bareNewmanArgs(collection: string, environment: string, extra: readonly string[]): string[] {
+  return [
+    newmanBin,
+    'run',
+    collection,
+    '--environment',
+    environment,
+    ...extra,
+    '--timeout-request',
+    '10000',
+    '--ignore-redirects',
+  ];
+}
+
 export interface CommandOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;

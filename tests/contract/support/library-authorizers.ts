@@ -51,7 +51,7 @@ export interface LibraryAuthorizer {
   /** Has a published advisory; false: a control, a correct current release. */
   readonly vulnerable: boolean;
   /**
-   * Catalogue row ids (CATALOGUE.md) whose token this authorizer accepts, raw and as Bearer; measured.
+   * Catalogue row ids (security/catalogue.ts) whose token this authorizer accepts, raw and as Bearer; measured.
    * Empty for a clean control; node-jose-2.2.0 is the one control that is not clean (see its weakness).
    */
   readonly expectedToFallTo: readonly string[];
