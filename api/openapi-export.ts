@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../common/cli-error.ts';
+import { isRecord } from '../common/records.ts';
 import {
   type ApiSpec,
   type AuthorizedAnswer,
@@ -42,10 +43,6 @@ export const EXPECT_EXTENSION = 'x-contract-authorized';
 const HOW_TO_EXPORT =
   'export the stage again with `aws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30 --parameters extensions=apigateway FILE`';
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 class Problems {
   readonly list: string[] = [];
   add(where: string, what: string): void {
@@ -62,21 +59,21 @@ interface CognitoScheme {
 function readSchemes(document: Json, problems: Problems): Map<string, CognitoScheme | { other: string }> {
   const schemes = new Map<string, CognitoScheme | { other: string }>();
   const components = document.components;
-  const raw = isObject(components) ? components.securitySchemes : undefined;
+  const raw = isRecord(components) ? components.securitySchemes : undefined;
   if (raw === undefined) return schemes;
-  if (!isObject(raw)) {
+  if (!isRecord(raw)) {
     problems.add('components.securitySchemes', 'is not an object');
     return schemes;
   }
   for (const [name, scheme] of Object.entries(raw)) {
-    if (!isObject(scheme)) {
+    if (!isRecord(scheme)) {
       problems.add(`components.securitySchemes.${name}`, 'is not an object');
       continue;
     }
     const authtype = scheme['x-amazon-apigateway-authtype'];
     const authorizer = scheme['x-amazon-apigateway-authorizer'];
     if (authtype === 'cognito_user_pools') {
-      const arns = isObject(authorizer) ? authorizer.providerARNs : undefined;
+      const arns = isRecord(authorizer) ? authorizer.providerARNs : undefined;
       if (!Array.isArray(arns) || arns.some((arn) => typeof arn !== 'string')) {
         problems.add(
           `components.securitySchemes.${name}.x-amazon-apigateway-authorizer.providerARNs`,
@@ -131,7 +128,7 @@ function readSecurity(
     return undefined;
   }
   const requirement: unknown = security[0];
-  if (!isObject(requirement) || Object.keys(requirement).length === 0) {
+  if (!isRecord(requirement) || Object.keys(requirement).length === 0) {
     return { authorization: 'NONE' };
   }
   const names = Object.keys(requirement);
@@ -174,7 +171,7 @@ function readExpected(operation: Json, where: string, problems: Problems): Autho
   const raw = operation[EXPECT_EXTENSION];
   if (raw === undefined) return undefined;
   if (
-    !isObject(raw) ||
+    !isRecord(raw) ||
     typeof raw.status !== 'number' ||
     !Number.isInteger(raw.status) ||
     raw.status < 100 ||
@@ -198,10 +195,10 @@ function readExpected(operation: Json, where: string, problems: Problems): Autho
 function readStage(document: Json, problems: Problems): string {
   const servers = document.servers;
   const server: unknown = Array.isArray(servers) ? servers[0] : undefined;
-  if (isObject(server)) {
+  if (isRecord(server)) {
     const variables = server.variables;
-    const basePath = isObject(variables) ? variables.basePath : undefined;
-    const fromVariable = isObject(basePath) ? basePath.default : undefined;
+    const basePath = isRecord(variables) ? variables.basePath : undefined;
+    const fromVariable = isRecord(basePath) ? basePath.default : undefined;
     if (typeof fromVariable === 'string' && /^\/?[\w-]+$/.test(fromVariable))
       return fromVariable.replace(/^\//, '');
     if (typeof server.url === 'string') {
@@ -219,7 +216,7 @@ const PATH =
 /** Reads an already parsed export (untrusted JSON) into an ApiSpec, or throws one UsageError naming every defect. */
 export function apiSpecFromExport(json: unknown, source: { path: string; sha256: string }): ApiSpec {
   const file = source.path;
-  if (!isObject(json)) {
+  if (!isRecord(json)) {
     throw new UsageError(`The API description ${file} is not a JSON object: ${HOW_TO_EXPORT}.`);
   }
   if (typeof json.openapi !== 'string' || !json.openapi.startsWith('3.')) {
@@ -231,21 +228,21 @@ export function apiSpecFromExport(json: unknown, source: { path: string; sha256:
   const schemes = readSchemes(json, problems);
   const stage = readStage(json, problems);
   const info = json.info;
-  const name = isObject(info) && typeof info.title === 'string' && info.title !== '' ? info.title : 'api';
+  const name = isRecord(info) && typeof info.title === 'string' && info.title !== '' ? info.title : 'api';
   const paths = json.paths;
-  if (!isObject(paths) || Object.keys(paths).length === 0) {
+  if (!isRecord(paths) || Object.keys(paths).length === 0) {
     problems.add('paths', 'is missing or empty: the export describes no resource');
   }
   const routes: RouteSpec[] = [];
   const usedSchemes = new Set<string>();
   let sawIntegration = false;
-  for (const [path, item] of Object.entries(isObject(paths) ? paths : {})) {
+  for (const [path, item] of Object.entries(isRecord(paths) ? paths : {})) {
     const at = `paths.${path}`;
     if (!PATH.test(path)) {
       problems.add(at, 'is not a resource path like /items/{id}');
       continue;
     }
-    if (!isObject(item)) {
+    if (!isRecord(item)) {
       problems.add(at, 'is not an object');
       continue;
     }
@@ -264,12 +261,12 @@ export function apiSpecFromExport(json: unknown, source: { path: string; sha256:
       }
     }
     for (const [method, operation, where] of operations) {
-      if (!isObject(operation)) {
+      if (!isRecord(operation)) {
         problems.add(where, 'is not an operation object');
         continue;
       }
       const integration = operation['x-amazon-apigateway-integration'];
-      if (!isObject(integration)) {
+      if (!isRecord(integration)) {
         problems.add(
           where,
           'has no x-amazon-apigateway-integration (an export without API Gateway extensions)',

@@ -7,6 +7,7 @@
  * Nothing is recovered from a test title.
  */
 import type { AuthorizedAnswer, HttpMethod } from '../api/spec.ts';
+import { isRecord } from '../common/records.ts';
 import type { BuiltBy, Needs } from '../security/catalogue.ts';
 
 /** The disabled request header a clause travels in. */
@@ -109,10 +110,6 @@ export interface Clause {
   readonly needs?: string;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The clause metadata a run reports, read back from a collection (untrusted JSON). */
 export type ClauseInfo = Pick<Clause, 'id' | 'key' | 'name' | 'kind' | 'expectedStatus' | 'folder'> & {
   readonly row?: string;
@@ -128,15 +125,15 @@ export function readClauseTable(collection: unknown): ReadonlyMap<string, Clause
   const visit = (items: unknown): void => {
     if (!Array.isArray(items)) return;
     for (const item of items as unknown[]) {
-      if (!isObject(item)) continue;
+      if (!isRecord(item)) continue;
       visit(item.item);
       const request = item.request;
-      const headers = isObject(request) ? request.header : undefined;
+      const headers = isRecord(request) ? request.header : undefined;
       if (!Array.isArray(headers)) continue;
       const header: unknown = headers.find(
-        (entry: unknown) => isObject(entry) && entry.key === CLAUSE_HEADER,
+        (entry: unknown) => isRecord(entry) && entry.key === CLAUSE_HEADER,
       );
-      const value = isObject(header) ? header.value : undefined;
+      const value = isRecord(header) ? header.value : undefined;
       if (typeof value !== 'string') continue;
       let clause: unknown;
       try {
@@ -144,7 +141,7 @@ export function readClauseTable(collection: unknown): ReadonlyMap<string, Clause
       } catch {
         continue;
       }
-      if (!isObject(clause)) continue;
+      if (!isRecord(clause)) continue;
       const { id, key, name, kind, expectedStatus, folder, row } = clause;
       if ([id, key, name, expectedStatus, folder].some((field) => typeof field !== 'string')) continue;
       const known = CLAUSE_KINDS.find((candidate) => candidate === kind);
@@ -160,6 +157,6 @@ export function readClauseTable(collection: unknown): ReadonlyMap<string, Clause
       });
     }
   };
-  visit(isObject(collection) ? collection.item : undefined);
+  visit(isRecord(collection) ? collection.item : undefined);
   return table.size > 0 ? table : undefined;
 }

@@ -14,6 +14,7 @@ import { basename, join, relative } from 'node:path';
 import type { ApiSpec } from '../api/spec.ts';
 import type { CoverageEntry } from '../api/surface.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
+import { isRecord } from '../common/records.ts';
 import type { IdTokenClaims } from '../token-helper/index.ts';
 import type { GitState, SuiteIdentity, ToolVersions } from './provenance.ts';
 import type { Redactor } from './redaction.ts';
@@ -260,10 +261,6 @@ export interface RunRecord {
 export type RunRecordRead =
   | { readonly state: 'summary'; readonly record: RunRecord }
   | { readonly state: 'missing' | 'unreadable' };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;

@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import { makeDirectory } from '../common/make-directory.ts';
 import { isAlive } from '../common/processes.ts';
+import { errorCode, isRecord } from '../common/records.ts';
 import { SignInError } from '../token-helper/diagnosis.ts';
 
 const GENERATED_DIR = join('environments', 'generated');
@@ -66,14 +67,6 @@ const FIELDS = [
   'username',
   'password',
 ] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function errorCode(error: unknown): string | undefined {
-  return isRecord(error) && typeof error.code === 'string' ? error.code : undefined;
-}
 
 /**
  * The stack's settings, or `undefined` when no stack is running (the file does not exist). It holds the

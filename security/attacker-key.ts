@@ -19,6 +19,7 @@ import {
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isRecord } from '../common/records.ts';
 
 export const ATTACKER_KID = 'contract-attacker-1';
 export const ATTACKER_SUBJECT = 'CN=contract-attacker';
@@ -72,10 +73,6 @@ export class AttackerKeyError extends Error {
 }
 
 type JsonRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 

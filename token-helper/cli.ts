@@ -6,13 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decimalNumber, parseFlags } from '../common/args.ts';
 import { UsageError } from '../common/cli-error.ts';
+import { errorCode } from '../common/records.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
 import { ConfigurationError, SignInError } from './diagnosis.ts';
 import { loadDotenvOnce } from './env-file.ts';
 import { readIdTokenClaims, readUnverifiedToken, TokenFormatError } from './jwt-claims.ts';
 import { LOCAL_STACK_FILE, readLocalStackFile } from './local-stack-file.ts';
 import { defaultOutPath, displayPath, obtainToken } from './obtain-token.ts';
-import { errorCode, getVariable, ID_TOKEN, parsePostmanEnvironment } from './postman-environment.ts';
+import { getVariable, ID_TOKEN, parsePostmanEnvironment } from './postman-environment.ts';
 import { formatDecoded, formatSummary } from './summary.ts';
 
 export const TOKEN_FLAGS = {

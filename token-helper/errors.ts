@@ -4,10 +4,11 @@
  * and client (not secret) and never a password, client secret or token: text passed through from
  * Cognito is scrubbed of every configured secret.
  */
+
+import { isRecord } from '../common/records.ts';
 import { FLOW_DETAILS, type PasswordFlow } from './auth-flow.ts';
 import { cognitoEndpointOf, type TokenSettings } from './config.ts';
 import { classifyCognitoError, type Diagnosis, SignInError } from './diagnosis.ts';
-import { isRecord } from './jwt-claims.ts';
 
 export interface CognitoErrorContext {
   /** Which call failed: the sign-in itself, the answer to a challenge, or a refresh. */

@@ -44,10 +44,6 @@ export function readUnverifiedToken(token: string): UnverifiedToken {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Narrows an ID token's payload to the claims the helper uses; throws naming the first bad claim. */
 export function readIdTokenClaims(payload: Readonly<Record<string, unknown>>): IdTokenClaims {
   const text = (name: string): string => {

@@ -8,6 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { writeFileAtomic } from '../common/atomic-write.ts';
+import { errorCode } from '../common/records.ts';
 import type { UsedFlow } from './auth-flow.ts';
 import { createCognitoClient, DEFAULT_TIMEOUT_MS } from './cognito-client.ts';
 import {
@@ -22,7 +23,6 @@ import { decodeIdToken, type IdTokenClaims, readUnverifiedToken, TokenFormatErro
 import {
   ACCESS_TOKEN,
   BASE_URL,
-  errorCode,
   fillEnvironment,
   getVariable,
   ID_TOKEN,

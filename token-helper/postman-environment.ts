@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { errorCode, isRecord } from '../common/records.ts';
 import { SignInError } from './diagnosis.ts';
-import { isRecord } from './jwt-claims.ts';
 
 export type PostmanVariableType = 'default' | 'secret' | 'any';
 
@@ -218,9 +218,4 @@ export function fillEnvironment(template: PostmanEnvironment, fill: EnvironmentF
 
 export function getVariable(environment: PostmanEnvironment, key: string): string | undefined {
   return environment.values.find((variable) => variable.key === key)?.value;
-}
-
-export function errorCode(error: unknown): string | undefined {
-  if (isRecord(error) && typeof error.code === 'string') return error.code;
-  return undefined;
 }

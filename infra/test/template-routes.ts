@@ -3,6 +3,7 @@
  * test can compare the two as plain data. Template JSON is `unknown` until these guards narrow it.
  */
 import type { ApiSpec } from '../../api/routes.ts';
+import { isRecord } from '../../common/records.ts';
 
 /** One route as both sides can state it; compared with deepStrictEqual. */
 export interface RouteFacts {
@@ -19,22 +20,18 @@ export interface RouteFacts {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function field(value: unknown, ...keys: string[]): unknown {
   let current = value;
-  for (const key of keys) current = isObject(current) ? current[key] : undefined;
+  for (const key of keys) current = isRecord(current) ? current[key] : undefined;
   return current;
 }
 
 export function resourcesOfType(template: unknown, type: string): Map<string, Json> {
   const resources = field(template, 'Resources');
-  if (!isObject(resources)) throw new Error('Template has no Resources.');
+  if (!isRecord(resources)) throw new Error('Template has no Resources.');
   const found = new Map<string, Json>();
   for (const [id, resource] of Object.entries(resources)) {
-    if (isObject(resource) && resource.Type === type) found.set(id, resource);
+    if (isRecord(resource) && resource.Type === type) found.set(id, resource);
   }
   return found;
 }

@@ -19,6 +19,7 @@ import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose-6.2.18';
+import { isRecord } from '../../../common/records.ts';
 import {
   type Authorizer,
   type AuthorizerDecision,
@@ -75,10 +76,6 @@ const expired: AuthorizerDecision = { effect: 'deny', reason: 'expired' };
 
 type Json = Readonly<Record<string, unknown>>;
 
-function isJsonObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** How one library verifies a token: resolves with what the library returns as the payload. */
 interface LibraryCall {
   verify(token: string): Promise<unknown>;
@@ -111,7 +108,7 @@ function cognitoShaped(pool: PoolKeys, call: () => LibraryCall): Authorizer {
         return unauthorized;
       }
     }
-    if (!isJsonObject(payload)) return unauthorized;
+    if (!isRecord(payload)) return unauthorized;
     if (!library.checksIssuer && payload.iss !== pool.issuer) return unauthorized;
     if (payload.token_use !== 'id') return unauthorized;
     if (typeof payload.exp !== 'number') return unauthorized;
@@ -268,7 +265,7 @@ function fastJwt(
       const verifier = load<FastJwtModule>(alias, 'createVerifier').createVerifier(options(pool));
       return {
         verify: async (token) => verifier(token),
-        isExpired: (error) => isJsonObject(error) && error.code === 'FAST_JWT_EXPIRED',
+        isExpired: (error) => isRecord(error) && error.code === 'FAST_JWT_EXPIRED',
         checksIssuer,
       };
     });
@@ -602,7 +599,6 @@ export function asStackAuthorizer(
 async function fetchJwks(jwksUri: string): Promise<PoolKeys['jwks']> {
   const response = await fetch(jwksUri, { signal: AbortSignal.timeout(5_000) });
   const body: unknown = await response.json();
-  if (!response.ok || !isJsonObject(body) || !Array.isArray(body.keys))
-    throw new Error(`no JWKS at ${jwksUri}`);
-  return { keys: body.keys.filter(isJsonObject) as JsonWebKey[] };
+  if (!response.ok || !isRecord(body) || !Array.isArray(body.keys)) throw new Error(`no JWKS at ${jwksUri}`);
+  return { keys: body.keys.filter(isRecord) as JsonWebKey[] };
 }

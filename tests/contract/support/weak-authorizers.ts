@@ -17,6 +17,7 @@ import {
   X509Certificate,
 } from 'node:crypto';
 import { posix } from 'node:path';
+import { isRecord } from '../../../common/records.ts';
 import type { Authorizer, AuthorizerDecision } from '../../../local-stack/gateway/authorizer.ts';
 import type { LocalCognitoSettings } from '../../../local-stack/stack.ts';
 import type { WeaknessId } from '../../../security/catalogue.ts';
@@ -34,10 +35,6 @@ interface Jwt {
 const deny: AuthorizerDecision = { effect: 'deny', reason: 'unauthorized' };
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 class Undecodable extends Error {}
 
 function decodePart(part: string): { text: string; value: Json } {
@@ -49,7 +46,7 @@ function decodePart(part: string): { text: string; value: Json } {
   } catch {
     throw new Undecodable('not JSON');
   }
-  if (!isJson(value)) throw new Undecodable('not a JSON object');
+  if (!isRecord(value)) throw new Undecodable('not a JSON object');
   return { text, value };
 }
 
@@ -75,11 +72,11 @@ interface PoolKeys {
 async function fetchKeys(jwksUri: string): Promise<PoolKeys> {
   const response = await fetch(jwksUri, { signal: AbortSignal.timeout(5_000) });
   const body: unknown = await response.json();
-  const keys = isJson(body) ? body.keys : undefined;
+  const keys = isRecord(body) ? body.keys : undefined;
   if (!response.ok || !Array.isArray(keys)) throw new Error(`no JWKS at ${jwksUri}`);
   const byKid = new Map<string, { key: KeyObject; jwk: Json }>();
   for (const jwk of keys as unknown[]) {
-    if (isJson(jwk) && typeof jwk.kid === 'string' && jwk.kty === 'RSA') {
+    if (isRecord(jwk) && typeof jwk.kid === 'string' && jwk.kty === 'RSA') {
       byKid.set(jwk.kid, { key: createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), jwk });
     }
   }
@@ -162,7 +159,7 @@ async function rsaKeyFor(
   pool: PoolKeys,
 ): Promise<KeyObject | undefined> {
   const { header } = jwt;
-  if (weakness === 'embedded-jwk-trusted' && isJson(header.jwk)) {
+  if (weakness === 'embedded-jwk-trusted' && isRecord(header.jwk)) {
     return createPublicKey({ key: header.jwk as JsonWebKey, format: 'jwk' });
   }
   if (weakness === 'x5c-trusted' && Array.isArray(header.x5c) && typeof header.x5c[0] === 'string') {
