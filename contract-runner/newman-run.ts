@@ -7,14 +7,21 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { NewmanRunOptions, NewmanRunSummary } from 'newman';
+import type { ClauseInfo } from '../collections/clause.ts';
 import { htmlextraOptions } from './html-report.ts';
 import { describeNoResponse, uncheckedForWantOfResponse } from './observed.ts';
 import { type Redactor, redactWrites } from './redaction.ts';
 import type { ReporterName } from './reporters.ts';
-import { clauseResults } from './results.ts';
+import { type ClauseResult, clauseResults } from './results.ts';
 
 export interface NewmanRunInput {
   readonly collection: object;
+  /**
+   * The collection's clause metadata by item id (collections/clause.ts readClauseTable): what decides a
+   * clause's outcome, here for the HTML report and in the result for everything else. Empty for a
+   * collection without it (test fixtures).
+   */
+  readonly clauseTable?: ReadonlyMap<string, ClauseInfo> | undefined;
   readonly environment: object;
   readonly iterations: number;
   /** One object of variables per iteration (Newman's iteration data); overrides `iterations`. */
@@ -44,6 +51,8 @@ export interface NewmanRunInput {
 
 export interface NewmanRunResult {
   readonly summary: NewmanRunSummary;
+  /** One result per execution, decided once (results.ts), as the HTML report shows them. */
+  readonly clauses: readonly ClauseResult[];
   /** Newman's own failure (collection unreadable, reporter missing): the run did not happen properly. */
   readonly runError?: Error;
   readonly files: { readonly html?: string };
@@ -163,11 +172,16 @@ function keepSkippedItems(emitter: RunEmitter): void {
  * later) renders, each execution's cursor gets `contract: { outcome, reason }`. clauseResults maps the
  * executions one to one, in order.
  */
-function annotateOutcomes(emitter: RunEmitter): void {
+function annotateOutcomes(
+  emitter: RunEmitter,
+  table: ReadonlyMap<string, ClauseInfo> | undefined,
+  keep: (results: ClauseResult[]) => void,
+): void {
   emitter.on('beforeDone', () => {
     const executions = emitter.summary?.run.executions as unknown as { cursor?: unknown }[] | undefined;
     if (!executions) return;
-    const results = clauseResults(emitter.summary);
+    const results = clauseResults(emitter.summary, table);
+    keep(results);
     executions.forEach((execution, index) => {
       const result = results[index];
       if (result === undefined || typeof execution.cursor !== 'object' || execution.cursor === null) return;
@@ -292,6 +306,7 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
   };
   return new Promise<NewmanRunResult>((resolve, reject) => {
     let run: AbortableRun | undefined;
+    let decided: ClauseResult[] | undefined;
     const interrupted = () => {
       run?.abort?.();
       reject(new RunInterruptedError());
@@ -308,6 +323,7 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
       const runError = error ?? (summary?.run as { error?: Error } | undefined)?.error;
       resolve({
         summary,
+        clauses: decided ?? clauseResults(summary, input.clauseTable),
         ...(runError ? { runError } : {}),
         files: htmlextra ? { html: htmlextra.path } : {},
       });
@@ -317,7 +333,9 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
     });
     sayWhatWasObserved(emitter as RunEmitter, input.timeoutRequestMs);
     keepSkippedItems(emitter as RunEmitter);
-    annotateOutcomes(emitter as RunEmitter);
+    annotateOutcomes(emitter as RunEmitter, input.clauseTable, (results) => {
+      decided = results;
+    });
     transformExports(emitter as RunEmitter, input.redact);
     failOnListenerError(emitter as RunEmitter, (error) => {
       restore();

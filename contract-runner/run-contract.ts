@@ -33,7 +33,7 @@ import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
 import { REPORTERS, type ReporterName, writesRunFolder } from './reporters.ts';
 import { rebuildReportsIndex } from './reports-index.ts';
-import { type ClauseResult, clauseResults, countResults, type RunCounts } from './results.ts';
+import { type ClauseResult, countResults, type RunCounts } from './results.ts';
 import { contractEnvironment } from './run-environment.ts';
 import { buildRunSummary, writeRunSummary } from './run-summary.ts';
 import { decideVerdict, type Verdict } from './verdict.ts';
@@ -339,6 +339,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
     const title = `${api?.name ?? 'API'} contract: target ${options.target} (${settings.apiUrl})`;
     const run = await runNewman({
       collection: collection.parsed,
+      clauseTable: collection.table,
       environment,
       iterations,
       timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
@@ -349,7 +350,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       redact,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const clauses = clauseResults(run.summary, collection.table);
+    const { clauses } = run;
     const counts = countResults(clauses);
     const runError = run.runError ? redact(run.runError.message) : undefined;
     const verdict = decideVerdict({ clauses, counts, ...(runError === undefined ? {} : { runError }) });

@@ -254,6 +254,21 @@ describe('an audited run of the contract on the local stack', () => {
     );
   });
 
+  it('shows in report.html each clause with the outcome summary.json gives it, the unsent environment check included', () => {
+    const body = html.slice(html.indexOf('<body>'));
+    const sections = [...body.matchAll(/<section class="clause (\w+)" id="clause-/g)].map(
+      (match) => match[1],
+    );
+    assert.deepEqual(
+      sections,
+      summary.clauses.map((clause) => clause.outcome),
+    );
+    assert.ok(
+      summary.clauses.some((clause) => clause.clause?.kind === 'environment' && clause.outcome === 'passed'),
+      'the run has an environment check, decided without a request, that passed',
+    );
+  });
+
   it('opens report.html with the verdict banner, worded as summary.json and the console word it', () => {
     const body = html.slice(html.indexOf('<body>'));
     const banner =

@@ -15,7 +15,7 @@ import { buildCollection, COLLECTION_DEFAULTS } from '../../../collections/colle
 import { generateClauses } from '../../../collections/generate.ts';
 import { runNewman } from '../../../contract-runner/newman-run.ts';
 import { createRedactor } from '../../../contract-runner/redaction.ts';
-import { type ClauseResult, clauseResults } from '../../../contract-runner/results.ts';
+import type { ClauseResult } from '../../../contract-runner/results.ts';
 import { contractEnvironment } from '../../../contract-runner/run-environment.ts';
 import { emulatorSigningKey } from '../../../local-stack/cognito/emulator-key.ts';
 import { type GatewayVariantOptions, type LocalStack, startStack } from '../../../local-stack/stack.ts';
@@ -78,6 +78,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
     const runIterations = async (apiUrls: readonly string[]): Promise<ProofRun[]> => {
       const run = await runNewman({
         collection,
+        clauseTable: table,
         environment: base,
         iterations: apiUrls.length,
         iterationData: apiUrls.map((baseUrl) => ({ baseUrl })),
@@ -87,7 +88,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
         secretKeys: [],
         redact,
       });
-      const results = clauseResults(run.summary, table);
+      const results = run.clauses;
       if (apiUrls.length === 1 && apiUrls[0] === stack.apiUrl) recorded = recordedRequests(run.summary);
       return apiUrls.map((_, iteration) => ({
         results: results.filter((result) => result.iteration === iteration),
