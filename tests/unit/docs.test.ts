@@ -12,9 +12,13 @@ const repoRoot = new URL('../../', import.meta.url).pathname;
 
 describe('the generated docs', () => {
   it('are current (run `node common/run-ts.mjs docs/build.ts`)', { timeout: 120_000 }, async () => {
-    const { stderr } = await run(process.execPath, ['common/run-ts.mjs', 'docs/build.ts', '--check'], {
+    const { stderr, code } = await run(process.execPath, ['common/run-ts.mjs', 'docs/build.ts', '--check'], {
       cwd: repoRoot,
-    }).catch((error: { stderr?: string }) => ({ stderr: String(error.stderr) }));
+    }).then(
+      ({ stderr }) => ({ stderr, code: 0 }),
+      (error: { stderr?: string; code?: unknown }) => ({ stderr: String(error.stderr), code: error.code }),
+    );
     assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 });
