@@ -9,6 +9,7 @@ import {
   isProtected,
   type RouteSpec,
   routeKey,
+  scopesOf,
 } from './spec.ts';
 
 /** What a path parameter is filled with in a request: a value no real resource is likely to have. */
@@ -59,10 +60,7 @@ export function pathVariants(resource: string): readonly { readonly label: strin
   const letter = /[a-z]/i.exec(literal);
   if (letter !== null) {
     const filled = (replacement: string) =>
-      `/${segments.map((segment, at) => (at === index ? replacement : segment)).join('/')}`.replace(
-        /\{[^}]+\}/g,
-        PATH_PLACEHOLDER,
-      );
+      requestPath(`/${segments.map((segment, at) => (at === index ? replacement : segment)).join('/')}`);
     const other = (char: string) => (char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase());
     variants.push({ label: 'in other case', path: filled([...literal].map(other).join('')) });
     const at = letter.index;
@@ -97,7 +95,7 @@ export interface CoverageEntry {
 /** Every method of the description with its protection; unprotected ones must be on the allow-list. */
 export function authorizerCoverage(api: ApiSpec, allowList: ReadonlySet<string>): CoverageEntry[] {
   return api.routes.map((route) => {
-    const scopes = route.authorizationScopes ?? [];
+    const scopes = scopesOf(route);
     return {
       route: routeKey(route),
       method: route.method,

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ApiSpec } from '../api/spec.ts';
 import { attackerKey } from '../security/attacker-key.ts';
-import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
+import { type AttackRow, attackById } from '../security/catalogue.ts';
 import { sandboxDiagnosisSource } from '../token-helper/diagnosis.ts';
 import { CLAUSE_HEADER, type Clause } from './clause.ts';
 import { generateClauses, stableId } from './generate.ts';
@@ -144,7 +144,7 @@ function describe(clause: Clause, row: AttackRow | undefined): string {
 }
 
 function request(clause: Clause) {
-  const row = clause.row === undefined ? undefined : ATTACKS.find((candidate) => candidate.id === clause.row);
+  const row = clause.row === undefined ? undefined : attackById(clause.row);
   const segments = clause.path.split('/').slice(1);
   return {
     id: clause.id,
@@ -195,6 +195,6 @@ export function buildCollection(api: ApiSpec, clauses: readonly Clause[] = gener
   };
 }
 
-export function renderCollection(api: ApiSpec): string {
-  return `${JSON.stringify(buildCollection(api), null, 2)}\n`;
+export function renderCollection(api: ApiSpec, clauses: readonly Clause[] = generateClauses(api)): string {
+  return `${JSON.stringify(buildCollection(api, clauses), null, 2)}\n`;
 }

@@ -9,7 +9,7 @@
 import { readFile, rmdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
-import type { ApiSpec } from '../api/spec.ts';
+import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
@@ -220,7 +220,7 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
     );
   }
   if (api !== undefined) {
-    const known = new Set(api.routes.map((route) => `${route.method} ${route.path}`));
+    const known = new Set(api.routes.map(routeKey));
     const unknown = [...entries].filter((entry) => !known.has(entry));
     if (unknown.length > 0) {
       throw new UsageError(

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { readApiSpecFile } from '../api/openapi-export.ts';
 import { helloApi } from '../api/routes.ts';
+import { isProtected, routeKey } from '../api/spec.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateClauses } from '../collections/generate.ts';
 import { parseFlags } from '../common/args.ts';
@@ -43,8 +44,9 @@ async function main(argv: readonly string[]): Promise<number> {
     ? await readApiSpecFile(resolve(flags['api-spec']), flags['api-spec'])
     : helloApi;
   const out = resolve(flags.out);
+  const clauses = generateClauses(api);
   try {
-    await writeFileAtomic(out, renderCollection(api), { mode: 0o644 });
+    await writeFileAtomic(out, renderCollection(api, clauses), { mode: 0o644 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new UserError(
@@ -54,14 +56,13 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     );
   }
-  const clauses = generateClauses(api);
-  const unprotected = api.routes.filter((route) => route.authorization === 'NONE');
+  const unprotected = api.routes.filter((route) => !isProtected(route));
   process.stdout.write(
     [
       `Wrote ${flags.out}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
       ...(unprotected.length > 0
         ? [
-            `Without an authorizer: ${unprotected.map((route) => `${route.method} ${route.path}`).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
+            `Without an authorizer: ${unprotected.map(routeKey).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
           ]
         : []),
       '',

@@ -3,6 +3,7 @@
  * test can compare the two as plain data. Template JSON is `unknown` until these guards narrow it.
  */
 import type { ApiSpec } from '../../api/routes.ts';
+import { routeKey, scopesOf } from '../../api/spec.ts';
 import { isRecord } from '../../common/records.ts';
 
 /** One route as both sides can state it; compared with deepStrictEqual. */
@@ -106,10 +107,10 @@ export function functionIdsByRoute(template: unknown): Map<string, string | null
 export function routesFromSpec(spec: ApiSpec): RouteFacts[] {
   return spec.routes
     .map((route) => ({
-      route: `${route.method} ${route.path}`,
+      route: routeKey(route),
       authorization: route.authorization,
       authorizer: route.authorization === 'NONE' ? null : spec.authorizer.name,
-      scopes: [...(route.authorizationScopes ?? [])].sort(),
+      scopes: [...scopesOf(route)].sort(),
       integration: route.integration,
       integrationTimeoutMs: spec.integrationTimeoutMs,
       lambdaHandler: route.handler === undefined ? null : `index.${route.handler.exportName}`,
