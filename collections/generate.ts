@@ -14,9 +14,9 @@ import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/su
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
 
-export const UNAUTHORIZED = '{"message":"Unauthorized"}';
-export const EXPIRED = '{"message":"The incoming token has expired"}';
-export const MISSING_AUTHENTICATION_TOKEN = '{"message":"Missing Authentication Token"}';
+const UNAUTHORIZED = '{"message":"Unauthorized"}';
+const EXPIRED = '{"message":"The incoming token has expired"}';
+const MISSING_AUTHENTICATION_TOKEN = '{"message":"Missing Authentication Token"}';
 
 const FORMS: readonly HeaderForm[] = ['raw', 'bearer'];
 const FORM_WORDS: Readonly<Record<HeaderForm, string>> = {

@@ -110,19 +110,14 @@ function editDistance(a: string, b: string): number {
  * Where a value came from, as the message names it: a flag as `--name` ("Flag --name must be ...") or an
  * environment setting by its variable name ("LOCAL_API_PORT must be ...").
  */
-export type ValueSource = string;
+type ValueSource = string;
 
 function named(source: ValueSource): string {
   return source.startsWith('--') ? `Flag ${source}` : source;
 }
 
 /** The one shape of every bad-value message: where, what it must be, and what was given. */
-export function badValue(
-  source: ValueSource,
-  expectation: string,
-  value: string,
-  detail?: string,
-): UsageError {
+function badValue(source: ValueSource, expectation: string, value: string, detail?: string): UsageError {
   return new UsageError(
     `${named(source)} must be ${expectation}, not ${JSON.stringify(value)}${detail ? ` (${detail})` : ''}.`,
   );

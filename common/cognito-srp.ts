@@ -70,7 +70,7 @@ export function fromHex(hex: string): bigint {
 }
 
 /** SHA-256 of the bytes a hex string encodes, as 64 hex digits. */
-export function hexHash(hex: string): string {
+function hexHash(hex: string): string {
   return createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 }
 

@@ -41,7 +41,7 @@ function its(what: string): string {
   return what.replace(/^The /, 'its ');
 }
 
-export function assertJsonObject(value: unknown, what: string): asserts value is JsonObject {
+function assertJsonObject(value: unknown, what: string): asserts value is JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JwtShapeError(
       `${what} is not a JSON object. Expected: {"...": ...}`,
@@ -119,18 +119,6 @@ export function decodeJwt(token: unknown): DecodedJwt {
     signature: Buffer.from(signaturePart, 'base64url'),
     signingInput: `${headerPart}.${payloadPart}`,
   };
-}
-
-/** Reads a numeric claim such as `exp`; a JWT NumericDate is seconds since the epoch. */
-export function numericClaim(payload: JsonObject, claim: string): number {
-  const value = payload[claim];
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new JwtShapeError(
-      `The payload's "${claim}" is not a number. Expected: seconds since the epoch`,
-      `its ${claim} claim is not a number`,
-    );
-  }
-  return value;
 }
 
 /** base64url of the JSON text of `value`: one part of a compact JWS (RFC 7515 §7.1). */

@@ -19,7 +19,7 @@ export const HTML_REPORT = 'report.html';
 export const OFFLINE_TEMPLATE = fileURLToPath(new URL('./templates/offline-report.hbs', import.meta.url));
 
 /** Where the offline template wants the run block; other templates get it right after <body>. */
-export const RUN_BLOCK_MARKER = '<!-- contract-runner: run block -->';
+const RUN_BLOCK_MARKER = '<!-- contract-runner: run block -->';
 
 export interface HtmlextraInput {
   readonly runFolder: string;
@@ -53,7 +53,7 @@ export function htmlextraOptions(input: HtmlextraInput): { path: string; options
 }
 
 /** The report's HTML with the run block in place of the marker (or right after <body>). */
-export function withRunBlock(html: string, summary: RunSummary): string {
+function withRunBlock(html: string, summary: RunSummary): string {
   const block = renderRunBlock(summary);
   if (html.includes(RUN_BLOCK_MARKER)) return html.replace(RUN_BLOCK_MARKER, () => block);
   const body = /<body\b[^>]*>/i.exec(html);

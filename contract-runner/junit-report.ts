@@ -218,7 +218,7 @@ export async function writeJunitReport(
   runFolder: string,
   redact: Redactor,
 ): Promise<string> {
-  const path = join(runFolder, JUNIT_REPORT);
+  const path = junitPath(runFolder);
   await writeFileAtomic(path, redact(renderJunit(summary, title)), { mode: 0o644 });
   return path;
 }

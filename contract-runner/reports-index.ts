@@ -16,7 +16,7 @@ import type { Redactor } from './redaction.ts';
 import { isRunFolderName } from './report-folder.ts';
 import { type RunRecord, readRunRecord, SUMMARY_FILE } from './run-summary.ts';
 
-export const INDEX_FILE = 'index.html';
+const INDEX_FILE = 'index.html';
 
 type Links = readonly { readonly label: string; readonly file: string }[];
 
@@ -33,7 +33,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function readIndexRows(reportsDir: string): Promise<IndexRow[]> {
+async function readIndexRows(reportsDir: string): Promise<IndexRow[]> {
   const entries = await readdir(reportsDir, { withFileTypes: true });
   const folders = entries
     .filter((entry) => entry.isDirectory() && isRunFolderName(entry.name))
@@ -105,7 +105,7 @@ function renderRow(row: IndexRow): string {
   return `<tr class="${result}"><td>${escapeHtml(displayTime(record.startedAt))}</td><td>${escapeHtml(record.target)}</td><td><span class="badge ${result}">${record.verdict.result}</span> ${escapeHtml(record.verdict.summary)}</td><td>${clauses.passed} passed, ${clauses.failed} failed, ${clauses.skipped} skipped of ${clauses.total}<br><span class="muted">${escapeHtml(record.apiUrl)}</span></td><td class="provenance">${provenanceCell(record)}</td><td>${linkCell}</td></tr>`;
 }
 
-export function renderIndex(rows: readonly IndexRow[], generatedAt: Date): string {
+function renderIndex(rows: readonly IndexRow[], generatedAt: Date): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

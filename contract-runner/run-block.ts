@@ -36,7 +36,7 @@ function orUnknown(value: string | null, render: (text: string) => string = esca
   return value === null ? '<span class="muted">unknown</span>' : render(value);
 }
 
-export const verdictBanner: RunBlockSection = (summary) => {
+const verdictBanner: RunBlockSection = (summary) => {
   const { verdict } = summary;
   const result = verdict.result === 'PASSED' ? 'passed' : 'failed';
   const reasons =
@@ -47,7 +47,7 @@ export const verdictBanner: RunBlockSection = (summary) => {
 </div>`;
 };
 
-export const provenance: RunBlockSection = (summary) => {
+const provenance: RunBlockSection = (summary) => {
   const { suite, collection, environmentTemplate, tools, identity } = summary;
   const git =
     suite.git === null
@@ -87,7 +87,7 @@ ${rows.map(([label, value]) => `  <tr><th>${label}</th><td>${value}</td></tr>`).
 </table>`;
 };
 
-export const totals: RunBlockSection = (summary) => {
+const totals: RunBlockSection = (summary) => {
   const { clauses, assertions, requestErrors } = summary.counts;
   return `<h2>Totals</h2>
 <table class="run-totals">
@@ -109,7 +109,7 @@ function why(clause: SummaryClause): string {
   return parts.map(escapeHtml).join('<br>');
 }
 
-export const notPassed: RunBlockSection = (summary) => {
+const notPassed: RunBlockSection = (summary) => {
   const listed = summary.clauses.filter((clause) => clause.outcome !== 'passed');
   if (listed.length === 0) return '';
   const iterations = summary.iterations > 1;
@@ -131,7 +131,7 @@ const PROTECTION: Readonly<Record<string, string>> = {
 };
 
 /** Every method of the API description and what protects it; an unprotected one must be allow-listed. */
-export const coverage: RunBlockSection = (summary) => {
+const coverage: RunBlockSection = (summary) => {
   if (summary.coverage === null) return '';
   const rows = summary.coverage.map((entry) => {
     const open = entry.protection === 'none';
@@ -154,7 +154,7 @@ ${rows.join('\n')}
 };
 
 /** In page order. Add a section here; each is a function of the RunSummary alone. */
-export const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [
+const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [
   verdictBanner,
   provenance,
   coverage,

@@ -271,7 +271,7 @@ function stringOrNull(value: unknown): string | null {
 }
 
 /** Only the fields the index shows are checked; the schema test covers the rest. */
-export function runRecordOf(json: unknown): RunRecord | undefined {
+function runRecordOf(json: unknown): RunRecord | undefined {
   if (!isRecord(json)) return undefined;
   const clauses = isRecord(json.counts) ? json.counts.clauses : undefined;
   if (

@@ -8,23 +8,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { attackerKey } from './attacker-key.ts';
 
-export const ATTACKER_JWKS_PATH = '/.well-known/jwks.json';
-export const ATTACKER_CERTIFICATE_PATH = '/attacker.pem';
+const ATTACKER_JWKS_PATH = '/.well-known/jwks.json';
+const ATTACKER_CERTIFICATE_PATH = '/attacker.pem';
 
 export interface AttackerServer {
   readonly jwksUrl: string;
   readonly certificateUrl: string;
-  /** Requests it answered, for tests that prove a weakened authorizer fetched from it. */
-  readonly requests: () => number;
   stop(): Promise<void>;
 }
 
 export async function startAttackerServer(): Promise<AttackerServer> {
   const key = attackerKey();
   const jwks = JSON.stringify(key.jwks);
-  let requests = 0;
   const server: Server = createServer((request, response) => {
-    requests += 1;
     if (request.url === ATTACKER_JWKS_PATH) {
       response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
     } else if (request.url === ATTACKER_CERTIFICATE_PATH) {
@@ -41,7 +37,6 @@ export async function startAttackerServer(): Promise<AttackerServer> {
   return {
     jwksUrl: `${origin}${ATTACKER_JWKS_PATH}`,
     certificateUrl: `${origin}${ATTACKER_CERTIFICATE_PATH}`,
-    requests: () => requests,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

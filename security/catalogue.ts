@@ -1,7 +1,7 @@
 /**
  * The attack catalogue: every published way a forged, stale or wrong token must be refused, one row each.
  * It is the one table the collection's refused-token clauses (collections/generate.ts), the README's and
- * docs' matrix tables (docs/generate.ts) and the mutation proof (tests/contract/) are derived from; a row
+ * docs' matrix tables (docs/build.ts) and the mutation proof (tests/contract/) are derived from; a row
  * and a route meet only in the generator. Adding an attack is one row here plus the code that builds its
  * token: a builder in collections/src/attack-builders.js for `built: 'sandbox'`, or in
  * security/pool-key-tokens.ts for `built: 'pool-key'`.
@@ -835,8 +835,6 @@ export const ATTACKS: readonly AttackRow[] = [
     catches: ['exp-unchecked', 'crash-on-unexpected-types', 'exp-coerced'],
   },
 ];
-
-export type AttackId = string;
 
 export function attackById(id: string): AttackRow {
   const row = ATTACKS.find((candidate) => candidate.id === id);

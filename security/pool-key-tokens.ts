@@ -8,13 +8,12 @@
  */
 import { createPrivateKey, createPublicKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { decodeJwt, type JsonObject, signRs256 } from '../common/jwt.ts';
-import { rowsBuiltBy } from './catalogue.ts';
 
 /**
  * How long the tokens live: longer than Cognito's default hour (but within the day Cognito allows), so a
  * QA session in the Postman app is not cut short; the expired row sets its own exp.
  */
-export const POOL_KEY_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
+const POOL_KEY_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
 
 type Transform = (payload: JsonObject, now: number) => JsonObject;
 
@@ -138,9 +137,4 @@ export function mintPoolKeyTokens(input: PoolKeyInput): PoolKeyTokens {
 /** Every token in the set, for the redactor. */
 export function poolKeyTokenValues(tokens: PoolKeyTokens): string[] {
   return [...Object.values(tokens.tokens.id), ...Object.values(tokens.tokens.access ?? {})];
-}
-
-/** The catalogue rows this module must build: checked against POOL_KEY_BUILDERS by a unit test. */
-export function poolKeyRowIds(): string[] {
-  return rowsBuiltBy('pool-key').map((row) => row.id);
 }

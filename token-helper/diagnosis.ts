@@ -56,7 +56,7 @@ export type Diagnosis = keyof typeof DIAGNOSES;
 
 export const DIAGNOSIS_CODES = Object.keys(DIAGNOSES) as Diagnosis[];
 
-export interface Diagnosed {
+interface Diagnosed {
   readonly diagnosis: Diagnosis;
 }
 

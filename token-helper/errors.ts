@@ -195,7 +195,7 @@ function describe(error: unknown, context: CognitoErrorContext): Described {
 }
 
 /** One sentence per flow: the flow, the app-client flag that enables it, and where in the console. */
-export function flowNotEnabled(flow: PasswordFlow | 'refresh', settings: TokenSettings): string {
+function flowNotEnabled(flow: PasswordFlow | 'refresh', settings: TokenSettings): string {
   const { label, appClientFlag } = FLOW_DETAILS[flow];
   const other =
     flow === 'srp' || flow === 'admin-srp'

@@ -49,7 +49,7 @@ const REQUIRED_FLAG: Readonly<Record<string, string>> = {
   REFRESH_TOKEN: 'ALLOW_REFRESH_TOKEN_AUTH',
 };
 
-export function allowedFlows(client: Pick<AppClient, 'ExplicitAuthFlows'>): ReadonlySet<string> {
+function allowedFlows(client: Pick<AppClient, 'ExplicitAuthFlows'>): ReadonlySet<string> {
   const flows = client.ExplicitAuthFlows ?? [];
   return new Set(flows.length === 0 ? DEFAULT_FLOWS : flows.map((flow) => LEGACY_FLOWS[flow] ?? flow));
 }

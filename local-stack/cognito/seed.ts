@@ -1,7 +1,8 @@
 /**
  * Seeds the emulator with what the tutorial creates by hand in the console: a user pool, an app client
  * and a test user. Unlike a console-created user, this one gets a permanent password, so the first
- * sign-in needs no NEW_PASSWORD_REQUIRED challenge (the emulator cannot answer that one anyway).
+ * sign-in needs no NEW_PASSWORD_REQUIRED challenge (the local stack answers it after SRP, auth-router.ts,
+ * but a fresh stack should sign in with one call).
  */
 import { randomBytes } from 'node:crypto';
 import { type CognitoCall, stringAt } from './json-api.ts';
