@@ -103,7 +103,7 @@ function readSchemes(document: Json, problems: Problems): Map<string, CognitoSch
 }
 
 interface Authorization {
-  readonly authorization: RouteSpec['authorization'];
+  readonly authorization: 'COGNITO_USER_POOLS' | 'NONE';
   readonly scopes?: readonly string[];
   readonly scheme?: string;
 }
@@ -290,8 +290,10 @@ export function apiSpecFromExport(json: unknown, source: { path: string; sha256:
       routes.push({
         method,
         path,
-        authorization: security.authorization,
-        ...(security.scopes ? { authorizationScopes: security.scopes } : {}),
+        protection:
+          security.authorization === 'COGNITO_USER_POOLS'
+            ? { kind: 'cognito', authorizer: security.scheme ?? '', scopes: security.scopes ?? [] }
+            : { kind: 'none' },
         integration: type,
         ...(authorized ? { authorized } : {}),
       });
@@ -309,23 +311,26 @@ export function apiSpecFromExport(json: unknown, source: { path: string; sha256:
       `The API description ${file} has ${problems.list.length === 1 ? 'a problem' : `${problems.list.length} problems`}: ${problems.list.join('; ')}. To fix: ${fix}.`,
     );
   }
-  const [schemeName = 'CognitoUserPoolAuthorizer'] = [...usedSchemes];
   return {
     name,
     stage,
-    authorizer: {
-      name: schemeName,
-      type: 'COGNITO_USER_POOLS',
-      identitySource: 'method.request.header.Authorization',
-      // The export does not carry the result cache TTL; 0 is what the contract needs to see changes at once.
-      resultTtlSeconds: 0,
-    },
+    authorizers: [...usedSchemes].map((id) => {
+      const scheme = schemes.get(id) as CognitoScheme;
+      return {
+        id,
+        type: 'COGNITO_USER_POOLS' as const,
+        pools: scheme.providerArns.map((arn) => ({ key: arn, arn, label: arn })),
+        identityHeader: 'Authorization',
+        // The export does not carry the result cache TTL; 0 is what the contract needs to see changes at once.
+        resultTtlSeconds: 0,
+      };
+    }),
     routes: routes.sort(
       (a, b) =>
         a.path.localeCompare(b.path) || HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method),
     ),
     integrationTimeoutMs: DEFAULT_INTEGRATION_TIMEOUT_MS,
-    source: { kind: 'openapi-export', path: source.path, sha256: source.sha256 },
+    source: { kind: 'openapi', path: source.path, sha256: source.sha256 },
   };
 }
 

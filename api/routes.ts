@@ -13,23 +13,28 @@ export type {
   CognitoAuthorizerSpec,
   HandlerRef,
   HttpMethod,
+  Protection,
   RouteSpec,
 } from './spec.ts';
 
 export const helloApi: ApiSpec = {
   name: 'hello-api',
   stage: 'dev',
-  authorizer: {
-    name: 'CognitoUserPoolAuthorizer',
-    type: 'COGNITO_USER_POOLS',
-    identitySource: 'method.request.header.Authorization',
-    resultTtlSeconds: 0,
-  },
+  authorizers: [
+    {
+      id: 'CognitoUserPoolAuthorizer',
+      type: 'COGNITO_USER_POOLS',
+      // The tutorial's one pool (infra/ deploys it; the local stack makes it).
+      pools: [{ key: 'UserPool', label: 'the user pool' }],
+      identityHeader: 'Authorization',
+      resultTtlSeconds: 0,
+    },
+  ],
   routes: [
     {
       method: 'GET',
       path: '/hello',
-      authorization: 'COGNITO_USER_POOLS',
+      protection: { kind: 'cognito', authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
       integration: 'AWS_PROXY',
       handler: { file: 'lambda/hello.ts', exportName: 'handler' },
       // The console's default handler: JSON.stringify'd, so the quotes are part of the 20-byte body.

@@ -209,7 +209,7 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
             stage: input.api.stage,
             source: input.api.source.kind,
             path: input.api.source.path,
-            sha256: input.api.source.kind === 'openapi-export' ? input.api.source.sha256 : null,
+            sha256: input.api.source.kind === 'route-table' ? null : input.api.source.sha256,
           },
     coverage:
       input.coverage?.map((entry) => ({

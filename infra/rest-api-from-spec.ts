@@ -46,11 +46,18 @@ export class RestApiFromSpec extends Construct {
       cloudWatchRole: false,
     });
 
+    // The route table has one authorizer over the one pool this app creates (api/routes.ts).
+    const [described, ...others] = spec.authorizers;
+    if (described === undefined || others.length > 0) {
+      throw new Error(
+        `the CDK app deploys exactly one Cognito authorizer; ${spec.name} describes ${spec.authorizers.length}.`,
+      );
+    }
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-      authorizerName: spec.authorizer.name,
+      authorizerName: described.id,
       cognitoUserPools: [props.userPool],
-      identitySource: spec.authorizer.identitySource,
-      resultsCacheTtl: Duration.seconds(spec.authorizer.resultTtlSeconds),
+      identitySource: `method.request.header.${described.identityHeader}`,
+      resultsCacheTtl: Duration.seconds(described.resultTtlSeconds),
     });
     this.authorizer = authorizer;
 
@@ -105,14 +112,21 @@ export class RestApiFromSpec extends Construct {
 }
 
 function methodOptions(route: RouteSpec, authorizer: CognitoUserPoolsAuthorizer): MethodOptions {
-  switch (route.authorization) {
-    case 'COGNITO_USER_POOLS':
+  const protection = route.protection;
+  switch (protection.kind) {
+    case 'cognito':
       return {
         authorizationType: AuthorizationType.COGNITO,
         authorizer,
-        ...(route.authorizationScopes?.length ? { authorizationScopes: [...route.authorizationScopes] } : {}),
+        ...(protection.scopes.length > 0 ? { authorizationScopes: [...protection.scopes] } : {}),
       };
-    case 'NONE':
+    case 'iam':
+      return { authorizationType: AuthorizationType.IAM };
+    case 'none':
       return { authorizationType: AuthorizationType.NONE };
+    case 'lambda':
+      throw new Error(
+        `${route.method} ${route.path} names a Lambda authorizer: the CDK app deploys the Cognito authorizer only.`,
+      );
   }
 }

@@ -192,7 +192,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
         served.routes.map(async (route) => ({
           method: route.method,
           resource: route.path,
-          authorization: route.authorization,
+          authorization: route.protection.kind === 'cognito' ? 'COGNITO_USER_POOLS' : 'NONE',
           scopes: scopesOf(route),
           functionName: (route.handler ?? variant.handler)?.exportName ?? 'stand-in',
           handler:

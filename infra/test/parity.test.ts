@@ -23,7 +23,7 @@ const json: unknown = template.toJSON();
 const extraRoute: RouteSpec = {
   method: 'POST',
   path: '/hello/{name}',
-  authorization: 'NONE',
+  protection: { kind: 'none' },
   integration: 'AWS_PROXY',
   handler: { file: 'lambda/hello.ts', exportName: 'handler' },
 };
@@ -43,7 +43,10 @@ describe('template ↔ api/routes.ts parity', () => {
       'IdentitySource',
       'AuthorizerResultTtlInSeconds',
     ].map((key) => field(authorizers[0], 'Properties', key));
-    const { name, type, identitySource, resultTtlSeconds } = helloApi.authorizer;
+    const [described] = helloApi.authorizers;
+    assert.ok(described !== undefined);
+    const { id: name, type, identityHeader, resultTtlSeconds } = described;
+    const identitySource = `method.request.header.${identityHeader}`;
     assert.deepEqual(
       { Name, Type, IdentitySource, AuthorizerResultTtlInSeconds },
       {
@@ -98,7 +101,13 @@ describe('the parity check itself', () => {
     assert.ok(first !== undefined);
     const scoped: ApiSpec = {
       ...helloApi,
-      routes: [{ ...first, authorizationScopes: ['hello/read'] }, ...rest],
+      routes: [
+        {
+          ...first,
+          protection: { kind: 'cognito', authorizer: 'CognitoUserPoolAuthorizer', scopes: ['hello/read'] },
+        },
+        ...rest,
+      ],
     };
     assert.notDeepEqual(routesFromTemplate(json), routesFromSpec(scoped));
     // And a deployed scope is read back faithfully.
@@ -111,7 +120,10 @@ describe('the parity check itself', () => {
   test('fails when a route’s authorization differs between the two', () => {
     const [first, ...rest] = helloApi.routes;
     assert.ok(first !== undefined);
-    const unprotected: ApiSpec = { ...helloApi, routes: [{ ...first, authorization: 'NONE' }, ...rest] };
+    const unprotected: ApiSpec = {
+      ...helloApi,
+      routes: [{ ...first, protection: { kind: 'none' } }, ...rest],
+    };
     assert.notDeepEqual(routesFromTemplate(json), routesFromSpec(unprotected));
   });
 });

@@ -108,8 +108,8 @@ export function routesFromSpec(spec: ApiSpec): RouteFacts[] {
   return spec.routes
     .map((route) => ({
       route: routeKey(route),
-      authorization: route.authorization,
-      authorizer: route.authorization === 'NONE' ? null : spec.authorizer.name,
+      authorization: route.protection.kind === 'cognito' ? 'COGNITO_USER_POOLS' : 'NONE',
+      authorizer: route.protection.kind === 'cognito' ? route.protection.authorizer : null,
       scopes: [...scopesOf(route)].sort(),
       integration: route.integration,
       integrationTimeoutMs: spec.integrationTimeoutMs,

@@ -100,7 +100,7 @@ describe('the contract generated from an API Gateway export, against the local s
       ...shop,
       routes: shop.routes.map((route) =>
         route.method === 'GET' && route.path === '/items/{itemId}'
-          ? { ...route, authorization: 'NONE' }
+          ? { ...route, protection: { kind: 'none' as const } }
           : route,
       ),
     };

@@ -164,7 +164,7 @@ const gatewayVariants: Variant[] = [
     id: 'gateway:post-unprotected',
     description:
       "also routes POST /hello to the Lambda, without the authorizer (the tutorial reader's mistake)",
-    options: () => ({ api: withRoutes([{ method: 'POST', path: '/hello', authorization: 'NONE' }]) }),
+    options: () => ({ api: withRoutes([{ method: 'POST', path: '/hello', protection: { kind: 'none' } }]) }),
     caughtBy: (clauses) =>
       keys(clauses, (clause) => clause.kind === 'undefined-method' && clause.method === 'POST'),
     caughtAs: 'let-through',
@@ -177,7 +177,7 @@ const gatewayVariants: Variant[] = [
         OTHER_METHODS.map((method) => ({
           method,
           path: '/hello',
-          authorization: 'COGNITO_USER_POOLS' as const,
+          protection: { kind: 'cognito' as const, authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
         })),
       ),
     }),
@@ -193,7 +193,7 @@ const gatewayVariants: Variant[] = [
         pathVariants('/hello').map((variant) => ({
           method: 'GET',
           path: variant.path,
-          authorization: 'NONE' as const,
+          protection: { kind: 'none' as const },
         })),
       ),
     }),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { apiSpecFromExport, EXPECT_EXTENSION, readApiSpecFile } from '../../../api/openapi-export.ts';
+import { scopesOf } from '../../../api/spec.ts';
 import { authorizerCoverage, parseAllowList } from '../../../api/surface.ts';
 import { EXIT_USAGE, UsageError } from '../../../common/cli-error.ts';
 
@@ -35,13 +36,16 @@ describe('an API Gateway OpenAPI 3 export', () => {
     const api = apiSpecFromExport(fixture(), source);
     assert.equal(api.name, 'shop-api');
     assert.equal(api.stage, 'prod');
-    assert.equal(api.authorizer.name, 'ShopPoolAuthorizer');
+    assert.deepEqual(
+      api.authorizers.map((authorizer) => authorizer.id),
+      ['ShopPoolAuthorizer'],
+    );
     assert.deepEqual(
       api.routes.map((route) => [
         route.method,
         route.path,
-        route.authorization,
-        route.authorizationScopes ?? [],
+        route.protection.kind === 'cognito' ? 'COGNITO_USER_POOLS' : 'NONE',
+        scopesOf(route),
         route.integration,
       ]),
       [
@@ -53,7 +57,7 @@ describe('an API Gateway OpenAPI 3 export', () => {
         ['DELETE', '/items/{itemId}', 'COGNITO_USER_POOLS', ['aws.cognito.signin.user.admin'], 'AWS_PROXY'],
       ],
     );
-    assert.deepEqual(api.source, { kind: 'openapi-export', path: 'export.json', sha256: 'test' });
+    assert.deepEqual(api.source, { kind: 'openapi', path: 'export.json', sha256: 'test' });
   });
 
   it('reports the unprotected methods, allow-listed or not', () => {

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { apiSpecFromExport } from '../../../api/openapi-export.ts';
 import { helloApi } from '../../../api/routes.ts';
-import { type ApiSpec, HTTP_METHODS, type RouteSpec } from '../../../api/spec.ts';
+import { type ApiSpec, HTTP_METHODS, isProtected, type RouteSpec, scopesOf } from '../../../api/spec.ts';
 import { pathVariants } from '../../../api/surface.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 import { ATTACKS, rowsBuiltBy, SOURCES, WEAKNESSES } from '../../../security/catalogue.ts';
@@ -78,9 +78,7 @@ describe('the clauses generated for the route table', () => {
   const clauses = generateClauses(helloApi);
 
   it('send every applicable catalogue row to every protected method, raw and as Bearer', () => {
-    for (const route of helloApi.routes.filter(
-      (candidate) => candidate.authorization === 'COGNITO_USER_POOLS',
-    )) {
+    for (const route of helloApi.routes.filter(isProtected)) {
       for (const row of ATTACKS) {
         for (const form of ['raw', 'bearer']) {
           const matching = clauses.filter(
@@ -133,7 +131,7 @@ describe('the clauses generated for the route table', () => {
     const extra: RouteSpec = {
       method: 'GET',
       path: '/goodbye',
-      authorization: 'COGNITO_USER_POOLS',
+      protection: { kind: 'cognito', authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
       integration: 'AWS_PROXY',
       handler: { file: 'lambda/hello.ts', exportName: 'handler' },
     };
@@ -166,14 +164,14 @@ describe('the clauses generated for an API Gateway export', () => {
     assert.deepEqual(
       coverage.map((clause) => `${clause.method} ${clause.resource}`),
       shop.routes
-        .filter((route) => route.authorization === 'NONE')
+        .filter((route) => route.protection.kind === 'none')
         .map((route) => `${route.method} ${route.path}`),
     );
     assert.ok(coverage.every((clause) => clause.send.authorization === 'none'));
   });
 
   it('refuse the ID token and an access token without the scope on a scoped method, and accept the access token', () => {
-    const scoped = shop.routes.find((route) => (route.authorizationScopes ?? []).length > 0);
+    const scoped = shop.routes.find((route) => scopesOf(route).length > 0);
     assert.ok(scoped, 'the fixture has a scoped method');
     const own = clauses.filter((clause) => clause.folder === `${scoped.method} ${scoped.path}`);
     assert.deepEqual(
