@@ -31,8 +31,8 @@ const BUILD_OPTIONS = {
   platform: 'neutral',
   target: 'es2020',
   minify: true,
-  // The sandbox's require('crypto-js') (collections/sandbox/crypto-js.ts): bundling a copy would
-  // add some 200 kB to a script the sandbox compiles before every request.
+  // The sandbox's own require('crypto-js') (collections/sandbox/crypto-js.ts): not a dependency here,
+  // and a copy would add the whole library to a script the sandbox compiles before every request.
   external: ['crypto-js'],
   // Not the repository's tsconfig.json: its `strict` would make esbuild open the script with
   // "use strict", under which the script's assignment to the global `contract` throws.
