@@ -1,7 +1,7 @@
 /**
  * Turns the generated clauses (collections/generate.ts) into a Postman v2.1 collection: one request per
  * clause, grouped in folders, no script of its own. The collection-level pre-request defines the
- * sandbox library once per run (contract-lib.js with the attack builders and the sandbox crypto), signs
+ * sandbox library once per run (collections/sandbox/, bundled by collections/sandbox-bundle.ts), signs
  * in, and prepares each request from its clause; the collection-level test checks the answer. Each
  * clause travels with its request as a disabled header (never sent), where the library and the runner
  * (contract-runner/results.ts) both read it. Per request, that is two script executions whatever the
@@ -11,13 +11,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { ApiSpec } from '../api/spec.ts';
 import { attackerKey } from '../security/attacker-key.ts';
 import { type AttackRow, attackById } from '../security/catalogue.ts';
-import { sandboxDiagnosisSource } from '../token-helper/diagnosis.ts';
 import { CLAUSE_HEADER, type Clause } from './clause.ts';
 import { generateClauses, stableId } from './generate.ts';
+import type { SandboxAttacker } from './sandbox/attack-builders.ts';
+import { bundleSandbox, CONTRACT_ENTRY, sandboxDigest } from './sandbox-bundle.ts';
 
 const POSTMAN_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 
@@ -36,18 +36,12 @@ export const COLLECTION_DEFAULTS = {
   attacker_x5u_url: 'https://attacker.invalid/attacker.pem',
 } as const;
 
-type ScriptSource = 'sandbox-crypto' | 'attack-builders' | 'contract-lib' | 'sign-in';
-
-function source(name: ScriptSource): string {
-  return readFileSync(new URL(`./src/${name}.js`, import.meta.url), 'utf8').trimEnd();
-}
-
 function script(listen: 'prerequest' | 'test', code: string) {
   return { listen, script: { type: 'text/javascript', exec: code.split('\n') } };
 }
 
 /** What the sandbox's attack builders need of the committed attacker key (public on purpose). */
-function attackerKeyForSandbox() {
+function attackerKeyForSandbox(): SandboxAttacker {
   const key = attackerKey();
   return {
     kid: key.kid,
@@ -57,46 +51,45 @@ function attackerKeyForSandbox() {
   };
 }
 
-const require = createRequire(import.meta.url);
-
-/** The committed collection (collections/build.ts writes it): also the cache of the minified library. */
+/** The committed collection (collections/build.ts writes it): also the cache of the bundled library. */
 export const COMMITTED_COLLECTION = new URL('./hello-api.postman_collection.json', import.meta.url);
 
 /**
  * The collection-level pre-request: the sandbox library, defined once per run and kept for the run's
  * later scripts, then this request's preparation. The sandbox serialises and compiles this whole script
  * before every request, so its size is paid per request (docs/benchmarks.md, measure 6): the library is
- * minified by esbuild (62 kB with comments and indentation dropped, 44 kB minified: 21.5 → 18.1 ms a
- * clause, median of 5 alternating pairs at load ~1, docs/benchmarks.md). Minifying takes esbuild about 200 ms, too much for every run, so a run reuses the committed
- * collection's script when its version (the digest of the readable script) is the same, which the unit
- * test keeps true for the sources as committed; after an edit to collections/src it minifies afresh.
+ * bundled and minified by esbuild (minifying took 21.5 → 18.1 ms a clause, median of 5 alternating
+ * pairs at load ~1, docs/benchmarks.md). Bundling takes esbuild about 200 ms, too much for every run, so
+ * a run reuses the committed collection's script when its version (the digest of every bundled source,
+ * collections/sandbox-bundle.ts) is the same, which the unit test keeps true for the sources as
+ * committed; after an edit to collections/sandbox/ or anything it imports it bundles afresh.
+ * `reuse: false` always bundles (the unit test compares that with the committed script).
  */
-export function collectionPrerequest(): string {
-  const body = [
-    ...(['sandbox-crypto', 'attack-builders', 'contract-lib'] as const).map(source),
-    sandboxDiagnosisSource(),
-    source('sign-in'),
-  ].join('\n');
+export function collectionPrerequest(options: { readonly reuse?: boolean } = {}): string {
   const attacker = JSON.stringify(attackerKeyForSandbox());
-  const library = (version: string) =>
-    [
-      `contract = (function () {`,
-      body,
-      `return createContract({ version: '${version}', crypto: sandboxCrypto, builders: attackBuilders, signIn: signInEnsureTokens, attacker: ${attacker} });`,
-      '})();',
-    ].join('\n');
-  const version = createHash('sha256').update(library('')).digest('hex').slice(0, 16);
-  const guard = `if (typeof contract === 'undefined' || contract.version !== '${version}') {`;
-  const committed = committedPrerequest();
-  if (committed?.includes(guard)) return committed;
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const minified = esbuild.transformSync(library(version), { minify: true, target: 'es2020' }).code.trim();
+  // The digest covers the script around the library as well: a reused script must be this one whole.
+  const version = sandboxDigest(CONTRACT_ENTRY, `${attacker}\n${prerequestAround('', '')}`);
+  const committed = options.reuse === false ? undefined : committedPrerequest();
+  if (committed?.includes(versionGuard(version))) return committed;
+  const library = bundleSandbox(CONTRACT_ENTRY, {
+    name: 'contract',
+    binding: 'assign',
+    define: { CONTRACT_VERSION: JSON.stringify(version), CONTRACT_ATTACKER: attacker },
+  });
+  return prerequestAround(version, library);
+}
+
+function versionGuard(version: string): string {
+  return `if (typeof contract === 'undefined' || contract.version !== '${version}') {`;
+}
+
+function prerequestAround(version: string, library: string): string {
   return [
     "// The contract's sandbox library, defined once per run and kept for the run's later scripts.",
-    '// Generated by collections/collection.ts from collections/src/ (readable, commented sources there),',
-    '// minified because the sandbox compiles this script before every request.',
-    guard,
-    minified,
+    '// Generated by collections/collection.ts from collections/sandbox/ (readable, commented TypeScript',
+    '// there), bundled and minified because the sandbox compiles this script before every request.',
+    versionGuard(version),
+    library,
     '}',
     '// Sign in if the tokens need it, then prepare this request from its clause.',
     'contract.beforeRequest(pm);',
@@ -114,7 +107,7 @@ function committedPrerequest(): string | undefined {
       ? exec.join('\n')
       : undefined;
   } catch {
-    // Missing, unreadable or not shaped like a collection: no cache, the library is minified afresh.
+    // Missing, unreadable or not shaped like a collection: no cache, the library is bundled afresh.
     return undefined;
   }
 }

@@ -1,13 +1,16 @@
 /**
- * The project's one JWT module, for product code and tests alike: decoding a compact JWS without
- * trusting it (every part is `unknown` until an assertion narrows it, so a malformed token fails here
- * with a sentence instead of surfacing later as `undefined` somewhere else), and encoding and signing
- * tokens with node:crypto. No signature is checked here: verifiers use aws-jwt-verify (the local
- * authorizer) or node:crypto on `signingInput` (the tests' own reference verifier).
+ * The project's one JWT module for Node code and tests: decoding a compact JWS without trusting it
+ * (every part is `unknown` until an assertion narrows it, so a malformed token fails here with a
+ * sentence instead of surfacing later as `undefined` somewhere else), and encoding and signing tokens
+ * with node:crypto. The decoding rule itself is common/jwt-parts.ts, which the Postman sandbox's
+ * library shares; this file adds what Node callers need: a header with an `alg`, the signature as
+ * bytes. No signature is checked here: verifiers use aws-jwt-verify (the local authorizer) or
+ * node:crypto on `signingInput` (the tests' own reference verifier).
  */
 import { createHmac, type KeyObject, sign } from 'node:crypto';
+import { decodeJwtParts, type JsonObject, JwtShapeError } from './jwt-parts.ts';
 
-export type JsonObject = { readonly [key: string]: unknown };
+export { type JsonObject, JwtShapeError };
 
 export interface JwtHeader extends JsonObject {
   readonly alg: string;
@@ -24,94 +27,32 @@ export interface DecodedJwt {
   readonly signingInput: string;
 }
 
-export class JwtShapeError extends Error {
-  override readonly name = 'JwtShapeError';
-  /** The defect as a clause to put inside another sentence, e.g. "its header is not JSON". */
-  readonly reason: string;
-  constructor(message: string, reason: string, options?: ErrorOptions) {
-    super(message, options);
-    this.reason = reason;
-  }
-}
-
-const base64url = /^[A-Za-z0-9_-]*$/;
-
-/** "The header" -> "its header", for the reason clause. */
-function its(what: string): string {
-  return what.replace(/^The /, 'its ');
-}
-
-function assertJsonObject(value: unknown, what: string): asserts value is JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new JwtShapeError(
-      `${what} is not a JSON object. Expected: {"...": ...}`,
-      `${its(what)} is not a JSON object`,
-    );
-  }
-}
-
-function assertOptionalString(value: unknown, what: string): asserts value is string | undefined {
+function assertOptionalString(
+  value: unknown,
+  what: string,
+  reason: string,
+): asserts value is string | undefined {
   if (value !== undefined && typeof value !== 'string') {
-    throw new JwtShapeError(
-      `${what} is not a string. Expected: a string or no value`,
-      `${its(what)} is not a string`,
-    );
+    throw new JwtShapeError(`${what} is not a string. Expected: a string or no value`, reason);
   }
 }
 
-function parseJsonPart(part: string, what: string): unknown {
-  if (part.length === 0 || !base64url.test(part)) {
-    throw new JwtShapeError(
-      `The ${what} is not base64url. Expected: characters A-Z a-z 0-9 - _`,
-      `its ${what} is not base64url`,
-    );
-  }
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch (cause) {
-    throw new JwtShapeError(
-      `The ${what} is not JSON. Expected: base64url-encoded JSON`,
-      `its ${what} is not JSON`,
-      {
-        cause,
-      },
-    );
-  }
-}
+const fromBase64url = (part: string): string => Buffer.from(part, 'base64url').toString('utf8');
 
 export function decodeJwt(token: unknown): DecodedJwt {
-  if (typeof token !== 'string') {
-    throw new JwtShapeError(
-      'The token is not a string. Expected: a compact JWT <header>.<payload>.<signature>',
-      'it is not a string',
-    );
-  }
-  const parts = token.split('.');
-  if (parts.length !== 3) {
-    throw new JwtShapeError(
-      `The token has ${parts.length} part(s). Expected: 3 parts <header>.<payload>.<signature>`,
-      'it does not have three dot-separated parts',
-    );
-  }
-  const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
-  const header = parseJsonPart(headerPart, 'header');
-  assertJsonObject(header, 'The header');
+  const {
+    parts: [headerPart, payloadPart, signaturePart],
+    header,
+    payload,
+  } = decodeJwtParts(token, fromBase64url);
   if (typeof header.alg !== 'string') {
     throw new JwtShapeError(
       'The header has no "alg" string. Expected: e.g. "alg":"RS256"',
       'its header names no alg',
     );
   }
-  assertOptionalString(header.kid, 'The header\'s "kid"');
-  assertOptionalString(header.typ, 'The header\'s "typ"');
-  const payload = parseJsonPart(payloadPart, 'payload');
-  assertJsonObject(payload, 'The payload');
-  if (!base64url.test(signaturePart)) {
-    throw new JwtShapeError(
-      'The signature is not base64url. Expected: characters A-Z a-z 0-9 - _',
-      'its signature is not base64url',
-    );
-  }
+  assertOptionalString(header.kid, 'The header\'s "kid"', 'its header\'s "kid" is not a string');
+  assertOptionalString(header.typ, 'The header\'s "typ"', 'its header\'s "typ" is not a string');
   return {
     // The checks above established exactly the fields JwtHeader promises.
     header: { ...header, alg: header.alg },

@@ -89,7 +89,7 @@ function requestLineOf(request: Record<string, unknown> | undefined): string {
   return `${method} ${path}`;
 }
 
-/** The collection's skip marker: `pm.test.skip('SKIPPED: <why>')` (collections/src/contract-checks.js). */
+/** The collection's skip marker: `pm.test.skip('SKIPPED: <why>')` (collections/sandbox/contract-lib.ts). */
 const SKIP_MARKER = /^SKIPPED:\s*/;
 
 /** The first error a script event recorded, as "Name: message". */

@@ -3,7 +3,7 @@
  * It is the one table the collection's refused-token clauses (collections/generate.ts), the README's and
  * docs' matrix tables (docs/build.ts) and the mutation proof (tests/contract/) are derived from; a row
  * and a route meet only in the generator. Adding an attack is one row here plus the code that builds its
- * token: a builder in collections/src/attack-builders.js for `built: 'sandbox'`, or in
+ * token: a builder in collections/sandbox/attack-builders.ts for `built: 'sandbox'`, or in
  * security/pool-key-tokens.ts for `built: 'pool-key'`.
  *
  * T below is the live token the method accepts: the user's ID token for a method without OAuth scopes,

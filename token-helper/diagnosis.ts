@@ -1,9 +1,10 @@
 /**
  * Stable names for every way signing in or configuring the token helper can fail. The sentence on an
  * error is for people and may be reworded; the `diagnosis` is for code: tests assert on it, and the
- * collection's own sign-in (collections/src/sign-in.js) maps Cognito's answers to the same codes with
- * the same rules, inlined into the collection at build time by `sandboxDiagnosisSource()`, so the app
- * and `npm run token` cannot drift apart.
+ * collection's own sign-in (collections/sandbox/sign-in.ts) imports the codes, hints and rules from
+ * here into the collection's bundle, so the app and `npm run token` cannot drift apart. What the
+ * sandbox imports (DIAGNOSES, COGNITO_ERROR_RULES, classifyCognitoError) must stay sandbox-safe: no
+ * Node API.
  */
 import { UsageError, UserError, type UserErrorOptions } from '../common/cli-error.ts';
 
@@ -155,25 +156,4 @@ export function classifyCognitoError(
   return options.secretConfigured && rule.ifSecretConfigured !== undefined
     ? rule.ifSecretConfigured
     : rule.diagnosis;
-}
-
-/**
- * The rules and hints as a JavaScript statement for the Postman sandbox, which cannot import
- * TypeScript: `const signInDiagnoses = {...};`. The collection builder puts it in front of
- * collections/src/sign-in.js, which reads `signInDiagnoses`.
- */
-export function sandboxDiagnosisSource(): string {
-  const table = {
-    rules: COGNITO_ERROR_RULES.map((rule) => ({
-      type: rule.type,
-      ...(rule.message === undefined ? {} : { message: rule.message.source, flags: rule.message.flags }),
-      diagnosis: rule.diagnosis,
-      ...(rule.ifSecretConfigured === undefined ? {} : { ifSecretConfigured: rule.ifSecretConfigured }),
-    })),
-    hints: DIAGNOSES,
-  };
-  return [
-    '// Generated from token-helper/diagnosis.ts by the collection builder: the same codes and rules as npm run token.',
-    `const signInDiagnoses = ${JSON.stringify(table, null, 2)};`,
-  ].join('\n');
 }

@@ -15,7 +15,6 @@ export {
   DIAGNOSIS_CODES,
   diagnosisOf,
   SignInError,
-  sandboxDiagnosisSource,
 } from './diagnosis.ts';
 export type { IdTokenClaims, UnverifiedToken } from './jwt-claims.ts';
 export { decodeIdToken, readUnverifiedToken } from './jwt-claims.ts';

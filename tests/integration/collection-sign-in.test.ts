@@ -1,5 +1,5 @@
 /**
- * The collection's own sign-in (collections/src/sign-in.js) in bare Newman against the local stack:
+ * The collection's own sign-in (collections/sandbox/sign-in.ts) in bare Newman against the local stack:
  * SRP by default and USER_PASSWORD_AUTH on request, the refresh token before the password, a token of
  * another pool replaced, and a refused sign-in tried once per run (not once per request) while every
  * request still fails by name with the same sentence. A counting proxy between Newman and the local

@@ -1,13 +1,12 @@
 /**
- * sandbox-crypto.js in bare `newman run` (the CLI, in its own process, no runner of ours around it):
- * a one-request collection whose pre-request script inlines the file, forges attacker tokens with every
+ * The sandboxCrypto script (collections/sandbox-bundle.ts) in bare `newman run` (the CLI, in its own
+ * process, no runner of ours around it): a one-request collection whose pre-request script inlines it, forges attacker tokens with every
  * RSA algorithm and an HS256 token keyed with the attacker's SPKI PEM, and sends one of them to a
  * loopback server. node:crypto then verifies what Newman exported and what the server received.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { constants, createHmac, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -16,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { sandboxCryptoScript } from '../../collections/sandbox-bundle.ts';
 import { attackerKey } from '../../security/attacker-key.ts';
 
 const execFileAsync = promisify(execFile);
@@ -24,12 +24,12 @@ const newmanBin = join(
   'bin',
   'newman.js',
 );
-const source = readFileSync(new URL('../../collections/src/sandbox-crypto.js', import.meta.url), 'utf8');
+const source = sandboxCryptoScript();
 const attacker = attackerKey();
 const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
 const CLAUSE = "sandboxCrypto forged every token in Newman's sandbox";
 
-/** The pre-request script: the module as the collection builder inlines it, then one forging step. */
+/** The pre-request script: the sandboxCrypto script, then one forging step. */
 function forgingScript(): string[] {
   const script = `
 const attacker = ${JSON.stringify({ privateJwk: attacker.privateJwk, publicJwk: attacker.publicJwk })};
@@ -88,7 +88,7 @@ function collection(url: string): object {
         request: { method: 'GET', url, header: [{ key: 'Authorization', value: '{{forged_token}}' }] },
       },
       {
-        name: 'A script evaluates sandbox-crypto.js from a collection variable',
+        name: 'A script evaluates the sandboxCrypto script from a collection variable',
         event: [{ listen: 'prerequest', script: { type: 'text/javascript', exec: EVAL_SCRIPT } }],
         request: { method: 'GET', url },
       },
@@ -110,7 +110,7 @@ function verifies(alg: string, token: string): boolean {
   );
 }
 
-describe('sandbox-crypto.js under bare newman run', () => {
+describe('the sandboxCrypto script under bare newman run', () => {
   let server: Server;
   let directory: string;
   const received: (string | undefined)[] = [];

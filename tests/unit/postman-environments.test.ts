@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import sdk from 'postman-collection';
 import { COLLECTION_DEFAULTS } from '../../collections/collection.ts';
+import { CONTRACT_ENTRY, sandboxSources } from '../../collections/sandbox-bundle.ts';
 
 interface EnvironmentValue {
   readonly key: string;
@@ -60,7 +61,7 @@ const NOT_IN_ENVIRONMENTS = new Set([
 /**
  * Every {{variable}} the collection names and every variable its scripts read. The committed
  * collection carries its library minified (string quotes and helper names change), so the reading
- * calls are found in the readable sources it is built from.
+ * calls are found in the TypeScript it is bundled from.
  */
 function variablesTheCollectionReads(): Set<string> {
   const text = readFileSync(
@@ -69,11 +70,9 @@ function variablesTheCollectionReads(): Set<string> {
   );
   const names = new Set<string>();
   for (const match of text.matchAll(/\{\{([A-Za-z0-9_]+)\}\}/g)) names.add(String(match[1]));
-  const sources = new URL('../../collections/src/', import.meta.url);
-  for (const file of readdirSync(sources).filter((name) => name.endsWith('.js'))) {
-    const script = readFileSync(new URL(file, sources), 'utf8');
+  for (const script of sandboxSources(CONTRACT_ENTRY).values()) {
     for (const match of script.matchAll(
-      /(?:pm\.variables\.get|setting\(pm,|signInSetting\(pm,)\s*\(?'([A-Za-z0-9_]+)'/g,
+      /(?:pm\.variables\.get|setting\(pm,|signInSetting\(pm,|signInSecret\(pm,)\s*\(?'([A-Za-z0-9_]+)'/g,
     )) {
       names.add(String(match[1]));
     }

@@ -1,5 +1,6 @@
 /**
- * collections/src/sandbox-crypto.js, run where collection scripts run: inside the real postman-sandbox
+ * collections/sandbox/sandbox-crypto.ts, bundled alone into the script that declares `sandboxCrypto`
+ * (collections/sandbox-bundle.ts), run where collection scripts run: inside the real postman-sandbox
  * that Newman loads, with Buffer, atob and btoa shadowed so nothing can lean on them (the Postman app's
  * sandbox is not Node's). Every result is checked against node:crypto: signatures verify, PKCS#1 v1.5
  * signatures are node's byte for byte, HMACs and digests equal node's, PEMs equal node's export.
@@ -17,9 +18,13 @@ import {
   verify,
   X509Certificate,
 } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
+import {
+  SANDBOX_CRYPTO_ENTRY,
+  sandboxCryptoScript,
+  sandboxSources,
+} from '../../collections/sandbox-bundle.ts';
 import { attackerKey } from '../../security/attacker-key.ts';
 import {
   openPostmanSandbox,
@@ -27,8 +32,7 @@ import {
   postmanSandboxVersion,
 } from '../support/postman-sandbox.ts';
 
-const sourcePath = new URL('../../collections/src/sandbox-crypto.js', import.meta.url);
-const source = readFileSync(sourcePath, 'utf8');
+const source = sandboxCryptoScript();
 
 let sandbox: PostmanSandbox;
 before(async () => {
@@ -37,8 +41,7 @@ before(async () => {
 after(() => sandbox.dispose());
 
 /**
- * Runs `body` (a function body whose return value is JSON) in the sandbox after sandbox-crypto.js, as
- * the collection builder inlines it; `input` arrives as the constant `input`. Inside a block, so the
+ * Runs `body` (a function body whose return value is JSON) in the sandbox after the sandboxCrypto script; `input` arrives as the constant `input`. Inside a block, so the
  * shadowing constants hide the sandbox's own Buffer, atob and btoa from the module.
  */
 function inSandbox(body: string, input: unknown = null): Promise<unknown> {
@@ -86,7 +89,7 @@ function verifies(
   return verify(hashOf(alg), data, verifyKey, Buffer.from(signature, 'base64url'));
 }
 
-describe(`sandbox-crypto.js as a script (postman-sandbox ${postmanSandboxVersion})`, () => {
+describe(`the sandboxCrypto script (postman-sandbox ${postmanSandboxVersion})`, () => {
   const file = ts.createSourceFile(
     'sandbox-crypto.js',
     source,
@@ -104,29 +107,44 @@ describe(`sandbox-crypto.js as a script (postman-sandbox ${postmanSandboxVersion
     assert.deepEqual(names, ['sandboxCrypto']);
   });
 
-  it('names no global the Postman app may lack, and never logs or touches pm', () => {
-    const used = new Set<string>();
+  it('writes no BigInt literal, which would be a syntax error in a sandbox without BigInt', () => {
+    const literals: string[] = [];
     const visit = (node: ts.Node): void => {
-      if (ts.isIdentifier(node)) used.add(node.text);
+      if (node.kind === ts.SyntaxKind.BigIntLiteral) literals.push(node.getText(file));
       ts.forEachChild(node, visit);
     };
     visit(file);
-    const forbidden = [
-      'Buffer',
-      'TextEncoder',
-      'TextDecoder',
-      'atob',
-      'btoa',
-      'crypto',
-      'globalThis',
-      'window',
-    ];
-    assert.deepEqual(
-      forbidden.filter((name) => used.has(name)),
-      [],
-    );
-    for (const name of ['console', 'pm', 'postman', 'setTimeout', 'eval']) assert.ok(!used.has(name), name);
+    assert.deepEqual(literals, []);
   });
+
+  // In the TypeScript it is bundled from: the script itself is minified, where a local may be renamed
+  // to any short name (`pm` included).
+  for (const [path, text] of sandboxSources(SANDBOX_CRYPTO_ENTRY)) {
+    it(`${path} names no global the Postman app may lack, and never logs or touches pm`, () => {
+      const sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+      const used = new Set<string>();
+      const visit = (node: ts.Node): void => {
+        if (ts.isIdentifier(node)) used.add(node.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(sourceFile);
+      const forbidden = [
+        'Buffer',
+        'TextEncoder',
+        'TextDecoder',
+        'atob',
+        'btoa',
+        'crypto',
+        'globalThis',
+        'window',
+      ];
+      assert.deepEqual(
+        forbidden.filter((name) => used.has(name)),
+        [],
+      );
+      for (const name of ['console', 'pm', 'postman', 'setTimeout', 'eval']) assert.ok(!used.has(name), name);
+    });
+  }
 
   it('reports what the sandbox offers: BigInt and crypto-js, and no TextEncoder', async (t) => {
     const found = await inSandbox(
@@ -141,7 +159,8 @@ describe(`sandbox-crypto.js as a script (postman-sandbox ${postmanSandboxVersion
     );
     assert.equal(
       api,
-      'utf8 fromUtf8 bytes concat hex fromHex base64url fromBase64url base64 fromBase64 digest hmac rsaSign sign publicKeyDer publicKeyPem pem',
+      // The module's exports, which esbuild lists in alphabetical order.
+      'base64 base64url bytes concat digest fromBase64 fromBase64url fromHex fromUtf8 hex hmac pem publicKeyDer publicKeyPem rsaSign sign utf8',
     );
   });
 });

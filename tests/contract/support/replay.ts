@@ -4,16 +4,15 @@
  * gateways: far too slow to run each through Newman. So the collection runs in real Newman once, against
  * the correct gateway, and every request it sent is recorded exactly (method, path, the Authorization
  * header the sandbox built). Against each weakened gateway those requests are replayed over real HTTP
- * in the same order, and each answer is judged by the collection's own checks: contract-lib.js's
- * `check()`, the code the sandbox runs, with chai at the version the sandbox bundles. The proof also
+ * in the same order, and each answer is judged by the collection's own checks:
+ * collections/sandbox/contract-lib.ts's `check()`, the code the sandbox runs, with chai at the version the sandbox bundles. The proof also
  * runs representative variants through real Newman and demands the same verdict, assertion by
  * assertion (mutation-proof.test.ts), so this path cannot drift from the real one unnoticed.
  */
-import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { runInNewContext } from 'node:vm';
 import chai from 'chai';
 import { CLAUSE_HEADER, type Clause, UNSENT_KINDS } from '../../../collections/clause.ts';
+import { check } from '../../../collections/sandbox/contract-lib.ts';
 import type { AssertionResult, ClauseResult, Outcome } from '../../../contract-runner/results.ts';
 
 /** One request as Newman sent it. */
@@ -97,18 +96,6 @@ function send(agent: Agent, origin: string, recorded: RecordedRequest): Promise<
   });
 }
 
-interface ContractLibrary {
-  check(pm: object): void;
-}
-
-/** contract-lib.js, the source the collection's library is minified from, evaluated once. */
-const library: ContractLibrary = (() => {
-  const code = readFileSync(new URL('../../../collections/src/contract-lib.js', import.meta.url), 'utf8');
-  const create = runInNewContext(`${code}\ncreateContract;`, {}) as (config: object) => ContractLibrary;
-  // check() needs neither the crypto nor the builders: those make tokens, which the replay takes as recorded.
-  return create({ version: 'replay', crypto: undefined, builders: {}, attacker: undefined });
-})();
-
 /** Judges one answer with the collection's own checks; `variables` are the run's (environment over collection). */
 export function judge(
   clause: Clause,
@@ -131,9 +118,9 @@ export function judge(
   };
   test.skip = (name: string) => assertions.push({ name, outcome: 'skipped' });
   const headers = [{ key: CLAUSE_HEADER, value: JSON.stringify(clause), disabled: true }];
-  library.check({
-    info: { requestId: clause.id, requestName: clause.name },
-    request: { headers: { find: (predicate: (header: object) => boolean) => headers.find(predicate) } },
+  check({
+    info: { requestId: clause.id },
+    request: { headers: { find: (predicate) => headers.find(predicate) } },
     response:
       answer === undefined
         ? undefined

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import sdk from 'postman-collection';
+import ts from 'typescript';
 import { helloApi } from '../../../api/routes.ts';
 import { CLAUSE_HEADER, readClauseTable } from '../../../collections/clause.ts';
-import { renderCollection } from '../../../collections/collection.ts';
+import { collectionPrerequest, renderCollection } from '../../../collections/collection.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 
 const committedText = readFileSync(
@@ -112,6 +113,36 @@ describe('the committed collection', () => {
       assert.doesNotThrow(() => new Function('pm', 'require', code), 'a script does not parse');
       assert.doesNotMatch(code, /\bconsole\./, 'a script logs: tokens and passwords would reach the logs');
     }
+  });
+
+  it('carries the library as a fresh bundle of its sources makes it, so the reused script is never stale', () => {
+    // renderCollection reuses the committed script when the digest of the sources matches; this bundles.
+    assert.ok(
+      collectionPrerequest({ reuse: false }) === scriptOf(collection, 'prerequest'),
+      'stale: run `node common/run-ts.mjs collections/build.ts`',
+    );
+  });
+
+  it('bundles a library that names no Node or browser global the Postman sandbox lacks', () => {
+    const file = ts.createSourceFile(
+      'prerequest.js',
+      scriptOf(collection, 'prerequest'),
+      ts.ScriptTarget.ES2022,
+      true,
+      ts.ScriptKind.JS,
+    );
+    const used = new Set<string>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node)) used.add(node.text);
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    const absent = ['process', 'Buffer', 'TextEncoder', 'TextDecoder', 'globalThis', 'window', 'setTimeout'];
+    assert.deepEqual(
+      absent.filter((name) => used.has(name)),
+      [],
+    );
+    assert.doesNotMatch(file.text, /["'`]node:/, 'a node: module is named');
   });
 
   it('declares a generous default for max_response_ms and no secret in its variables', () => {

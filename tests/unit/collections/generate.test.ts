@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { runInNewContext } from 'node:vm';
 import { apiSpecFromExport } from '../../../api/openapi-export.ts';
 import { helloApi } from '../../../api/routes.ts';
 import { type ApiSpec, HTTP_METHODS, isProtected, type RouteSpec, scopesOf } from '../../../api/spec.ts';
 import { pathVariants } from '../../../api/surface.ts';
 import { generateClauses } from '../../../collections/generate.ts';
+import { attackBuilders } from '../../../collections/sandbox/attack-builders.ts';
 import { ATTACKS, rowsBuiltBy, SOURCES, WEAKNESSES } from '../../../security/catalogue.ts';
 import { POOL_KEY_BUILDERS } from '../../../security/pool-key-tokens.ts';
 
@@ -49,15 +49,9 @@ describe('the attack catalogue', () => {
     );
   });
 
-  it('has exactly one sandbox builder per sandbox row (collections/src/attack-builders.js)', () => {
-    const source = readFileSync(
-      new URL('../../../collections/src/attack-builders.js', import.meta.url),
-      'utf8',
-    );
-    const builders: unknown = runInNewContext(`${source}\nattackBuilders;`, {});
-    assert.ok(typeof builders === 'object' && builders !== null);
+  it('has exactly one sandbox builder per sandbox row (collections/sandbox/attack-builders.ts)', () => {
     assert.deepEqual(
-      Object.keys(builders).sort(),
+      Object.keys(attackBuilders).sort(),
       rowsBuiltBy('sandbox')
         .map((row) => row.id)
         .sort(),

@@ -5,6 +5,10 @@
  * Cognito-specific encoding: N, k, padHex, the HKDF key, TIMESTAMP and the PASSWORD_CLAIM_SIGNATURE.
  * The last check drives AWS's CognitoUser itself with a scripted Cognito answer, so the signature it
  * sends is computed by AWS's code from end to end, not re-implemented here.
+ *
+ * These references are what make it safe for our client (the token helper, the collection's sign-in)
+ * and our server (the local stack's Cognito) to share one module, common/cognito-srp-core.ts: a bug
+ * both sides make alike passes every sign-in against the local stack and fails only here.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +16,7 @@ import { createRequire } from 'node:module';
 import { afterEach, describe, mock, test } from 'node:test';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import {
+  answerChallenge,
   authenticationKey,
   COGNITO_GROUP,
   clientPublic,
@@ -20,6 +25,7 @@ import {
   multiplier,
   padHex,
   parseSrpTimestamp,
+  poolNameOf,
   serverPublic,
   serverSecret,
   srpTimestamp,
@@ -197,7 +203,7 @@ async function awsAnswer(input: {
   }
 }
 
-describe("the token helper's PASSWORD_VERIFIER answer is the one AWS's CognitoUser sends", () => {
+describe("the token helper's and the collection's PASSWORD_VERIFIER answers are the one AWS's CognitoUser sends", () => {
   const cases = [
     { userPoolId: 'us-east-1_AbCdEf123', username: 'contract-tester', password: 'Pa55word!-test' },
     { userPoolId: 'eu-west-2_Zz9', username: 'ünïcode-user@example.com', password: 'pässwörd ✓ 1A!' },
@@ -221,6 +227,16 @@ describe("the token helper's PASSWORD_VERIFIER answer is the one AWS's CognitoUs
 
       assert.equal(ours.srpA, theirs.srpA, 'SRP_A');
       assert.deepEqual({ ...ours.answer(challenge, password, now) }, theirs.responses);
+      // The collection's sign-in answers through the shared module's answerChallenge (on CryptoJS there).
+      const shared = answerChallenge({
+        a,
+        A: clientPublic(a),
+        poolName: poolNameOf(userPoolId),
+        parameters: challenge,
+        password,
+        now,
+      });
+      assert.deepEqual({ ...shared.answer }, theirs.responses, shared.refused);
     });
   }
 

@@ -1,0 +1,21 @@
+/**
+ * The collection's sandbox library as one module: what the collection-level scripts call,
+ * `contract.beforeRequest(pm)` before each request and `contract.check(pm)` after it.
+ * collections/sandbox-bundle.ts bundles this file with everything it imports into the pre-request
+ * script, where its exports become the run-wide `contract` object.
+ */
+import { attackBuilders, type SandboxAttacker } from './attack-builders.ts';
+import { createContract } from './contract-lib.ts';
+import { signInEnsureTokens } from './sign-in.ts';
+
+// Replaced at bundle time (esbuild's `define`, collections/sandbox-bundle.ts): the digest of the
+// library's sources, and the committed attacker key, which is read and checked in Node.
+declare const CONTRACT_VERSION: string;
+declare const CONTRACT_ATTACKER: SandboxAttacker;
+
+export const { version, beforeRequest, prepare, check } = createContract({
+  version: CONTRACT_VERSION,
+  builders: attackBuilders,
+  signIn: signInEnsureTokens,
+  attacker: CONTRACT_ATTACKER,
+});
