@@ -9,6 +9,7 @@
 import type { AuthorizedAnswer, HttpMethod } from '../api/spec.ts';
 import { isRecord } from '../common/records.ts';
 import type { BuiltBy, Needs } from '../security/catalogue.ts';
+import type { RequestShape } from '../security/request-catalogue.ts';
 
 /** The disabled request header a clause travels in. */
 export const CLAUSE_HEADER = 'X-Contract-Clause';
@@ -29,7 +30,13 @@ export type TokenSource =
       readonly needs?: readonly Needs[];
     }
   /** An access token whose scope names none of the method's scopes (made with the pool key). */
-  | { readonly kind: 'scope-stripped' };
+  | { readonly kind: 'scope-stripped' }
+  /** A token a request row builds in the sandbox from the live token of `base` (security/request-catalogue.ts). */
+  | {
+      readonly kind: 'request-built';
+      readonly name: NonNullable<RequestShape['built']>;
+      readonly base: TokenBase;
+    };
 
 export type Send =
   | { readonly authorization: 'none' }
@@ -78,6 +85,7 @@ export const CLAUSE_KINDS = [
   'path-variant',
   'undefined-path',
   'coverage',
+  'request',
 ] as const;
 export type ClauseKind = (typeof CLAUSE_KINDS)[number];
 
@@ -108,6 +116,21 @@ export interface Clause {
   readonly expectedStatus: string;
   /** Why a clause may be skipped where it cannot run (shown with SKIPPED). */
   readonly needs?: string;
+  /** The request row (security/request-catalogue.ts) for `request` clauses. */
+  readonly requestRow?: string;
+  /** How the request departs from a plain one: token placement, header spelling, extra headers. */
+  readonly shape?: RequestShape;
+  /**
+   * A clause of a sequence: it depends on every clause before it in the run (state they left behind),
+   * so a planner that splits or reorders runs must keep it, and all that precedes it, in one run in
+   * the generated order. `step` counts from 1 within the sequence.
+   */
+  readonly sequence?: { readonly id: string; readonly step: number };
+}
+
+/** Whether a clause must run after every clause before it, in one run (see Clause.sequence). */
+export function isOrderBound(clause: Pick<Clause, 'sequence'>): boolean {
+  return clause.sequence !== undefined;
 }
 
 /** The clause metadata a run reports, read back from a collection (untrusted JSON). */

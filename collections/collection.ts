@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { ApiSpec } from '../api/spec.ts';
 import { attackerKey } from '../security/attacker-key.ts';
 import { type AttackRow, attackById } from '../security/catalogue.ts';
+import { SLOWDOWN_DEFAULTS } from '../security/request-catalogue.ts';
 import { CLAUSE_HEADER, type Clause } from './clause.ts';
 import { generateClauses, stableId } from './generate.ts';
 import type { SandboxAttacker } from './sandbox/attack-builders.ts';
@@ -32,8 +33,16 @@ export const COLLECTION_DEFAULTS = {
   path_variant_status: '',
   /** What a scoped method may answer a token without its scope (docs say 401, one simulator 403). */
   scope_refusal_statuses: '401,403',
-  attacker_jwks_url: 'https://attacker.invalid/.well-known/jwks.json',
-  attacker_x5u_url: 'https://attacker.invalid/attacker.pem',
+  /** The attacker server the API can reach (empty: the rows that need it are skipped, with why). */
+  attacker_jwks_url: '',
+  attacker_x5u_url: '',
+  /** Headers a refusal may carry beyond API Gateway's own (CORS, customised gateway responses). */
+  refusal_headers: '',
+  /** A refusal may take slowdown_factor × the slowest accepted answer + slowdown_margin_ms. */
+  slowdown_factor: String(SLOWDOWN_DEFAULTS.factor),
+  slowdown_margin_ms: String(SLOWDOWN_DEFAULTS.marginMs),
+  /** "redacted" where the runner redacts tokens from reports' URLs: only then are query-string tokens sent. */
+  query_tokens: '',
 } as const;
 
 function script(listen: 'prerequest' | 'test', code: string) {

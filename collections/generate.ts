@@ -13,6 +13,7 @@ import { isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
+import { methodRequestClauses, resourceRequestClauses } from './request-clauses.ts';
 
 const UNAUTHORIZED = '{"message":"Unauthorized"}';
 const EXPIRED = '{"message":"The incoming token has expired"}';
@@ -99,13 +100,13 @@ interface Builder {
   readonly clauses: Clause[];
 }
 
-function add(
-  builder: Builder,
-  fields: Omit<Clause, 'id' | 'key' | 'path'> & {
-    readonly keyParts: readonly string[];
-    readonly path?: string;
-  },
-): void {
+/** A clause before its key, id and request path are derived (collections/request-clauses.ts makes them too). */
+export type ClauseDraft = Omit<Clause, 'id' | 'key' | 'path'> & {
+  readonly keyParts: readonly string[];
+  readonly path?: string;
+};
+
+function add(builder: Builder, fields: ClauseDraft): void {
   const { keyParts, ...rest } = fields;
   const key = [routeKey({ method: fields.method, path: fields.path ?? fields.resource }), ...keyParts].join(
     ' · ',
@@ -124,7 +125,12 @@ function acceptedExpectation(answer: AuthorizedAnswer | undefined): Expectation 
   return { kind: 'authorized', answer: answer ?? null };
 }
 
-function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: readonly AttackRow[]): void {
+function protectedMethodClauses(
+  builder: Builder,
+  api: ApiSpec,
+  route: RouteSpec,
+  attacks: readonly AttackRow[],
+): void {
   const folder = routeKey(route);
   const scopes = scopesOf(route);
   const base: TokenBase = scopes.length > 0 ? 'access' : 'id';
@@ -155,6 +161,7 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
     unauthorized(route),
     '401',
   );
+  for (const draft of methodRequestClauses(api, route, 'before-accepted')) add(builder, draft);
   for (const form of FORMS) {
     const how =
       form === 'raw'
@@ -172,6 +179,7 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
       },
     );
   }
+  for (const draft of methodRequestClauses(api, route, 'after-accepted')) add(builder, draft);
   if (scopes.length > 0) {
     const scopeRefusal: Expectation = { kind: 'scope-refused', ...absentBody(route) };
     for (const form of FORMS) {
@@ -225,6 +233,7 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
       );
     }
   }
+  for (const draft of methodRequestClauses(api, route, 'after-attacks')) add(builder, draft);
   clause(
     'persistence',
     ['persistence'],
@@ -250,7 +259,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     expectedStatus: 'no request',
   });
   for (const route of api.routes) {
-    if (isProtected(route)) protectedMethodClauses(builder, route, attacks);
+    if (isProtected(route)) protectedMethodClauses(builder, api, route, attacks);
   }
   for (const resource of resourcesOf(api)) {
     const folder = `${resource.path}: what it does not define`;
@@ -304,6 +313,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
           expectedStatus: '4xx',
         });
       }
+      for (const draft of resourceRequestClauses(api, resource, protectedRoute)) add(builder, draft);
     }
   }
   const missing = undefinedPath(api);
@@ -335,6 +345,10 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
       expect: { kind: 'coverage', route: routeKey(route) },
       expectedStatus: 'no request',
     });
+  }
+  // Last of all: what every earlier request left behind must not let a caller without a token in.
+  for (const route of api.routes.filter(isProtected)) {
+    for (const draft of methodRequestClauses(api, route, 'end')) add(builder, draft);
   }
   return builder.clauses;
 }

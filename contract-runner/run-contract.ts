@@ -282,6 +282,15 @@ async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<Pool
   });
 }
 
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
+
 async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
   const { startedAt, now, reporters, collection, reportsDir, runFolder, api } = context;
   const rootDir = options.rootDir;
@@ -303,6 +312,13 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       settings = settingsFromLocalStack(stack);
     } else {
       settings = options.settings;
+      // The jku, x5u and issuer-discovery rows need a key set the API can fetch: a loopback API (a
+      // gateway run on this machine) can reach a loopback attacker server; an API on AWS cannot, and
+      // those rows are skipped with why rather than pointed at a host nobody answers.
+      if (isLoopbackUrl(settings.apiUrl)) {
+        const { startAttackerServer } = await import('../security/attacker-server.ts');
+        attacker = await startAttackerServer();
+      }
     }
 
     const token = await obtainToken(settings, {
@@ -321,6 +337,8 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       ...(attacker ? { attacker } : {}),
       // The local stack refuses the open points (its documented guess); elsewhere only the certain part.
       openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
+      // Every report of this run passes through the redactor below, URLs included.
+      queryTokens: 'redacted',
       allowUnprotected: [...context.allowList].join(', '),
       ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
     });

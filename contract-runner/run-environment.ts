@@ -23,6 +23,11 @@ export interface RunValues {
   /** Comma-separated `METHOD /path` entries of methods that are public on purpose. */
   readonly allowUnprotected?: string;
   readonly maxResponseMs?: number;
+  /**
+   * "redacted" when every report this run writes passes through the redactor (contract-runner/redaction.ts),
+   * which also removes tokens from URLs: only then does the collection send a token in a query string.
+   */
+  readonly queryTokens?: 'redacted';
 }
 
 function entries(values: RunValues): PostmanVariable[] {
@@ -40,6 +45,7 @@ function entries(values: RunValues): PostmanVariable[] {
   add('attacker_jwks_url', values.attacker?.jwksUrl, 'default');
   add('attacker_x5u_url', values.attacker?.certificateUrl, 'default');
   add('open_points', values.openPoints, 'default');
+  add('query_tokens', values.queryTokens, 'default');
   add('allow_unprotected', values.allowUnprotected, 'default');
   add(
     'max_response_ms',

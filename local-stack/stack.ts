@@ -53,6 +53,8 @@ export interface LocalStackOptions {
   readonly tamperResponse?: GatewayOptions['tamperResponse'];
   /** Tests only: see GatewayOptions.maxHeaderBytes. */
   readonly maxHeaderBytes?: number;
+  /** Tests only: see GatewayOptions.frontDoor. */
+  readonly frontDoor?: GatewayOptions['frontDoor'];
   readonly integrationTimeoutMs?: number;
   /**
    * The API to serve: the route table by default; an imported export (`npm run stack -- --api-spec`), or
@@ -66,7 +68,14 @@ export interface LocalStackOptions {
 /** What a further gateway in front of the same Cognito may change (tests: one weakness each). */
 export type GatewayVariantOptions = Pick<
   LocalStackOptions,
-  'authorizer' | 'handlers' | 'tamperResponse' | 'api' | 'handler' | 'integrationTimeoutMs' | 'maxHeaderBytes'
+  | 'authorizer'
+  | 'handlers'
+  | 'tamperResponse'
+  | 'api'
+  | 'handler'
+  | 'integrationTimeoutMs'
+  | 'maxHeaderBytes'
+  | 'frontDoor'
 >;
 
 export interface LocalStack {
@@ -210,6 +219,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
         apiId: 'local0api0',
         ...(variant.tamperResponse ? { tamperResponse: variant.tamperResponse } : {}),
         ...(variant.maxHeaderBytes ? { maxHeaderBytes: variant.maxHeaderBytes } : {}),
+        ...(variant.frontDoor ? { frontDoor: variant.frontDoor } : {}),
       });
       let stopped: Promise<void> | undefined;
       const stop = () => {

@@ -1,6 +1,6 @@
 /**
  * The attacker's web server, on loopback, for local runs: it serves the attacker's key set (for the jku
- * row) and certificate (for the x5u row), so that an authorizer which fetches keys from a URL in the
+ * row, and under any issuer path for the issuer-discovery rows) and certificate (for the x5u row), so that an authorizer which fetches keys from a URL in the
  * token really gets the attacker's key, and the clause proves it is refused anyway. It binds 127.0.0.1
  * only and is stopped with the run.
  */
@@ -21,7 +21,9 @@ export async function startAttackerServer(): Promise<AttackerServer> {
   const key = attackerKey();
   const jwks = JSON.stringify(key.jwks);
   const server: Server = createServer((request, response) => {
-    if (request.url === ATTACKER_JWKS_PATH) {
+    // Any path ending in the well-known name: an issuer on this server (`<origin>/<pool id>`) has its
+    // key set at `${iss}/.well-known/jwks.json`, which is where issuer discovery looks.
+    if (request.url?.endsWith(ATTACKER_JWKS_PATH)) {
       response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
     } else if (request.url === ATTACKER_CERTIFICATE_PATH) {
       response.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(key.certificatePem);

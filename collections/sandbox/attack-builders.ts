@@ -55,6 +55,18 @@ function keptSignature(c: AttackContext, headerPart: string, payloadPart: string
 function userClaim(c: AttackContext): string {
   return 'cognito:username' in c.payload ? 'cognito:username' : 'username';
 }
+/**
+ * A URL on the attacker's server. Without one the row would point at a host nobody answers and pass
+ * without testing anything, so it is skipped instead, with why.
+ */
+export function attackerUrl(url: string): string {
+  if (!url) {
+    throw new Error(
+      'no attacker server the API can reach (attacker_jwks_url and attacker_x5u_url are empty): npm run contract starts one where the API is on loopback; elsewhere serve the attacker key set where the API can fetch it and set both',
+    );
+  }
+  return url;
+}
 function poolKey(c: AttackContext): JsonObject {
   if (!c.poolJwk) throw new Error("the pool's public key for this token's kid is not in the JWKS");
   return c.poolJwk;
@@ -156,10 +168,12 @@ const builders: Record<string, AttackBuilder> = {
   'kid-command-injection': (c) => hmacToken(c, 'HS256', '', { kid: '|sleep 10' }),
   'jwk-injection': (c) =>
     signed(c, withHeader(c, { alg: 'RS256', kid: c.attacker.kid, jwk: c.attacker.publicJwk })),
-  'jku-injection': (c) => signed(c, withHeader(c, { alg: 'RS256', kid: c.attacker.kid, jku: c.urls.jku })),
+  'jku-injection': (c) =>
+    signed(c, withHeader(c, { alg: 'RS256', kid: c.attacker.kid, jku: attackerUrl(c.urls.jku) })),
   'x5c-injection': (c) =>
     signed(c, withHeader(c, { alg: 'RS256', kid: c.attacker.kid, x5c: [c.attacker.certificateDer] })),
-  'x5u-injection': (c) => signed(c, withHeader(c, { alg: 'RS256', kid: c.attacker.kid, x5u: c.urls.x5u })),
+  'x5u-injection': (c) =>
+    signed(c, withHeader(c, { alg: 'RS256', kid: c.attacker.kid, x5u: attackerUrl(c.urls.x5u) })),
   // Past API Gateway's 10 KiB and Node's 16 KiB header limits: refused before any authorizer.
   'oversized-header': (c) => `${c.token}${'A'.repeat(32 * 1024)}`,
 };

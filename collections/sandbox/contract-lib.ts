@@ -12,10 +12,12 @@ import type { AuthorizedAnswer } from '../../api/spec.ts';
 import { parseAllowList } from '../../api/surface.ts';
 import type { JsonObject } from '../../common/jwt-parts.ts';
 import { isRecord } from '../../common/records.ts';
+import { DEFAULT_REFUSAL_HEADERS, SLOWDOWN_DEFAULTS } from '../../security/request-catalogue.ts';
 import type { CLAUSE_HEADER, Clause, Expectation, TokenBase, TokenSource } from '../clause.ts';
 import type { AttackBuilder, AttackContext, SandboxAttacker } from './attack-builders.ts';
 import { readJwt as decode } from './jwt.ts';
 import type { Pm, PmCheckScope, PmResponse } from './postman.ts';
+import { addHeaders, placeToken, requestBuilders } from './request-shape.ts';
 
 export interface ContractConfig {
   /** The digest of the library's sources: the collection's pre-request redefines it when it differs. */
@@ -253,6 +255,15 @@ export function createContract(config: ContractConfig): Contract {
       return done({ token });
     }
     if (source.kind === 'scope-stripped') return fromPoolKey(pm, 'access', 'scope-stripped', done);
+    if (source.kind === 'request-built') {
+      const c = context(pm, source.base);
+      if ('error' in c) return done({ fail: c.error });
+      try {
+        return done({ token: requestBuilders[source.name](c) });
+      } catch (error) {
+        return done({ skip: `the ${source.name} token cannot be built here: ${messageOf(error)}` });
+      }
+    }
     if (source.built === 'pool-key') return fromPoolKey(pm, source.base, source.row, done);
     if (source.built === 'sign-in') {
       const token = setting(pm, 'access_token');
@@ -330,7 +341,12 @@ export function createContract(config: ContractConfig): Contract {
     // The clause decides the header: drop whatever the app or a user added.
     pm.request.headers.remove('Authorization');
     const send = clause.send;
-    if (send.authorization === 'none') return;
+    const shape = clause.shape;
+    if (shape) addHeaders(pm, shape);
+    if (send.authorization === 'none') {
+      if (shape?.token) placed(pm, clause, shape.token);
+      return;
+    }
     resolve(pm, clause, send.token, (result) => {
       if ('skip' in result) return skip(pm, result.skip);
       if ('fail' in result) {
@@ -339,7 +355,32 @@ export function createContract(config: ContractConfig): Contract {
         return;
       }
       const value = send.form === 'bearer' ? `Bearer ${result.token}` : result.token;
-      pm.request.headers.upsert({ key: 'Authorization', value });
+      pm.request.headers.upsert({ key: shape?.identityHeaderName ?? 'Authorization', value });
+    });
+  }
+
+  // The live token somewhere other than the identity header (a request row's placement).
+  function placed(
+    pm: Pm,
+    clause: Clause,
+    placement: NonNullable<NonNullable<Clause['shape']>['token']>,
+  ): void {
+    // A token in the URL would be printed by every reporter that shows URLs: only a runner that
+    // redacts them (npm run contract sets query_tokens) sends one.
+    if (placement.in === 'query' && setting(pm, 'query_tokens') !== 'redacted') {
+      skip(pm, `needs ${clause.needs ?? 'a runner that redacts tokens from URLs'}`);
+      return;
+    }
+    const base: TokenBase = clause.scopes && clause.scopes.length > 0 ? 'access' : 'id';
+    resolve(pm, clause, { kind: 'live', base }, (result) => {
+      if ('skip' in result) return skip(pm, result.skip);
+      if ('fail' in result) {
+        fail(pm, 'A token to send is at hand', result.fail);
+        skipRequest(pm);
+        return;
+      }
+      const decoded = decode(result.token);
+      placeToken(pm, placement, result.token, { payload: decoded ? decoded.payload : {} });
     });
   }
 
@@ -403,6 +444,69 @@ function expectNotLetThrough(pm: Answered): void {
     pm.expect(status(pm) >= 200 && status(pm) < 400, `the gateway answered ${status(pm)}`).to.be.false;
   });
 }
+/** Names a setting lists, comma-separated, lower-cased. */
+function names(pm: Pick<PmCheckScope, 'variables'>, name: string): string[] {
+  return setting(pm, name)
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '');
+}
+
+/**
+ * A refusal carries only API Gateway's own headers (docs/reference.md §13.3, likely): a header of the
+ * gateway's own that says why (X-Auth-Error: signature invalid) is an oracle for forging, a cookie is
+ * state. `refusal_headers` adds the headers a deployment's CORS or customised gateway responses set.
+ */
+function expectRefusalHeaders(pm: Answered): void {
+  const allowed = DEFAULT_REFUSAL_HEADERS.map((name) => name.toLowerCase()).concat(
+    names(pm, 'refusal_headers'),
+  );
+  const extra = pm.response.headers
+    .all()
+    .map((entry) => entry.key)
+    .filter((key) => allowed.indexOf(key.toLowerCase()) === -1);
+  pm.test("The refusal carries only API Gateway's own headers (refusal_headers adds more)", () => {
+    pm.expect(
+      extra.length,
+      `headers API Gateway's refusals do not have: ${extra.join(', ')} (add a deployment's own to refusal_headers)`,
+    ).to.equal(0);
+  });
+}
+
+/** The variable holding the slowest accepted answer so far in this run, in milliseconds. */
+const GENUINE_MS = 'contract_genuine_ms';
+
+function recordGenuineTime(pm: Answered): void {
+  const before = Number(setting(pm, GENUINE_MS)) || 0;
+  pm.variables.set(GENUINE_MS, String(Math.max(before, pm.response.responseTime)));
+}
+
+/**
+ * A refusal is no slower than slowdown_factor × the slowest accepted answer plus slowdown_margin_ms
+ * (docs/reference.md §13.8): a stall of seconds (a command run for a kid, a key fetched from a black
+ * hole) shows well under max_response_ms. Both margins are generous, so a loaded machine does not trip it.
+ */
+function expectNoSlowdown(pm: Answered): void {
+  const genuine = Number(setting(pm, GENUINE_MS));
+  if (!(genuine > 0)) return;
+  const factor = Number(setting(pm, 'slowdown_factor') || SLOWDOWN_DEFAULTS.factor);
+  const margin = Number(setting(pm, 'slowdown_margin_ms') || SLOWDOWN_DEFAULTS.marginMs);
+  const bound = Math.round(factor * genuine + margin);
+  pm.test(
+    `Response time is at most ${factor} × the accepted answer's (${Math.round(genuine)} ms) + ${margin} ms`,
+    () => {
+      pm.expect(
+        Number.isFinite(bound) && factor > 0 && margin >= 0,
+        'slowdown_factor must be positive and slowdown_margin_ms not negative',
+      ).to.be.true;
+      pm.expect(
+        pm.response.responseTime,
+        `the refusal took ${Math.round(pm.response.responseTime)} ms: something ran for this request that the accepted one did not`,
+      ).to.be.at.most(bound);
+    },
+  );
+}
+
 function expectResponseTime(pm: Answered): void {
   const raw = setting(pm, 'max_response_ms');
   const limit = Number(raw);
@@ -442,6 +546,7 @@ function expectGatewayError(
   pm.test(`x-amzn-ErrorType is ${expect.errorType}`, () => {
     pm.expect(header(pm, 'x-amzn-ErrorType'), 'wrong or missing x-amzn-ErrorType').to.equal(expect.errorType);
   });
+  expectRefusalHeaders(pm);
   expectAbsent(pm, expect.absent);
 }
 const GATEWAY_REFUSALS = [
@@ -498,6 +603,7 @@ export function check(pm: PmCheckScope): void {
       break;
     case 'authorized':
       expectAuthorized(pm, expect.answer);
+      if (clause.kind === 'accepted') recordGenuineTime(pm);
       break;
     case 'client-error':
       pm.test('Status is a 4xx: the gateway refused it', () => {
@@ -550,4 +656,5 @@ export function check(pm: PmCheckScope): void {
       );
   }
   expectResponseTime(pm);
+  if (expect.kind !== 'authorized') expectNoSlowdown(pm);
 }

@@ -26,7 +26,11 @@ export interface PmResponse {
   /** Milliseconds from sending the request to the end of the answer. */
   readonly responseTime: number;
   text(): string;
-  readonly headers: { get(name: string): string | undefined };
+  readonly headers: {
+    get(name: string): string | undefined;
+    /** Every header of the answer, in order. */
+    all(): readonly { readonly key: string }[];
+  };
 }
 
 /** The answer `pm.sendRequest` hands its callback, as the library reads it. */
@@ -90,6 +94,7 @@ export interface Pm extends PmCheckScope {
       remove(key: string): void;
       upsert(header: { readonly key: string; readonly value: string }): void;
     };
+    readonly url: { readonly query: { add(param: { readonly key: string; readonly value: string }): void } };
   };
   /** postman-runtime 7.35 and newer; older runtimes send every request. */
   readonly execution?: { readonly skipRequest?: () => void };

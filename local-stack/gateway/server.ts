@@ -39,7 +39,16 @@ export interface GatewayOptions {
    * (e.g. 403 instead of 401) and prove the contract notices. Never set by the product's own code.
    */
   readonly tamperResponse?: (answer: GatewayResponse, request: IncomingMessage) => GatewayResponse;
+  /**
+   * Tests only: a front end wrong in one way about the request rather than the token (it honours a
+   * header, normalises a path, trusts a cookie). It may rewrite the request's method, URL or headers
+   * before routing, answer it itself, or waive the authorizer for it. Never set by the product's code.
+   */
+  readonly frontDoor?: (request: IncomingMessage) => FrontDoorDecision | undefined;
 }
+
+/** What a test's front door decided for one request (see GatewayOptions.frontDoor). */
+export type FrontDoorDecision = { readonly answer: GatewayResponse } | { readonly skipAuthorizer: true };
 
 export interface RunningGateway {
   /** e.g. http://127.0.0.1:3000 */
@@ -104,6 +113,8 @@ export async function handleRequest(
   request: IncomingMessage,
   ids: RequestIds,
 ): Promise<GatewayResponse> {
+  const door = options.frontDoor?.(request);
+  if (door !== undefined && 'answer' in door) return door.answer;
   const target = parseRequestTarget(request.url ?? '/');
   const authorization = request.headers.authorization;
   const stagePrefix = `/${options.stage}`;
@@ -127,7 +138,7 @@ export async function handleRequest(
 
   const { route } = match;
   let claims: Readonly<Record<string, unknown>> | undefined;
-  if (route.authorization === 'COGNITO_USER_POOLS') {
+  if (route.authorization === 'COGNITO_USER_POOLS' && door === undefined) {
     const decision = await options.authorizer(authorization, route.scopes);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;

@@ -63,6 +63,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       poolKeyTokens,
       attacker,
       openPoints: 'refuse',
+      queryTokens: 'redacted',
     });
     const redact = createRedactor([token.idToken, token.accessToken, ...poolKeyTokenValues(poolKeyTokens)]);
     const collection = buildCollection(api);

@@ -21,7 +21,20 @@ export interface RecordedRequest {
   /** Path and query below the gateway's origin, e.g. /dev/hello. */
   readonly path: string;
   readonly authorization?: string;
+  /** Every other header the collection set (placement, routing metadata, Host, a cookie), as sent. */
+  readonly headers?: readonly (readonly [string, string])[];
 }
+
+/** Headers postman-runtime adds to every request: not the clause's, and the replay's client has its own. */
+const RUNTIME_HEADERS = new Set([
+  'user-agent',
+  'accept',
+  'cache-control',
+  'postman-token',
+  'accept-encoding',
+  'connection',
+  'content-length',
+]);
 
 type Json = Record<string, unknown>;
 
@@ -46,13 +59,25 @@ export function recordedRequests(summary: unknown): Map<string, RecordedRequest>
     const url = record(request.url);
     const path = String(call(url, 'getPathWithQuery') ?? call(url, 'getPath') ?? '/');
     const headers = call(record(request.headers), 'all');
-    const authorization = (Array.isArray(headers) ? (headers as unknown[]) : [])
+    const sent = (Array.isArray(headers) ? (headers as unknown[]) : [])
       .map(record)
-      .find((header) => header?.key === 'Authorization' && header.disabled !== true)?.value;
+      .filter((header) => header !== undefined && header.disabled !== true);
+    const authorization = sent.find((header) => header?.key === 'Authorization')?.value;
+    const others = sent
+      .filter(
+        (header) =>
+          typeof header?.key === 'string' &&
+          header.key !== 'Authorization' &&
+          !RUNTIME_HEADERS.has(header.key.toLowerCase()) &&
+          // Newman's own Host is the gateway's; a clause's Host is not marked as the runtime's.
+          !(header.key.toLowerCase() === 'host' && header.system === true),
+      )
+      .map((header): [string, string] => [String(header?.key), String(header?.value)]);
     recorded.set(id, {
       method: String(request.method ?? 'GET'),
       path,
       ...(typeof authorization === 'string' ? { authorization } : {}),
+      ...(others.length > 0 ? { headers: others } : {}),
     });
   }
   return recorded;
@@ -62,21 +87,63 @@ interface Answer {
   readonly code: number;
   readonly body: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Header names as sent, in order. */
+  readonly names: readonly string[];
   readonly responseTime: number;
 }
 
-function send(agent: Agent, origin: string, recorded: RecordedRequest): Promise<Answer | undefined> {
+/**
+ * The run's cookies, as Newman's jar keeps them for one host: every later request carries what earlier
+ * answers set (the gateways here are all one loopback origin per replay; attributes are not needed).
+ */
+class CookieJar {
+  readonly #cookies = new Map<string, string>();
+  store(setCookie: string | string[] | undefined): void {
+    for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      if (at > 0) this.#cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+    }
+  }
+  /** The Cookie header: the clause's own cookie first, then the jar's, as postman-runtime merges them. */
+  header(own: string | undefined): string | undefined {
+    const jar = [...this.#cookies].map(([name, value]) => `${name}=${value}`);
+    const all = own === undefined ? jar : [own, ...jar];
+    return all.length > 0 ? all.join('; ') : undefined;
+  }
+}
+
+function send(
+  agent: Agent,
+  origin: string,
+  recorded: RecordedRequest,
+  jar: CookieJar,
+): Promise<Answer | undefined> {
   const started = performance.now();
+  const headers: Record<string, string> = {};
+  let ownCookie: string | undefined;
+  for (const [name, value] of recorded.headers ?? []) {
+    if (name.toLowerCase() === 'cookie') ownCookie = value;
+    else headers[name] = value;
+  }
+  if (recorded.authorization !== undefined) headers.Authorization = recorded.authorization;
+  const cookie = jar.header(ownCookie);
+  if (cookie !== undefined) headers.Cookie = cookie;
   return new Promise((resolve) => {
+    const { hostname, port } = new URL(origin);
     const outgoing = httpRequest(
-      `${origin}${recorded.path}`,
+      // The path as Newman sent it, dot segments and all: a URL string would be resolved first.
       {
+        hostname,
+        port,
+        path: recorded.path,
         method: recorded.method,
         agent,
-        headers: recorded.authorization === undefined ? {} : { Authorization: recorded.authorization },
+        headers,
         timeout: 10_000,
       },
       (response) => {
+        jar.store(response.headers['set-cookie']);
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>
@@ -84,6 +151,7 @@ function send(agent: Agent, origin: string, recorded: RecordedRequest): Promise<
             code: response.statusCode ?? 0,
             body: Buffer.concat(chunks).toString('utf8'),
             headers: response.headers,
+            names: response.rawHeaders.filter((_, at) => at % 2 === 0),
             responseTime: performance.now() - started,
           }),
         );
@@ -101,9 +169,10 @@ export function judge(
   clause: Clause,
   answer: Answer | undefined,
   variables: ReadonlyMap<string, string>,
+  /** The run's own variables (pm.variables.set), kept from one clause to the next as Newman keeps them. */
+  local: Map<string, string> = new Map(),
 ): AssertionResult[] {
   const assertions: AssertionResult[] = [];
-  const local = new Map<string, string>();
   const test = (name: string, fn: () => void) => {
     try {
       fn();
@@ -133,6 +202,7 @@ export function judge(
                 const value = answer.headers[name.toLowerCase()];
                 return Array.isArray(value) ? value.join(', ') : value;
               },
+              all: () => answer.names.map((key) => ({ key })),
             },
           },
     variables: {
@@ -167,6 +237,8 @@ export async function replay(
   const results: ClauseResult[] = [];
   // One connection, kept alive, as Newman keeps one: requests arrive one after another.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const jar = new CookieJar();
+  const local = new Map<string, string>();
   try {
     for (const clause of clauses) {
       const before = baseline.find((result) => result.clause?.id === clause.id);
@@ -176,8 +248,8 @@ export async function replay(
         results.push(before);
         continue;
       }
-      const answer = await send(agent, origin, request);
-      const assertions = judge(clause, answer, variables);
+      const answer = await send(agent, origin, request, jar);
+      const assertions = judge(clause, answer, variables, local);
       results.push({
         folder: clause.folder,
         name: clause.name,

@@ -10,12 +10,19 @@
  */
 import { helloApi } from '../../../api/routes.ts';
 import type { ApiSpec, RouteSpec } from '../../../api/spec.ts';
-import { pathVariants } from '../../../api/surface.ts';
+import { isProtected } from '../../../api/spec.ts';
+import { pathVariants, requestPath } from '../../../api/surface.ts';
 import type { Clause } from '../../../collections/clause.ts';
 import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
 import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
 import { ATTACKS, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
+import {
+  REQUEST_WEAKNESSES,
+  type RequestWeaknessId,
+  requestRowById,
+} from '../../../security/request-catalogue.ts';
 import { asStackAuthorizer, libraryAuthorizers } from './library-authorizers.ts';
+import { REQUEST_WEAKNESS_GATEWAYS } from './request-weaknesses.ts';
 import { authorizerOff, weakenedAuthorizer } from './weak-authorizers.ts';
 
 export interface Variant {
@@ -33,9 +40,28 @@ function keys(clauses: readonly Clause[], keep: (clause: Clause) => boolean): Se
   return new Set(clauses.filter(keep).map((clause) => clause.key));
 }
 
+/** The clause sends the token of one of `rows`: a catalogue row's, or a request row's that is the same token. */
 function rowsAre(clause: Clause, rows: ReadonlySet<string>): boolean {
-  return clause.row !== undefined && rows.has(clause.row);
+  if (clause.row !== undefined) return rows.has(clause.row);
+  const same = clause.requestRow === undefined ? undefined : requestRowById(clause.requestRow).sameTokenAs;
+  return same !== undefined && rows.has(same);
 }
+
+/**
+ * The clause's request reaches a protected method of the proof's API: its path as the local gateway
+ * resolves it (WHATWG URL: dot segments resolved, docs/reference.md §13.5 leaves the real one open), or
+ * exactly as spelled (`literal`, for a cache keyed by the request target).
+ */
+const reachesProtectedRoute = (clause: Clause, literal = false): boolean => {
+  const path = literal ? clause.path : new URL(clause.path, 'http://gateway').pathname;
+  return helloApi.routes.some(
+    (route) => isProtected(route) && route.method === clause.method && requestPath(route.path) === path,
+  );
+};
+/** A request clause that expects a refusal yet is addressed to a protected method as it is. */
+const requestRefusedAtRoute = (clause: Clause): boolean =>
+  clause.kind === 'request' && clause.expect.kind !== 'authorized' && reachesProtectedRoute(clause);
+// (A request row's placement or Host header changes nothing about where it is routed.)
 
 const REFUSED_BY_THE_AUTHORIZER = new Set(['unauthorized', 'expired', 'open']);
 const refusalOf = (clause: Clause) => ATTACKS.find((row) => row.id === clause.row)?.refusal;
@@ -43,13 +69,17 @@ const refusalOf = (clause: Clause) => ATTACKS.find((row) => row.id === clause.ro
 const authorizerRefusal = (clause: Clause): boolean =>
   clause.kind === 'no-header' ||
   clause.kind.startsWith('scope-') ||
-  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? ''));
+  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? '')) ||
+  requestRefusedAtRoute(clause);
 /** Every clause asserting exactly 401 (the open points too: the local run refuses them with 401). */
 const expects401 = (clause: Clause): boolean =>
   clause.kind === 'no-header' ||
-  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? ''));
+  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? '')) ||
+  (clause.kind === 'request' && clause.expect.kind === 'gateway-error' && clause.expect.status === 401);
 const genuineTokenAnswer = (clause: Clause): boolean =>
-  clause.kind === 'accepted' || clause.kind === 'persistence';
+  clause.kind === 'accepted' ||
+  clause.kind === 'persistence' ||
+  (clause.kind === 'request' && clause.expect.kind === 'authorized');
 
 const CRASHES: ReadonlySet<string> = new Set([
   'crash-on-malformed',
@@ -165,8 +195,15 @@ const gatewayVariants: Variant[] = [
     description:
       "also routes POST /hello to the Lambda, without the authorizer (the tutorial reader's mistake)",
     options: () => ({ api: withRoutes([{ method: 'POST', path: '/hello', protection: { kind: 'none' } }]) }),
+    // The method-override row carries its override on POST too: an unguarded POST answers it.
     caughtBy: (clauses) =>
-      keys(clauses, (clause) => clause.kind === 'undefined-method' && clause.method === 'POST'),
+      keys(
+        clauses,
+        (clause) =>
+          clause.method === 'POST' &&
+          (clause.kind === 'undefined-method' ||
+            (clause.kind === 'request' && clause.send.authorization === 'none')),
+      ),
     caughtAs: 'let-through',
   },
   {
@@ -202,7 +239,65 @@ const gatewayVariants: Variant[] = [
   },
 ];
 
-export const VARIANTS: readonly Variant[] = [...weaknessVariants, ...libraryVariants, ...gatewayVariants];
+/**
+ * The clauses a weakness that keeps state (a session cookie, a cached answer) lets through: every
+ * request without an identity header or a token of its own, sent to a protected method as the route
+ * table spells it, after the first accepted answer (`getOnly` for a cache of GETs).
+ */
+function afterAcceptedWithoutToken(clauses: readonly Clause[], getOnly: boolean): Set<string> {
+  const first = clauses.findIndex((clause) => clause.kind === 'accepted');
+  return keys(
+    clauses,
+    (clause) =>
+      clauses.indexOf(clause) > first &&
+      clause.send.authorization === 'none' &&
+      clause.shape?.token === undefined &&
+      reachesProtectedRoute(clause, getOnly) &&
+      (!getOnly || clause.method === 'GET'),
+  );
+}
+
+function requestWeaknessCaughtBy(weakness: RequestWeaknessId, clauses: readonly Clause[]): Set<string> {
+  switch (weakness) {
+    case 'session-cookie':
+      return afterAcceptedWithoutToken(clauses, false);
+    case 'response-cache':
+      return afterAcceptedWithoutToken(clauses, true);
+    case 'refusal-oracle':
+      return keys(clauses, expects401);
+    case 'slow-refusal':
+      // The rows whose kid is a shell command: the weakened gateway runs it, the slowdown bound sees it.
+      return keys(clauses, (clause) => clause.row === 'kid-command-injection');
+    default:
+      return keys(
+        clauses,
+        (clause) =>
+          clause.requestRow !== undefined && requestRowById(clause.requestRow).catches.includes(weakness),
+      );
+  }
+}
+
+const requestVariants: Variant[] = (Object.keys(REQUEST_WEAKNESSES) as RequestWeaknessId[]).map(
+  (weakness) => ({
+    id: `request:${weakness}`,
+    description: REQUEST_WEAKNESSES[weakness],
+    options: REQUEST_WEAKNESS_GATEWAYS[weakness],
+    caughtBy: (clauses) => requestWeaknessCaughtBy(weakness, clauses),
+    caughtAs:
+      weakness === 'refusal-oracle' ||
+      weakness === 'slow-refusal' ||
+      weakness === 'identity-header-case-sensitive'
+        ? 'any'
+        : 'let-through',
+  }),
+);
+
+export const VARIANTS: readonly Variant[] = [
+  ...weaknessVariants,
+  ...libraryVariants,
+  ...gatewayVariants,
+  ...requestVariants,
+];
 
 export function variantById(id: string): Variant {
   const found = VARIANTS.find((variant) => variant.id === id);

@@ -1,0 +1,165 @@
+/**
+ * The request rows' clauses (security/request-catalogue.ts): where and how a request is sent, and the
+ * sequences that span requests. collections/generate.ts calls these at each phase of a protected
+ * method, for each resource, and at the very end; nothing here is written per route or per row.
+ */
+import type { ApiSpec, AuthorizedAnswer, HttpMethod, RouteSpec } from '../api/spec.ts';
+import { routeKey, scopesOf } from '../api/spec.ts';
+import { type Resource, requestPath, undefinedPath } from '../api/surface.ts';
+import {
+  type Phase,
+  REQUEST_ROWS,
+  type RequestRow,
+  type RequestShape,
+} from '../security/request-catalogue.ts';
+import type { Expectation, Send, TokenBase } from './clause.ts';
+import type { ClauseDraft } from './generate.ts';
+
+const UNAUTHORIZED = '{"message":"Unauthorized"}';
+
+function absentBody(route: RouteSpec): { absent?: string } {
+  const body = route.authorized?.body;
+  return body !== undefined && body.length >= 4 ? { absent: body } : {};
+}
+
+function expectation(
+  row: RequestRow,
+  route: RouteSpec,
+): { expect: Expectation; status: string; verb: string } {
+  switch (row.expect) {
+    case 'unauthorized':
+      return {
+        expect: {
+          kind: 'gateway-error',
+          status: 401,
+          body: UNAUTHORIZED,
+          errorType: 'UnauthorizedException',
+          ...absentBody(route),
+        },
+        status: '401',
+        verb: 'is refused with 401 Unauthorized',
+      };
+    case 'accepted': {
+      const answer: AuthorizedAnswer | null = route.authorized ?? null;
+      return {
+        expect: { kind: 'authorized', answer },
+        status: answer ? String(answer.status) : 'not 401/403 from the gateway',
+        verb: 'is accepted',
+      };
+    }
+    case 'not-integration':
+      return {
+        expect: { kind: 'not-integration', ...absentBody(route) },
+        status: '4xx',
+        verb: 'never reaches the integration',
+      };
+  }
+}
+
+function baseOf(route: RouteSpec): TokenBase {
+  return scopesOf(route).length > 0 ? 'access' : 'id';
+}
+
+function sendOf(row: RequestRow, base: TokenBase): Send {
+  const shape = row.shape;
+  if (shape.built !== undefined)
+    return { authorization: 'token', token: { kind: 'request-built', name: shape.built, base }, form: 'raw' };
+  if (shape.identityHeaderName !== undefined)
+    return { authorization: 'token', token: { kind: 'live', base }, form: 'raw' };
+  return { authorization: 'none' };
+}
+
+/** The shape with its header templates filled for this request. */
+function filled(shape: RequestShape, values: Readonly<Record<string, string>>): RequestShape {
+  if (shape.headers === undefined) return shape;
+  const headers = Object.fromEntries(
+    Object.entries(shape.headers).map(([name, value]) => [
+      name,
+      value.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? ''),
+    ]),
+  );
+  return { ...shape, headers };
+}
+
+const sequenceSteps = (id: string): readonly RequestRow[] =>
+  REQUEST_ROWS.filter((row) => row.sequence === id);
+
+function draft(
+  row: RequestRow,
+  route: RouteSpec,
+  folder: string,
+  fields: { method: HttpMethod; path: string; subject: string; values: Readonly<Record<string, string>> },
+): ClauseDraft {
+  const { expect, status, verb } = expectation(row, route);
+  const base = baseOf(route);
+  const step = row.sequence === undefined ? undefined : sequenceSteps(row.sequence).indexOf(row) + 1;
+  return {
+    folder,
+    kind: 'request',
+    keyParts: ['request', row.id],
+    method: fields.method,
+    resource: route.path,
+    path: fields.path,
+    name: `${fields.subject}: ${row.clause} ${verb} (${row.grade}, docs/reference.md ${row.fact.split(' ')[0]})`,
+    send: sendOf(row, base),
+    expect,
+    expectedStatus: status,
+    requestRow: row.id,
+    shape: filled(row.shape, fields.values),
+    ...(scopesOf(route).length > 0 ? { scopes: scopesOf(route) } : {}),
+    ...(row.needs ? { needs: row.needs } : {}),
+    ...(row.sequence !== undefined && step !== undefined ? { sequence: { id: row.sequence, step } } : {}),
+  };
+}
+
+/** The clauses of a protected method's rows at one phase (everything but `resource` rows). */
+export function methodRequestClauses(
+  api: ApiSpec,
+  route: RouteSpec,
+  phase: Exclude<Phase, 'resource'>,
+): ClauseDraft[] {
+  const folder = phase === 'end' ? 'After the contract' : routeKey(route);
+  const path = requestPath(route.path);
+  return REQUEST_ROWS.filter((row) => row.phase === phase).map((row) =>
+    draft(row, route, folder, {
+      method: route.method,
+      path,
+      subject: routeKey(route),
+      values: { method: route.method, stagePath: `/${api.stage}${path}` },
+    }),
+  );
+}
+
+/** The clauses of the `resource` rows for a resource with a protected method. */
+export function resourceRequestClauses(api: ApiSpec, resource: Resource, route: RouteSpec): ClauseDraft[] {
+  const folder = `${resource.path}: how it is requested`;
+  const path = requestPath(resource.path);
+  // An undefined method to carry an override: never HEAD or OPTIONS, whose answers differ.
+  const carrier = resource.undefinedMethods.find((method) => method !== 'HEAD' && method !== 'OPTIONS');
+  const drafts: ClauseDraft[] = [];
+  for (const row of REQUEST_ROWS.filter((candidate) => candidate.phase === 'resource')) {
+    const values = { method: route.method, stagePath: `/${api.stage}${path}` };
+    if (row.method === 'POST') {
+      if (carrier === undefined) continue;
+      drafts.push(
+        draft(row, route, folder, { method: carrier, path, subject: `${carrier} ${resource.path}`, values }),
+      );
+      continue;
+    }
+    const spelled =
+      row.path.kind === 'spelled'
+        ? row.path.make(path)
+        : row.path.kind === 'undefined-path'
+          ? undefinedPath(api)
+          : path;
+    drafts.push(
+      draft(row, route, folder, {
+        method: route.method,
+        path: spelled,
+        subject: `${route.method} ${resource.path}`,
+        values,
+      }),
+    );
+  }
+  return drafts;
+}

@@ -1,0 +1,475 @@
+/**
+ * The request catalogue: the second dimension of the contract. security/catalogue.ts varies the token;
+ * this table varies where and how a request is sent (the token's placement, the path's spelling,
+ * client-supplied routing metadata, the Host) and what a request leaves behind for the next one
+ * (sequences). Each row names its sources, the fact in docs/reference.md §13 that decides its answer
+ * with that fact's grade, and the weaknesses it is meant to catch; collections/request-clauses.ts makes
+ * its clauses for every protected method (scope `method`) or every resource with a protected method
+ * (scope `resource`), and the mutation proof (tests/contract/support/request-weaknesses.ts) runs a
+ * gateway wrong in each named way and demands that exactly that weakness's clauses fail.
+ *
+ * An open fact is never asserted: a row whose exact answer is open expects only "never the
+ * integration" (a 4xx without the authorized body), and the status can be pinned by configuration.
+ */
+import type { SourceRef } from './catalogue.ts';
+
+/** Public sources of the request rows, beyond security/catalogue.ts's. */
+export const REQUEST_SOURCES = {
+  rfc6750: {
+    title: 'RFC 6750, The OAuth 2.0 Authorization Framework: Bearer Token Usage',
+    url: 'https://www.rfc-editor.org/rfc/rfc6750',
+  },
+  rfc9700: {
+    title: 'RFC 9700, Best Current Practice for OAuth 2.0 Security',
+    url: 'https://www.rfc-editor.org/rfc/rfc9700',
+  },
+  rfc9110: { title: 'RFC 9110, HTTP Semantics', url: 'https://www.rfc-editor.org/rfc/rfc9110' },
+  rfc3986: {
+    title: 'RFC 3986, Uniform Resource Identifier: Generic Syntax',
+    url: 'https://www.rfc-editor.org/rfc/rfc3986',
+  },
+  wstg: {
+    title: 'OWASP Web Security Testing Guide (WSTG-ATHZ-02 bypassing authorization, WSTG-SESS, WSTG-INPV)',
+    url: 'https://owasp.org/www-project-web-security-testing-guide/latest/',
+  },
+  portswigger: {
+    title: 'PortSwigger Web Security Academy labs (access control, web cache, host header)',
+    url: 'https://portswigger.net/web-security',
+  },
+  amplify: {
+    title:
+      'AWS Amplify JS: Cognito tokens kept in cookies named CognitoIdentityServiceProvider.<clientId>.<user>.idToken',
+    url: 'https://docs.amplify.aws/gen1/javascript/build-a-backend/auth/manage-user-session/',
+  },
+  cve: { title: 'CVE records', url: 'https://www.cve.org/' },
+} as const;
+export type RequestSourceId = keyof typeof REQUEST_SOURCES;
+
+export interface RequestSourceRef {
+  readonly source: RequestSourceId;
+  readonly detail: string;
+}
+
+/** How sure docs/reference.md is of the answer a row asserts (§13). */
+export type Grade = 'firm' | 'likely' | 'open';
+
+/**
+ * Ways a gateway can be wrong about a request rather than a token. Each is implemented as a weakened
+ * local gateway by tests/contract/support/request-weaknesses.ts (a type error there if one is missing).
+ */
+export const REQUEST_WEAKNESSES = {
+  'token-from-query':
+    'reads the token from the query string (?id_token= or ?access_token=) when the header is absent',
+  'token-from-cookie':
+    "reads the token from Amplify's CognitoIdentityServiceProvider.<clientId>.<user>.idToken cookie",
+  'token-from-x-access-token': 'reads the token from an X-Access-Token header when Authorization is absent',
+  'identity-header-case-sensitive':
+    'reads the identity header only when it is spelled exactly "Authorization"',
+  'session-cookie': 'sets a session cookie on an authorized answer and later accepts that cookie alone',
+  'response-cache': 'caches an authorized GET and serves it to later callers without a token',
+  'dot-segments-unprotected':
+    'resolves dot segments (/x/../hello, /./hello, %2e) and routes the result without the authorizer',
+  'path-parameters-unprotected':
+    'strips ;parameters from a segment (/hello;x=1) and routes the result without the authorizer',
+  'extension-unprotected':
+    'strips a file extension (/hello.json) and routes the result without the authorizer',
+  'method-override-honoured': 'routes by X-HTTP-Method-Override after authorizing by the request-line method',
+  'rewrite-url-honoured':
+    'routes by X-Original-URL or X-Rewrite-URL after authorizing by the request-line path',
+  'forwarded-for-trusted': 'lets a request from a private X-Forwarded-For address through without a token',
+  'host-localhost-trusted':
+    'lets a request with Host: localhost through without a token (an "internal" caller)',
+  'refusal-oracle': 'says why it refused in a header of its own (X-Auth-Error: signature invalid)',
+  'issuer-discovery':
+    "fetches keys from the token's own issuer (<iss>/.well-known/jwks.json) when iss ends with the pool id",
+  'jwks-cache-by-kid':
+    "caches fetched keys by kid alone, across issuers, before checking iss: one refused token's key set serves the next (CVE-2025-59936)",
+  'slow-refusal':
+    'stalls for seconds before refusing a kid that looks like a shell command (a command run for the kid)',
+} as const;
+export type RequestWeaknessId = keyof typeof REQUEST_WEAKNESSES;
+
+/** Where the token goes instead of the identity header (which is then absent). */
+export type TokenPlacement =
+  | { readonly in: 'query'; readonly name: 'id_token' | 'access_token' }
+  /** Amplify's cookie name, filled in the sandbox from the token's client id and user name. */
+  | { readonly in: 'amplify-cookie' }
+  | { readonly in: 'header'; readonly name: string };
+
+/** What a request row's clause sends, as data the sandbox applies (collections/sandbox/contract-lib.ts). */
+export interface RequestShape {
+  /** The live token, placed somewhere else than the identity header. */
+  readonly token?: TokenPlacement;
+  /** The live token in the identity header, under this spelling of its name. */
+  readonly identityHeaderName?: string;
+  /** Extra request headers (routing metadata, Host). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A token built in the sandbox (collections/sandbox/request-builders.ts) sent in the identity header,
+   * for rows that need the attacker server.
+   */
+  readonly built?: 'issuer-discovery' | 'attacker-kid-pool-issuer';
+}
+
+/** What must come back. */
+export type RequestExpect =
+  /** 401 {"message":"Unauthorized"} (the identity header is absent or its token refused). */
+  | 'unauthorized'
+  /** The method's authorized answer. */
+  | 'accepted'
+  /** A 4xx without the authorized body; the exact status is open (`path_variant_status` pins it). */
+  | 'not-integration';
+
+/** How the path is spelled, relative to the resource's request path (`P`). */
+export type PathSpelling =
+  | { readonly kind: 'as-is' }
+  | { readonly kind: 'spelled'; readonly label: string; readonly make: (path: string) => string }
+  /** Another path (one the description does not define), with the resource named in a header. */
+  | { readonly kind: 'undefined-path' };
+
+/** When a sequence row runs, relative to the method's other clauses (collections/request-clauses.ts). */
+export type Phase =
+  /** Right after the method's no-header clause, before any token was accepted. */
+  | 'before-accepted'
+  /** Right after the accepted clauses: state an accepted request left behind is in place. */
+  | 'after-accepted'
+  /** After every clause of the method's attack rows. */
+  | 'after-attacks'
+  /** For each resource, after its undefined-method and path-variant clauses. */
+  | 'resource'
+  /** The very end of the contract, after every other clause. */
+  | 'end';
+
+export interface RequestRow {
+  readonly id: string;
+  readonly dimension: 'placement' | 'path' | 'routing' | 'sequence' | 'issuer';
+  /** The clause sentence's subject, e.g. `the ID token in the query string as ?id_token=`. */
+  readonly clause: string;
+  /** What the request carries, for the docs table (Markdown). */
+  readonly sends: string;
+  readonly why: string;
+  readonly method?: 'as-defined' | 'POST';
+  readonly path: PathSpelling;
+  readonly shape: RequestShape;
+  readonly expect: RequestExpect;
+  readonly phase: Phase;
+  /** docs/reference.md §13 fact that decides the answer, and its grade there. */
+  readonly fact: string;
+  readonly grade: Grade;
+  readonly sources: readonly (RequestSourceRef | SourceRef)[];
+  readonly catches: readonly RequestWeaknessId[];
+  /**
+   * Rows of one sequence run in the order written, after every clause before them in the same run:
+   * a parallel planner must keep a sequence and everything before it in one Newman run.
+   */
+  readonly sequence?: string;
+  /** Why the row cannot run somewhere, where that is so (shown with SKIPPED there). */
+  readonly needs?: string;
+  /**
+   * The catalogue row (security/catalogue.ts) whose token this row sends byte for byte: whatever
+   * verifier falls to that row falls to this one too, wherever it runs.
+   */
+  readonly sameTokenAs?: string;
+}
+
+const rfc6750 = (detail: string): RequestSourceRef => ({ source: 'rfc6750', detail });
+const rfc9700 = (detail: string): RequestSourceRef => ({ source: 'rfc9700', detail });
+const wstg = (detail: string): RequestSourceRef => ({ source: 'wstg', detail });
+const ps = (detail: string): RequestSourceRef => ({ source: 'portswigger', detail });
+const asIs: PathSpelling = { kind: 'as-is' };
+
+/** The hop-by-hop and identity headers an authorized answer may set, and the rows' shared facts. */
+const HEADER_ABSENT = '§13.1 identity source: only the identity header is read';
+const STATE = '§13.2 no cookies, the authorizer cache is keyed by the identity value';
+
+export const QUERY_TOKEN_NEEDS =
+  "a runner that redacts tokens from every report's URLs (npm run contract does; bare Newman's and the Postman app's reports would show the token)";
+export const ATTACKER_SERVER_NEEDS =
+  'the attacker server reachable from the API (npm run contract starts one where the API is on loopback)';
+
+export const REQUEST_ROWS: readonly RequestRow[] = [
+  // Where the token is read from: only the identity header.
+  ...(['id_token', 'access_token'] as const).map(
+    (name): RequestRow => ({
+      id: `query-${name.replace('_', '-')}`,
+      dimension: 'placement',
+      clause: `the token in the query string as ?${name}= (no Authorization header)`,
+      sends: `\`?${name}=T\`, no Authorization header`,
+      why: 'a gateway or framework that falls back to the URI query parameter (RFC 6750 §2.3), which leaks tokens into logs',
+      path: asIs,
+      shape: { token: { in: 'query', name } },
+      expect: 'unauthorized',
+      phase: 'before-accepted',
+      fact: HEADER_ABSENT,
+      grade: 'firm',
+      sources: [rfc6750('§2.3 URI query parameter; §5.3 do not pass tokens in page URLs'), rfc9700('§4.3.2')],
+      catches: ['token-from-query'],
+      needs: QUERY_TOKEN_NEEDS,
+    }),
+  ),
+  {
+    id: 'amplify-cookie',
+    dimension: 'placement',
+    clause:
+      "the token in Amplify's CognitoIdentityServiceProvider.<clientId>.<user>.idToken cookie (no Authorization header)",
+    sends: '`Cookie: CognitoIdentityServiceProvider.<aud>.<user>.idToken=T`, no Authorization header',
+    why: 'a gateway that reads the session a browser front end keeps in cookies, so any cross-site request carries it',
+    path: asIs,
+    shape: { token: { in: 'amplify-cookie' } },
+    expect: 'unauthorized',
+    phase: 'before-accepted',
+    fact: HEADER_ABSENT,
+    grade: 'firm',
+    sources: [{ source: 'amplify', detail: 'cookie storage' }, wstg('WSTG-SESS-02 cookie attributes')],
+    catches: ['token-from-cookie'],
+  },
+  {
+    id: 'x-access-token',
+    dimension: 'placement',
+    clause: 'the token in an X-Access-Token header (no Authorization header)',
+    sends: '`X-Access-Token: T`, no Authorization header',
+    why: 'a middleware that looks for the token in several headers (a common Express pattern) instead of the configured one',
+    path: asIs,
+    shape: { token: { in: 'header', name: 'X-Access-Token' } },
+    expect: 'unauthorized',
+    phase: 'before-accepted',
+    fact: HEADER_ABSENT,
+    grade: 'firm',
+    sources: [rfc6750('§2 only the Authorization header, form body or query'), wstg('WSTG-ATHN-04')],
+    catches: ['token-from-x-access-token'],
+  },
+  {
+    id: 'identity-header-lowercase',
+    dimension: 'placement',
+    clause: 'the token in the identity header spelled in lower case ("authorization")',
+    sends: '`authorization: T`',
+    why: 'HTTP field names are case-insensitive: a gateway that only reads one spelling refuses good callers behind proxies that lower-case headers (HTTP/2 always does)',
+    path: asIs,
+    shape: { identityHeaderName: 'authorization' },
+    expect: 'accepted',
+    phase: 'after-accepted',
+    fact: '§13.1 field names are case-insensitive (RFC 9110 §5.1)',
+    grade: 'firm',
+    sources: [{ source: 'rfc9110', detail: '§5.1 field names' }],
+    catches: ['identity-header-case-sensitive'],
+  },
+  // State that outlives a token.
+  {
+    id: 'no-token-after-accepted',
+    dimension: 'sequence',
+    clause: 'without a token right after the token was accepted (the run keeps its cookies)',
+    sends: 'no Authorization header; whatever cookies earlier answers set',
+    why: 'a session cookie set on the authorized answer, or an authorized GET cached and served to anyone',
+    path: asIs,
+    shape: {},
+    expect: 'unauthorized',
+    phase: 'after-accepted',
+    fact: STATE,
+    grade: 'firm',
+    sources: [wstg('WSTG-SESS-03 session fixation; WSTG-ATHN-06 browser cache'), ps('web cache deception')],
+    catches: ['session-cookie', 'response-cache'],
+    sequence: 'state-after-accepted',
+  },
+  {
+    id: 'no-token-at-end',
+    dimension: 'sequence',
+    clause: 'without a token at the very end of the contract (the run keeps its cookies)',
+    sends: 'no Authorization header, after every other clause',
+    why: 'state any earlier request left behind (a cookie, a cache entry, a remembered key) must not let a caller without a token in',
+    path: asIs,
+    shape: {},
+    expect: 'unauthorized',
+    phase: 'end',
+    fact: STATE,
+    grade: 'firm',
+    sources: [wstg('WSTG-SESS-03'), ps('web cache poisoning')],
+    catches: ['session-cookie', 'response-cache'],
+    sequence: 'state-at-end',
+  },
+  // Keys found through the token (attacker server).
+  {
+    id: 'issuer-discovery',
+    dimension: 'issuer',
+    clause: "a token signed by the attacker whose iss is the attacker's server ending in the pool id",
+    sends:
+      "T's claims with `iss` = `<attacker server>/<pool id>`, `kid` the attacker's, signed by the attacker (who serves `<iss>/.well-known/jwks.json`)",
+    why: "a verifier that discovers keys from the token's own issuer and checks only that iss ends with the pool id",
+    path: asIs,
+    shape: { built: 'issuer-discovery' },
+    expect: 'unauthorized',
+    phase: 'after-attacks',
+    fact: '§13.7 keys come from the configured pool only',
+    grade: 'firm',
+    sources: [
+      rfc9700('§4.4 mix-up: issuer identification'),
+      { source: 'cve', detail: 'CVE-2025-59936 (get-jwks)' },
+    ],
+    catches: ['issuer-discovery'],
+    sequence: 'key-set-poisoning',
+    needs: ATTACKER_SERVER_NEEDS,
+  },
+  {
+    id: 'attacker-kid-after-discovery',
+    dimension: 'issuer',
+    clause:
+      "a token signed by the attacker under the pool's issuer, right after a refused token made the attacker's key set known",
+    sends:
+      "T's claims (the pool's `iss`) with the attacker's `kid`, signed by the attacker, straight after the row above",
+    why: 'a key cache keyed by kid alone keeps the key set a refused token named, and then trusts it for the pool (CVE-2025-59936)',
+    path: asIs,
+    shape: { built: 'attacker-kid-pool-issuer' },
+    expect: 'unauthorized',
+    phase: 'after-attacks',
+    fact: '§13.7 keys come from the configured pool only',
+    grade: 'firm',
+    sources: [{ source: 'cve', detail: 'CVE-2025-59936 (get-jwks < 11.0.2)' }],
+    catches: ['jwks-cache-by-kid'],
+    sameTokenAs: 'attacker-key-unknown-kid',
+    sequence: 'key-set-poisoning',
+    needs: ATTACKER_SERVER_NEEDS,
+  },
+  // Paths that are not the resource.
+  ...(
+    [
+      [
+        'dot-dot',
+        'with a ../ segment',
+        (p: string) => p.replace(/\/([^/]+)$/, '/x/../$1'),
+        'dot-segments-unprotected',
+      ],
+      [
+        'dot',
+        'with a ./ segment',
+        (p: string) => p.replace(/\/([^/]+)$/, '/./$1'),
+        'dot-segments-unprotected',
+      ],
+      [
+        'encoded-dot-dot',
+        'with a percent-encoded ../ segment',
+        (p: string) => p.replace(/\/([^/]+)$/, '/x/%2e%2e/$1'),
+        'dot-segments-unprotected',
+      ],
+      ['path-parameter', 'with a ;parameter', (p: string) => `${p};x=1`, 'path-parameters-unprotected'],
+      ['extension', 'with a .json extension', (p: string) => `${p}.json`, 'extension-unprotected'],
+    ] as const
+  ).map(
+    ([id, label, make, weakness]): RequestRow => ({
+      id: `path-${id}`,
+      dimension: 'path',
+      clause: `its path ${label}`,
+      sends: `the path ${label}, no Authorization header`,
+      why: 'a front end that normalises or strips the path after the access decision routes an unguarded spelling to the Lambda',
+      path: { kind: 'spelled', label, make },
+      shape: {},
+      expect: 'not-integration',
+      phase: 'resource',
+      fact: '§13.5 a path that matches no resource is not the resource (dot segments: open)',
+      grade: id.includes('dot') ? 'open' : 'likely',
+      sources: [
+        { source: 'rfc3986', detail: '§5.2.4 remove dot segments; §3.3 path parameters' },
+        ps('path traversal; Spring/Tomcat path parameter and suffix matching'),
+        wstg('WSTG-ATHZ-02'),
+      ],
+      catches: [weakness],
+    }),
+  ),
+  // Client-supplied routing metadata.
+  {
+    id: 'method-override',
+    dimension: 'routing',
+    clause: 'POST with X-HTTP-Method-Override naming the protected method',
+    sends: '`POST` with `X-HTTP-Method-Override: <method>`, no Authorization header',
+    why: 'a gateway that authorizes the request-line method and routes by the override',
+    method: 'POST',
+    path: asIs,
+    shape: { headers: { 'X-HTTP-Method-Override': '{{method}}' } },
+    expect: 'not-integration',
+    phase: 'resource',
+    fact: '§13.4 the request line decides the route',
+    grade: 'likely',
+    sources: [wstg('WSTG-CONF-06 HTTP methods (method override)'), ps('access control: method-based bypass')],
+    catches: ['method-override-honoured'],
+  },
+  ...(['X-Original-URL', 'X-Rewrite-URL'] as const).map(
+    (name): RequestRow => ({
+      id: name.toLowerCase(),
+      dimension: 'routing',
+      clause: `an undefined path with ${name} naming the resource`,
+      sends: `an undefined path with \`${name}: <stage path>\`, no Authorization header`,
+      why: 'a gateway that decides access on the request-line path and routes by the rewrite header',
+      path: { kind: 'undefined-path' },
+      shape: { headers: { [name]: '{{stagePath}}' } },
+      expect: 'not-integration',
+      phase: 'resource',
+      fact: '§13.4 the request line decides the route',
+      grade: 'likely',
+      sources: [ps('access control lab: URL-based access control can be circumvented'), wstg('WSTG-ATHZ-02')],
+      catches: ['rewrite-url-honoured'],
+    }),
+  ),
+  {
+    id: 'forwarded-for-private',
+    dimension: 'routing',
+    clause: 'with X-Forwarded-For naming a private address (no Authorization header)',
+    sends: '`X-Forwarded-For: 10.0.0.1`, no Authorization header',
+    why: 'an allow-list for "internal" callers that trusts a header any client can send',
+    path: asIs,
+    shape: { headers: { 'X-Forwarded-For': '10.0.0.1' } },
+    expect: 'unauthorized',
+    phase: 'resource',
+    fact: HEADER_ABSENT,
+    grade: 'firm',
+    sources: [wstg('WSTG-ATHZ-02 (X-Forwarded-For)'), ps('authentication bypass via IP spoofing')],
+    catches: ['forwarded-for-trusted'],
+  },
+  {
+    id: 'host-localhost',
+    dimension: 'routing',
+    clause: 'with Host: localhost (no Authorization header)',
+    sends: '`Host: localhost`, no Authorization header',
+    why: 'an admin or "internal" path that trusts the Host header',
+    path: asIs,
+    shape: { headers: { Host: 'localhost' } },
+    expect: 'not-integration',
+    phase: 'resource',
+    fact: '§13.6 another Host is not the API (403 Forbidden at execute-api: likely)',
+    grade: 'likely',
+    sources: [ps('host header attacks: authentication bypass via Host'), wstg('WSTG-INPV-17')],
+    catches: ['host-localhost-trusted'],
+    needs: 'a runner that lets a request set Host (Newman and the Postman app do)',
+  },
+];
+
+export function requestRowById(id: string): RequestRow {
+  const row = REQUEST_ROWS.find((candidate) => candidate.id === id);
+  if (row === undefined) throw new Error(`no request row "${id}"`);
+  return row;
+}
+
+/**
+ * Headers API Gateway's own refusals carry (docs/reference.md §13.3, likely), plus CloudFront's on an
+ * edge-optimised endpoint and the hop-by-hop Keep-Alive an HTTP/1.1 connection may add. A deployment
+ * with CORS or customised gateway responses widens it with `refusal_headers`.
+ */
+export const DEFAULT_REFUSAL_HEADERS = [
+  'Content-Type',
+  'Content-Length',
+  'Connection',
+  'Keep-Alive',
+  'Date',
+  'x-amzn-RequestId',
+  'x-amzn-ErrorType',
+  'x-amz-apigw-id',
+  'Via',
+  'X-Cache',
+  'X-Amz-Cf-Pop',
+  'X-Amz-Cf-Id',
+] as const;
+
+/**
+ * The slowdown bound: a refused request may take at most factor × the genuine request's time plus the
+ * margin (docs/reference.md §13.8). Generous on purpose: both numbers must hold on a loaded CI machine,
+ * while a stall of seconds (a command run for a kid, a fetch to a black hole) still stands out well
+ * under max_response_ms.
+ */
+export const SLOWDOWN_DEFAULTS = { factor: 10, marginMs: 2500 } as const;
