@@ -21,6 +21,7 @@ import {
   type WeaknessId,
 } from '../security/catalogue.ts';
 import { libraryAuthorizers } from '../tests/contract/support/library-authorizers.ts';
+import { requestMatrixDoc } from './request-matrix.ts';
 
 const README = new URL('../README.md', import.meta.url);
 const MATRIX = new URL('./attack-matrix.md', import.meta.url);
@@ -161,7 +162,12 @@ const outputs: [URL, string][] = [
   [
     MATRIX,
     formatted(
-      replaceBetween(readFileSync(MATRIX, 'utf8'), 'proof', matrixDoc(), 'docs/attack-matrix.md'),
+      replaceBetween(
+        replaceBetween(readFileSync(MATRIX, 'utf8'), 'proof', matrixDoc(), 'docs/attack-matrix.md'),
+        'request-matrix',
+        requestMatrixDoc(),
+        'docs/attack-matrix.md',
+      ),
       'docs/attack-matrix.md',
     ),
   ],
