@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { ApiSpec } from '../api/spec.ts';
 import { attackerKey } from '../security/attacker-key.ts';
 import { type AttackRow, attackById } from '../security/catalogue.ts';
-import { SLOWDOWN_DEFAULTS } from '../security/request-catalogue.ts';
+import { SLOWDOWN_DEFAULTS } from '../security/refusal-bounds.ts';
 import { CLAUSE_HEADER, type Clause } from './clause.ts';
 import { generateClauses, stableId } from './generate.ts';
 import type { SandboxAttacker } from './sandbox/attack-builders.ts';

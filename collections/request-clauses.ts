@@ -88,7 +88,13 @@ function draft(
   row: RequestRow,
   route: RouteSpec,
   folder: string,
-  fields: { method: HttpMethod; path: string; subject: string; values: Readonly<Record<string, string>> },
+  fields: {
+    method: HttpMethod;
+    path: string;
+    subject: string;
+    values: Readonly<Record<string, string>>;
+    keyExtra?: string;
+  },
 ): ClauseDraft {
   const { expect, status, verb } = expectation(row, route);
   const base = baseOf(route);
@@ -96,7 +102,7 @@ function draft(
   return {
     folder,
     kind: 'request',
-    keyParts: ['request', row.id],
+    keyParts: ['request', row.id, ...(fields.keyExtra ? [fields.keyExtra] : [])],
     method: fields.method,
     resource: route.path,
     path: fields.path,
@@ -137,6 +143,7 @@ export function resourceRequestClauses(api: ApiSpec, resource: Resource, route: 
   // An undefined method to carry an override: never HEAD or OPTIONS, whose answers differ.
   const carrier = resource.undefinedMethods.find((method) => method !== 'HEAD' && method !== 'OPTIONS');
   const drafts: ClauseDraft[] = [];
+  // A row sent to another path names its resource in the key, so two resources' clauses stay apart.
   for (const row of REQUEST_ROWS.filter((candidate) => candidate.phase === 'resource')) {
     const values = { method: route.method, stagePath: `/${api.stage}${path}` };
     if (row.method === 'POST') {
@@ -158,6 +165,7 @@ export function resourceRequestClauses(api: ApiSpec, resource: Resource, route: 
         path: spelled,
         subject: `${route.method} ${resource.path}`,
         values,
+        ...(row.path.kind === 'undefined-path' ? { keyExtra: `for ${resource.path}` } : {}),
       }),
     );
   }

@@ -12,7 +12,7 @@ import type { AuthorizedAnswer } from '../../api/spec.ts';
 import { parseAllowList } from '../../api/surface.ts';
 import type { JsonObject } from '../../common/jwt-parts.ts';
 import { isRecord } from '../../common/records.ts';
-import { DEFAULT_REFUSAL_HEADERS, SLOWDOWN_DEFAULTS } from '../../security/request-catalogue.ts';
+import { DEFAULT_REFUSAL_HEADERS, SLOWDOWN_DEFAULTS } from '../../security/refusal-bounds.ts';
 import type { CLAUSE_HEADER, Clause, Expectation, TokenBase, TokenSource } from '../clause.ts';
 import type { AttackBuilder, AttackContext, SandboxAttacker } from './attack-builders.ts';
 import { readJwt as decode } from './jwt.ts';
