@@ -82,8 +82,8 @@ export const REQUEST_WEAKNESSES = {
   'refusal-oracle': 'says why it refused in a header of its own (X-Auth-Error: signature invalid)',
   'issuer-discovery':
     "fetches keys from the token's own issuer (<iss>/.well-known/jwks.json) when iss ends with the pool id",
-  'jwks-cache-by-kid':
-    "caches fetched keys by kid alone, across issuers, before checking iss: one refused token's key set serves the next (CVE-2025-59936)",
+  'jwks-cache-key-collision':
+    "caches keys fetched from the token's issuer under alg:kid:issuer joined unencoded, before checking iss: a kid with a colon names another issuer's entry, so one refused token's key set serves the next (get-jwks 11.0.1, CVE-2025-59936)",
   'slow-refusal':
     'stalls for seconds before refusing a kid that looks like a shell command (a command run for the kid)',
 } as const;
@@ -108,7 +108,7 @@ export interface RequestShape {
    * A token built in the sandbox (collections/sandbox/request-builders.ts) sent in the identity header,
    * for rows that need the attacker server.
    */
-  readonly built?: 'issuer-discovery' | 'attacker-kid-pool-issuer';
+  readonly built?: 'issuer-discovery' | 'colliding-kid';
 }
 
 /** What must come back. */
@@ -166,8 +166,8 @@ export interface RequestRow {
   /** Why the row cannot run somewhere, where that is so (shown with SKIPPED there). */
   readonly needs?: string;
   /**
-   * The catalogue row (security/catalogue.ts) whose token this row sends byte for byte: whatever
-   * verifier falls to that row falls to this one too, wherever it runs.
+   * The catalogue row (security/catalogue.ts) whose token has the same defect (the same claims and
+   * signature kind, another kid at most): whatever verifier falls to that row falls to this one too.
    */
   readonly sameTokenAs?: string;
 }
@@ -290,9 +290,10 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
   {
     id: 'issuer-discovery',
     dimension: 'issuer',
-    clause: "a token signed by the attacker whose iss is the attacker's server ending in the pool id",
+    clause:
+      "a token signed by the attacker whose iss is on the attacker's server and ends in the pool's issuer",
     sends:
-      "T's claims with `iss` = `<attacker server>/<pool id>`, `kid` the attacker's, signed by the attacker (who serves `<iss>/.well-known/jwks.json`)",
+      "T's claims with `iss` = `<attacker server>/keys:<T's iss>`, `kid` the attacker's, signed by the attacker (who serves `<iss>/.well-known/jwks.json`)",
     why: "a verifier that discovers keys from the token's own issuer and checks only that iss ends with the pool id",
     path: asIs,
     shape: { built: 'issuer-discovery' },
@@ -309,21 +310,22 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     needs: ATTACKER_SERVER_NEEDS,
   },
   {
-    id: 'attacker-kid-after-discovery',
+    id: 'colliding-kid-after-discovery',
     dimension: 'issuer',
     clause:
-      "a token signed by the attacker under the pool's issuer, right after a refused token made the attacker's key set known",
+      "a token signed by the attacker under the pool's issuer whose kid makes its key-cache entry the one the row above filled",
     sends:
-      "T's claims (the pool's `iss`) with the attacker's `kid`, signed by the attacker, straight after the row above",
-    why: 'a key cache keyed by kid alone keeps the key set a refused token named, and then trusts it for the pool (CVE-2025-59936)',
+      "T's claims (the pool's `iss`) with `kid` = `<attacker kid>:<attacker server>/keys`, signed by the attacker, straight after the row above: `RS256:<kid>:<T's iss>/` is the cache key the row above's key set was stored under",
+    why: "a key cache whose key joins alg, kid and issuer without encoding keeps the key set a refused token named and serves it for the pool's issuer (get-jwks before 11.0.3, CVE-2025-59936)",
     path: asIs,
-    shape: { built: 'attacker-kid-pool-issuer' },
+    shape: { built: 'colliding-kid' },
     expect: 'unauthorized',
     phase: 'after-attacks',
     fact: '§13.7 keys come from the configured pool only',
     grade: 'likely',
     sources: [{ source: 'cve', detail: 'CVE-2025-59936 (get-jwks < 11.0.2)' }],
-    catches: ['jwks-cache-by-kid'],
+    catches: ['jwks-cache-key-collision'],
+    // Like that row, an attacker's signature over T's claims under a kid the pool does not have.
     sameTokenAs: 'attacker-key-unknown-kid',
     sequence: 'key-set-poisoning',
     needs: ATTACKER_SERVER_NEEDS,

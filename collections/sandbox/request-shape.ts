@@ -4,7 +4,7 @@
  * headers). Runs in the Postman app and in Newman alike: no Node APIs. Never logs a token.
  */
 import type { RequestShape, TokenPlacement } from '../../security/request-catalogue.ts';
-import { type AttackContext, attackBuilders, attackerUrl } from './attack-builders.ts';
+import { type AttackContext, attackerUrl } from './attack-builders.ts';
 import type { Pm } from './postman.ts';
 import { base64url, rsaSign } from './sandbox-crypto.ts';
 
@@ -14,9 +14,9 @@ function part(value: unknown): string {
   return base64url(JSON.stringify(value));
 }
 
-function attackerSigned(c: AttackContext, payload: unknown): string {
-  const header = { ...c.header, alg: 'RS256', kid: c.attacker.kid };
-  const input = `${part(header)}.${part(payload)}`;
+/** An RS256 signature by the attacker over `header` and a payload part (base64url) as given. */
+function attackerSigned(c: AttackContext, header: unknown, payloadPart: string): string {
+  const input = `${part(header)}.${payloadPart}`;
   return `${input}.${rsaSign('RS256', c.attacker.privateJwk, input)}`;
 }
 
@@ -26,25 +26,33 @@ function attackerOrigin(c: AttackContext): string {
   return url.endsWith(WELL_KNOWN_JWKS) ? url.slice(0, -WELL_KNOWN_JWKS.length) : url;
 }
 
+/** Where the attacker's key set is served for the issuer-discovery token: `<origin>/keys:<T's iss>`. */
+function attackerIssuer(c: AttackContext): string {
+  const iss = c.payload.iss;
+  if (typeof iss !== 'string' || iss === '') throw new Error("the live token's iss is empty");
+  return `${attackerOrigin(c)}/keys:${iss}`;
+}
+
 /** The tokens request rows build, by RequestShape['built']. */
 export const requestBuilders: Readonly<
   Record<NonNullable<RequestShape['built']>, (c: AttackContext) => string>
 > = {
-  // iss on the attacker's server, ending in the pool id: the attacker serves ${iss}/.well-known/jwks.json.
-  'issuer-discovery': (c) => {
-    const poolId = String(c.payload.iss ?? '')
-      .split('/')
-      .pop();
-    if (!poolId) throw new Error("the live token's iss names no pool id");
-    return attackerSigned(c, { ...c.payload, iss: `${attackerOrigin(c)}/${poolId}` });
-  },
-  // The catalogue's attacker-key-unknown-kid token, byte for byte: only its place in the run differs.
-  'attacker-kid-pool-issuer': (c) => {
-    attackerOrigin(c);
-    const build = attackBuilders['attacker-key-unknown-kid'];
-    if (build === undefined) throw new Error('no attacker-key-unknown-kid builder: rebuild the collection');
-    return build(c);
-  },
+  // iss on the attacker's server and ending in the pool's issuer (so in its pool id): a verifier that
+  // discovers keys from iss fetches the attacker's set from <iss>/.well-known/jwks.json.
+  'issuer-discovery': (c) =>
+    attackerSigned(
+      c,
+      { ...c.header, alg: 'RS256', kid: c.attacker.kid },
+      part({ ...c.payload, iss: attackerIssuer(c) }),
+    ),
+  // get-jwks 11.0.1 caches under `${alg}:${kid}:${domain}/`. With this kid and T's iss that is
+  // `RS256:<attacker kid>:<origin>/keys:<T's iss>/`, the entry the token above filled with the attacker's key.
+  'colliding-kid': (c) =>
+    attackerSigned(
+      c,
+      { ...c.header, alg: 'RS256', kid: `${c.attacker.kid}:${attackerOrigin(c)}/keys` },
+      c.parts[1],
+    ),
 };
 
 /** Amplify's cookie name for a token: CognitoIdentityServiceProvider.<clientId>.<user>.idToken. */

@@ -56,6 +56,8 @@ export interface LibraryAuthorizer {
    * Empty for a clean control; node-jose-2.2.0 is the one control that is not clean (see its weakness).
    */
   readonly expectedToFallTo: readonly string[];
+  /** Request rows (security/request-catalogue.ts) whose clauses it fails as well; measured. */
+  readonly expectedToFallToRequests?: readonly string[];
   /**
    * Attacks outside the catalogue it also accepts, measured once by hand: `crit-unknown-extension`, a
    * genuinely signed token with an unknown `crit` header, which the product's own verifier accepts too
@@ -115,6 +117,39 @@ function cognitoShaped(pool: PoolKeys, call: () => LibraryCall): Authorizer {
     if (Math.floor(Date.now() / 1000) >= payload.exp) return expired;
     return { effect: 'allow', claims: payload };
   };
+}
+
+type GetJwksModule = (options?: Json) => {
+  getPublicKey(signature: { kid: unknown; alg: unknown; domain: unknown }): Promise<string>;
+};
+
+/**
+ * @fastify/jwt's README with get-jwks: `secret: (request, token) => getJwks.getPublicKey({ kid, domain:
+ * iss, alg })` and `verify: { allowedIss }`, which @fastify/jwt hands to fast-jwt's createVerifier; here
+ * fast-jwt 6.3.6 is called with exactly those options (a key function over the decoded token), without
+ * the Fastify server around it. Keys come from `${iss}/.well-known/jwks.json` and the issuer is checked
+ * after the key is found, the precondition of CVE-2025-59936.
+ */
+function getJwksWithFastJwt(alias: string): LibraryAuthorizerFactory {
+  return (pool) =>
+    cognitoShaped(pool, () => {
+      const buildGetJwks = load<GetJwksModule>(alias);
+      const getJwks = buildGetJwks();
+      const verifier = load<FastJwtModule>('fast-jwt-6.3.6', 'createVerifier').createVerifier({
+        key: async (decoded: { header?: Json; payload?: Json }) =>
+          getJwks.getPublicKey({
+            kid: decoded.header?.kid,
+            alg: decoded.header?.alg,
+            domain: decoded.payload?.iss,
+          }),
+        allowedIss: pool.issuer,
+      });
+      return {
+        verify: async (token) => verifier(token),
+        isExpired: (error) => isRecord(error) && error.code === 'FAST_JWT_EXPIRED',
+        checksIssuer: true,
+      };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -526,6 +561,37 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
       key: spkiPem(onlyKey(pool, 'fast-jwt-6.3.6')),
       algorithms: ['RS256'],
     })),
+  },
+  {
+    id: 'get-jwks-11.0.1',
+    installedAs: 'get-jwks-11.0.1',
+    package: 'get-jwks',
+    version: '11.0.1',
+    advisory: ['CVE-2025-59936'],
+    weakness:
+      "caches keys fetched from the token's own issuer under alg:kid:domain joined unencoded, and fast-jwt checks iss only after: a refused token's key set is served for the pool's issuer under a colliding kid",
+    verifiesWith:
+      "@fastify/jwt's call: createVerifier({ key: ({ header, payload }) => getJwks.getPublicKey({ kid, alg, domain: payload.iss }), allowedIss: issuer }) on fast-jwt 6.3.6",
+    vulnerable: true,
+    expectedToFallTo: [],
+    expectedToFallToRequests: ['colliding-kid-after-discovery'],
+    fallsToProposed: [],
+    acceptsGenuineTokens: true,
+    create: getJwksWithFastJwt('get-jwks-11.0.1'),
+  },
+  {
+    id: 'get-jwks-11.0.3',
+    installedAs: 'get-jwks-11.0.3',
+    package: 'get-jwks',
+    version: '11.0.3',
+    advisory: [],
+    weakness: 'none known (control: the cache key encodes each part)',
+    verifiesWith: 'the same call as get-jwks 11.0.1, on the fixed release',
+    vulnerable: false,
+    expectedToFallTo: [],
+    fallsToProposed: [],
+    acceptsGenuineTokens: true,
+    create: getJwksWithFastJwt('get-jwks-11.0.3'),
   },
   {
     id: 'node-jose-2.2.0',

@@ -76,6 +76,7 @@ function decodeJwt(header: string | undefined): Jwt | undefined {
 /** The keys of `${issuer}/.well-known/jwks.json`, by kid; loopback issuers only (the attacker server). */
 async function discoverKeys(issuer: string): Promise<Map<string, KeyObject>> {
   const keys = new Map<string, KeyObject>();
+  // Loopback only: the proof never fetches from anywhere else (the attacker server, cognito-local).
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(issuer)) return keys;
   const response = await fetch(`${issuer}/.well-known/jwks.json`, { signal: AbortSignal.timeout(2_000) });
   const body: unknown = await response.json();
@@ -226,33 +227,33 @@ export const REQUEST_WEAKNESS_GATEWAYS: Readonly<Record<RequestWeaknessId, () =>
           : { effect: 'deny', reason: 'unauthorized' };
       },
   }),
-  'jwks-cache-by-kid': () => {
-    // get-jwks before 11.0.2 kept fetched keys under alg and kid alone; @fastify/jwt checked iss after.
+  'jwks-cache-key-collision': () => {
+    // get-jwks 11.0.1's cache: keys fetched from the token's own issuer, stored under
+    // `${alg}:${kid}:${domain}/` joined without encoding; the issuer is checked after the key is found.
     const cache = new Map<string, KeyObject>();
     return {
       authorizer:
         (real: Authorizer, settings: LocalCognitoSettings): Authorizer =>
         async (header, scopes) => {
           const jwt = decodeJwt(header);
-          if (jwt === undefined) return real(header, scopes);
-          const cached = cache.get(String(jwt.header.kid));
-          if (cached !== undefined) {
-            if (!rs256(jwt, cached)) return { effect: 'deny', reason: 'unauthorized' };
-            const exp = jwt.payload.exp;
-            if (typeof exp === 'number' && exp * 1000 <= Date.now())
-              return { effect: 'deny', reason: 'expired' };
-            return idClaimsValid(jwt, settings)
-              ? { effect: 'allow', claims: jwt.payload }
-              : { effect: 'deny', reason: 'unauthorized' };
-          }
-          const iss = jwt.payload.iss;
-          if (typeof iss === 'string' && iss !== settings.issuer) {
+          const iss = jwt?.payload.iss;
+          if (jwt === undefined || typeof iss !== 'string') return real(header, scopes);
+          const entry = `${String(jwt.header.alg)}:${String(jwt.header.kid)}:${iss.endsWith('/') ? iss : `${iss}/`}`;
+          let key = cache.get(entry);
+          if (key === undefined && iss !== settings.issuer) {
             const keys = await discoverKeys(iss).catch(() => new Map<string, KeyObject>());
-            for (const [kid, key] of keys) cache.set(kid, key);
-            // The issuer check comes after the keys are cached: this token is refused, its keys stay.
-            return { effect: 'deny', reason: 'unauthorized' };
+            key = keys.get(String(jwt.header.kid));
+            if (key !== undefined) cache.set(entry, key);
           }
-          return real(header, scopes);
+          // The pool's own tokens go the product's way; only a cached foreign key changes anything.
+          if (key === undefined) return real(header, scopes);
+          if (!rs256(jwt, key) || iss !== settings.issuer) return { effect: 'deny', reason: 'unauthorized' };
+          const exp = jwt.payload.exp;
+          if (typeof exp === 'number' && exp * 1000 <= Date.now())
+            return { effect: 'deny', reason: 'expired' };
+          return idClaimsValid(jwt, settings)
+            ? { effect: 'allow', claims: jwt.payload }
+            : { effect: 'deny', reason: 'unauthorized' };
         },
     };
   },

@@ -110,6 +110,7 @@ const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).ma
 
 const libraryVariants: Variant[] = libraryAuthorizers.map((library) => {
   const rows = new Set(library.expectedToFallTo);
+  const requestRows = new Set(library.expectedToFallToRequests ?? []);
   return {
     id: `library:${library.id}`,
     description: `verifies with ${library.package} ${library.version} the way its README shows (${
@@ -123,6 +124,7 @@ const libraryVariants: Variant[] = libraryAuthorizers.map((library) => {
         clauses,
         (clause) =>
           rowsAre(clause, rows) ||
+          (clause.requestRow !== undefined && requestRows.has(clause.requestRow)) ||
           (!library.acceptsGenuineTokens && (genuineTokenAnswer(clause) || clause.row === 'expired')),
       ),
     caughtAs: library.acceptsGenuineTokens ? 'let-through' : 'any',
