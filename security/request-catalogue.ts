@@ -193,7 +193,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     (name): RequestRow => ({
       id: `query-${name.replace('_', '-')}`,
       dimension: 'placement',
-      clause: `the token in the query string as ?${name}= (no Authorization header)`,
+      clause: `the token in the query string as its ${name} parameter (no Authorization header)`,
       sends: `\`?${name}=T\`, no Authorization header`,
       why: 'a gateway or framework that falls back to the URI query parameter (RFC 6750 §2.3), which leaks tokens into logs',
       path: asIs,
