@@ -1,0 +1,144 @@
+/**
+ * The request catalogue's promises, checked against the data they come from: every row reaches every
+ * protected method (or every resource with one) of both the route table and an export, sequences run in
+ * the order written and are marked as such, every row's answer rests on a fact docs/reference.md §13
+ * grades the same way, no template is left unfilled, and the slowdown bound judges a stall and not noise.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { apiSpecFromExport } from '../../../api/openapi-export.ts';
+import { helloApi } from '../../../api/routes.ts';
+import { type ApiSpec, isProtected } from '../../../api/spec.ts';
+import { resourcesOf } from '../../../api/surface.ts';
+import { type Clause, isOrderBound } from '../../../collections/clause.ts';
+import { generateClauses } from '../../../collections/generate.ts';
+import { SLOWDOWN_DEFAULTS } from '../../../security/refusal-bounds.ts';
+import { REQUEST_ROWS, REQUEST_WEAKNESSES } from '../../../security/request-catalogue.ts';
+import { judge } from '../../contract/support/replay.ts';
+
+const shop = apiSpecFromExport(
+  JSON.parse(readFileSync(new URL('../../fixtures/api/shop.oas30.json', import.meta.url), 'utf8')),
+  { path: 'tests/fixtures/api/shop.oas30.json', sha256: 'test' },
+);
+
+const requestClauses = (api: ApiSpec): Clause[] =>
+  generateClauses(api).filter((clause) => clause.kind === 'request');
+
+describe('the request catalogue', () => {
+  it('gives every row a unique id, a source, a graded fact and a weakness the proof runs', () => {
+    const ids = REQUEST_ROWS.map((row) => row.id);
+    assert.equal(new Set(ids).size, ids.length, 'two rows share an id');
+    for (const row of REQUEST_ROWS) {
+      assert.ok(row.sources.length > 0, `${row.id} names no source`);
+      assert.match(row.fact, /^§13\.\d+ /, `${row.id}: its fact is not a §13 entry`);
+      assert.ok(row.catches.length > 0, `${row.id} is meant to catch nothing`);
+    }
+    const caught = new Set(REQUEST_ROWS.flatMap((row) => row.catches));
+    for (const weakness of Object.keys(REQUEST_WEAKNESSES).filter((w) => !caught.has(w as never))) {
+      // Caught by clauses derived otherwise (tests/contract/support/variants.ts): say which.
+      assert.ok(['refusal-oracle', 'slow-refusal'].includes(weakness), `${weakness}: no row catches it`);
+    }
+  });
+
+  it('asserts each answer with the grade docs/reference.md §13 gives its fact', () => {
+    const reference = readFileSync(new URL('../../../docs/reference.md', import.meta.url), 'utf8');
+    for (const row of REQUEST_ROWS) {
+      const section = row.fact.split(' ')[0]?.slice(1) ?? '';
+      const lines = reference.split('\n').filter((line) => line.startsWith(`| ${section} `));
+      assert.ok(lines.length > 0, `${row.id}: docs/reference.md has no §${section} row`);
+      assert.ok(
+        lines.some((line) => new RegExp(`\\|\\s*(\\*\\*)?${row.grade}(\\*\\*)?\\s*\\|`).test(line)),
+        `${row.id}: docs/reference.md does not grade §${section} ${row.grade}`,
+      );
+      if (row.grade === 'open')
+        assert.equal(row.expect, 'not-integration', `${row.id} hard-asserts an open fact`);
+    }
+  });
+});
+
+describe('the request clauses', () => {
+  for (const [name, api] of [
+    ['the route table', helloApi],
+    ['an API Gateway export', shop],
+  ] as const) {
+    it(`reach every protected method and every resource with one, for ${name}`, () => {
+      const clauses = requestClauses(api);
+      const methods = api.routes.filter(isProtected).length;
+      const resources = resourcesOf(api).filter((resource) => resource.routes.some(isProtected));
+      for (const row of REQUEST_ROWS) {
+        const count = clauses.filter((clause) => clause.requestRow === row.id).length;
+        if (row.phase !== 'resource') assert.equal(count, methods, row.id);
+        else if (row.method === 'POST') {
+          const carriers = resources.filter((resource) =>
+            resource.undefinedMethods.some((method) => method !== 'HEAD' && method !== 'OPTIONS'),
+          );
+          assert.equal(count, carriers.length, row.id);
+        } else assert.equal(count, resources.length, row.id);
+      }
+      for (const clause of clauses) {
+        assert.doesNotMatch(JSON.stringify(clause.shape ?? {}), /\{\{/, `${clause.key}: a template is left`);
+      }
+    });
+  }
+
+  it('mark every sequence clause and run its steps in the order written, the final state check last', () => {
+    const clauses = generateClauses(helloApi);
+    const bound = clauses.filter(isOrderBound);
+    assert.deepEqual(
+      bound.map((clause) => clause.requestRow).sort(),
+      REQUEST_ROWS.filter((row) => row.sequence !== undefined)
+        .map((row) => row.id)
+        .sort(),
+    );
+    for (const clause of bound) {
+      const steps = REQUEST_ROWS.filter((row) => row.sequence === clause.sequence?.id).map((row) => row.id);
+      assert.equal(clause.sequence?.step, steps.indexOf(clause.requestRow ?? '') + 1, clause.key);
+    }
+    const last = clauses.at(-1);
+    assert.equal(last?.requestRow, 'no-token-at-end', 'the final state check is not the last clause');
+    const firstAccepted = clauses.findIndex((clause) => clause.kind === 'accepted');
+    const afterAccepted = clauses.findIndex((clause) => clause.requestRow === 'no-token-after-accepted');
+    assert.ok(afterAccepted > firstAccepted + 1, 'the state check runs before both accepted clauses');
+    const discovery = clauses.findIndex((clause) => clause.requestRow === 'issuer-discovery');
+    assert.equal(clauses[discovery + 1]?.requestRow, 'colliding-kid-after-discovery');
+  });
+});
+
+describe('the slowdown bound', () => {
+  const refused = generateClauses(helloApi).find((clause) => clause.kind === 'no-header');
+  assert.ok(refused);
+  const refusal = (ms: number) => ({
+    code: 401,
+    body: '{"message":"Unauthorized"}',
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnauthorizedException' },
+    names: ['Content-Type', 'x-amzn-ErrorType'],
+    responseTime: ms,
+  });
+  const variables = new Map([['max_response_ms', '10000']]);
+  const slowdown = (ms: number, genuine?: number) =>
+    judge(
+      refused,
+      refusal(ms),
+      variables,
+      new Map(genuine === undefined ? [] : [['contract_genuine_ms', String(genuine)]]),
+    )
+      .filter((assertion) => assertion.name.includes('accepted answer'))
+      .map((assertion) => assertion.outcome);
+
+  it('fails a refusal that stalls for seconds well under max_response_ms', () => {
+    const bound = SLOWDOWN_DEFAULTS.factor * 20 + SLOWDOWN_DEFAULTS.marginMs;
+    assert.deepEqual(slowdown(bound + 1, 20), ['failed']);
+    assert.deepEqual(slowdown(6_000, 20), ['failed']);
+  });
+
+  it('passes a refusal slowed by load: the margin absorbs seconds, the factor a slow machine', () => {
+    assert.deepEqual(slowdown(SLOWDOWN_DEFAULTS.marginMs, 0.5), ['passed']);
+    // A machine ten times slower makes the accepted answer slow too, and the bound grows with it.
+    assert.deepEqual(slowdown(3_000, 300), ['passed']);
+  });
+
+  it('asserts nothing before an accepted answer has been timed', () => {
+    assert.deepEqual(slowdown(9_000), []);
+  });
+});
