@@ -2,7 +2,8 @@
  * The committed collection in bare Newman against the local stack, outside `npm run contract`: with
  * the environment `npm run token` writes, every clause whose token the sandbox can build runs (it
  * fetches the pool's JWKS itself and signs the attacker tokens itself), and only the clauses that need
- * the pool's private key show as skipped, with that reason. An environment whose pool-key tokens
+ * the pool's private key, a redacting runner (a token in the query string) or an attacker server the API
+ * can reach show as skipped, with that reason. An environment whose pool-key tokens
  * belong to another stack or have expired is reported as stale by one check, not as API failures.
  */
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { contractEnvironment } from '../../contract-runner/run-environment.ts';
 import { emulatorSigningKey } from '../../local-stack/cognito/emulator-key.ts';
 import { rowsBuiltBy } from '../../security/catalogue.ts';
 import { mintPoolKeyTokens } from '../../security/pool-key-tokens.ts';
+import { ATTACKER_SERVER_NEEDS, QUERY_TOKEN_NEEDS } from '../../security/request-catalogue.ts';
 import { obtainToken, settingsFromLocalStack, type TokenResult } from '../../token-helper/index.ts';
 import { adminSignIn, createOtherPool } from '../support/cognito.ts';
 import { type CollectionRun, type EnvironmentEntry, runCollection } from '../support/run-collection.ts';
@@ -29,6 +31,17 @@ const needsPoolKey = new Set(
     .filter((clause) => clause.row !== undefined && poolKeyRows.has(clause.row))
     .map((clause) => clause.name),
 );
+/**
+ * Why a clause is skipped with `npm run token`'s environment: bare Newman's reports would show a token
+ * in a URL, and no attacker server is at hand (the jku, x5u and issuer-discovery rows).
+ */
+const ATTACKER_ROWS = new Set(['jku-injection', 'x5u-injection']);
+function skippedFor(clause: (typeof clauses)[number]): RegExp | undefined {
+  if (clause.needs === QUERY_TOKEN_NEEDS) return /^SKIPPED: needs a runner that redacts tokens/;
+  if (clause.needs === ATTACKER_SERVER_NEEDS || ATTACKER_ROWS.has(clause.row ?? ''))
+    return /SKIPPED: .*no attacker server the API can reach/;
+  return undefined;
+}
 const ENVIRONMENT_CHECK = clauses.find((clause) => clause.kind === 'environment')?.name ?? '';
 
 /** Newman run on the committed collection with an environment file, as `newman run -c … -e FILE` does. */
@@ -61,7 +74,7 @@ describe('the committed collection in bare Newman', { timeout: 300_000 }, () => 
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('with the environment npm run token writes, runs every clause but the pool-key ones, which are skipped with why', async () => {
+  it('with the environment npm run token writes, runs every clause but the pool-key, query-string and attacker-server ones, which are skipped with why', async () => {
     const outcomes = (await newmanWith(tokenFile)).clauses;
     assert.equal(outcomes.size, clauses.length, 'every clause ran');
     for (const clause of clauses) {
@@ -74,6 +87,9 @@ describe('the committed collection in bare Newman', { timeout: 300_000 }, () => 
           outcome.skipped.join(' '),
           /^SKIPPED: needs the pool's private key: runs on the local target only/,
         );
+      } else if (skippedFor(clause) !== undefined) {
+        assert.deepEqual(outcome.passed, [], `${clause.name} passed without what it needs`);
+        assert.match(outcome.skipped.join(' '), skippedFor(clause) as RegExp, clause.name);
       } else {
         assert.deepEqual(outcome.skipped, [], `${clause.name} was skipped`);
         assert.ok(outcome.passed.length > 0, `${clause.name} asserted nothing`);
