@@ -15,7 +15,7 @@ import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRecord } from '../../../common/records.ts';
 import { type Authorizer, tokenFromHeader } from '../../../local-stack/gateway/authorizer.ts';
-import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
+import { type GatewayResponse, gatewayError, newRequestIds } from '../../../local-stack/gateway/responses.ts';
 import type { FrontDoorDecision } from '../../../local-stack/gateway/server.ts';
 import type { GatewayVariantOptions, LocalCognitoSettings } from '../../../local-stack/stack.ts';
 import type { RequestWeaknessId } from '../../../security/request-catalogue.ts';
@@ -269,3 +269,47 @@ export const REQUEST_WEAKNESS_GATEWAYS: Readonly<Record<RequestWeaknessId, () =>
       },
   }),
 };
+
+/**
+ * Correct gateways that answer the open points the other way (docs/reference.md §13.5, §13.6): the
+ * contract must pass them whole, nothing skipped, or it asserts more than is known.
+ */
+export const REQUEST_CONTROLS: readonly {
+  readonly id: string;
+  readonly description: string;
+  readonly options: () => GatewayVariantOptions;
+}[] = [
+  {
+    id: 'control:host-forbidden',
+    description:
+      'answers a Host other than its own 403 {"message":"Forbidden"}, as execute-api is reported to',
+    options: () => ({
+      frontDoor: (request) => {
+        if (/^127\.0\.0\.1(:\d+)?$/.test(headerOf(request, 'host') ?? '')) return undefined;
+        const body = Buffer.from('{"message":"Forbidden"}');
+        return {
+          answer: {
+            status: 403,
+            headers: {
+              'Content-Type': 'application/json',
+              'Content-Length': String(body.length),
+              'x-amzn-ErrorType': 'ForbiddenException',
+            },
+            body,
+          },
+        };
+      },
+    }),
+  },
+  {
+    id: 'control:dot-segments-unresolved',
+    description:
+      'leaves dot segments unresolved, so /x/../hello matches no resource (403 Missing Authentication Token)',
+    options: () => ({
+      frontDoor: (request) =>
+        /\/\.\.?(\/|$)|%2e/i.test(splitUrl(request).path)
+          ? { answer: gatewayError('missingAuthenticationToken', newRequestIds()) }
+          : undefined,
+    }),
+  },
+];

@@ -22,7 +22,7 @@ import {
   requestRowById,
 } from '../../../security/request-catalogue.ts';
 import { asStackAuthorizer, libraryAuthorizers } from './library-authorizers.ts';
-import { REQUEST_WEAKNESS_GATEWAYS } from './request-weaknesses.ts';
+import { REQUEST_CONTROLS, REQUEST_WEAKNESS_GATEWAYS } from './request-weaknesses.ts';
 import { authorizerOff, weakenedAuthorizer } from './weak-authorizers.ts';
 
 export interface Variant {
@@ -299,6 +299,9 @@ export const VARIANTS: readonly Variant[] = [
   ...libraryVariants,
   ...gatewayVariants,
   ...requestVariants,
+  ...REQUEST_CONTROLS.map(
+    (control): Variant => ({ ...control, caughtBy: () => new Set<string>(), caughtAs: 'any' }),
+  ),
 ];
 
 export function variantById(id: string): Variant {
