@@ -31,6 +31,8 @@ export type TokenSource =
     }
   /** An access token whose scope names none of the method's scopes (made with the pool key). */
   | { readonly kind: 'scope-stripped' }
+  /** An access token whose scopes each sit inside a longer one (`admin` → `xadmin2`; made with the pool key). */
+  | { readonly kind: 'scope-superstring' }
   /** A token a request row builds in the sandbox from the live token of `base` (security/request-catalogue.ts). */
   | {
       readonly kind: 'request-built';

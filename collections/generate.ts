@@ -202,6 +202,15 @@ function protectedMethodClauses(
           needs: "the pool's private key: only the local emulator's is knowable",
         },
       );
+      clause(
+        'scope-without-scope',
+        ['access token with a longer scope', form],
+        `${folder} refuses an access token whose scopes only contain its scope inside a longer one (x<scope>2) ${FORM_WORDS[form]}`,
+        { authorization: 'token', token: { kind: 'scope-superstring' }, form },
+        scopeRefusal,
+        '401 or 403',
+        { needs: "the pool's private key: only the local emulator's is knowable" },
+      );
     }
   }
   for (const row of attacks) {

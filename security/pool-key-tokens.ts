@@ -49,6 +49,17 @@ export const POOL_KEY_BUILDERS: Readonly<Record<string, Transform>> = {
 /** An access token carrying a scope no method asks for: what a scoped method must refuse. */
 const SCOPE_STRIPPED = 'scope-stripped';
 const NO_SCOPE = 'contract.invalid/none';
+/**
+ * An access token whose every scope is wrapped in a longer one (`admin` → `xadmin2`): a scope matched
+ * as a substring passes it; the method's own scope appears in it only inside another word.
+ */
+const SCOPE_SUPERSTRING = 'scope-superstring';
+const superstrings = (scope: unknown): string =>
+  String(scope ?? '')
+    .split(' ')
+    .filter((entry) => entry !== '')
+    .map((entry) => `x${entry}2`)
+    .join(' ');
 
 export interface PoolKeyTokens {
   /** The issuer of the live tokens they were made from: another issuer means a stale environment. */
@@ -128,6 +139,7 @@ export function mintPoolKeyTokens(input: PoolKeyInput): PoolKeyTokens {
         : {
             access: mintFrom(input.accessToken, key, now, {
               [SCOPE_STRIPPED]: (p) => ({ ...p, scope: NO_SCOPE }),
+              [SCOPE_SUPERSTRING]: (p) => ({ ...p, scope: superstrings(p.scope) }),
             }),
           }),
     },

@@ -254,7 +254,8 @@ export function createContract(config: ContractConfig): Contract {
       }
       return done({ token });
     }
-    if (source.kind === 'scope-stripped') return fromPoolKey(pm, 'access', 'scope-stripped', done);
+    if (source.kind === 'scope-stripped' || source.kind === 'scope-superstring')
+      return fromPoolKey(pm, 'access', source.kind, done);
     if (source.kind === 'request-built') {
       const c = context(pm, source.base);
       if ('error' in c) return done({ fail: c.error });

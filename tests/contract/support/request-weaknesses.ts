@@ -313,3 +313,18 @@ export const REQUEST_CONTROLS: readonly {
     }),
   },
 ];
+
+/**
+ * A scoped method's check done as a substring search (`scope.includes('admin')`), so a token granted
+ * `xadmin2` passes a method that asks for `admin`. Everything else is the product's authorizer.
+ */
+export const scopeSubstring = (): GatewayVariantOptions => ({
+  authorizer:
+    (real: Authorizer): Authorizer =>
+    async (header, scopes = []) => {
+      const granted = decodeJwt(header)?.payload.scope;
+      if (scopes.length === 0 || typeof granted !== 'string') return real(header, scopes);
+      const matched = scopes.some((scope) => granted.includes(scope));
+      return real(header, matched ? granted.split(' ').filter((entry) => entry !== '') : scopes);
+    },
+});
