@@ -18,6 +18,7 @@ import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
+import { obtainClientCredentialsToken } from '../token-helper/client-credentials.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -312,6 +313,10 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       ...(options.target === 'aws' && options.force ? { force: true } : {}),
     });
     options.onToken?.(token);
+    // A scoped method accepts only an access token carrying one of its scopes: the client_credentials
+    // grant of the local stack's confidential app client gives one (none on AWS unless configured).
+    const grant = stack?.cognito.clientCredentials;
+    const scoped = grant ? await obtainClientCredentialsToken(grant) : undefined;
     const jwks = await poolJwks(token.claims.iss, stack);
     const poolKeyTokens = await poolKeyTokensFor(token, jwks);
     const environment = contractEnvironment(token.environment, {
@@ -323,6 +328,9 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
       allowUnprotected: [...context.allowList].join(', '),
       ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
+      ...(grant
+        ? { clientCredentials: { ...grant, ...(scoped ? { accessToken: scoped.accessToken } : {}) } }
+        : {}),
     });
     const secretKeys = environment.values.filter((v) => v.type === 'secret').map((v) => v.key);
     const redact = createRedactor([
@@ -332,6 +340,8 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       settings.password,
       settings.clientSecret,
       settings.newPassword,
+      grant?.clientSecret,
+      scoped?.accessToken,
       ...(poolKeyTokens ? poolKeyTokenValues(poolKeyTokens) : []),
     ]);
 
