@@ -80,6 +80,11 @@ export interface LocalStackOptions {
   readonly api?: ApiSpec;
   /** The handler for routes the description names none for; default: a stand-in answering 200 JSON. */
   readonly handler?: HandlerRef;
+  /**
+   * Tests only: false makes no confidential app client even where the description has scopes, the case
+   * of a pool without one (a scoped method's clauses that need its token are then skipped, with why).
+   */
+  readonly confidentialClient?: boolean;
 }
 
 /** What a further gateway in front of the same Cognito may change (tests: one weakness each). */
@@ -185,7 +190,10 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     // them all (docs/reference.md §13).
     const scopes = [...new Set(api.routes.flatMap((route) => scopesOf(route)))];
     const seeded = await seedPool(emulator.call, {
-      confidentialScopes: scopes.filter((scope) => resourceServersFor([scope]).length > 0),
+      confidentialScopes:
+        options.confidentialClient === false
+          ? []
+          : scopes.filter((scope) => resourceServersFor([scope]).length > 0),
       poolName: `${api.name}-local`,
       clientName: `${api.name}-client`,
       username,

@@ -21,6 +21,7 @@ import type { Clause } from '../../collections/clause.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
+import type { LocalStackOptions } from '../../local-stack/stack.ts';
 import { ATTACKS, type AttackRow } from '../../security/catalogue.ts';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -51,7 +52,10 @@ describe('contracts of API shapes, against the local stack serving them', () => 
     await rm(folder, { recursive: true, force: true });
   });
 
-  async function run(api: ApiSpec): Promise<{ result: ContractResult; clauses: Clause[] }> {
+  async function run(
+    api: ApiSpec,
+    stack: LocalStackOptions = {},
+  ): Promise<{ result: ContractResult; clauses: Clause[] }> {
     const clauses = generateClauses(api, oneRowPerKind());
     const collectionPath = join(folder, `${api.name}.postman_collection.json`);
     await writeFile(collectionPath, renderCollection(api, clauses));
@@ -61,6 +65,7 @@ describe('contracts of API shapes, against the local stack serving them', () => 
       reporters: [],
       api,
       collectionPath,
+      stack,
     });
     return { result, clauses };
   }
@@ -119,5 +124,55 @@ describe('contracts of API shapes, against the local stack serving them', () => 
     // The X-Token methods were tried with the token in X-Token: their acceptance clauses reached the stand-in.
     const items = result.clauses.filter((clause) => clause.clause?.folder === 'GET /items');
     assert.ok(items.some((clause) => clause.clause?.kind === 'accepted' && clause.actualStatus === 200));
+  });
+
+  it('without a token carrying the scope, skips every clause that needs one, persistence included, and says why', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const api = await load('shape-mixed');
+    const { result } = await run(api, { confidentialClient: false });
+    const needing = result.clauses.filter(
+      (clause) =>
+        clause.clause?.folder === 'GET /reports' &&
+        (clause.clause.kind === 'accepted' || clause.clause.kind === 'persistence'),
+    );
+    assert.equal(needing.length, 3);
+    for (const clause of needing) {
+      assert.equal(clause.outcome, 'skipped', clause.clause?.key);
+      assert.match(clause.reason ?? '', /no access token at hand carries one of shape-api\/reports\.read/);
+    }
+    // Nothing else is skipped or failed for it: the refusal side still runs.
+    assert.deepEqual(
+      result.clauses
+        .filter((clause) => clause.outcome !== 'passed' && !needing.includes(clause))
+        .map((clause) => clause.clause?.key),
+      [],
+    );
+  });
+
+  it('fails the X-Token clauses, and only those, on a gateway that reads the token from Authorization', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const api = await load('shape-mixed');
+    const served: ApiSpec = {
+      ...api,
+      authorizers: api.authorizers.map((authorizer) => ({ ...authorizer, identityHeader: 'Authorization' })),
+    };
+    const { result, clauses } = await run(api, { api: served });
+    const xToken = new Set(
+      clauses.filter((clause) => clause.identityHeader === 'X-Token').map((clause) => clause.key),
+    );
+    const failedKeys = result.clauses
+      .filter((clause) => clause.outcome === 'failed')
+      .map((clause) => clause.clause?.key ?? clause.name);
+    // Every acceptance clause of an X-Token method fails: its token went where this gateway does not look.
+    const accepted = clauses.filter((clause) => xToken.has(clause.key) && clause.kind === 'accepted');
+    assert.ok(accepted.length > 0);
+    for (const clause of accepted) assert.ok(failedKeys.includes(clause.key), clause.key);
+    // No other clause fails.
+    assert.deepEqual(
+      failedKeys.filter((key) => !xToken.has(key)),
+      [],
+    );
   });
 });
