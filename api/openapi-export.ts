@@ -87,7 +87,7 @@ function readSchemes(document: Json, problems: Problems): Map<string, CognitoSch
         continue;
       }
       // The identity source: the scheme's header `name` (Authorization unless the authorizer names
-      // another, docs/reference.md §13), which `identitySource` repeats where the export writes it.
+      // another, docs/reference.md §14), which `identitySource` repeats where the export writes it.
       const source = isRecord(authorizer) ? authorizer.identitySource : undefined;
       const fromSource = typeof source === 'string' ? IDENTITY_SOURCE.exec(source)?.[1] : undefined;
       if (source !== undefined && fromSource === undefined) {
@@ -325,7 +325,7 @@ export function apiSpecFromExport(json: unknown, source: { path: string; sha256:
   // Several authorizers (schemes) of one pool are fine: each method is tested with its own scheme's
   // header and scopes, and one user of that pool signs in. Several pools are not: the local stack seeds
   // one pool and a run signs in one user, so a method of another pool could only be tested with a token
-  // it must refuse (docs/reference.md §13).
+  // it must refuse (docs/reference.md §14).
   const pools = new Set(
     [...usedSchemes].flatMap((id) => (schemes.get(id) as CognitoScheme | undefined)?.providerArns ?? []),
   );

@@ -21,12 +21,12 @@ export interface Resource {
   /**
    * Methods the resource does not define, in HTTP_METHODS order, leaving out those a greedy resource
    * (`{name+}`) that also matches the resource's request path defines: which of the two answers such a
-   * request is not asserted (docs/reference.md §13).
+   * request is not asserted (docs/reference.md §14).
    */
   readonly undefinedMethods: readonly HttpMethod[];
 }
 
-/** A `{name+}` segment: the resource matches its own path and every path below it (docs/reference.md §13). */
+/** A `{name+}` segment: the resource matches its own path and every path below it (docs/reference.md §14). */
 export function isGreedy(resource: string): boolean {
   return /\{[^}]+\+\}$/.test(resource);
 }

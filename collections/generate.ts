@@ -325,7 +325,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
         ...common,
         keyParts: ['undefined method', 'id token'],
         // An Authorization header makes API Gateway take the request for a SigV4-signed one; a token in
-        // another identity header leaves it a request without credentials (docs/reference.md §13).
+        // another identity header leaves it a request without credentials (docs/reference.md §14).
         name: customHeader
           ? `${method} ${resource.path} with the ID token in ${header} is answered 403 Missing Authentication Token`
           : `${method} ${resource.path} with the ID token is answered 403 IncompleteSignatureException`,

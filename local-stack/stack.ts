@@ -187,7 +187,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
 
     const username = options.username ?? DEFAULT_USERNAME;
     // Every custom scope the description names: its resource servers, and a confidential client allowed
-    // them all (docs/reference.md §13).
+    // them all (docs/reference.md §14).
     const scopes = [...new Set(api.routes.flatMap((route) => scopesOf(route)))];
     const seeded = await seedPool(emulator.call, {
       confidentialScopes:

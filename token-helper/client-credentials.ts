@@ -4,7 +4,7 @@
  * token endpoint of the pool's domain (`https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
  * or the local Cognito's `/oauth2/token`) with HTTP Basic client authentication and `scope=`. No user
  * signs in: the token has `client_id`, `scope` and `token_use: "access"`, no `username` and no
- * `cognito:groups` (docs/reference.md §13). It is what a method with `authorizationScopes` accepts; no
+ * `cognito:groups` (docs/reference.md §14). It is what a method with `authorizationScopes` accepts; no
  * user sign-in through the public API yields a custom scope.
  *
  * The answer is untrusted JSON: checked here, and the secret and the token never appear in an error.

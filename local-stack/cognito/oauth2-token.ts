@@ -2,7 +2,7 @@
  * The client_credentials grant of Cognito's token endpoint (`POST /oauth2/token` on the pool's domain),
  * which cognito-local 5.3.0 lacks (it serves authorization_code and refresh_token only, and has no
  * resource servers): the one way to an access token carrying a resource server's custom scope, which a
- * method with `authorizationScopes` requires (docs/reference.md §13). As Cognito does it:
+ * method with `authorizationScopes` requires (docs/reference.md §14). As Cognito does it:
  * - the app client authenticates with HTTP Basic (`client_id:client_secret`); a client without a
  *   secret, or a wrong one, is `invalid_client`;
  * - the client must allow the `client_credentials` OAuth flow (`unauthorized_client` otherwise);

@@ -3,7 +3,7 @@
  * first (`/items/special` before `/items/{id}`), then resources with path parameters (`{name}` is one
  * non-empty segment, `{name+}` one or more), compared segment by segment: a literal segment before a
  * `{name}`, a `{name}` before a greedy `{name+}` (so `/items/{id}` wins over `/items/{proxy+}`, and both
- * over a root `/{proxy+}`: docs/reference.md §13). The literal case is one Map lookup: it is on every
+ * over a root `/{proxy+}`: docs/reference.md §14). The literal case is one Map lookup: it is on every
  * request's path.
  */
 import type { LambdaHandler } from './integration.ts';

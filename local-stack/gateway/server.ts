@@ -128,7 +128,7 @@ export async function handleRequest(
   const { route } = match;
   let claims: Readonly<Record<string, unknown>> | undefined;
   if (route.authorization === 'COGNITO_USER_POOLS') {
-    // The authorizer reads its identity source only: a token in any other header is no token (§13).
+    // The authorizer reads its identity source only: a token in any other header is no token (docs/reference.md §14).
     const identity =
       route.identityHeader === undefined ? authorization : headerValue(request, route.identityHeader);
     const decision = await options.authorizer(identity, route.scopes);

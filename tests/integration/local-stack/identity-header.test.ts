@@ -1,6 +1,6 @@
 /**
  * The local gateway reads a method's token from its authorizer's identity source only
- * (docs/reference.md §13): behind an authorizer whose identity source is
+ * (docs/reference.md §14): behind an authorizer whose identity source is
  * `method.request.header.X-Token`, a genuine ID token in X-Token (any letter case, raw or Bearer) reaches
  * the integration, and the same token in Authorization is no token at all (401). The methods of the
  * Authorization authorizer of the same pool are unchanged. Real sign-in, real HTTP on loopback.

@@ -1,6 +1,6 @@
 /**
  * The local Cognito's token endpoint for the client_credentials grant (local-stack/cognito/oauth2-token.ts,
- * docs/reference.md §13), through real HTTP and the token helper's own client: the stack's confidential
+ * docs/reference.md §14), through real HTTP and the token helper's own client: the stack's confidential
  * app client gets an access token carrying the description's custom scope, with `client_id`, `scope`,
  * `token_use: "access"` and no `username` or `cognito:groups`, signed with the pool key; the local
  * gateway accepts it on the scoped method and refuses it where an ID token is wanted. Every way to get

@@ -1,5 +1,5 @@
 /**
- * api/surface.ts against greedy resources (docs/reference.md §13): a `{name+}` resource matches its own
+ * api/surface.ts against greedy resources (docs/reference.md §14): a `{name+}` resource matches its own
  * path and every path below it, so it changes which methods are undefined, which paths are undefined and
  * which spellings of a path reach no resource.
  */

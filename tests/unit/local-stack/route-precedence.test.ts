@@ -1,7 +1,7 @@
 /**
  * The local gateway's route table ranks resources as API Gateway does, segment by segment: a literal
  * before `{name}`, `{name}` before a greedy `{name+}`, whatever order the description lists them in
- * (docs/reference.md §13). A root `{proxy+}` takes only what no other resource takes.
+ * (docs/reference.md §14). A root `{proxy+}` takes only what no other resource takes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
