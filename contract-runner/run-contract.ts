@@ -18,7 +18,10 @@ import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
-import { obtainClientCredentialsToken } from '../token-helper/client-credentials.ts';
+import {
+  type ClientCredentialsSettings,
+  obtainClientCredentialsToken,
+} from '../token-helper/client-credentials.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -53,6 +56,11 @@ interface CommonOptions {
    * local stack serves it, and the authorizer coverage is read from it. Default: api/routes.ts.
    */
   readonly api?: ApiSpec;
+  /**
+   * A confidential app client's client_credentials grant (CONTRACT_OAUTH_*), for the access token a
+   * scoped method accepts; the local stack's own client when omitted on the local target.
+   */
+  readonly clientCredentials?: ClientCredentialsSettings;
   /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
   readonly allowUnprotected?: string;
   readonly reportsDir?: string;
@@ -315,7 +323,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
     options.onToken?.(token);
     // A scoped method accepts only an access token carrying one of its scopes: the client_credentials
     // grant of the local stack's confidential app client gives one (none on AWS unless configured).
-    const grant = stack?.cognito.clientCredentials;
+    const grant = options.clientCredentials ?? stack?.cognito.clientCredentials;
     const scoped = grant ? await obtainClientCredentialsToken(grant) : undefined;
     const jwks = await poolJwks(token.claims.iss, stack);
     const poolKeyTokens = await poolKeyTokensFor(token, jwks);

@@ -9,6 +9,7 @@
  *
  * The answer is untrusted JSON: checked here, and the secret and the token never appear in an error.
  */
+import { UsageError } from '../common/cli-error.ts';
 import { decodeJwt } from '../common/jwt.ts';
 import { isRecord } from '../common/records.ts';
 
@@ -27,6 +28,46 @@ export interface ClientCredentialsToken {
   readonly expiresAt: number;
   /** The scopes the token carries (its `scope` claim). */
   readonly scopes: readonly string[];
+}
+
+/** The settings that name a client_credentials grant (`.env` or the shell), for `npm run contract`. */
+export const CLIENT_CREDENTIALS_KEYS = {
+  tokenUrl: 'CONTRACT_OAUTH_TOKEN_URL',
+  clientId: 'CONTRACT_OAUTH_CLIENT_ID',
+  clientSecret: 'CONTRACT_OAUTH_CLIENT_SECRET',
+  scopes: 'CONTRACT_OAUTH_SCOPES',
+} as const;
+
+/**
+ * The grant named by the environment, undefined when none of its keys is set; a partial or malformed
+ * one is refused with one sentence naming what is missing (exit code 2).
+ */
+export function clientCredentialsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): ClientCredentialsSettings | undefined {
+  const value = (key: string) => (env[key] ?? '').trim();
+  const { tokenUrl, clientId, clientSecret, scopes } = CLIENT_CREDENTIALS_KEYS;
+  const required = [tokenUrl, clientId, clientSecret];
+  if (required.every((key) => value(key) === '') && value(scopes) === '') return undefined;
+  const missing = required.filter((key) => value(key) === '');
+  if (missing.length > 0) {
+    throw new UsageError(
+      `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} empty: a client_credentials grant needs ${required.join(', ')} (see .env.example), or leave all of them empty.`,
+    );
+  }
+  if (!/^https?:\/\/[^/]+\/.*oauth2\/token$/.test(value(tokenUrl))) {
+    throw new UsageError(
+      `${tokenUrl} is "${value(tokenUrl)}": give the token endpoint of the pool's domain, https://<domain>/oauth2/token.`,
+    );
+  }
+  return {
+    tokenUrl: value(tokenUrl),
+    clientId: value(clientId),
+    clientSecret: value(clientSecret),
+    scopes: value(scopes)
+      .split(/\s+/)
+      .filter((scope) => scope !== ''),
+  };
 }
 
 /** The token endpoint refused, or answered something else than a token; the message holds no secret. */
