@@ -77,7 +77,10 @@ describe('authorizers in an OpenAPI 3 export', () => {
       'arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_Other',
     ];
     const message = refusal(json);
-    assert.match(message, /names several user pools \(arn:[^,]+_Other, arn:[^,]+ShapePool1, through TokenAuthorizer, PoolAuthorizer\)/);
+    assert.match(
+      message,
+      /names several user pools \(arn:[^,]+_Other, arn:[^,]+ShapePool1, through TokenAuthorizer, PoolAuthorizer\)/,
+    );
     assert.match(message, /split the description per pool/);
   });
 });
