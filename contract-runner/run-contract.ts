@@ -13,6 +13,7 @@ import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
+import { generationNotes } from '../collections/generate.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
@@ -117,6 +118,8 @@ export interface ContractResult {
   readonly counts: RunCounts;
   /** Every method of the description and its authorizer; undefined for a collection without description. */
   readonly coverage?: readonly CoverageEntry[];
+  /** Clauses the description's shape leaves out, each with why (collections/generate.ts generationNotes). */
+  readonly notes?: readonly string[];
   /** The collection's own name (info.name), e.g. "hello-api contract": how the summary titles the run. */
   readonly collectionName?: string;
   readonly runError?: string;
@@ -375,6 +378,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
     const junit = runFolder && reporters.includes('junit') ? junitPath(runFolder) : undefined;
     const files = { ...run.files, ...(junit ? { junit } : {}) };
     const coverage = api === undefined ? undefined : authorizerCoverage(api, context.allowList);
+    const notes = api === undefined ? [] : generationNotes(api);
     const named = collectionName(collection.parsed);
     const result = {
       target: options.target,
@@ -386,6 +390,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       clauses,
       counts,
       ...(coverage ? { coverage } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
       ...(named === undefined ? {} : { collectionName: named }),
       ...(runError === undefined ? {} : { runError }),
       verdict,

@@ -20,6 +20,7 @@ import type { ApiSpec } from '../../api/spec.ts';
 import type { Clause } from '../../collections/clause.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import { formatContractSummary } from '../../contract-runner/console-summary.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 import type { LocalStackOptions } from '../../local-stack/stack.ts';
 import { ATTACKS, type AttackRow } from '../../security/catalogue.ts';
@@ -90,6 +91,11 @@ describe('contracts of API shapes, against the local stack serving them', () => 
     );
     assert.equal(result.passed, true);
     assert.ok(!clauses.some((clause) => clause.kind === 'undefined-path' || clause.kind === 'path-variant'));
+    // ... and the run says so.
+    assert.deepEqual(result.notes, [
+      'No "undefined path" clause: every path below the stage is matched by /{proxy+} (a root path parameter that is greedy), so no request path is undefined.',
+    ]);
+    assert.match(formatContractSummary(result, repoRoot), /^Not generated: No "undefined path" clause: /m);
     assert.ok(clauses.some((clause) => clause.method === 'HEAD' && clause.kind === 'no-header'));
   });
 
