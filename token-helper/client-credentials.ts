@@ -12,6 +12,7 @@
 import { UsageError } from '../common/cli-error.ts';
 import { decodeJwt } from '../common/jwt.ts';
 import { isRecord } from '../common/records.ts';
+import { SignInError } from './diagnosis.ts';
 
 export interface ClientCredentialsSettings {
   /** The token endpoint, e.g. https://my-domain.auth.eu-west-1.amazoncognito.com/oauth2/token. */
@@ -70,8 +71,11 @@ export function clientCredentialsFromEnv(
   };
 }
 
-/** The token endpoint refused, or answered something else than a token; the message holds no secret. */
-export class ClientCredentialsError extends Error {
+/**
+ * The token endpoint refused, or answered something else than a token: a sign-in failure (exit code 1)
+ * with its diagnosis code; the message holds no secret and no token.
+ */
+export class ClientCredentialsError extends SignInError {
   override readonly name = 'ClientCredentialsError';
 }
 
@@ -92,6 +96,7 @@ export async function obtainClientCredentialsToken(
     });
   } catch (error) {
     throw new ClientCredentialsError(
+      'unreachable',
       `Could not reach the token endpoint ${settings.tokenUrl} (${(error as Error).message}): check the Cognito domain.`,
     );
   }
@@ -105,6 +110,7 @@ export async function obtainClientCredentialsToken(
   if (!response.ok) {
     const error = isRecord(body) && typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
     throw new ClientCredentialsError(
+      'configuration-invalid',
       `The token endpoint ${settings.tokenUrl} refused the client_credentials grant of app client ${settings.clientId}: ${error}. ${HINTS[error] ?? ''}`.trim(),
     );
   }
@@ -112,6 +118,7 @@ export async function obtainClientCredentialsToken(
   const claims = typeof token === 'string' ? safeClaims(token) : undefined;
   if (typeof token !== 'string' || claims === undefined || typeof claims.exp !== 'number') {
     throw new ClientCredentialsError(
+      'unexpected-answer',
       `The token endpoint ${settings.tokenUrl} answered HTTP ${response.status} without a readable access_token.`,
     );
   }

@@ -7,6 +7,9 @@
  * it wrong is refused with Cognito's error code, and cognito-local's own grants still reach it.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readApiSpecFile } from '../../../api/openapi-export.ts';
 import {
@@ -16,10 +19,12 @@ import {
 import { getWithAuthorization } from '../../support/http.ts';
 import { decodeJwt } from '../../support/jwt.ts';
 import { useStack } from '../../support/stack.ts';
+import { runTokenCli } from '../../support/token-cli.ts';
 
 const FIXTURE = 'tests/fixtures/api/shape-mixed.oas30.json';
 const api = await readApiSpecFile(new URL(`../../../${FIXTURE}`, import.meta.url).pathname, FIXTURE);
 const SCOPE = 'shape-api/reports.read';
+const repoRoot = new URL('../../../', import.meta.url).pathname;
 
 async function post(url: string, form: Record<string, string>, authorization?: string) {
   const response = await fetch(url, {
@@ -118,5 +123,57 @@ describe('the local Cognito token endpoint, client_credentials grant', () => {
       client_id: stack.get().cognito.clientId,
     });
     assert.deepEqual([answer.status, answer.body.error], [400, 'invalid_grant']);
+  });
+
+  it('npm run token writes it as scoped_access_token when CONTRACT_OAUTH_* are set, printing neither it nor the secret', async () => {
+    const { apiUrl, cognito } = stack.get();
+    const settings = grant();
+    const dir = await mkdtemp(join(tmpdir(), 'token-scoped-'));
+    try {
+      const env = {
+        CONTRACT_TARGET: 'aws',
+        API_URL: apiUrl,
+        AWS_REGION: cognito.region,
+        COGNITO_USER_POOL_ID: cognito.userPoolId,
+        COGNITO_CLIENT_ID: cognito.clientId,
+        COGNITO_ENDPOINT: cognito.endpoint,
+        CONTRACT_USERNAME: cognito.username,
+        CONTRACT_PASSWORD: cognito.password,
+        CONTRACT_OAUTH_TOKEN_URL: settings.tokenUrl,
+        CONTRACT_OAUTH_CLIENT_ID: settings.clientId,
+        CONTRACT_OAUTH_CLIENT_SECRET: settings.clientSecret,
+        CONTRACT_OAUTH_SCOPES: SCOPE,
+      };
+      const out = join(dir, 'aws.postman_environment.json');
+      const run = await runTokenCli(['--out', out], { cwd: repoRoot, env });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /scoped token {5}shape-api\/reports\.read \(client_credentials\), /);
+      const saved = JSON.parse(await readFile(out, 'utf8')) as {
+        values: { key: string; value: string; type: string }[];
+      };
+      const value = (key: string) => saved.values.find((variable) => variable.key === key);
+      const token = value('scoped_access_token');
+      assert.equal(token?.type, 'secret');
+      assert.equal(value('oauth_client_secret')?.type, 'secret');
+      assert.equal(decodeJwt(token?.value ?? '').payload.scope, SCOPE);
+      for (const secret of [settings.clientSecret, token?.value ?? '']) {
+        assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
+      }
+      const reports = await getWithAuthorization(`${apiUrl}/reports`, token?.value ?? '');
+      assert.equal(reports.status, 200);
+
+      const refused = await runTokenCli(['--out', join(dir, 'other.json')], {
+        cwd: repoRoot,
+        env: { ...env, CONTRACT_OAUTH_CLIENT_SECRET: 'wrong-secret-not-printed' },
+      });
+      assert.equal(refused.code, 1);
+      assert.match(
+        refused.stderr,
+        /refused the client_credentials grant of app client \S+: invalid_client\./,
+      );
+      assert.ok(!refused.stderr.includes('wrong-secret-not-printed'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
