@@ -128,6 +128,11 @@ export interface Clause {
    * the generated order. `step` counts from 1 within the sequence.
    */
   readonly sequence?: { readonly id: string; readonly step: number };
+  /**
+   * The request header the method's authorizer reads the token from (its identity source), when it is
+   * not Authorization: the token is sent in it, and a "no header" clause leaves it out.
+   */
+  readonly identityHeader?: string;
 }
 
 /** Whether a clause must run after every clause before it, in one run (see Clause.sequence). */

@@ -64,7 +64,7 @@ function sendOf(row: RequestRow, base: TokenBase): Send {
   const shape = row.shape;
   if (shape.built !== undefined)
     return { authorization: 'token', token: { kind: 'request-built', name: shape.built, base }, form: 'raw' };
-  if (shape.identityHeaderName !== undefined)
+  if (shape.identityHeaderCase !== undefined)
     return { authorization: 'token', token: { kind: 'live', base }, form: 'raw' };
   return { authorization: 'none' };
 }
@@ -153,11 +153,14 @@ export function resourceRequestClauses(api: ApiSpec, resource: Resource, route: 
       );
       continue;
     }
+    const missing = undefinedPath(api);
+    // Under a root path parameter every path is a resource: a rewrite header has no other path to ride on.
+    if (row.path.kind === 'undefined-path' && !('path' in missing)) continue;
     const spelled =
       row.path.kind === 'spelled'
         ? row.path.make(path)
-        : row.path.kind === 'undefined-path'
-          ? undefinedPath(api)
+        : row.path.kind === 'undefined-path' && 'path' in missing
+          ? missing.path
           : path;
     drafts.push(
       draft(row, route, folder, {

@@ -100,8 +100,8 @@ export type TokenPlacement =
 export interface RequestShape {
   /** The live token, placed somewhere else than the identity header. */
   readonly token?: TokenPlacement;
-  /** The live token in the identity header, under this spelling of its name. */
-  readonly identityHeaderName?: string;
+  /** The live token in the identity header, its name spelled in lower case (`authorization`). */
+  readonly identityHeaderCase?: 'lower';
   /** Extra request headers (routing metadata, Host). */
   readonly headers?: Readonly<Record<string, string>>;
   /**
@@ -245,7 +245,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     sends: '`authorization: T`',
     why: 'HTTP field names are case-insensitive: a gateway that only reads one spelling refuses good callers behind proxies that lower-case headers (HTTP/2 always does)',
     path: asIs,
-    shape: { identityHeaderName: 'authorization' },
+    shape: { identityHeaderCase: 'lower' },
     expect: 'accepted',
     phase: 'after-accepted',
     fact: '§13.1 field names are case-insensitive (RFC 9110 §5.1)',
