@@ -13,7 +13,7 @@ import { authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
-import { methodRequestClauses, resourceRequestClauses } from './request-clauses.ts';
+import { type MethodAnswers, methodRequestClauses, resourceRequestClauses } from './request-clauses.ts';
 
 const UNAUTHORIZED = '{"message":"Unauthorized"}';
 const EXPIRED = '{"message":"The incoming token has expired"}';
@@ -150,6 +150,15 @@ function scopedNeeds(scopes: readonly string[]): string {
   return `an access token carrying one of ${scopes.join(', ')} (the client_credentials grant of a confidential app client allowed one of them: oauth_token_url, oauth_client_id, oauth_client_secret)`;
 }
 
+/** A method's answers, as the request rows' clauses (collections/request-clauses.ts) expect them. */
+function answersOf(route: RouteSpec): MethodAnswers {
+  return {
+    unauthorized: unauthorized(route),
+    accepted: acceptedExpectation(route),
+    notIntegration: { kind: 'not-integration', ...absentBody(route) },
+  };
+}
+
 function protectedMethodClauses(
   builder: Builder,
   api: ApiSpec,
@@ -189,7 +198,8 @@ function protectedMethodClauses(
     unauthorized(route),
     '401',
   );
-  for (const draft of methodRequestClauses(api, route, 'before-accepted')) add(builder, draft);
+  for (const draft of methodRequestClauses(api, route, 'before-accepted', answersOf(route)))
+    add(builder, draft);
   for (const form of FORMS) {
     const how =
       form === 'raw' ? `with the raw ${words} as the ${header} header` : `with "Bearer " and the ${words}`;
@@ -205,7 +215,8 @@ function protectedMethodClauses(
       },
     );
   }
-  for (const draft of methodRequestClauses(api, route, 'after-accepted')) add(builder, draft);
+  for (const draft of methodRequestClauses(api, route, 'after-accepted', answersOf(route)))
+    add(builder, draft);
   if (scopes.length > 0) {
     const scopeRefusal: Expectation = { kind: 'scope-refused', ...absentBody(route) };
     for (const form of FORMS) {
@@ -268,7 +279,8 @@ function protectedMethodClauses(
       );
     }
   }
-  for (const draft of methodRequestClauses(api, route, 'after-attacks')) add(builder, draft);
+  for (const draft of methodRequestClauses(api, route, 'after-attacks', answersOf(route)))
+    add(builder, draft);
   clause(
     'persistence',
     ['persistence'],
@@ -379,7 +391,8 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
           expectedStatus: '4xx',
         });
       }
-      for (const draft of resourceRequestClauses(api, resource, protectedRoute)) add(builder, draft);
+      for (const draft of resourceRequestClauses(api, resource, protectedRoute, answersOf(protectedRoute)))
+        add(builder, draft);
     }
   }
   const missing = undefinedPath(api);
@@ -417,7 +430,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
   }
   // Last of all: what every earlier request left behind must not let a caller without a token in.
   for (const route of api.routes.filter(isProtected)) {
-    for (const draft of methodRequestClauses(api, route, 'end')) add(builder, draft);
+    for (const draft of methodRequestClauses(api, route, 'end', answersOf(route))) add(builder, draft);
   }
   return builder.clauses;
 }

@@ -3,8 +3,8 @@
  * sequences that span requests. collections/generate.ts calls these at each phase of a protected
  * method, for each resource, and at the very end; nothing here is written per route or per row.
  */
-import type { ApiSpec, AuthorizedAnswer, HttpMethod, RouteSpec } from '../api/spec.ts';
-import { routeKey, scopesOf } from '../api/spec.ts';
+import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
+import { authorizerOf, routeKey, scopesOf } from '../api/spec.ts';
 import { type Resource, requestPath, undefinedPath } from '../api/surface.ts';
 import {
   type Phase,
@@ -15,44 +15,29 @@ import {
 import type { Expectation, Send, TokenBase } from './clause.ts';
 import type { ClauseDraft } from './generate.ts';
 
-const UNAUTHORIZED = '{"message":"Unauthorized"}';
-
-function absentBody(route: RouteSpec): { absent?: string } {
-  const body = route.authorized?.body;
-  return body !== undefined && body.length >= 4 ? { absent: body } : {};
+/** What a method answers, made by collections/generate.ts (HEAD without bodies, and the like). */
+export interface MethodAnswers {
+  readonly unauthorized: Expectation;
+  readonly accepted: Expectation;
+  readonly notIntegration: Expectation;
 }
 
 function expectation(
   row: RequestRow,
   route: RouteSpec,
+  answers: MethodAnswers,
 ): { expect: Expectation; status: string; verb: string } {
   switch (row.expect) {
     case 'unauthorized':
+      return { expect: answers.unauthorized, status: '401', verb: 'is refused with 401 Unauthorized' };
+    case 'accepted':
       return {
-        expect: {
-          kind: 'gateway-error',
-          status: 401,
-          body: UNAUTHORIZED,
-          errorType: 'UnauthorizedException',
-          ...absentBody(route),
-        },
-        status: '401',
-        verb: 'is refused with 401 Unauthorized',
-      };
-    case 'accepted': {
-      const answer: AuthorizedAnswer | null = route.authorized ?? null;
-      return {
-        expect: { kind: 'authorized', answer },
-        status: answer ? String(answer.status) : 'not 401/403 from the gateway',
+        expect: answers.accepted,
+        status: route.authorized ? String(route.authorized.status) : 'not 401/403 from the gateway',
         verb: 'is accepted',
       };
-    }
     case 'not-integration':
-      return {
-        expect: { kind: 'not-integration', ...absentBody(route) },
-        status: '4xx',
-        verb: 'never reaches the integration',
-      };
+      return { expect: answers.notIntegration, status: '4xx', verb: 'never reaches the integration' };
   }
 }
 
@@ -85,8 +70,10 @@ const sequenceSteps = (id: string): readonly RequestRow[] =>
   REQUEST_ROWS.filter((row) => row.sequence === id);
 
 function draft(
+  api: ApiSpec,
   row: RequestRow,
   route: RouteSpec,
+  answers: MethodAnswers,
   folder: string,
   fields: {
     method: HttpMethod;
@@ -96,7 +83,8 @@ function draft(
     keyExtra?: string;
   },
 ): ClauseDraft {
-  const { expect, status, verb } = expectation(row, route);
+  const { expect, status, verb } = expectation(row, route, answers);
+  const header = authorizerOf(api, route).identityHeader;
   const base = baseOf(route);
   const step = row.sequence === undefined ? undefined : sequenceSteps(row.sequence).indexOf(row) + 1;
   return {
@@ -114,6 +102,7 @@ function draft(
     shape: filled(row.shape, fields.values),
     ...(scopesOf(route).length > 0 ? { scopes: scopesOf(route) } : {}),
     ...(row.needs ? { needs: row.needs } : {}),
+    ...(header.toLowerCase() !== 'authorization' ? { identityHeader: header } : {}),
     ...(row.sequence !== undefined && step !== undefined ? { sequence: { id: row.sequence, step } } : {}),
   };
 }
@@ -123,11 +112,12 @@ export function methodRequestClauses(
   api: ApiSpec,
   route: RouteSpec,
   phase: Exclude<Phase, 'resource'>,
+  answers: MethodAnswers,
 ): ClauseDraft[] {
   const folder = phase === 'end' ? 'After the contract' : routeKey(route);
   const path = requestPath(route.path);
   return REQUEST_ROWS.filter((row) => row.phase === phase).map((row) =>
-    draft(row, route, folder, {
+    draft(api, row, route, answers, folder, {
       method: route.method,
       path,
       subject: routeKey(route),
@@ -137,7 +127,12 @@ export function methodRequestClauses(
 }
 
 /** The clauses of the `resource` rows for a resource with a protected method. */
-export function resourceRequestClauses(api: ApiSpec, resource: Resource, route: RouteSpec): ClauseDraft[] {
+export function resourceRequestClauses(
+  api: ApiSpec,
+  resource: Resource,
+  route: RouteSpec,
+  answers: MethodAnswers,
+): ClauseDraft[] {
   const folder = `${resource.path}: how it is requested`;
   const path = requestPath(resource.path);
   // An undefined method to carry an override: never HEAD or OPTIONS, whose answers differ.
@@ -149,7 +144,12 @@ export function resourceRequestClauses(api: ApiSpec, resource: Resource, route: 
     if (row.method === 'POST') {
       if (carrier === undefined) continue;
       drafts.push(
-        draft(row, route, folder, { method: carrier, path, subject: `${carrier} ${resource.path}`, values }),
+        draft(api, row, route, answers, folder, {
+          method: carrier,
+          path,
+          subject: `${carrier} ${resource.path}`,
+          values,
+        }),
       );
       continue;
     }
@@ -163,7 +163,7 @@ export function resourceRequestClauses(api: ApiSpec, resource: Resource, route: 
           ? missing.path
           : path;
     drafts.push(
-      draft(row, route, folder, {
+      draft(api, row, route, answers, folder, {
         method: route.method,
         path: spelled,
         subject: `${route.method} ${resource.path}`,
