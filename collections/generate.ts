@@ -8,15 +8,23 @@
  * allow-list names it. Nothing here is written per route: a new route in the description is new clauses.
  */
 import { createHash } from 'node:crypto';
-import type { ApiSpec, AuthorizedAnswer, RouteSpec } from '../api/spec.ts';
+import type { ApiSpec, RouteSpec } from '../api/spec.ts';
 import { isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
+import {
+  type Assertions,
+  acceptedAssertions,
+  DEFAULT_SETTINGS,
+  type ExpectationSettings,
+  expectedStatusOf,
+  noHeaderAssertions,
+  pathVariantAssertions,
+  rowAssertions,
+  scopeRefusalAssertions,
+  undefinedRouteAssertions,
+} from './assertions.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
-
-const UNAUTHORIZED = '{"message":"Unauthorized"}';
-const EXPIRED = '{"message":"The incoming token has expired"}';
-const MISSING_AUTHENTICATION_TOKEN = '{"message":"Missing Authentication Token"}';
 
 const FORMS: readonly HeaderForm[] = ['raw', 'bearer'];
 const FORM_WORDS: Readonly<Record<HeaderForm, string>> = {
@@ -37,50 +45,28 @@ function reaches(route: RouteSpec): string {
 }
 
 /** The authorized answer's body, when it is distinctive enough to look for in refusals. */
-function absentBody(route: RouteSpec): { absent?: string } {
+function absentBody(route: RouteSpec): string | undefined {
   const body = route.authorized?.body;
-  return body !== undefined && body.length >= 4 ? { absent: body } : {};
+  return body !== undefined && body.length >= 4 ? body : undefined;
 }
 
-function unauthorized(route: RouteSpec): Expectation {
-  return {
-    kind: 'gateway-error',
-    status: 401,
-    body: UNAUTHORIZED,
-    errorType: 'UnauthorizedException',
-    ...absentBody(route),
-  };
+/** The expectation and its status in words, both from the same assertions (collections/assertions.ts). */
+function expecting(made: Assertions): { expect: Expectation; expectedStatus: string } {
+  return { expect: { kind: 'answer', ...made }, expectedStatus: expectedStatusOf(made.assertions) };
 }
 
-function refusalFor(row: AttackRow, route: RouteSpec): { expect: Expectation; verb: string; status: string } {
-  switch (row.refusal) {
-    case 'unauthorized':
-      return { expect: unauthorized(route), verb: 'is refused with 401 Unauthorized', status: '401' };
-    case 'expired':
-      return {
-        expect: {
-          kind: 'gateway-error',
-          status: 401,
-          body: EXPIRED,
-          errorType: 'UnauthorizedException',
-          ...absentBody(route),
-        },
-        verb: 'is refused with 401 "The incoming token has expired"',
-        status: '401',
-      };
-    case 'client-error':
-      return {
-        expect: { kind: 'client-error', ...absentBody(route) },
-        verb: 'is refused with a 4xx, never a 5xx',
-        status: '4xx',
-      };
-    case 'open':
-      return {
-        expect: { kind: 'open', ...absentBody(route) },
-        verb: 'is never let through (an open point: 401 asserted where open_points is "refuse")',
-        status: 'not 2xx, not 5xx',
-      };
+/** The verb of a row's clause sentence, from what is asserted. */
+function refusalVerb(made: Assertions): string {
+  const words = expectedStatusOf(made.assertions);
+  if (/^\d+$/.test(words)) {
+    const body = made.assertions.find((assertion) => assertion.check === 'body');
+    return body?.check === 'body' && body.equals !== ''
+      ? `is refused with ${words} ${body.equals}`
+      : `is refused with ${words}`;
   }
+  if (words === '4xx') return 'is refused with a 4xx, never a 5xx';
+  if (made.assertions.some((assertion) => assertion.check === 'refused')) return 'is never let through';
+  return 'never makes the gateway fail (what else it answers is an open point)';
 }
 
 function needsOf(row: AttackRow): string | undefined {
@@ -120,11 +106,12 @@ function add(
   });
 }
 
-function acceptedExpectation(answer: AuthorizedAnswer | undefined): Expectation {
-  return { kind: 'authorized', answer: answer ?? null };
-}
-
-function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: readonly AttackRow[]): void {
+function protectedMethodClauses(
+  builder: Builder,
+  route: RouteSpec,
+  attacks: readonly AttackRow[],
+  settings: ExpectationSettings,
+): void {
   const folder = routeKey(route);
   const scopes = scopesOf(route);
   const base: TokenBase = scopes.length > 0 ? 'access' : 'id';
@@ -136,24 +123,24 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
     resource: route.path,
     ...(scopes.length > 0 ? { scopes } : {}),
   } as const;
-  const acceptedStatus = route.authorized ? String(route.authorized.status) : 'not 401/403 from the gateway';
+  const absent = absentBody(route);
+  const accepted = (form: HeaderForm) =>
+    expecting(acceptedAssertions(route.authorized, { base, bearer: form === 'bearer' }, settings));
   const clause = (
     kind: ClauseKind,
     keyParts: string[],
     name: string,
     send: Send,
-    expect: Expectation,
-    expectedStatus: string,
+    expected: { expect: Expectation; expectedStatus: string },
     extra: Partial<Clause> = {},
-  ) => add(builder, { ...common, kind, keyParts, name, send, expect, expectedStatus, ...extra });
+  ) => add(builder, { ...common, kind, keyParts, name, send, ...expected, ...extra });
 
   clause(
     'no-header',
     ['no header'],
     `${folder} without an Authorization header is refused with 401 Unauthorized`,
     { authorization: 'none' },
-    unauthorized(route),
-    '401',
+    expecting(noHeaderAssertions(absent, settings)),
   );
   for (const form of FORMS) {
     const how =
@@ -165,15 +152,14 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
       [`${base} token`, form],
       `${folder} ${how} reaches ${lambda}`,
       { authorization: 'token', token: { kind: 'live', base }, form },
-      acceptedExpectation(route.authorized),
-      acceptedStatus,
+      accepted(form),
       {
         ...(base === 'access' ? { needs: `an access token carrying one of ${scopes.join(', ')}` } : {}),
       },
     );
   }
   if (scopes.length > 0) {
-    const scopeRefusal: Expectation = { kind: 'scope-refused', ...absentBody(route) };
+    const scopeRefusal = expecting(scopeRefusalAssertions(absent, settings));
     for (const form of FORMS) {
       clause(
         'scope-id-token',
@@ -181,7 +167,6 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
         `${folder} refuses the ID token ${FORM_WORDS[form]}: it requires an access token with one of its scopes`,
         { authorization: 'token', token: { kind: 'live', base: 'id' }, form },
         scopeRefusal,
-        '401 or 403',
       );
       clause(
         'scope-without-scope',
@@ -189,7 +174,6 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
         `${folder} refuses an access token without its scopes ${FORM_WORDS[form]}`,
         { authorization: 'token', token: { kind: 'scope-stripped' }, form },
         scopeRefusal,
-        '401 or 403',
         {
           needs: "the pool's private key: only the local emulator's is knowable",
         },
@@ -198,7 +182,8 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
   }
   for (const row of attacks) {
     if (!rowApplies(row, base)) continue;
-    const { expect, verb, status } = refusalFor(row, route);
+    const made = rowAssertions(row, absent, settings);
+    const verb = refusalVerb(made);
     const needs = needsOf(row);
     for (const form of FORMS) {
       clause(
@@ -216,8 +201,7 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
           },
           form,
         },
-        expect,
-        status,
+        expecting(made),
         {
           row: row.id,
           ...(needs ? { needs } : {}),
@@ -230,13 +214,19 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
     ['persistence'],
     `${folder} still reaches ${lambda} with the ${words} after every refused token`,
     { authorization: 'token', token: { kind: 'live', base }, form: 'raw' },
-    acceptedExpectation(route.authorized),
-    acceptedStatus,
+    accepted('raw'),
   );
 }
 
-/** The clauses of an API description, in run order. */
-export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = ATTACKS): Clause[] {
+/**
+ * The clauses of an API description, in run order, with their expectations final for `settings` (which
+ * open facts to assert: collections/assertions.ts); the committed collection uses the defaults.
+ */
+export function generateClauses(
+  api: ApiSpec,
+  attacks: readonly AttackRow[] = ATTACKS,
+  settings: ExpectationSettings = DEFAULT_SETTINGS,
+): Clause[] {
   const builder: Builder = { clauses: [] };
   add(builder, {
     folder: 'Before the contract',
@@ -250,11 +240,11 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     expectedStatus: 'no request',
   });
   for (const route of api.routes) {
-    if (isProtected(route)) protectedMethodClauses(builder, route, attacks);
+    if (isProtected(route)) protectedMethodClauses(builder, route, attacks, settings);
   }
   for (const resource of resourcesOf(api)) {
     const folder = `${resource.path}: what it does not define`;
-    const absent = resource.routes.map(absentBody).find((entry) => entry.absent !== undefined) ?? {};
+    const absent = resource.routes.map(absentBody).find((entry) => entry !== undefined);
     for (const method of resource.undefinedMethods) {
       const common = { folder, kind: 'undefined-method', method, resource: resource.path } as const;
       add(builder, {
@@ -262,30 +252,14 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
         keyParts: ['undefined method', 'no header'],
         name: `${method} ${resource.path} without an Authorization header is answered 403 Missing Authentication Token`,
         send: { authorization: 'none' },
-        expect: {
-          kind: 'gateway-error',
-          status: 403,
-          // A HEAD answer has the status and headers of the error, and no body (docs/reference.md §2).
-          body: method === 'HEAD' ? '' : MISSING_AUTHENTICATION_TOKEN,
-          errorType: 'MissingAuthenticationTokenException',
-          ...absent,
-        },
-        expectedStatus: '403',
+        ...expecting(undefinedRouteAssertions(method, false, absent, settings)),
       });
       add(builder, {
         ...common,
         keyParts: ['undefined method', 'id token'],
         name: `${method} ${resource.path} with the ID token is answered 403 IncompleteSignatureException`,
         send: { authorization: 'token', token: { kind: 'live', base: 'id' }, form: 'raw' },
-        // The wording of the SigV4 complaint changed over time: status and type are firm, the text is open (§2).
-        expect: {
-          kind: 'gateway-error',
-          status: 403,
-          body: method === 'HEAD' ? '' : null,
-          errorType: 'IncompleteSignatureException',
-          ...absent,
-        },
-        expectedStatus: '403',
+        ...expecting(undefinedRouteAssertions(method, true, absent, settings)),
       });
     }
     const protectedRoute = resource.routes.find(isProtected);
@@ -300,8 +274,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
           path: variant.path,
           name: `${protectedRoute.method} ${resource.path} ${variant.label} (${variant.path}) without an Authorization header is not answered by ${reaches(protectedRoute)}`,
           send: { authorization: 'none' },
-          expect: { kind: 'not-integration', ...absentBody(protectedRoute) },
-          expectedStatus: '4xx',
+          ...expecting(pathVariantAssertions(absentBody(protectedRoute), settings)),
         });
       }
     }
@@ -315,13 +288,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     resource: missing,
     name: 'GET on an undefined path without an Authorization header is answered 403 Missing Authentication Token',
     send: { authorization: 'none' },
-    expect: {
-      kind: 'gateway-error',
-      status: 403,
-      body: MISSING_AUTHENTICATION_TOKEN,
-      errorType: 'MissingAuthenticationTokenException',
-    },
-    expectedStatus: '403',
+    ...expecting(undefinedRouteAssertions('GET', false, undefined, settings)),
   });
   for (const route of api.routes.filter((candidate) => !isProtected(candidate))) {
     add(builder, {

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../api/routes.ts';
+import { type Assertion, DEFAULT_SETTINGS, rowAssertions, UNAUTHORIZED } from '../collections/assertions.ts';
 import { generateClauses } from '../collections/generate.ts';
 import {
   ATTACKS,
@@ -20,10 +21,12 @@ import {
   WEAKNESSES,
   type WeaknessId,
 } from '../security/catalogue.ts';
+import { FACT_IDS, FACTS, type Fact } from '../security/facts.ts';
 import { libraryAuthorizers } from '../tests/contract/support/library-authorizers.ts';
 
 const README = new URL('../README.md', import.meta.url);
 const MATRIX = new URL('./attack-matrix.md', import.meta.url);
+const REFERENCE = new URL('./reference.md', import.meta.url);
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -45,17 +48,37 @@ function source(ref: SourceRef): string {
   return name === '' ? ref.detail : `${name}: ${ref.detail}`;
 }
 
-function mustComeBack(row: AttackRow): string {
-  switch (row.refusal) {
-    case 'unauthorized':
-      return '401 Unauthorized';
-    case 'expired':
-      return '401 `{"message":"The incoming token has expired"}`';
-    case 'client-error':
-      return 'any 4xx (which one is open), never a 5xx';
-    case 'open':
-      return 'never a 2xx or 5xx; 401 Unauthorized where `open_points` is `refuse` (the local target)';
+/** What a set of assertions demands, in a few words. */
+function answerWords(assertions: readonly Assertion[]): string {
+  const find = <K extends Assertion['check']>(check: K) =>
+    assertions.find((assertion): assertion is Extract<Assertion, { check: K }> => assertion.check === check);
+  const status = find('status');
+  const body = find('body');
+  const errorType = find('error-type');
+  if (status) {
+    if (body?.equals === UNAUTHORIZED && errorType?.equals === 'UnauthorizedException')
+      return `${status.equals} Unauthorized`;
+    const parts = [String(status.equals)];
+    if (body) parts.push(`\`${body.equals}\``);
+    parts.push(errorType ? `\`${errorType.equals}\`` : 'error type not asserted');
+    if (!body) parts.push('body not asserted');
+    return parts.join(', ');
   }
+  if (find('status-range')) return 'a 4xx (which one is open), never a 5xx';
+  if (find('refused')) return 'never a 2xx, 3xx or 5xx (status and body not asserted)';
+  if (find('not-5xx')) return 'never a 5xx (whether it is refused at all is open)';
+  return 'nothing';
+}
+
+function mustComeBack(row: AttackRow): string {
+  const made = rowAssertions(row, undefined, DEFAULT_SETTINGS);
+  const words = answerWords(made.assertions);
+  const open = [...new Set(made.unasserted.flatMap((assertion) => assertion.facts))].filter(
+    (id) => FACTS[id].grade === 'open',
+  );
+  if (open.length === 0) return words;
+  const strict = rowAssertions(row, undefined, { strict: open });
+  return `${words}; with \`--strict ${open.join(',')}\`: ${answerWords(strict.assertions)}`;
 }
 
 function runsWhere(row: AttackRow): string {
@@ -74,7 +97,9 @@ function readmeMatrix(): string {
   const lines = [
     `For the tutorial's API the generator makes **${clauses.length} clauses**, ${attacks} of them the ${ATTACKS.length} rows below sent raw and as \`Bearer <token>\`. ` +
       '`401 Unauthorized` means status 401, body exactly `{"message":"Unauthorized"}`, `Content-Type: application/json`, ' +
-      '`x-amzn-ErrorType: UnauthorizedException`, and no trace of the authorized answer.',
+      '`x-amzn-ErrorType: UnauthorizedException`, and no trace of the authorized answer. Every row also asserts "never a 5xx". ' +
+      'What comes back is what the default settings assert; an open point (docs/reference.md) is asserted only when ' +
+      '`npm run contract -- --strict FACT` names its fact, and then as the column says.',
     '',
     '| Row | What it sends in `Authorization` | What must come back | Why it matters | Where it runs | Listed by |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -131,6 +156,20 @@ function matrixDoc(): string {
   ].join('\n');
 }
 
+/** docs/reference.md's index of the facts the contract's assertions rest on (security/facts.ts). */
+function factIndex(): string {
+  return [
+    '| Fact | § | Grade | Statement | What `--strict` asserts |',
+    '| --- | --- | --- | --- | --- |',
+    ...FACT_IDS.map((id) => {
+      const fact: Fact = FACTS[id];
+      const strict =
+        fact.grade !== 'open' ? 'always asserted' : (fact.guess ?? 'nothing: no guess to assert');
+      return `| \`${id}\` | [§${fact.section}](#${SECTION_ANCHORS[fact.section] ?? ''}) | ${fact.grade} | ${cell(fact.statement)} | ${cell(strict)} |`;
+    }),
+  ].join('\n');
+}
+
 function replaceBetween(text: string, name: string, body: string, file: string): string {
   const start = `<!-- generated:${name}:start -->`;
   const end = `<!-- generated:${name}:end -->`;
@@ -150,6 +189,17 @@ function formatted(text: string, name: string): string {
   });
 }
 
+/** GitHub's anchors of docs/reference.md's numbered sections, read from the file's own headings. */
+const SECTION_ANCHORS: Readonly<Record<number, string>> = Object.fromEntries(
+  [...readFileSync(REFERENCE, 'utf8').matchAll(/^## (\d+)\. (.+)$/gm)].map((match) => [
+    Number(match[1]),
+    `${match[1]}-${(match[2] ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-')}`,
+  ]),
+);
+
 const outputs: [URL, string][] = [
   [
     README,
@@ -163,6 +213,13 @@ const outputs: [URL, string][] = [
     formatted(
       replaceBetween(readFileSync(MATRIX, 'utf8'), 'proof', matrixDoc(), 'docs/attack-matrix.md'),
       'docs/attack-matrix.md',
+    ),
+  ],
+  [
+    REFERENCE,
+    formatted(
+      replaceBetween(readFileSync(REFERENCE, 'utf8'), 'facts', factIndex(), 'docs/reference.md'),
+      'docs/reference.md',
     ),
   ],
 ];

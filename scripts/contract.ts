@@ -5,6 +5,7 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { parseStrict } from '../collections/assertions.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
@@ -30,6 +31,9 @@ const usage = `Usage: npm run contract -- [flags]
   --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
                             (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
   --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
+                            all; CONTRACT_STRICT), as the project's guess; the collection is then
+                            generated for the run (not with --collection). Default: none
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 
@@ -46,6 +50,7 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
+  strict: { type: 'string' },
   collection: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -74,6 +79,10 @@ async function main(argv: readonly string[]): Promise<number> {
           specPath,
         );
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  const expectations =
+    flags.strict === undefined
+      ? parseStrict('CONTRACT_STRICT', process.env.CONTRACT_STRICT || undefined)
+      : parseStrict('--strict', flags.strict);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
   const interrupt = new AbortController();
@@ -82,6 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(expectations ? { expectations } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),
     ...(reporters ? { reporters } : {}),

@@ -118,7 +118,6 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       poolJwks: stack.jwks,
     }),
     attacker,
-    openPoints: 'refuse',
   });
   await writeQaEnvironment(paths, {
     ...withTokens,

@@ -62,7 +62,6 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       poolJwks: stack.jwks,
       poolKeyTokens,
       attacker,
-      openPoints: 'refuse',
     });
     const redact = createRedactor([token.idToken, token.accessToken, ...poolKeyTokenValues(poolKeyTokens)]);
     const collection = buildCollection(api);

@@ -11,7 +11,7 @@
 import { helloApi } from '../../../api/routes.ts';
 import type { ApiSpec, RouteSpec } from '../../../api/spec.ts';
 import { pathVariants } from '../../../api/surface.ts';
-import type { Clause } from '../../../collections/clause.ts';
+import { assertsCheck as asserts, type Clause } from '../../../collections/clause.ts';
 import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
 import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
 import { ATTACKS, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
@@ -37,17 +37,19 @@ function rowsAre(clause: Clause, rows: ReadonlySet<string>): boolean {
   return clause.row !== undefined && rows.has(clause.row);
 }
 
-const REFUSED_BY_THE_AUTHORIZER = new Set(['unauthorized', 'expired', 'open']);
-const refusalOf = (clause: Clause) => ATTACKS.find((row) => row.id === clause.row)?.refusal;
-/** Every clause whose answer is the authorizer's refusal (a 401, or an open point refused locally). */
-const authorizerRefusal = (clause: Clause): boolean =>
-  clause.kind === 'no-header' ||
-  clause.kind.startsWith('scope-') ||
-  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? ''));
-/** Every clause asserting exactly 401 (the open points too: the local run refuses them with 401). */
-const expects401 = (clause: Clause): boolean =>
-  clause.kind === 'no-header' ||
-  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? ''));
+const oversized = (clause: Clause) =>
+  clause.row !== undefined && ATTACKS.find((row) => row.id === clause.row)?.defects.includes('oversized');
+/**
+ * Every clause whose refusal is the authorizer's (no header, a scoped method's refusal, a row's token)
+ * and asserted: a row whose refusal is an open point asserts it only where the settings opt in.
+ */
+const authorizerRefusal = (clause: Clause): boolean => {
+  if (oversized(clause)) return false;
+  if (clause.kind === 'no-header') return true;
+  return (clause.kind.startsWith('scope-') || clause.kind === 'attack') && asserts(clause, 'refused');
+};
+/** Every clause asserting exactly 401. */
+const expects401 = (clause: Clause): boolean => asserts(clause, 'status', 401);
 const genuineTokenAnswer = (clause: Clause): boolean =>
   clause.kind === 'accepted' || clause.kind === 'persistence';
 
