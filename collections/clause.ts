@@ -9,8 +9,9 @@
 import type { HttpMethod } from '../api/spec.ts';
 import { isRecord } from '../common/records.ts';
 import type { BuiltBy, Needs } from '../security/catalogue.ts';
+import { GRADES, type Grade } from '../security/facts.ts';
 import type { Assertion } from './assertions.ts';
-import type { Check } from './checks.ts';
+import { type Check, describeCheck } from './checks.ts';
 
 /** The disabled request header a clause travels in. */
 export const CLAUSE_HEADER = 'X-Contract-Clause';
@@ -109,10 +110,45 @@ export function assertsCheck(clause: Clause, check: Check['check'], equals?: num
   );
 }
 
+/** One assertion as a report shows it: its words, the facts it rests on, and the least sure grade. */
+export interface AssertionInfo {
+  readonly name: string;
+  readonly facts: readonly string[];
+  readonly grade: Grade;
+}
+
 /** The clause metadata a run reports, read back from a collection (untrusted JSON). */
 export type ClauseInfo = Pick<Clause, 'id' | 'key' | 'name' | 'kind' | 'expectedStatus' | 'folder'> & {
   readonly row?: string;
+  /** What the sandbox asserts for it, with the facts each rests on (absent for unsent clauses). */
+  readonly assertions?: readonly AssertionInfo[];
+  /** What it leaves out because it rests on an open fact the run did not opt in for. */
+  readonly unasserted?: readonly AssertionInfo[];
 };
+
+function expectationInfo(expect: unknown): Pick<ClauseInfo, 'assertions' | 'unasserted'> {
+  if (!isRecord(expect) || expect.kind !== 'answer') return {};
+  const assertions = assertionInfos(expect.assertions);
+  const unasserted = assertionInfos(expect.unasserted);
+  return { ...(assertions ? { assertions } : {}), ...(unasserted ? { unasserted } : {}) };
+}
+
+/** The assertions of an expectation read from untrusted JSON; malformed entries are left out. */
+function assertionInfos(list: unknown): AssertionInfo[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const infos: AssertionInfo[] = [];
+  for (const entry of list as unknown[]) {
+    if (!isRecord(entry) || typeof entry.check !== 'string') continue;
+    const grade = GRADES.find((candidate) => candidate === entry.grade);
+    const facts = Array.isArray(entry.facts)
+      ? (entry.facts as unknown[]).filter((fact): fact is string => typeof fact === 'string')
+      : [];
+    const name: string | undefined = describeCheck(entry as unknown as Check);
+    if (grade === undefined || typeof name !== 'string') continue;
+    infos.push({ name, facts, grade });
+  }
+  return infos;
+}
 
 /**
  * The clauses a collection's requests carry (untrusted JSON), by item id; undefined when no request
@@ -141,7 +177,7 @@ export function readClauseTable(collection: unknown): ReadonlyMap<string, Clause
         continue;
       }
       if (!isRecord(clause)) continue;
-      const { id, key, name, kind, expectedStatus, folder, row } = clause;
+      const { id, key, name, kind, expectedStatus, folder, row, expect } = clause;
       if ([id, key, name, expectedStatus, folder].some((field) => typeof field !== 'string')) continue;
       const known = CLAUSE_KINDS.find((candidate) => candidate === kind);
       if (known === undefined || id !== item.id) continue;
@@ -153,6 +189,7 @@ export function readClauseTable(collection: unknown): ReadonlyMap<string, Clause
         expectedStatus: expectedStatus as string,
         folder: folder as string,
         ...(typeof row === 'string' ? { row } : {}),
+        ...expectationInfo(expect),
       });
     }
   };
