@@ -257,7 +257,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const strict = strictFacts(expectations);
   if (strict.length > 0 && options.collectionPath !== undefined) {
     throw new UsageError(
-      `--strict settles the expectations before the collection is generated, so it cannot change the file given to --collection: drop --collection, or drop --strict ${strict.join(',')}.`,
+      `--strict settles the expectations before the collection is generated, so it cannot change the file given to --collection: drop --collection, or drop --strict (it names ${strict.join(', ')}).`,
     );
   }
   const collection =

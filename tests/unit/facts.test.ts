@@ -6,8 +6,10 @@
  * and the checks the sandbox runs are the clause's assertion data, nothing more and nothing less.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { apiSpecFromExport } from '../../api/openapi-export.ts';
 import { helloApi } from '../../api/routes.ts';
 import type { ApiSpec } from '../../api/spec.ts';
@@ -243,6 +245,42 @@ describe('what the generated contract asserts', () => {
 });
 
 describe('--strict', () => {
+  const run = (args: readonly string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['common/run-ts.mjs', 'scripts/contract.ts', ...args],
+        {
+          cwd: fileURLToPath(new URL('../../', import.meta.url)),
+          env: { ...process.env, CONTRACT_STRICT: '' },
+        },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+
+  it('refuses an id that is not an open fact with one sentence and exit code 2, before starting anything', async () => {
+    const result = await run(['--strict', 'no-header-refused', '--reporters', 'cli']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /^Flag --strict must be a comma-separated list of expired-error-type, .*, all, not "no-header-refused" \(no-header-refused is not one of them\)\.\n$/,
+    );
+  });
+
+  it('refuses to be combined with --collection, whose expectations are already settled', async () => {
+    const result = await run([
+      '--strict',
+      'all',
+      '--collection',
+      'collections/hello-api.postman_collection.json',
+    ]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /^--strict settles the expectations before the collection is generated, .+\.\n$/,
+    );
+  });
+
   it('takes open fact ids or all, and nothing else', () => {
     assert.equal(parseStrict('--strict', undefined), undefined);
     assert.deepEqual(parseStrict('--strict', 'all'), { strict: 'all' } satisfies ExpectationSettings);
