@@ -127,7 +127,13 @@ function matrixDoc(): string {
   );
   const libraries = libraryAuthorizers.map(
     (library) =>
-      `| ${library.package} ${library.version} | ${library.vulnerable ? cell(library.advisory.join(', ')) : 'control (current release)'} | ${cell(library.verifiesWith)} | ${
+      `| ${library.package} ${library.version} | ${
+        library.vulnerable
+          ? cell(library.advisory.join(', '))
+          : library.expectedToFallTo.length > 0
+            ? 'no advisory: its set-up is weak'
+            : 'control (current release)'
+      } | ${library.setUp === 'readme' ? 'its README alone; default settings' : "inside the authorizer's claim checks; `--strict all`"} | ${cell(library.verifiesWith)} | ${
         library.expectedToFallTo.length === 0
           ? 'none: passes the whole contract'
           : library.expectedToFallTo.map((id) => `\`${id}\``).join(', ')
@@ -140,7 +146,7 @@ function matrixDoc(): string {
     '',
     '### Each weakness and the rows that catch it',
     '',
-    "The mutation proof runs the whole contract against a gateway with exactly this weakness (the tests' reference verifier, `tests/contract/support/weak-authorizers.ts`) and demands that exactly these rows' clauses fail, raw and as Bearer, and every other clause pass.",
+    "The mutation proof runs the whole contract against a gateway with exactly this weakness (the tests' reference verifier, `tests/contract/support/weak-authorizers.ts`) and demands that exactly these rows' clauses fail, raw and as Bearer, and every other clause pass, with every open fact asserted as the local gateway's guess (`--strict all`): some weaknesses (a token without `exp`, an `iss` array) show only on open points, which the default settings never assert.",
     '',
     '| Weakness | Gateway | Caught by (and only by) |',
     '| --- | --- | --- |',
@@ -148,10 +154,10 @@ function matrixDoc(): string {
     '',
     '### Real published library versions',
     '',
-    'Authorizers built on these versions, each called the way its README of that version shows (`tests/contract/support/library-authorizers.ts`), with the same claim checks around it as the Cognito authorizer applies. The rows are measured: the proof demands exactly these clauses fail.',
+    "Authorizers built on these versions, each called the way its README of that version shows (`tests/contract/support/library-authorizers.ts`). A current library is set up exactly as its README does and nothing else, and judged on the contract's default settings, which assert nothing open: a control must pass it whole, a weak README set-up must fail exactly the rows of its weakness. A library with an advisory runs inside the same claim checks as the Cognito authorizer, so only its own weakness shows, and is judged with every open fact asserted (`--strict all`), like the weakened gateways above. The rows are measured: the proof demands exactly these clauses fail.",
     '',
-    '| Library | Advisory | Called as | Falls to |',
-    '| --- | --- | --- | --- |',
+    '| Library | Advisory | Set up, judged with | Called as | Falls to |',
+    '| --- | --- | --- | --- | --- |',
     ...libraries,
   ].join('\n');
 }

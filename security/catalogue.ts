@@ -61,10 +61,12 @@ export const DEFECTS = {
   'foreign-key': { answer: 'unauthorized', fact: 'foreign-key-refused' },
   'foreign-issuer': { answer: 'unauthorized', fact: 'foreign-issuer-refused' },
   'access-token': { answer: 'unauthorized', fact: 'access-token-refused' },
-  'token-use-not-id': { answer: 'unauthorized', fact: 'token-use-not-id-refused' },
   expired: { answer: 'expired', fact: 'expired-refused' },
   oversized: { answer: 'client-error', fact: 'broken-token-4xx' },
-  /** A valid pool signature over claims Cognito never issues: whether it is refused at all is open. */
+  /**
+   * A valid pool signature over claims Cognito never issues (no exp, exp as a string, no token_use or
+   * one in upper case, iss as an array): whether it is refused at all is open.
+   */
   'odd-claims': { answer: 'unauthorized', fact: 'pool-signed-odd-claims' },
 } as const satisfies Record<string, { readonly answer: Refusal; readonly fact: FactId }>;
 export type Defect = keyof typeof DEFECTS;
@@ -739,7 +741,7 @@ export const ATTACKS: readonly AttackRow[] = [
     id: 'token-use-case',
     clause: 'a genuinely signed token whose token_use is in upper case',
     sends: 'P with `token_use` upper-cased (`ID`, `ACCESS`), signed with the pool key',
-    defects: ['token-use-not-id'],
+    defects: ['odd-claims'],
     why: 'a case-insensitive comparison of the token kind',
     built: 'pool-key',
     sources: [bcp('§3.12 mutually exclusive validation rules')],

@@ -70,12 +70,6 @@ export const FACTS = {
     statement:
       'A genuine access token on a method without OAuth scopes is answered 401 {"message":"Unauthorized"}, UnauthorizedException.',
   },
-  'token-use-not-id-refused': {
-    section: 8,
-    grade: 'likely',
-    statement:
-      'A pool-signed token whose token_use is a string other than exactly "id" is refused like an access token: 401 {"message":"Unauthorized"}, UnauthorizedException.',
-  },
   'token-refusal-401': {
     section: 1,
     grade: 'likely',
@@ -125,7 +119,7 @@ export const FACTS = {
     section: 8,
     grade: 'open',
     statement:
-      'What API Gateway answers a token with a valid pool signature but no exp, no token_use, or a claim of an unexpected JSON type (exp as a string, iss as an array); whether it is refused at all.',
+      'What API Gateway answers a token with a valid pool signature but claims Cognito never issues (no exp, no token_use, a token_use in another case, exp as a string, iss as an array); whether it is refused at all.',
     guess: 'refused with 401 {"message":"Unauthorized"}, UnauthorizedException',
   },
   'several-defects': {
