@@ -125,6 +125,11 @@ describe('npm run contract on the local stack', () => {
       summary,
     );
     assert.match(summary, /^Reports: .*report\.html.*junit\.xml/m);
+    // The committed collection asserts nothing open, and the summary says so.
+    assert.match(
+      summary,
+      /^Facts asserted: firm and likely ones of docs\/reference\.md; no open one \(--strict names those\)$/m,
+    );
     assert.equal(lines.at(-1), `Result: PASSED: all ${total} clauses ran and passed`);
   });
 
