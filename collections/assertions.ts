@@ -13,7 +13,7 @@
 import type { AuthorizedAnswer, HttpMethod } from '../api/spec.ts';
 import { listOf } from '../common/args.ts';
 import { type AttackRow, DEFECTS, type Defect, type Refusal } from '../security/catalogue.ts';
-import { FACTS, type FactId, type Grade, OPEN_FACTS, weakestGrade } from '../security/facts.ts';
+import { FACTS, type FactId, type Grade, STRICT_FACTS, weakestGrade } from '../security/facts.ts';
 import type { Check } from './checks.ts';
 
 export { type Check, describeCheck } from './checks.ts';
@@ -37,7 +37,7 @@ export const DEFAULT_SETTINGS: ExpectationSettings = { strict: [] };
  * undefined when not given. A wrong id is a usage error that lists the ids there are (exit code 2).
  */
 export function parseStrict(source: string, value: string | undefined): ExpectationSettings | undefined {
-  const chosen = listOf(source, value, [...OPEN_FACTS, 'all'] as const);
+  const chosen = listOf(source, value, [...STRICT_FACTS, 'all'] as const);
   if (chosen === undefined) return undefined;
   if (chosen.includes('all')) return { strict: 'all' };
   return { strict: chosen.filter((id): id is FactId => id !== 'all') };
@@ -46,8 +46,8 @@ export function parseStrict(source: string, value: string | undefined): Expectat
 /** The open facts a setting opts in for, in the table's order. */
 export function strictFacts(settings: ExpectationSettings): FactId[] {
   return settings.strict === 'all'
-    ? [...OPEN_FACTS]
-    : OPEN_FACTS.filter((id) => settings.strict.includes(id));
+    ? [...STRICT_FACTS]
+    : STRICT_FACTS.filter((id) => settings.strict.includes(id));
 }
 
 /** The assertions a clause makes, and those it leaves out because they rest on an open fact. */

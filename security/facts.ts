@@ -187,8 +187,11 @@ export type FactId = keyof typeof FACTS;
 
 export const FACT_IDS = Object.keys(FACTS) as FactId[];
 
-/** The open facts, the ones `--strict` can name. */
+/** The open facts. */
 export const OPEN_FACTS = FACT_IDS.filter((id) => FACTS[id].grade === 'open');
+
+/** The open facts `--strict` can name: those with a guess to assert (the SigV4 text has none). */
+export const STRICT_FACTS = OPEN_FACTS.filter((id) => (FACTS[id] as Fact).guess !== undefined);
 
 export function factGrade(id: FactId): Grade {
   return FACTS[id].grade;

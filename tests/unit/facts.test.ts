@@ -292,6 +292,8 @@ describe('--strict', () => {
       (error) =>
         error instanceof UsageError && /Flag --strict must be a comma-separated list of/.test(error.message),
     );
+    // An open fact with no guess to assert cannot be named: --strict would promise what it cannot check.
+    assert.throws(() => parseStrict('--strict', 'sigv4-complaint-text'), UsageError);
     assert.deepEqual(DEFAULT_SETTINGS, { strict: [] });
   });
 });
