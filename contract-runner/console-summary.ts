@@ -3,7 +3,7 @@
  * the verdict (verdict.ts) as its last line, worded as every other artifact words it.
  */
 import { relative } from 'node:path';
-import { OPEN_FACTS } from '../security/facts.ts';
+import { openFactsAsserted } from './results.ts';
 import type { ContractResult } from './run-contract.ts';
 import { verdictLine } from './verdict.ts';
 
@@ -57,15 +57,7 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
     });
   }
   // What a pass proves: open facts are asserted only where --strict named them (README, "What a pass proves").
-  const openAsserted = [
-    ...new Set(
-      result.clauses.flatMap((clause) =>
-        (clause.clause?.assertions ?? [])
-          .filter((assertion) => assertion.grade === 'open')
-          .flatMap((assertion) => assertion.facts),
-      ),
-    ),
-  ].filter((fact) => OPEN_FACTS.some((open) => open === fact));
+  const openAsserted = openFactsAsserted(result.clauses);
   if (result.clauses.some((clause) => clause.clause?.assertions !== undefined)) {
     lines.push(
       openAsserted.length === 0

@@ -143,7 +143,12 @@ const asserted: RunBlockSection = (summary) => {
     (clause) =>
       `  <tr class="${clause.outcome}"><td>${escapeHtml(clause.name)}</td><td>${escapeHtml(clause.expectedStatus ?? '')}</td><td>${list(clause.clause?.assertions ?? [])}</td><td>${list(clause.clause?.unasserted ?? [])}</td></tr>`,
   );
+  const open =
+    summary.openFactsAsserted.length === 0
+      ? 'none (the default: only firm and likely facts are asserted)'
+      : `${summary.openFactsAsserted.map(code).join(', ')} (named by --strict, asserted as the project's guess)`;
   return `<h2>What each clause asserted</h2>
+<p>Open facts of docs/reference.md asserted: ${open}</p>
 <details class="run-asserted">
 <summary>Each check with the facts of docs/reference.md it rests on and how sure they are (firm, likely; open only where --strict named it), and what was left open</summary>
 <table class="run-asserted">

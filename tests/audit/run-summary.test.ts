@@ -182,6 +182,7 @@ describe('an audited run of the contract on the local stack', () => {
         assert.ok(html.includes(escapeHtml(assertion.name)), `report.html lacks "${assertion.name}"`);
       }
     }
+    assert.deepEqual(summary.openFactsAsserted, [], 'the default run asserts no open fact');
     const expMissing = summary.clauses.find(
       (entry) => entry.clause?.key === 'GET /hello · exp-missing · raw',
     );
