@@ -233,33 +233,55 @@ export function rowAssertions(
   return settle(candidates, settings);
 }
 
-/** A method the resource does not define, without or with an Authorization header. */
+/**
+ * A method the resource does not define, sent without a token, with one in Authorization (a SigV4
+ * complaint), or with one in a custom identity header only (no credentials at all).
+ */
 export function undefinedRouteAssertions(
   method: HttpMethod,
-  withToken: boolean,
+  token: 'none' | 'authorization' | 'custom-header',
   absentText: string | undefined,
   settings: ExpectationSettings,
 ): Assertions {
-  const fact: FactId = withToken ? 'undefined-route-sigv4' : 'undefined-route-refused';
-  // A HEAD answer has no body (§2); the SigV4 complaint's text is open with no guess, so never checked.
-  const body =
-    method === 'HEAD'
-      ? { equals: '', facts: [fact, 'head-no-body'] as FactId[] }
-      : withToken
-        ? undefined
-        : { equals: MISSING_AUTHENTICATION_TOKEN, facts: [fact] };
+  const fact: FactId =
+    token === 'none'
+      ? 'undefined-route-refused'
+      : token === 'authorization'
+        ? 'undefined-route-sigv4'
+        : 'undefined-route-custom-header';
+  // The SigV4 complaint's text is open with no guess, so never checked (a HEAD answer's, absent, is: onHead).
+  const sigv4 = token === 'authorization';
   return settle(
     gatewayError([fact], {
       status: 403,
-      ...(body ? { body } : {}),
+      ...(sigv4 ? {} : { body: { equals: MISSING_AUTHENTICATION_TOKEN, facts: [fact] } }),
       errorType: {
-        equals: withToken ? 'IncompleteSignatureException' : 'MissingAuthenticationTokenException',
+        equals: sigv4 ? 'IncompleteSignatureException' : 'MissingAuthenticationTokenException',
         facts: [fact],
       },
-      absent: absentText,
+      absent: method === 'HEAD' ? undefined : absentText,
     }),
     settings,
   );
+}
+
+/**
+ * The same assertions for a HEAD request: no body is ever looked for, an empty one is asserted
+ * (docs/reference.md §14, firm), and a refusal's status and headers rest also on HEAD errors being
+ * like the same error on other methods (likely).
+ */
+export function onHead(made: Assertions, answer: 'refusal' | 'accepted'): Assertions {
+  const adjust = (list: readonly Assertion[]): Assertion[] =>
+    list
+      .filter((assertion) => assertion.check !== 'body' && assertion.check !== 'absent')
+      .map((assertion) => {
+        if (answer === 'accepted' || !['status', 'json', 'error-type'].includes(assertion.check))
+          return assertion;
+        const facts: FactId[] = [...new Set<FactId>([...assertion.facts, 'head-error-as-get'])];
+        return { ...assertion, facts, grade: weakestGrade(facts) };
+      });
+  const empty: Assertion = { check: 'body', equals: '', facts: ['head-no-body'], grade: 'firm' };
+  return { assertions: [...adjust(made.assertions), empty], unasserted: adjust(made.unasserted) };
 }
 
 /** A spelling variant of a protected path, without a token. */

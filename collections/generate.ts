@@ -8,8 +8,8 @@
  * allow-list names it. Nothing here is written per route: a new route in the description is new clauses.
  */
 import { createHash } from 'node:crypto';
-import type { ApiSpec, RouteSpec } from '../api/spec.ts';
-import { isProtected, routeKey, scopesOf } from '../api/spec.ts';
+import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
+import { authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
 import {
@@ -19,6 +19,7 @@ import {
   type ExpectationSettings,
   expectedStatusOf,
   noHeaderAssertions,
+  onHead,
   pathVariantAssertions,
   rowAssertions,
   scopeRefusalAssertions,
@@ -44,15 +45,34 @@ function reaches(route: RouteSpec): string {
   return route.integration === 'AWS_PROXY' || route.integration === 'AWS' ? 'the Lambda' : 'the integration';
 }
 
-/** The authorized answer's body, when it is distinctive enough to look for in refusals. */
-function absentBody(route: RouteSpec): string | undefined {
-  const body = route.authorized?.body;
-  return body !== undefined && body.length >= 4 ? body : undefined;
+/** The header API Gateway reads a token from when the description names none. */
+const DEFAULT_IDENTITY_HEADER = 'Authorization';
+
+/**
+ * A HEAD answer has the status and headers of the GET-like answer and never a body (docs/reference.md
+ * §13): no HEAD clause expects a body, or looks for one.
+ */
+function isHead(method: HttpMethod): boolean {
+  return method === 'HEAD';
 }
 
-/** The expectation and its status in words, both from the same assertions (collections/assertions.ts). */
-function expecting(made: Assertions): { expect: Expectation; expectedStatus: string } {
-  return { expect: { kind: 'answer', ...made }, expectedStatus: expectedStatusOf(made.assertions) };
+/** The authorized answer's body, when it is distinctive enough to look for in refusals (never on HEAD). */
+function absentBody(route: RouteSpec, method: HttpMethod = route.method): string | undefined {
+  const body = route.authorized?.body;
+  return body !== undefined && body.length >= 4 && !isHead(method) ? body : undefined;
+}
+
+/**
+ * The expectation and its status in words, both from the same assertions (collections/assertions.ts);
+ * on HEAD, no body but an empty one, whatever the answer (docs/reference.md §14).
+ */
+function expecting(
+  made: Assertions,
+  method: HttpMethod,
+  answer: 'refusal' | 'accepted' = 'refusal',
+): { expect: Expectation; expectedStatus: string } {
+  const final = isHead(method) ? onHead(made, answer) : made;
+  return { expect: { kind: 'answer', ...final }, expectedStatus: expectedStatusOf(final.assertions) };
 }
 
 /** The verb of a row's clause sentence, from what is asserted. */
@@ -106,8 +126,14 @@ function add(
   });
 }
 
+/** Where a scoped method's accepted token comes from, for the clauses that need one. */
+function scopedNeeds(scopes: readonly string[]): string {
+  return `an access token carrying one of ${scopes.join(', ')} (the client_credentials grant of a confidential app client allowed one of them: oauth_token_url, oauth_client_id, oauth_client_secret)`;
+}
+
 function protectedMethodClauses(
   builder: Builder,
+  api: ApiSpec,
   route: RouteSpec,
   attacks: readonly AttackRow[],
   settings: ExpectationSettings,
@@ -117,15 +143,23 @@ function protectedMethodClauses(
   const base: TokenBase = scopes.length > 0 ? 'access' : 'id';
   const words = TOKEN_WORDS[base];
   const lambda = reaches(route);
+  const header = authorizerOf(api, route).identityHeader;
+  const customHeader = header.toLowerCase() !== DEFAULT_IDENTITY_HEADER.toLowerCase();
   const common = {
     folder,
     method: route.method,
     resource: route.path,
     ...(scopes.length > 0 ? { scopes } : {}),
+    ...(customHeader ? { identityHeader: header } : {}),
   } as const;
   const absent = absentBody(route);
+  const method = route.method;
   const accepted = (form: HeaderForm) =>
-    expecting(acceptedAssertions(route.authorized, { base, bearer: form === 'bearer' }, settings));
+    expecting(
+      acceptedAssertions(route.authorized, { base, bearer: form === 'bearer' }, settings),
+      method,
+      'accepted',
+    );
   const clause = (
     kind: ClauseKind,
     keyParts: string[],
@@ -138,15 +172,13 @@ function protectedMethodClauses(
   clause(
     'no-header',
     ['no header'],
-    `${folder} without an Authorization header is refused with 401 Unauthorized`,
+    `${folder} without an ${header} header is refused with 401 Unauthorized`,
     { authorization: 'none' },
-    expecting(noHeaderAssertions(absent, settings)),
+    expecting(noHeaderAssertions(absent, settings), method),
   );
   for (const form of FORMS) {
     const how =
-      form === 'raw'
-        ? `with the raw ${words} as the Authorization header`
-        : `with "Bearer " and the ${words}`;
+      form === 'raw' ? `with the raw ${words} as the ${header} header` : `with "Bearer " and the ${words}`;
     clause(
       'accepted',
       [`${base} token`, form],
@@ -154,12 +186,12 @@ function protectedMethodClauses(
       { authorization: 'token', token: { kind: 'live', base }, form },
       accepted(form),
       {
-        ...(base === 'access' ? { needs: `an access token carrying one of ${scopes.join(', ')}` } : {}),
+        ...(base === 'access' ? { needs: scopedNeeds(scopes) } : {}),
       },
     );
   }
   if (scopes.length > 0) {
-    const scopeRefusal = expecting(scopeRefusalAssertions(absent, settings));
+    const scopeRefusal = expecting(scopeRefusalAssertions(absent, settings), method);
     for (const form of FORMS) {
       clause(
         'scope-id-token',
@@ -201,7 +233,7 @@ function protectedMethodClauses(
           },
           form,
         },
-        expecting(made),
+        expecting(made, method),
         {
           row: row.id,
           ...(needs ? { needs } : {}),
@@ -215,6 +247,7 @@ function protectedMethodClauses(
     `${folder} still reaches ${lambda} with the ${words} after every refused token`,
     { authorization: 'token', token: { kind: 'live', base }, form: 'raw' },
     accepted('raw'),
+    base === 'access' ? { needs: scopedNeeds(scopes) } : {},
   );
 }
 
@@ -240,31 +273,61 @@ export function generateClauses(
     expectedStatus: 'no request',
   });
   for (const route of api.routes) {
-    if (isProtected(route)) protectedMethodClauses(builder, route, attacks, settings);
+    if (isProtected(route)) protectedMethodClauses(builder, api, route, attacks, settings);
   }
   for (const resource of resourcesOf(api)) {
     const folder = `${resource.path}: what it does not define`;
-    const absent = resource.routes.map(absentBody).find((entry) => entry !== undefined);
+    const protectedRoutes = resource.routes.filter(isProtected);
+    // The header a client of this resource sends its token in: its authorizer's identity source.
+    const firstProtected = protectedRoutes[0];
+    const header =
+      firstProtected === undefined
+        ? DEFAULT_IDENTITY_HEADER
+        : authorizerOf(api, firstProtected).identityHeader;
+    const customHeader = header.toLowerCase() !== DEFAULT_IDENTITY_HEADER.toLowerCase();
     for (const method of resource.undefinedMethods) {
-      const common = { folder, kind: 'undefined-method', method, resource: resource.path } as const;
+      const absent = resource.routes
+        .map((route) => absentBody(route, method))
+        .find((entry) => entry !== undefined);
+      const common = {
+        folder,
+        kind: 'undefined-method',
+        method,
+        resource: resource.path,
+        ...(customHeader ? { identityHeader: header } : {}),
+      } as const;
       add(builder, {
         ...common,
         keyParts: ['undefined method', 'no header'],
-        name: `${method} ${resource.path} without an Authorization header is answered 403 Missing Authentication Token`,
+        name: `${method} ${resource.path} without an ${header} header is answered 403 Missing Authentication Token`,
         send: { authorization: 'none' },
-        ...expecting(undefinedRouteAssertions(method, false, absent, settings)),
+        ...expecting(undefinedRouteAssertions(method, 'none', absent, settings), method),
       });
       add(builder, {
         ...common,
         keyParts: ['undefined method', 'id token'],
-        name: `${method} ${resource.path} with the ID token is answered 403 IncompleteSignatureException`,
+        // An Authorization header makes API Gateway take the request for a SigV4-signed one; a token in
+        // another identity header leaves it a request without credentials (docs/reference.md §14).
+        name: customHeader
+          ? `${method} ${resource.path} with the ID token in ${header} is answered 403 Missing Authentication Token`
+          : `${method} ${resource.path} with the ID token is answered 403 IncompleteSignatureException`,
         send: { authorization: 'token', token: { kind: 'live', base: 'id' }, form: 'raw' },
-        ...expecting(undefinedRouteAssertions(method, true, absent, settings)),
+        // The wording of the SigV4 complaint changed over time: status and type are firm, the text is open (§2).
+        ...expecting(
+          undefinedRouteAssertions(
+            method,
+            customHeader ? 'custom-header' : 'authorization',
+            absent,
+            settings,
+          ),
+          method,
+        ),
       });
     }
-    const protectedRoute = resource.routes.find(isProtected);
+    // A HEAD route promises no body to look for: a variant names a method that has one where it can.
+    const protectedRoute = protectedRoutes.find((route) => !isHead(route.method)) ?? firstProtected;
     if (protectedRoute !== undefined) {
-      for (const variant of pathVariants(resource.path)) {
+      for (const variant of pathVariants(resource.path, api)) {
         add(builder, {
           folder,
           kind: 'path-variant',
@@ -272,24 +335,27 @@ export function generateClauses(
           method: protectedRoute.method,
           resource: resource.path,
           path: variant.path,
-          name: `${protectedRoute.method} ${resource.path} ${variant.label} (${variant.path}) without an Authorization header is not answered by ${reaches(protectedRoute)}`,
+          name: `${protectedRoute.method} ${resource.path} ${variant.label} (${variant.path}) without an ${header} header is not answered by ${reaches(protectedRoute)}`,
           send: { authorization: 'none' },
-          ...expecting(pathVariantAssertions(absentBody(protectedRoute), settings)),
+          ...expecting(pathVariantAssertions(absentBody(protectedRoute), settings), protectedRoute.method),
         });
       }
     }
   }
   const missing = undefinedPath(api);
-  add(builder, {
-    folder: 'Undefined paths',
-    kind: 'undefined-path',
-    keyParts: ['undefined path'],
-    method: 'GET',
-    resource: missing,
-    name: 'GET on an undefined path without an Authorization header is answered 403 Missing Authentication Token',
-    send: { authorization: 'none' },
-    ...expecting(undefinedRouteAssertions('GET', false, undefined, settings)),
-  });
+  // No undefined path where a root greedy resource takes every path: generationNotes says so.
+  if ('path' in missing) {
+    add(builder, {
+      folder: 'Undefined paths',
+      kind: 'undefined-path',
+      keyParts: ['undefined path'],
+      method: 'GET',
+      resource: missing.path,
+      name: 'GET on an undefined path without an Authorization header is answered 403 Missing Authentication Token',
+      send: { authorization: 'none' },
+      ...expecting(undefinedRouteAssertions('GET', 'none', undefined, settings), 'GET'),
+    });
+  }
   for (const route of api.routes.filter((candidate) => !isProtected(candidate))) {
     add(builder, {
       folder: 'Authorizer coverage',
@@ -304,4 +370,15 @@ export function generateClauses(
     });
   }
   return builder.clauses;
+}
+
+/**
+ * What the description's shape leaves out of the contract, each as a sentence for the collection's
+ * description and the run's summary: a clause that cannot exist for this API, and why.
+ */
+export function generationNotes(api: ApiSpec): string[] {
+  const notes: string[] = [];
+  const missing = undefinedPath(api);
+  if ('none' in missing) notes.push(`No "undefined path" clause: ${missing.none}.`);
+  return notes;
 }

@@ -146,9 +146,21 @@ export const FACTS = {
     statement: 'The text of the IncompleteSignatureException answer (its wording has changed over time).',
   },
   'head-no-body': {
-    section: 2,
+    section: 14,
+    grade: 'firm',
+    statement: 'A HEAD answer has no body, whatever the status (success, 401, 403).',
+  },
+  'head-error-as-get': {
+    section: 14,
     grade: 'likely',
-    statement: 'A HEAD request that errors gets the same status and headers as GET would, and no body.',
+    statement:
+      'A HEAD error carries the status and headers of the same error on other methods (Content-Type: application/json, x-amzn-ErrorType).',
+  },
+  'undefined-route-custom-header': {
+    section: 14,
+    grade: 'likely',
+    statement:
+      'A path or method the API does not define, with a token in a custom identity header but no Authorization header, is answered 403 Missing Authentication Token (the SigV4 complaint comes from an Authorization header).',
   },
   'path-variant-not-integration': {
     section: 8,

@@ -96,6 +96,9 @@ function skip(pm: Pm, reason: string): void {
   skipRequest(pm);
 }
 
+/** The access token of the client_credentials grant (./sign-in.ts), carrying the API's scopes. */
+const SCOPED_ACCESS_TOKEN = 'scoped_access_token';
+
 /** The variable that holds each live token. */
 const LIVE: Readonly<Record<TokenBase, string>> = { id: 'id_token', access: 'access_token' };
 
@@ -241,15 +244,19 @@ export function createContract(config: ContractConfig): Contract {
           fail: `${LIVE[source.base]} is empty: see the sign-in check above, or fill ${LIVE[source.base]}`,
         });
       }
-      if (
-        source.base === 'access' &&
-        clause.scopes &&
-        clause.kind === 'accepted' &&
-        !hasScope(token, clause.scopes)
-      ) {
-        return done({
-          skip: `the signed-in user's access token carries none of ${clause.scopes.join(', ')}: sign in through an app client allowed one of them`,
-        });
+      if (source.base === 'access' && clause.scopes && clause.scopes.length > 0) {
+        // A scoped method is only ever tried with a token carrying one of its scopes: the client_credentials
+        // token (./sign-in.ts), or the user's own access token where its app client grants one. Never the
+        // wrong token, for the acceptance and the persistence clause alike.
+        const scoped = [setting(pm, SCOPED_ACCESS_TOKEN), token].find(
+          (candidate) => candidate !== '' && hasScope(candidate, clause.scopes ?? []),
+        );
+        if (scoped === undefined) {
+          return done({
+            skip: `no access token at hand carries one of ${clause.scopes.join(', ')}: set oauth_token_url, oauth_client_id and oauth_client_secret to a confidential app client allowed one of them (client_credentials), or sign in through an app client that grants one`,
+          });
+        }
+        return done({ token: scoped });
       }
       return done({ token });
     }
@@ -328,8 +335,11 @@ export function createContract(config: ContractConfig): Contract {
       skipRequest(pm);
       return;
     }
-    // The clause decides the header: drop whatever the app or a user added.
+    // The clause decides the header: drop whatever the app or a user added. The token travels in the
+    // authorizer's identity header (Authorization unless the description names another).
+    const identityHeader = clause.identityHeader || 'Authorization';
     pm.request.headers.remove('Authorization');
+    if (identityHeader !== 'Authorization') pm.request.headers.remove(identityHeader);
     const send = clause.send;
     if (send.authorization === 'none') return;
     resolve(pm, clause, send.token, (result) => {
@@ -340,7 +350,7 @@ export function createContract(config: ContractConfig): Contract {
         return;
       }
       const value = send.form === 'bearer' ? `Bearer ${result.token}` : result.token;
-      pm.request.headers.upsert({ key: 'Authorization', value });
+      pm.request.headers.upsert({ key: identityHeader, value });
     });
   }
 

@@ -34,9 +34,14 @@ const shop: ApiSpec = apiSpecFromExport(
   JSON.parse(readFileSync(new URL('../fixtures/api/shop.oas30.json', import.meta.url), 'utf8')),
   { path: 'tests/fixtures/api/shop.oas30.json', sha256: 'test' },
 );
+const mixed: ApiSpec = apiSpecFromExport(
+  JSON.parse(readFileSync(new URL('../fixtures/api/shape-mixed.oas30.json', import.meta.url), 'utf8')),
+  { path: 'tests/fixtures/api/shape-mixed.oas30.json', sha256: 'test' },
+);
 const APIS: readonly [string, ApiSpec][] = [
   ['the tutorial API', helloApi],
   ['the scoped, multi-route fixture', shop],
+  ['the fixture with HEAD, ANY and a custom identity header', mixed],
 ];
 
 function assertionsOf(clause: Clause): {
