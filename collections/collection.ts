@@ -14,7 +14,6 @@ import { readFileSync } from 'node:fs';
 import type { ApiSpec } from '../api/spec.ts';
 import { attackerKey } from '../security/attacker-key.ts';
 import { type AttackRow, attackById } from '../security/catalogue.ts';
-import { SLOWDOWN_DEFAULTS } from '../security/refusal-bounds.ts';
 import { CLAUSE_HEADER, type Clause } from './clause.ts';
 import { generateClauses, generationNotes, stableId } from './generate.ts';
 import type { SandboxAttacker } from './sandbox/attack-builders.ts';
@@ -25,22 +24,11 @@ const POSTMAN_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/col
 /** Defaults the environment may override (docs: README "Options"). */
 export const COLLECTION_DEFAULTS = {
   max_response_ms: '10000',
-  /** "refuse": also assert 401 for the open-point rows (the local stack's documented guess). */
-  open_points: 'no-5xx',
   /** Comma-separated `METHOD /path` of methods that are public on purpose (e.g. CORS preflights). */
   allow_unprotected: '',
-  /** Pins the status a path variant must get (empty: any 4xx). */
-  path_variant_status: '',
-  /** What a scoped method may answer a token without its scope (docs say 401, one simulator 403). */
-  scope_refusal_statuses: '401,403',
   /** The attacker server the API can reach (empty: the rows that need it are skipped, with why). */
   attacker_jwks_url: '',
   attacker_x5u_url: '',
-  /** Headers a refusal may carry beyond API Gateway's own (CORS, customised gateway responses). */
-  refusal_headers: '',
-  /** A refusal may take slowdown_factor × the slowest accepted answer + slowdown_margin_ms. */
-  slowdown_factor: String(SLOWDOWN_DEFAULTS.factor),
-  slowdown_margin_ms: String(SLOWDOWN_DEFAULTS.marginMs),
   /** "redacted" where the runner redacts tokens from reports' URLs: only then are query-string tokens sent. */
   query_tokens: '',
 } as const;

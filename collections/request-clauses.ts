@@ -6,6 +6,8 @@
 import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
 import { authorizerOf, routeKey, scopesOf } from '../api/spec.ts';
 import { type Resource, requestPath, undefinedPath } from '../api/surface.ts';
+import type { FactId } from '../security/facts.ts';
+import { weakestGrade } from '../security/facts.ts';
 import {
   type Phase,
   REQUEST_ROWS,
@@ -15,29 +17,30 @@ import {
 import type { Expectation, Send, TokenBase } from './clause.ts';
 import type { ClauseDraft } from './generate.ts';
 
-/** What a method answers, made by collections/generate.ts (HEAD without bodies, and the like). */
-export interface MethodAnswers {
-  readonly unauthorized: Expectation;
-  readonly accepted: Expectation;
-  readonly notIntegration: Expectation;
+/** An expectation and its status in words, both from the same assertions. */
+export interface Expecting {
+  readonly expect: Expectation;
+  readonly expectedStatus: string;
 }
 
-function expectation(
-  row: RequestRow,
-  route: RouteSpec,
-  answers: MethodAnswers,
-): { expect: Expectation; status: string; verb: string } {
+/**
+ * What a method answers, made by collections/generate.ts from the run's settings (HEAD without bodies,
+ * and the like), for a row resting on `facts`.
+ */
+export interface MethodAnswers {
+  readonly unauthorized: (facts: readonly FactId[]) => Expecting;
+  readonly accepted: (facts: readonly FactId[]) => Expecting;
+  readonly notIntegration: (facts: readonly FactId[]) => Expecting;
+}
+
+function expectation(row: RequestRow, answers: MethodAnswers): Expecting & { verb: string } {
   switch (row.expect) {
     case 'unauthorized':
-      return { expect: answers.unauthorized, status: '401', verb: 'is refused with 401 Unauthorized' };
+      return { ...answers.unauthorized(row.facts), verb: 'is refused with 401 Unauthorized' };
     case 'accepted':
-      return {
-        expect: answers.accepted,
-        status: route.authorized ? String(route.authorized.status) : 'not 401/403 from the gateway',
-        verb: 'is accepted',
-      };
+      return { ...answers.accepted(row.facts), verb: 'is accepted' };
     case 'not-integration':
-      return { expect: answers.notIntegration, status: '4xx', verb: 'never reaches the integration' };
+      return { ...answers.notIntegration(row.facts), verb: 'never reaches the integration' };
   }
 }
 
@@ -83,7 +86,7 @@ function draft(
     keyExtra?: string;
   },
 ): ClauseDraft {
-  const { expect, status, verb } = expectation(row, route, answers);
+  const { expect, expectedStatus, verb } = expectation(row, answers);
   const header = authorizerOf(api, route).identityHeader;
   const base = baseOf(route);
   const step = row.sequence === undefined ? undefined : sequenceSteps(row.sequence).indexOf(row) + 1;
@@ -94,10 +97,10 @@ function draft(
     method: fields.method,
     resource: route.path,
     path: fields.path,
-    name: `${fields.subject}: ${row.clause} ${verb} (${row.grade}, docs/reference.md ${row.fact.split(' ')[0]})`,
+    name: `${fields.subject}: ${row.clause} ${verb} (${weakestGrade(row.facts)}, docs/reference.md §13)`,
     send: sendOf(row, base),
     expect,
-    expectedStatus: status,
+    expectedStatus,
     requestRow: row.id,
     shape: filled(row.shape, fields.values),
     ...(scopesOf(route).length > 0 ? { scopes: scopesOf(route) } : {}),

@@ -7,7 +7,9 @@
  * catalogue row it comes from, is read from the collection's clause table (collections/clause.ts), never
  * from its test titles.
  */
+
 import { type ClauseInfo, UNSENT_KINDS } from '../collections/clause.ts';
+import { OPEN_FACTS } from '../security/facts.ts';
 
 export type Outcome = 'passed' | 'failed' | 'skipped';
 
@@ -210,5 +212,40 @@ export function countResults(clauses: readonly ClauseResult[]): RunCounts {
       skipped: assertions.filter((a) => a.outcome === 'skipped').length,
     },
     requestErrors: clauses.filter((c) => c.requestError !== undefined).length,
+  };
+}
+
+/**
+ * The open facts of docs/reference.md the clauses asserted (only where --strict named them), from the
+ * clause data the collection carries: what summary.json and the console say beside the verdict.
+ */
+export function openFactsAsserted(clauses: readonly ClauseResult[]): string[] {
+  const open = new Set<string>(OPEN_FACTS);
+  return [
+    ...new Set(
+      clauses.flatMap((clause) =>
+        (clause.clause?.assertions ?? [])
+          .filter((assertion) => assertion.grade === 'open')
+          .flatMap((assertion) => assertion.facts.filter((fact) => open.has(fact))),
+      ),
+    ),
+  ];
+}
+
+/**
+ * The refusal bounds the clauses were held to, settled before generation (the refusal-header
+ * allow-list and the slowdown bound), from the clause data the collection carries; null where no
+ * clause asserted one (a hand-made or older collection).
+ */
+export function refusalBoundsAsserted(clauses: readonly ClauseResult[]): {
+  refusalHeaders: string[] | null;
+  slowdown: { factor: number; marginMs: number } | null;
+} {
+  const all = clauses.flatMap((clause) => clause.clause?.assertions ?? []);
+  const allowed = all.find((assertion) => assertion.allowed !== undefined)?.allowed;
+  const slowdown = all.find((assertion) => assertion.slowdown !== undefined)?.slowdown;
+  return {
+    refusalHeaders: allowed === undefined ? null : [...allowed],
+    slowdown: slowdown === undefined ? null : { ...slowdown },
   };
 }

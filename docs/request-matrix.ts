@@ -3,7 +3,9 @@
  * every row with what it sends, what must come back, the docs/reference.md §13 fact and grade behind
  * that, where it runs, its sources, and the weakened gateways of the mutation proof that must fail it.
  */
+
 import { SOURCES } from '../security/catalogue.ts';
+import { FACTS } from '../security/facts.ts';
 import {
   REQUEST_ROWS,
   REQUEST_SOURCES,
@@ -23,7 +25,7 @@ function mustComeBack(row: RequestRow): string {
     case 'accepted':
       return "the method's authorized answer";
     case 'not-integration':
-      return 'a 4xx, never the integration (`path_variant_status` pins the status)';
+      return 'never let through, never the integration (which 4xx: `--strict request-variant-status`)';
   }
 }
 
@@ -49,7 +51,7 @@ export function requestMatrixDoc(): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...REQUEST_ROWS.map(
       (row) =>
-        `| \`${row.id}\` | ${cell(row.sends)} | ${cell(mustComeBack(row))} | ${cell(`${row.fact} (${row.grade})`)} | ${cell(when(row))} | ${cell(row.needs ? `without ${row.needs}` : 'nowhere')} | ${cell(row.sources.map(sourceText).join('; '))} |`,
+        `| \`${row.id}\` | ${cell(row.sends)} | ${cell(mustComeBack(row))} | ${cell(row.facts.map((id) => `\`${id}\` (${FACTS[id].grade})`).join(', '))} | ${cell(when(row))} | ${cell(row.needs ? `without ${row.needs}` : 'nowhere')} | ${cell(row.sources.map(sourceText).join('; '))} |`,
     ),
     '',
     "The weakened gateways (`tests/contract/support/request-weaknesses.ts`) and the rows meant to catch them. A gateway that keeps state (`session-cookie`, `response-cache`) is also caught by every later request without a token to the protected method (the Host and X-Forwarded-For rows); `refusal-oracle` by every clause that asserts a 401; `slow-refusal` by the catalogue's `kid-command-injection` rows, through the slowdown bound.",

@@ -5,6 +5,12 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import {
+  DEFAULT_SETTINGS,
+  differsFromDefault,
+  parseStrict,
+  withRefusalSettings,
+} from '../collections/assertions.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
@@ -31,6 +37,15 @@ const usage = `Usage: npm run contract -- [flags]
   --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
                             (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
   --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
+                            all; CONTRACT_STRICT), as the project's guess; the collection is then
+                            generated for the run (not with --collection). Default: none
+  --refusal-headers NAMES   headers a refusal may carry beyond API Gateway's own (a deployment's CORS or
+                            customised gateway responses), comma-separated (CONTRACT_REFUSAL_HEADERS)
+  --slowdown-factor N       a refusal takes at most N × the slowest accepted answer + the margin
+                            (CONTRACT_SLOWDOWN_FACTOR; default 10)
+  --slowdown-margin-ms MS   that margin (CONTRACT_SLOWDOWN_MARGIN_MS; default 2500). These three are
+                            settled before generation, like --strict, and summary.json states them
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 
@@ -47,6 +62,10 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
+  strict: { type: 'string' },
+  'refusal-headers': { type: 'string' },
+  'slowdown-factor': { type: 'string' },
+  'slowdown-margin-ms': { type: 'string' },
   collection: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -75,6 +94,24 @@ async function main(argv: readonly string[]): Promise<number> {
           specPath,
         );
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  const strict =
+    flags.strict === undefined
+      ? parseStrict('CONTRACT_STRICT', process.env.CONTRACT_STRICT || undefined)
+      : parseStrict('--strict', flags.strict);
+  const fromFlagOrEnv = (flag: string, variable: string, value: string | undefined) =>
+    value === undefined
+      ? { source: variable, value: process.env[variable] || undefined }
+      : { source: flag, value };
+  const settled = withRefusalSettings(strict ?? DEFAULT_SETTINGS, {
+    refusalHeaders: fromFlagOrEnv('--refusal-headers', 'CONTRACT_REFUSAL_HEADERS', flags['refusal-headers']),
+    slowdownFactor: fromFlagOrEnv('--slowdown-factor', 'CONTRACT_SLOWDOWN_FACTOR', flags['slowdown-factor']),
+    slowdownMarginMs: fromFlagOrEnv(
+      '--slowdown-margin-ms',
+      'CONTRACT_SLOWDOWN_MARGIN_MS',
+      flags['slowdown-margin-ms'],
+    ),
+  });
+  const expectations = strict !== undefined || differsFromDefault(settled) ? settled : undefined;
   const clientCredentials = clientCredentialsFromEnv(process.env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
@@ -84,6 +121,7 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(expectations ? { expectations } : {}),
     ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),

@@ -8,10 +8,13 @@
  * (scope `resource`), and the mutation proof (tests/contract/support/request-weaknesses.ts) runs a
  * gateway wrong in each named way and demands that exactly that weakness's clauses fail.
  *
- * An open fact is never asserted: a row whose exact answer is open expects only "never the
- * integration" (a 4xx without the authorized body), and the status can be pinned by configuration.
+ * Every row names the graded facts (security/facts.ts) its answer rests on; collections/assertions.ts
+ * makes its checks from them. An open fact is never asserted unless `--strict` names it: a row whose
+ * exact answer is open asserts "never let through, never the integration" and leaves the 4xx to
+ * `--strict request-variant-status`.
  */
 import type { SourceRef } from './catalogue.ts';
+import type { FactId } from './facts.ts';
 
 /** Public sources of the request rows, beyond security/catalogue.ts's. */
 export const REQUEST_SOURCES = {
@@ -49,9 +52,6 @@ export interface RequestSourceRef {
   readonly source: RequestSourceId;
   readonly detail: string;
 }
-
-/** How sure docs/reference.md is of the answer a row asserts (§13). */
-export type Grade = 'firm' | 'likely' | 'open';
 
 /**
  * Ways a gateway can be wrong about a request rather than a token. Each is implemented as a weakened
@@ -117,7 +117,7 @@ export type RequestExpect =
   | 'unauthorized'
   /** The method's authorized answer. */
   | 'accepted'
-  /** A 4xx without the authorized body; the exact status is open (`path_variant_status` pins it). */
+  /** Never let through, never the integration; which 4xx is open (`--strict request-variant-status`). */
   | 'not-integration';
 
 /** How the path is spelled, relative to the resource's request path (`P`). */
@@ -153,9 +153,8 @@ export interface RequestRow {
   readonly shape: RequestShape;
   readonly expect: RequestExpect;
   readonly phase: Phase;
-  /** docs/reference.md §13 fact that decides the answer, and its grade there. */
-  readonly fact: string;
-  readonly grade: Grade;
+  /** The graded facts (security/facts.ts, docs/reference.md §13) the row's answer rests on. */
+  readonly facts: readonly FactId[];
   readonly sources: readonly (RequestSourceRef | SourceRef)[];
   readonly catches: readonly RequestWeaknessId[];
   /**
@@ -179,8 +178,8 @@ const ps = (detail: string): RequestSourceRef => ({ source: 'portswigger', detai
 const asIs: PathSpelling = { kind: 'as-is' };
 
 /** The hop-by-hop and identity headers an authorized answer may set, and the rows' shared facts. */
-const HEADER_ABSENT = '§13.1 identity source: only the identity header is read';
-const STATE = '§13.2 no cookies, the authorizer cache is keyed by the identity value';
+const HEADER_ABSENT: readonly FactId[] = ['token-elsewhere-not-read'];
+const STATE: readonly FactId[] = ['no-state-between-requests'];
 
 export const QUERY_TOKEN_NEEDS =
   "a runner that redacts tokens from every report's URLs (npm run contract does; bare Newman's and the Postman app's reports would show the token)";
@@ -200,8 +199,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
       shape: { token: { in: 'query', name } },
       expect: 'unauthorized',
       phase: 'before-accepted',
-      fact: HEADER_ABSENT,
-      grade: 'firm',
+      facts: HEADER_ABSENT,
       sources: [rfc6750('§2.3 URI query parameter; §5.3 do not pass tokens in page URLs'), rfc9700('§4.3.2')],
       catches: ['token-from-query'],
       needs: QUERY_TOKEN_NEEDS,
@@ -218,8 +216,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: { token: { in: 'amplify-cookie' } },
     expect: 'unauthorized',
     phase: 'before-accepted',
-    fact: HEADER_ABSENT,
-    grade: 'firm',
+    facts: HEADER_ABSENT,
     sources: [{ source: 'amplify', detail: 'cookie storage' }, wstg('WSTG-SESS-02 cookie attributes')],
     catches: ['token-from-cookie'],
   },
@@ -233,8 +230,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: { token: { in: 'header', name: 'X-Access-Token' } },
     expect: 'unauthorized',
     phase: 'before-accepted',
-    fact: HEADER_ABSENT,
-    grade: 'firm',
+    facts: HEADER_ABSENT,
     sources: [rfc6750('§2 only the Authorization header, form body or query'), wstg('WSTG-ATHN-04')],
     catches: ['token-from-x-access-token'],
   },
@@ -248,8 +244,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: { identityHeaderCase: 'lower' },
     expect: 'accepted',
     phase: 'after-accepted',
-    fact: '§13.1 field names are case-insensitive (RFC 9110 §5.1)',
-    grade: 'likely',
+    facts: ['identity-header-any-case'],
     sources: [{ source: 'rfc9110', detail: '§5.1 field names' }],
     catches: ['identity-header-case-sensitive'],
   },
@@ -264,8 +259,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: {},
     expect: 'unauthorized',
     phase: 'after-accepted',
-    fact: STATE,
-    grade: 'firm',
+    facts: STATE,
     sources: [wstg('WSTG-SESS-03 session fixation; WSTG-ATHN-06 browser cache'), ps('web cache deception')],
     catches: ['session-cookie', 'response-cache'],
     sequence: 'state-after-accepted',
@@ -280,8 +274,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: {},
     expect: 'unauthorized',
     phase: 'end',
-    fact: STATE,
-    grade: 'firm',
+    facts: STATE,
     sources: [wstg('WSTG-SESS-03'), ps('web cache poisoning')],
     catches: ['session-cookie', 'response-cache'],
     sequence: 'state-at-end',
@@ -299,8 +292,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: { built: 'issuer-discovery' },
     expect: 'unauthorized',
     phase: 'after-attacks',
-    fact: '§13.7 keys come from the configured pool only',
-    grade: 'likely',
+    facts: ['keys-from-pool-only'],
     sources: [
       rfc9700('§4.4 mix-up: issuer identification'),
       { source: 'cve', detail: 'CVE-2025-59936 (get-jwks)' },
@@ -321,8 +313,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: { built: 'colliding-kid' },
     expect: 'unauthorized',
     phase: 'after-attacks',
-    fact: '§13.7 keys come from the configured pool only',
-    grade: 'likely',
+    facts: ['keys-from-pool-only'],
     sources: [{ source: 'cve', detail: 'CVE-2025-59936 (get-jwks < 11.0.2)' }],
     catches: ['jwks-cache-key-collision'],
     // Like that row, an attacker's signature over T's claims under a kid the pool does not have.
@@ -365,8 +356,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
       shape: {},
       expect: 'not-integration',
       phase: 'resource',
-      fact: '§13.5 a path that matches no resource is not the resource (dot segments: open)',
-      grade: id.includes('dot') ? 'open' : 'likely',
+      facts: [id.includes('dot') ? 'dot-segments-not-integration' : 'path-spelling-not-resource'],
       sources: [
         { source: 'rfc3986', detail: '§5.2.4 remove dot segments; §3.3 path parameters' },
         ps('path traversal; Spring/Tomcat path parameter and suffix matching'),
@@ -387,8 +377,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: { headers: { 'X-HTTP-Method-Override': '{{method}}' } },
     expect: 'not-integration',
     phase: 'resource',
-    fact: '§13.4 the request line decides the route',
-    grade: 'likely',
+    facts: ['request-line-routes'],
     sources: [wstg('WSTG-CONF-06 HTTP methods (method override)'), ps('access control: method-based bypass')],
     catches: ['method-override-honoured'],
   },
@@ -403,8 +392,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
       shape: { headers: { [name]: '{{stagePath}}' } },
       expect: 'not-integration',
       phase: 'resource',
-      fact: '§13.4 the request line decides the route',
-      grade: 'likely',
+      facts: ['request-line-routes'],
       sources: [ps('access control lab: URL-based access control can be circumvented'), wstg('WSTG-ATHZ-02')],
       catches: ['rewrite-url-honoured'],
     }),
@@ -419,8 +407,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: { headers: { 'X-Forwarded-For': '10.0.0.1' } },
     expect: 'unauthorized',
     phase: 'resource',
-    fact: HEADER_ABSENT,
-    grade: 'firm',
+    facts: HEADER_ABSENT,
     sources: [wstg('WSTG-ATHZ-02 (X-Forwarded-For)'), ps('authentication bypass via IP spoofing')],
     catches: ['forwarded-for-trusted'],
   },
@@ -434,8 +421,7 @@ export const REQUEST_ROWS: readonly RequestRow[] = [
     shape: { headers: { Host: 'localhost' } },
     expect: 'not-integration',
     phase: 'resource',
-    fact: '§13.6 another Host is not the API (403 Forbidden at execute-api: likely)',
-    grade: 'likely',
+    facts: ['other-host-not-api'],
     sources: [ps('host header attacks: authentication bypass via Host'), wstg('WSTG-INPV-17')],
     catches: ['host-localhost-trusted'],
     needs: 'a runner that lets a request set Host (Newman and the Postman app do)',

@@ -12,7 +12,7 @@ import { helloApi } from '../../../api/routes.ts';
 import type { ApiSpec, RouteSpec } from '../../../api/spec.ts';
 import { isProtected } from '../../../api/spec.ts';
 import { pathVariants, requestPath } from '../../../api/surface.ts';
-import type { Clause } from '../../../collections/clause.ts';
+import { assertsCheck as asserts, type Clause } from '../../../collections/clause.ts';
 import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
 import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
 import { ATTACKS, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
@@ -34,6 +34,13 @@ export interface Variant {
   readonly caughtBy: (clauses: readonly Clause[]) => ReadonlySet<string>;
   /** How a caught clause was answered: let through (2xx), a server error (5xx), or either. */
   readonly caughtAs: 'let-through' | 'server-error' | 'any';
+  /**
+   * The settings whose clauses judge it: `strict` (every open fact asserted as the local gateway's
+   * guess, `--strict all`) for gateways wrong in one way against the project's own reference, since some
+   * weaknesses show only on open points; `default` for a library as its README sets it up, which must
+   * pass (or fail exactly its rows) on what the contract asserts by default.
+   */
+  readonly settings: 'default' | 'strict';
 }
 
 function keys(clauses: readonly Clause[], keep: (clause: Clause) => boolean): Set<string> {
@@ -58,28 +65,33 @@ const reachesProtectedRoute = (clause: Clause, literal = false): boolean => {
     (route) => isProtected(route) && route.method === clause.method && requestPath(route.path) === path,
   );
 };
+/** The request row's answer is the method's accepted one (read from the row, never the title). */
+const requestAccepted = (clause: Clause): boolean =>
+  clause.requestRow !== undefined && requestRowById(clause.requestRow).expect === 'accepted';
 /** A request clause that expects a refusal yet is addressed to a protected method as it is. */
 const requestRefusedAtRoute = (clause: Clause): boolean =>
-  clause.kind === 'request' && clause.expect.kind !== 'authorized' && reachesProtectedRoute(clause);
+  clause.kind === 'request' && !requestAccepted(clause) && reachesProtectedRoute(clause);
 // (A request row's placement or Host header changes nothing about where it is routed.)
 
-const REFUSED_BY_THE_AUTHORIZER = new Set(['unauthorized', 'expired', 'open']);
-const refusalOf = (clause: Clause) => ATTACKS.find((row) => row.id === clause.row)?.refusal;
-/** Every clause whose answer is the authorizer's refusal (a 401, or an open point refused locally). */
-const authorizerRefusal = (clause: Clause): boolean =>
-  clause.kind === 'no-header' ||
-  clause.kind.startsWith('scope-') ||
-  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? '')) ||
-  requestRefusedAtRoute(clause);
-/** Every clause asserting exactly 401 (the open points too: the local run refuses them with 401). */
-const expects401 = (clause: Clause): boolean =>
-  clause.kind === 'no-header' ||
-  (clause.kind === 'attack' && REFUSED_BY_THE_AUTHORIZER.has(refusalOf(clause) ?? '')) ||
-  (clause.kind === 'request' && clause.expect.kind === 'gateway-error' && clause.expect.status === 401);
+const oversized = (clause: Clause) =>
+  clause.row !== undefined && ATTACKS.find((row) => row.id === clause.row)?.defects.includes('oversized');
+/**
+ * Every clause whose refusal is the authorizer's (no header, a scoped method's refusal, a row's token,
+ * a request row addressed to the method) and asserted: a row whose refusal is an open point asserts it
+ * only where the settings opt in.
+ */
+const authorizerRefusal = (clause: Clause): boolean => {
+  if (oversized(clause)) return false;
+  if (clause.kind === 'no-header') return true;
+  if (requestRefusedAtRoute(clause)) return true;
+  return (clause.kind.startsWith('scope-') || clause.kind === 'attack') && asserts(clause, 'refused');
+};
+/** Every clause asserting exactly 401. */
+const expects401 = (clause: Clause): boolean => asserts(clause, 'status', 401);
 const genuineTokenAnswer = (clause: Clause): boolean =>
   clause.kind === 'accepted' ||
   clause.kind === 'persistence' ||
-  (clause.kind === 'request' && clause.expect.kind === 'authorized');
+  (clause.kind === 'request' && requestAccepted(clause));
 
 const CRASHES: ReadonlySet<string> = new Set([
   'crash-on-malformed',
@@ -105,6 +117,7 @@ const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).ma
       weakness === 'oversized-header-crash' ? oversizedCrash : { authorizer: weakenedAuthorizer(weakness) },
     caughtBy: (clauses) => keys(clauses, (clause) => rowsAre(clause, rows)),
     caughtAs: CRASHES.has(weakness) ? 'server-error' : 'let-through',
+    settings: 'strict',
   };
 });
 
@@ -113,8 +126,14 @@ const libraryVariants: Variant[] = libraryAuthorizers.map((library) => {
   const requestRows = new Set(library.expectedToFallToRequests ?? []);
   return {
     id: `library:${library.id}`,
-    description: `verifies with ${library.package} ${library.version} the way its README shows (${
-      library.vulnerable ? library.advisory.join(', ') : 'a current release'
+    description: `verifies with ${library.package} ${library.version} the way its README shows${
+      library.setUp === 'readme' ? ' and nothing else' : ", inside the authorizer's claim checks"
+    } (${
+      library.vulnerable
+        ? library.advisory.join(', ')
+        : library.expectedToFallTo.length > 0
+          ? 'no advisory'
+          : 'a current release'
     }): ${library.weakness}`,
     options: () => ({ authorizer: asStackAuthorizer(library.create) }),
     // A set-up that cannot verify RS256 at all also refuses the genuine token, and the genuinely signed
@@ -128,6 +147,7 @@ const libraryVariants: Variant[] = libraryAuthorizers.map((library) => {
           (!library.acceptsGenuineTokens && (genuineTokenAnswer(clause) || clause.row === 'expired')),
       ),
     caughtAs: library.acceptsGenuineTokens ? 'let-through' : 'any',
+    settings: library.setUp === 'readme' ? 'default' : 'strict',
   };
 });
 
@@ -159,6 +179,7 @@ const gatewayVariants: Variant[] = [
     options: () => ({ authorizer: () => authorizerOff() }),
     caughtBy: (clauses) => keys(clauses, authorizerRefusal),
     caughtAs: 'let-through',
+    settings: 'strict',
   },
   {
     id: 'gateway:other-greeting',
@@ -170,6 +191,7 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, genuineTokenAnswer),
     caughtAs: 'let-through',
+    settings: 'strict',
   },
   {
     id: 'gateway:403-for-401',
@@ -179,6 +201,7 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, expects401),
     caughtAs: 'any',
+    settings: 'strict',
   },
   {
     id: 'gateway:greeting-in-401',
@@ -191,6 +214,7 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, expects401),
     caughtAs: 'any',
+    settings: 'strict',
   },
   {
     id: 'gateway:post-unprotected',
@@ -207,6 +231,7 @@ const gatewayVariants: Variant[] = [
             (clause.kind === 'request' && clause.send.authorization === 'none')),
       ),
     caughtAs: 'let-through',
+    settings: 'strict',
   },
   {
     id: 'gateway:any-method',
@@ -222,6 +247,7 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'undefined-method'),
     caughtAs: 'any',
+    settings: 'strict',
   },
   {
     id: 'gateway:path-variants-unprotected',
@@ -238,6 +264,7 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'path-variant'),
     caughtAs: 'let-through',
+    settings: 'strict',
   },
 ];
 
@@ -285,6 +312,8 @@ const requestVariants: Variant[] = (Object.keys(REQUEST_WEAKNESSES) as RequestWe
     description: REQUEST_WEAKNESSES[weakness],
     options: REQUEST_WEAKNESS_GATEWAYS[weakness],
     caughtBy: (clauses) => requestWeaknessCaughtBy(weakness, clauses),
+    // Judged as the local run judges: every open fact asserted as the local gateway's guess.
+    settings: 'strict',
     caughtAs:
       weakness === 'refusal-oracle' ||
       weakness === 'slow-refusal' ||
@@ -300,7 +329,12 @@ export const VARIANTS: readonly Variant[] = [
   ...gatewayVariants,
   ...requestVariants,
   ...REQUEST_CONTROLS.map(
-    (control): Variant => ({ ...control, caughtBy: () => new Set<string>(), caughtAs: 'any' }),
+    (control): Variant => ({
+      ...control,
+      caughtBy: () => new Set<string>(),
+      caughtAs: 'any',
+      settings: 'strict',
+    }),
   ),
 ];
 
