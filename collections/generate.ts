@@ -1,8 +1,9 @@
 /**
  * The generator: the one place where the API description and the attack catalogue meet. For each
  * Cognito-protected method it makes the no-header 401, the raw and `Bearer` acceptance clauses with the
- * method's expected answer, every catalogue row in both header forms, and a last check that the genuine
- * token still works; for a scoped method, the ID-token and missing-scope refusals; for each resource,
+ * method's expected answer, the catalogue rows the plan gives it (collections/plan.ts: every row in both
+ * header forms on the first method of each authorizer, a fixed sample on the others, or every row
+ * everywhere with `--matrix full`), and a last check that the genuine token still works; for a scoped method, the ID-token and missing-scope refusals; for each resource,
  * every method it does not define (with and without a token) and the spellings of its path that are not
  * it; one undefined path; and for each method without authorizer, a coverage check that fails unless the
  * allow-list names it. Nothing here is written per route: a new route in the description is new clauses.
@@ -13,6 +14,7 @@ import { isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
+import { type ContractPlan, type MatrixMode, type MethodPlan, planContract } from './plan.ts';
 
 const UNAUTHORIZED = '{"message":"Unauthorized"}';
 const EXPIRED = '{"message":"The incoming token has expired"}';
@@ -91,12 +93,10 @@ function needsOf(row: AttackRow): string | undefined {
   return undefined;
 }
 
-function rowApplies(row: AttackRow, base: TokenBase): boolean {
-  return row.appliesTo !== 'id-token-methods' || base === 'id';
-}
-
 interface Builder {
   readonly clauses: Clause[];
+  /** Every key so far: a duplicate is a generator bug, and a Set keeps the check linear. */
+  readonly keys: Set<string>;
 }
 
 function add(
@@ -110,8 +110,8 @@ function add(
   const key = [routeKey({ method: fields.method, path: fields.path ?? fields.resource }), ...keyParts].join(
     ' · ',
   );
-  if (builder.clauses.some((clause) => clause.key === key))
-    throw new Error(`two clauses share the key "${key}"`);
+  if (builder.keys.has(key)) throw new Error(`two clauses share the key "${key}"`);
+  builder.keys.add(key);
   builder.clauses.push({
     id: stableId(key),
     key,
@@ -124,7 +124,12 @@ function acceptedExpectation(answer: AuthorizedAnswer | undefined): Expectation 
   return { kind: 'authorized', answer: answer ?? null };
 }
 
-function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: readonly AttackRow[]): void {
+function protectedMethodClauses(
+  builder: Builder,
+  route: RouteSpec,
+  attacks: ReadonlyMap<string, AttackRow>,
+  plan: MethodPlan,
+): void {
   const folder = routeKey(route);
   const scopes = scopesOf(route);
   const base: TokenBase = scopes.length > 0 ? 'access' : 'id';
@@ -196,11 +201,13 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
       );
     }
   }
-  for (const row of attacks) {
-    if (!rowApplies(row, base)) continue;
+  // Which rows and header forms: the plan's (collections/plan.ts), in catalogue order.
+  for (const id of plan.rows) {
+    const row = attacks.get(id);
+    if (row === undefined) continue;
     const { expect, verb, status } = refusalFor(row, route);
     const needs = needsOf(row);
-    for (const form of FORMS) {
+    for (const form of plan.forms) {
       clause(
         'attack',
         [row.id, form],
@@ -235,9 +242,29 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
   );
 }
 
-/** The clauses of an API description, in run order. */
-export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = ATTACKS): Clause[] {
-  const builder: Builder = { clauses: [] };
+/** The clauses of an API description, in run order, and the plan that chose each method's rows. */
+export function generateContract(
+  api: ApiSpec,
+  attacks: readonly AttackRow[] = ATTACKS,
+  matrix?: MatrixMode,
+): { clauses: Clause[]; plan: ContractPlan } {
+  const plan = planContract(api, attacks, matrix);
+  return { clauses: clausesOf(api, attacks, plan), plan };
+}
+
+/** The clauses of an API description, in run order (the default plan unless `matrix` says `full`). */
+export function generateClauses(
+  api: ApiSpec,
+  attacks: readonly AttackRow[] = ATTACKS,
+  matrix?: MatrixMode,
+): Clause[] {
+  return generateContract(api, attacks, matrix).clauses;
+}
+
+function clausesOf(api: ApiSpec, attacks: readonly AttackRow[], plan: ContractPlan): Clause[] {
+  const builder: Builder = { clauses: [], keys: new Set() };
+  const rows = new Map(attacks.map((row) => [row.id, row]));
+  const methodPlans = new Map(plan.methods.map((method) => [method.route, method]));
   add(builder, {
     folder: 'Before the contract',
     kind: 'environment',
@@ -250,7 +277,8 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     expectedStatus: 'no request',
   });
   for (const route of api.routes) {
-    if (isProtected(route)) protectedMethodClauses(builder, route, attacks);
+    const method = isProtected(route) ? methodPlans.get(routeKey(route)) : undefined;
+    if (method !== undefined) protectedMethodClauses(builder, route, rows, method);
   }
   for (const resource of resourcesOf(api)) {
     const folder = `${resource.path}: what it does not define`;

@@ -13,10 +13,13 @@ import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
+import { generateClauses } from '../collections/generate.ts';
+import { type ContractPlan, type MatrixMode, planContract } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
+import { ATTACKS } from '../security/catalogue.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
@@ -54,6 +57,11 @@ interface CommonOptions {
   readonly api?: ApiSpec;
   /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
   readonly allowUnprotected?: string;
+  /**
+   * The attack matrix (collections/plan.ts): `planned` (default) runs the whole catalogue once per
+   * authorizer, `full` on every protected method (`--matrix full`, CONTRACT_MATRIX=full).
+   */
+  readonly matrix?: MatrixMode;
   readonly reportsDir?: string;
   readonly reporters?: readonly ReporterName[];
   readonly iterations?: number;
@@ -108,6 +116,8 @@ export interface ContractResult {
   readonly counts: RunCounts;
   /** Every method of the description and its authorizer; undefined for a collection without description. */
   readonly coverage?: readonly CoverageEntry[];
+  /** Which attack matrix the collection was generated with; undefined for a collection file given. */
+  readonly plan?: ContractPlan;
   /** The collection's own name (info.name), e.g. "hello-api contract": how the summary titles the run. */
   readonly collectionName?: string;
   readonly runError?: string;
@@ -177,8 +187,12 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
   };
 }
 
-function generatedCollection(api: ApiSpec, rootDir: string): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api), 'utf8');
+function generatedCollection(
+  api: ApiSpec,
+  rootDir: string,
+  matrix: MatrixMode | undefined,
+): LoadedCollection {
+  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, matrix)), 'utf8');
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -241,12 +255,31 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
+  // The plan is known wherever the collection comes from a description: generated here, or the
+  // committed one (generated from api/routes.ts in the default mode by `npm run collection`).
+  const plan =
+    options.collectionPath === undefined && api !== undefined
+      ? planContract(api, ATTACKS, options.matrix)
+      : undefined;
+  // The committed collection is the planned one; `full` differs from it only where a method is sampled.
+  const generate =
+    plan !== undefined &&
+    (options.api !== undefined || plan.methods.some((method) => method.coverage === 'sample'));
   const collection =
-    options.collectionPath === undefined && options.api !== undefined
-      ? generatedCollection(options.api, rootDir)
+    generate && api !== undefined
+      ? generatedCollection(api, rootDir, options.matrix)
       : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
-  const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
+  const context: RunContext = {
+    startedAt,
+    now,
+    reporters,
+    collection,
+    reportsDir,
+    api,
+    allowList,
+    ...(plan ? { plan } : {}),
+  };
   if (runFolder === undefined) return runInFolder(options, context);
   options.onRunFolderCreated?.(runFolder);
   try {
@@ -267,6 +300,7 @@ interface RunContext {
   readonly reportsDir: string;
   readonly api: ApiSpec | undefined;
   readonly allowList: ReadonlySet<string>;
+  readonly plan?: ContractPlan;
   readonly runFolder?: string;
 }
 
@@ -283,7 +317,7 @@ async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<Pool
 }
 
 async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
-  const { startedAt, now, reporters, collection, reportsDir, runFolder, api } = context;
+  const { startedAt, now, reporters, collection, reportsDir, runFolder, api, plan } = context;
   const rootDir = options.rootDir;
 
   let stack: LocalStack | undefined;
@@ -368,6 +402,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       clauses,
       counts,
       ...(coverage ? { coverage } : {}),
+      ...(plan ? { plan } : {}),
       ...(named === undefined ? {} : { collectionName: named }),
       ...(runError === undefined ? {} : { runError }),
       verdict,
@@ -398,6 +433,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       signInFlow: token.flow,
       ...(api ? { api } : {}),
       ...(coverage ? { coverage } : {}),
+      ...(plan ? { plan } : {}),
     });
     // Every file of the run folder is rendered from this one object, which is also summary.json.
     if (junit) await writeJunitReport(summary, title, runFolder, redact);
