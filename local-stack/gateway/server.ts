@@ -128,7 +128,11 @@ export async function handleRequest(
   const { route } = match;
   let claims: Readonly<Record<string, unknown>> | undefined;
   if (route.authorization === 'COGNITO_USER_POOLS') {
-    const decision = await options.authorizer(authorization, route.scopes);
+    const decision = await options.authorizer(
+      authorization,
+      route.scopes,
+      `${route.method} ${route.resource}`,
+    );
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
   }
