@@ -122,7 +122,7 @@ export function planContract(
         forms: ALL_FORMS,
         reason:
           mode === 'full'
-            ? 'the full matrix was asked for (--matrix full): every catalogue row in both header forms'
+            ? 'the full matrix was asked for (--matrix full or CONTRACT_MATRIX=full): every catalogue row in both header forms'
             : `the first method behind its authorizer (${configuration.key}): the whole catalogue runs here, in both header forms`,
       });
       continue;
