@@ -130,7 +130,7 @@ export async function measureScaling(input: {
       const clauses = /Clauses: (\d+)/.exec(result.output)?.[1];
       sample.clauses = Number(clauses ?? 0);
       input.log(
-        `  ${size} methods, run ${run + 1}: ${Math.round(result.ms)} ms, ${sample.clauses} clauses, RSS ${Math.round((sample.rss.at(-1) ?? 0) / 2 ** 20)} MiB, reports ${Math.round((sample.bytes.at(-1) ?? 0) / 1024)} KiB`,
+        `  ${size} method${size === 1 ? '' : 's'}, run ${run + 1}: ${Math.round(result.ms)} ms, ${sample.clauses} clauses, RSS ${Math.round((sample.rss.at(-1) ?? 0) / 2 ** 20)} MiB, reports ${Math.round((sample.bytes.at(-1) ?? 0) / 1024)} KiB`,
       );
     }
   }
