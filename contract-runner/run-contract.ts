@@ -13,7 +13,7 @@ import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
-import { generateClauses } from '../collections/generate.ts';
+import { generateClauses, generationNotes } from '../collections/generate.ts';
 import { type ContractPlan, type MatrixMode, planContract } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
@@ -21,6 +21,10 @@ import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
+import {
+  type ClientCredentialsSettings,
+  obtainClientCredentialsToken,
+} from '../token-helper/client-credentials.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -55,6 +59,11 @@ interface CommonOptions {
    * local stack serves it, and the authorizer coverage is read from it. Default: api/routes.ts.
    */
   readonly api?: ApiSpec;
+  /**
+   * A confidential app client's client_credentials grant (CONTRACT_OAUTH_*), for the access token a
+   * scoped method accepts; the local stack's own client when omitted on the local target.
+   */
+  readonly clientCredentials?: ClientCredentialsSettings;
   /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
   readonly allowUnprotected?: string;
   /**
@@ -118,6 +127,8 @@ export interface ContractResult {
   readonly coverage?: readonly CoverageEntry[];
   /** Which attack matrix the collection was generated with; undefined for a collection file given. */
   readonly plan?: ContractPlan;
+  /** Clauses the description's shape leaves out, each with why (collections/generate.ts generationNotes). */
+  readonly notes?: readonly string[];
   /** The collection's own name (info.name), e.g. "hello-api contract": how the summary titles the run. */
   readonly collectionName?: string;
   readonly runError?: string;
@@ -346,6 +357,10 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       ...(options.target === 'aws' && options.force ? { force: true } : {}),
     });
     options.onToken?.(token);
+    // A scoped method accepts only an access token carrying one of its scopes: the client_credentials
+    // grant of the local stack's confidential app client gives one (none on AWS unless configured).
+    const grant = options.clientCredentials ?? stack?.cognito.clientCredentials;
+    const scoped = grant ? await obtainClientCredentialsToken(grant) : undefined;
     const jwks = await poolJwks(token.claims.iss, stack);
     const poolKeyTokens = await poolKeyTokensFor(token, jwks);
     const environment = contractEnvironment(token.environment, {
@@ -357,6 +372,9 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
       allowUnprotected: [...context.allowList].join(', '),
       ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
+      ...(grant
+        ? { clientCredentials: { ...grant, ...(scoped ? { accessToken: scoped.accessToken } : {}) } }
+        : {}),
     });
     const secretKeys = environment.values.filter((v) => v.type === 'secret').map((v) => v.key);
     const redact = createRedactor([
@@ -366,6 +384,8 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       settings.password,
       settings.clientSecret,
       settings.newPassword,
+      grant?.clientSecret,
+      scoped?.accessToken,
       ...(poolKeyTokens ? poolKeyTokenValues(poolKeyTokens) : []),
     ]);
 
@@ -391,6 +411,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
     const junit = runFolder && reporters.includes('junit') ? junitPath(runFolder) : undefined;
     const files = { ...run.files, ...(junit ? { junit } : {}) };
     const coverage = api === undefined ? undefined : authorizerCoverage(api, context.allowList);
+    const notes = api === undefined ? [] : generationNotes(api);
     const named = collectionName(collection.parsed);
     const result = {
       target: options.target,
@@ -403,6 +424,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       counts,
       ...(coverage ? { coverage } : {}),
       ...(plan ? { plan } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
       ...(named === undefined ? {} : { collectionName: named }),
       ...(runError === undefined ? {} : { runError }),
       verdict,
