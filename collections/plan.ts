@@ -3,7 +3,8 @@
  * catalogue tests an authorizer, not a method: every method behind the same authorizer configuration
  * (the same pools, the same identity header, the same kind of token: ID token without scopes, access
  * token with them) is judged by the same verifier in API Gateway. So, by default (`planned`), the whole
- * catalogue runs once per such authorizer, on its first method in the description (the representative),
+ * catalogue runs once per such authorizer, on its first method in the description that is not HEAD (the
+ * representative),
  * and every other method gets what proves that this same authorizer is attached to it: its own no-header
  * refusal, the genuine token raw and with `Bearer`, its scopes, the persistence check, and a small fixed
  * sample of refusals (SAMPLE_ROWS, one header form). A method whose gateway forgets the authorizer, or
@@ -93,27 +94,38 @@ function groupKeyOf(api: ApiSpec, route: RouteSpec): Omit<AuthorizerGroup, 'repr
   return { key: `${pools.join(', ')} | ${identityHeader} | ${token}`, pools, identityHeader, token };
 }
 
-/** The plan of an API description's contract: linear in its methods. */
+/** The plan of an API description's contract. */
 export function planContract(
   api: ApiSpec,
   attacks: readonly AttackRow[],
   mode: MatrixMode = DEFAULT_MATRIX,
 ): ContractPlan {
+  // First pass: the groups, each with its representative: its first method that is not HEAD, whose
+  // answers carry a body (a HEAD answer has none, so the catalogue's refusal messages could not be
+  // read there), or its first method when all are HEAD.
+  const protectedRoutes = api.routes.filter(isProtected).map((route) => ({
+    route,
+    key: routeKey(route),
+    configuration: groupKeyOf(api, route),
+  }));
+  const methodOf = new Map(protectedRoutes.map(({ route, key }) => [key, route.method]));
   const groups = new Map<string, { group: Omit<AuthorizerGroup, 'methods'>; methods: string[] }>();
-  const methods: MethodPlan[] = [];
-  for (const route of api.routes) {
-    if (!isProtected(route)) continue;
-    const key = routeKey(route);
-    const configuration = groupKeyOf(api, route);
-    let entry = groups.get(configuration.key);
-    const representative = entry === undefined;
+  for (const { route, key, configuration } of protectedRoutes) {
+    const entry = groups.get(configuration.key);
     if (entry === undefined) {
-      entry = { group: { ...configuration, representative: key }, methods: [] };
-      groups.set(configuration.key, entry);
+      groups.set(configuration.key, { group: { ...configuration, representative: key }, methods: [key] });
+      continue;
     }
     entry.methods.push(key);
+    if (methodOf.get(entry.group.representative) === 'HEAD' && route.method !== 'HEAD') {
+      entry.group = { ...entry.group, representative: key };
+    }
+  }
+  const methods: MethodPlan[] = [];
+  for (const { key, configuration } of protectedRoutes) {
+    const representative = groups.get(configuration.key)?.group.representative ?? key;
     const applicable = attacks.filter((row) => rowApplies(row, configuration.token));
-    if (mode === 'full' || representative) {
+    if (mode === 'full' || representative === key) {
       methods.push({
         route: key,
         group: configuration.key,
@@ -123,7 +135,7 @@ export function planContract(
         reason:
           mode === 'full'
             ? 'the full matrix was asked for (--matrix full or CONTRACT_MATRIX=full): every catalogue row in both header forms'
-            : `the first method behind its authorizer (${configuration.key}): the whole catalogue runs here, in both header forms`,
+            : `the representative of its authorizer (${configuration.key}): the whole catalogue runs here, in both header forms`,
       });
       continue;
     }
@@ -134,7 +146,7 @@ export function planContract(
       coverage: 'sample',
       rows: sample,
       forms: SAMPLE_FORMS,
-      reason: `behind the same authorizer as ${entry.group.representative}, which runs the whole catalogue: ${sample.join(', ')} sent raw prove that same authorizer is attached here`,
+      reason: `behind the same authorizer as ${representative}, which runs the whole catalogue: ${sample.join(', ')} sent raw prove that same authorizer is attached here`,
     });
   }
   const sampled = methods.filter((method) => method.coverage === 'sample').length;

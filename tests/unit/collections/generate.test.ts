@@ -238,6 +238,17 @@ describe('the plan (collections/plan.ts)', () => {
     assert.match(plan.why, /^planned/);
   });
 
+  it('runs the catalogue on a method whose answers have a body: HEAD only where the authorizer has nothing else', () => {
+    const headFirst: ApiSpec = {
+      ...api,
+      routes: [route('HEAD', '/h', 'B'), route('GET', '/h', 'B'), route('HEAD', '/only', 'C')],
+    };
+    assert.deepEqual(
+      planContract(headFirst, ATTACKS).methods.map((method) => `${method.route} ${method.coverage}`),
+      ['HEAD /h sample', 'GET /h catalogue', 'HEAD /only catalogue'],
+    );
+  });
+
   it('gives a sampled method its own no-header, genuine-token, scope and persistence clauses', () => {
     const kinds = (key: string) =>
       generateClauses(api)
