@@ -11,6 +11,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
 import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
+import { DEFAULT_SETTINGS, type ExpectationSettings, strictFacts } from '../collections/assertions.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateClauses, generationNotes } from '../collections/generate.ts';
@@ -66,6 +67,11 @@ interface CommonOptions {
   readonly clientCredentials?: ClientCredentialsSettings;
   /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
   readonly allowUnprotected?: string;
+  /**
+   * Which open facts to assert as well (`--strict`): settled before generation, so a run with any
+   * generates its collection from the description instead of reading the committed one.
+   */
+  readonly expectations?: ExpectationSettings;
   /**
    * The attack matrix (collections/plan.ts): `planned` (default) runs the whole catalogue once per
    * authorizer, `full` on every protected method (`--matrix full`, CONTRACT_MATRIX=full).
@@ -201,9 +207,10 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
 function generatedCollection(
   api: ApiSpec,
   rootDir: string,
-  matrix: MatrixMode | undefined,
+  settings: ExpectationSettings = DEFAULT_SETTINGS,
+  matrix: MatrixMode | undefined = undefined,
 ): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, matrix)), 'utf8');
+  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings, matrix)), 'utf8');
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -266,6 +273,13 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
+  const expectations = options.expectations ?? DEFAULT_SETTINGS;
+  const strict = strictFacts(expectations);
+  if (strict.length > 0 && options.collectionPath !== undefined) {
+    throw new UsageError(
+      `--strict settles the expectations before the collection is generated, so it cannot change the file given to --collection: drop --collection, or drop --strict (it names ${strict.join(', ')}).`,
+    );
+  }
   // The plan is known wherever the collection comes from a description: generated here, or the
   // committed one (generated from api/routes.ts in the default mode by `npm run collection`).
   const plan =
@@ -273,12 +287,10 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       ? planContract(api, ATTACKS, options.matrix)
       : undefined;
   // The committed collection is the planned one; `full` differs from it only where a method is sampled.
-  const generate =
-    plan !== undefined &&
-    (options.api !== undefined || plan.methods.some((method) => method.coverage === 'sample'));
+  const sampled = plan?.methods.some((method) => method.coverage === 'sample') ?? false;
   const collection =
-    generate && api !== undefined
-      ? generatedCollection(api, rootDir, options.matrix)
+    options.collectionPath === undefined && (options.api !== undefined || strict.length > 0 || sampled)
+      ? generatedCollection(options.api ?? helloApi, rootDir, expectations, options.matrix)
       : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
   const context: RunContext = {
@@ -368,8 +380,6 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       poolJwks: jwks,
       ...(poolKeyTokens ? { poolKeyTokens } : {}),
       ...(attacker ? { attacker } : {}),
-      // The local stack refuses the open points (its documented guess); elsewhere only the certain part.
-      openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
       allowUnprotected: [...context.allowList].join(', '),
       ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
       ...(grant

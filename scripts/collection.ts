@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { readApiSpecFile } from '../api/openapi-export.ts';
 import { helloApi } from '../api/routes.ts';
 import { isProtected, routeKey } from '../api/spec.ts';
+import { DEFAULT_SETTINGS, parseStrict } from '../collections/assertions.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateContract } from '../collections/generate.ts';
 import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
@@ -15,7 +16,7 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError, UserError } from '../common/cli-error.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 
-const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE]
+const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE] [--strict FACTS]
 
 Writes the contract's Postman collection (v2.1) to PATH, generated from the API description:
   --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
@@ -23,6 +24,8 @@ Writes the contract's Postman collection (v2.1) to PATH, generated from the API 
   --out PATH        where to write the collection (required)
   --matrix MODE     planned (default): the whole attack catalogue once per authorizer, a fixed sample on
                     the other methods behind it; full: on every protected method (CONTRACT_MATRIX)
+  --strict FACTS    also assert these open facts of docs/reference.md (comma-separated ids, or all), as
+                    the project's guess; default: none (what the committed collection asserts)
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -32,6 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
       'api-spec': { type: 'string' },
       out: { type: 'string' },
       matrix: { type: 'string' },
+      strict: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
     },
@@ -56,7 +60,12 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   const out = resolve(flags.out);
-  const { clauses, plan } = generateContract(api, ATTACKS, matrix);
+  const { clauses, plan } = generateContract(
+    api,
+    ATTACKS,
+    parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS,
+    matrix,
+  );
   try {
     await writeFileAtomic(out, renderCollection(api, clauses), { mode: 0o644 });
   } catch (error) {

@@ -5,6 +5,7 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { parseStrict } from '../collections/assertions.ts';
 import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
@@ -35,6 +36,9 @@ const usage = `Usage: npm run contract -- [flags]
   --matrix planned|full     planned (default): the whole attack catalogue once per authorizer and a
                             fixed sample on the other methods behind it; full: the whole catalogue on
                             every protected method (CONTRACT_MATRIX)
+  --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
+                            all; CONTRACT_STRICT), as the project's guess; the collection is then
+                            generated for the run (not with --collection). Default: none
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 
@@ -51,6 +55,7 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
+  strict: { type: 'string' },
   collection: { type: 'string' },
   matrix: { type: 'string' },
   force: { type: 'boolean' },
@@ -92,6 +97,10 @@ async function main(argv: readonly string[]): Promise<number> {
       '--matrix chooses how a collection is generated, and --collection gives one already made: drop one of them.',
     );
   }
+  const expectations =
+    flags.strict === undefined
+      ? parseStrict('CONTRACT_STRICT', process.env.CONTRACT_STRICT || undefined)
+      : parseStrict('--strict', flags.strict);
   const clientCredentials = clientCredentialsFromEnv(process.env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
@@ -102,6 +111,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
     ...(matrix ? { matrix } : {}),
+    ...(expectations ? { expectations } : {}),
     ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),

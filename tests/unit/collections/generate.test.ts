@@ -18,6 +18,7 @@ import {
   scopesOf,
 } from '../../../api/spec.ts';
 import { pathVariants } from '../../../api/surface.ts';
+import { DEFAULT_SETTINGS } from '../../../collections/assertions.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 import { MATRIX_MODES, parseMatrixMode, planContract, SAMPLE_ROWS } from '../../../collections/plan.ts';
 import { attackBuilders } from '../../../collections/sandbox/attack-builders.ts';
@@ -133,9 +134,11 @@ describe('the clauses generated for the route table', () => {
         handler: { file: 'lambda/hello.ts', exportName: 'handler' },
       };
       const wider: ApiSpec = { ...helloApi, routes: [...helloApi.routes, extra] };
-      const own = generateClauses(helloApi, ATTACKS, matrix);
+      const own = generateClauses(helloApi, ATTACKS, DEFAULT_SETTINGS, matrix);
       const before = new Set(own.map((clause) => clause.key));
-      const added = generateClauses(wider, ATTACKS, matrix).filter((clause) => !before.has(clause.key));
+      const added = generateClauses(wider, ATTACKS, DEFAULT_SETTINGS, matrix).filter(
+        (clause) => !before.has(clause.key),
+      );
       const attacked = added.filter((clause) => clause.kind === 'attack');
       if (matrix === 'full') {
         assert.ok(attacked.length > ATTACKS.length * 2 - 10, 'the new route did not get the catalogue');
@@ -151,14 +154,16 @@ describe('the clauses generated for the route table', () => {
         'another route changed',
       );
       assert.deepEqual(
-        generateClauses(wider, ATTACKS, matrix)
+        generateClauses(wider, ATTACKS, DEFAULT_SETTINGS, matrix)
           .filter((clause) => clause.folder === 'GET /goodbye')
           .map((clause) => clause.key),
         added.filter((clause) => clause.folder === 'GET /goodbye').map((clause) => clause.key),
       );
       const addedKeys = new Set(added.map((clause) => clause.key));
       assert.deepEqual(
-        generateClauses(wider, ATTACKS, matrix).filter((clause) => !addedKeys.has(clause.key)),
+        generateClauses(wider, ATTACKS, DEFAULT_SETTINGS, matrix).filter(
+          (clause) => !addedKeys.has(clause.key),
+        ),
         own,
         'a clause of the routes already there was dropped or changed',
       );
@@ -166,7 +171,7 @@ describe('the clauses generated for the route table', () => {
   }
 
   it('are the same in both matrix modes for an API with one protected method', () => {
-    assert.deepEqual(generateClauses(helloApi, ATTACKS, 'full'), clauses);
+    assert.deepEqual(generateClauses(helloApi, ATTACKS, DEFAULT_SETTINGS, 'full'), clauses);
   });
 });
 
@@ -271,7 +276,7 @@ describe('the plan (collections/plan.ts)', () => {
     const plan = planContract(api, ATTACKS, 'full');
     assert.ok(plan.methods.every((method) => method.coverage === 'catalogue' && method.forms.length === 2));
     assert.match(plan.why, /^full/);
-    const full = generateClauses(api, ATTACKS, 'full');
+    const full = generateClauses(api, ATTACKS, DEFAULT_SETTINGS, 'full');
     const planned = generateClauses(api);
     assert.ok(full.length > planned.length);
     // Every planned clause is also a full-matrix clause, with the same meaning.
@@ -328,6 +333,10 @@ describe('the clauses generated for an API Gateway export', () => {
     const get = clauses.find((clause) => clause.key === 'GET /items/{itemId} · id token · raw');
     assert.ok(get);
     assert.equal(get.path, '/items/contract-placeholder');
-    assert.deepEqual(get.expect, { kind: 'authorized', answer: null });
+    assert.deepEqual(get.expect, {
+      kind: 'answer',
+      assertions: [{ check: 'let-through', facts: ['id-token-accepted'], grade: 'firm' }],
+      unasserted: [],
+    });
   });
 });
