@@ -61,8 +61,15 @@ export type Expectation =
   | { readonly kind: 'not-integration'; readonly absent?: string }
   /** A scoped method refusing a token without its scope: 401 per the docs, 403 per one simulator (open). */
   | { readonly kind: 'scope-refused'; readonly absent?: string }
-  /** A method without authorizer: passes only when `allow_unprotected` names it. No request is sent. */
-  | { readonly kind: 'coverage'; readonly route: string }
+  /**
+   * A method the contract does not test (no authorizer, API key only, IAM, a Lambda authorizer): passes
+   * only when `allow_unprotected` names it (`route` is its allow-list key). No request is sent.
+   */
+  | {
+      readonly kind: 'coverage';
+      readonly route: string;
+      readonly protection?: 'none' | 'api-key' | 'iam' | 'lambda';
+    }
   /** The environment's pool-key material belongs to this stack and is current. No request is sent. */
   | { readonly kind: 'environment' };
 

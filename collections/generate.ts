@@ -10,7 +10,15 @@
 import { createHash } from 'node:crypto';
 import type { ApiSpec, AuthorizedAnswer, RouteSpec } from '../api/spec.ts';
 import { isProtected, routeKey, scopesOf } from '../api/spec.ts';
-import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
+import {
+  allowListKey,
+  COVERAGE_WORDS,
+  coverageProtection,
+  pathVariants,
+  requestPath,
+  resourcesOf,
+  undefinedPath,
+} from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
 
@@ -323,16 +331,25 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     },
     expectedStatus: '403',
   });
-  for (const route of api.routes.filter((candidate) => !isProtected(candidate))) {
+  // One coverage clause per declaration the contract does not test: an `ANY` method is one clause.
+  const declared = new Map<string, RouteSpec>();
+  for (const route of api.routes) {
+    if (!isProtected(route) && !declared.has(allowListKey(route))) declared.set(allowListKey(route), route);
+  }
+  for (const [key, route] of declared) {
+    const protection = coverageProtection(route) as keyof typeof COVERAGE_WORDS;
     add(builder, {
       folder: 'Authorizer coverage',
       kind: 'coverage',
       keyParts: ['coverage'],
       method: route.method,
       resource: route.path,
-      name: `${routeKey(route)} is declared without an authorizer and must be on the allow-list (allow_unprotected)`,
+      name:
+        protection === 'none'
+          ? `${key} is declared without an authorizer and must be on the allow-list (allow_unprotected)`
+          : `${key} is ${COVERAGE_WORDS[protection]}, and must be on the allow-list (allow_unprotected)`,
       send: { authorization: 'none' },
-      expect: { kind: 'coverage', route: routeKey(route) },
+      expect: { kind: 'coverage', route: key, protection },
       expectedStatus: 'no request',
     });
   }

@@ -9,8 +9,8 @@
 import { readFile, rmdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
-import { type ApiSpec, routeKey } from '../api/spec.ts';
-import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
+import type { ApiSpec } from '../api/spec.ts';
+import { allowListKey, authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
@@ -216,15 +216,22 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
   const { entries, malformed } = parseAllowList(text ?? '');
   if (malformed.length > 0) {
     throw new UsageError(
-      `CONTRACT_ALLOW_UNPROTECTED has entries that are not "METHOD /path" (${malformed.join(', ')}): write them like "OPTIONS /items, GET /health".`,
+      `CONTRACT_ALLOW_UNPROTECTED has entries that are not "METHOD /path" (${malformed.join(', ')}): write them like "OPTIONS /items, GET /health, ANY /proxy/{proxy+}".`,
     );
   }
   if (api !== undefined) {
-    const known = new Set(api.routes.map(routeKey));
+    const known = new Set(api.routes.map(allowListKey));
     const unknown = [...entries].filter((entry) => !known.has(entry));
     if (unknown.length > 0) {
+      // A method an `ANY` declaration stands for is allow-listed as that declaration.
+      const asAny = unknown.flatMap((entry) => {
+        const path = entry.slice(entry.indexOf(' ') + 1);
+        return known.has(`ANY ${path}`) ? [`${entry} (declared as ANY ${path}: name that)`] : [];
+      });
       throw new UsageError(
-        `CONTRACT_ALLOW_UNPROTECTED names ${unknown.join(', ')}, which the API description does not have: remove ${unknown.length === 1 ? 'it' : 'them'} or check the path as the description writes it.`,
+        asAny.length > 0
+          ? `CONTRACT_ALLOW_UNPROTECTED names ${asAny.join(', ')}: one ANY declaration is one entry.`
+          : `CONTRACT_ALLOW_UNPROTECTED names ${unknown.join(', ')}, which the API description does not have: remove ${unknown.length === 1 ? 'it' : 'them'} or check the path as the description writes it.`,
       );
     }
   }

@@ -4,20 +4,22 @@
  * import into the Postman app. The file holds no secret: tokens come from the environment.
  */
 import { resolve } from 'node:path';
-import { readApiSpecFile } from '../api/openapi-export.ts';
+import { readApiDescription, stageSetting } from '../api/read-description.ts';
 import { helloApi } from '../api/routes.ts';
-import { isProtected, routeKey } from '../api/spec.ts';
+import { isProtected } from '../api/spec.ts';
+import { allowListKey } from '../api/surface.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateClauses } from '../collections/generate.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError, UserError } from '../common/cli-error.ts';
 
-const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE]
+const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE [--stage NAME]]
 
 Writes the contract's Postman collection (v2.1) to PATH, generated from the API description:
-  --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
-                    --parameters extensions=apigateway); default: the tutorial's api/routes.ts
+  --api-spec FILE   an API Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
+                    template (cdk synth output); default: the tutorial's api/routes.ts
+  --stage NAME      the stage, for a description that names none (CONTRACT_API_STAGE)
   --out PATH        where to write the collection (required)
 `;
 
@@ -26,6 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
     argv,
     {
       'api-spec': { type: 'string' },
+      stage: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -40,8 +43,13 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(
       'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
     );
+  const stage = stageSetting(flags.stage, process.env);
   const api = flags['api-spec']
-    ? await readApiSpecFile(resolve(flags['api-spec']), flags['api-spec'])
+    ? await readApiDescription(
+        resolve(flags['api-spec']),
+        flags['api-spec'],
+        stage === undefined ? {} : { stage },
+      )
     : helloApi;
   const out = resolve(flags.out);
   const clauses = generateClauses(api);
@@ -56,13 +64,13 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     );
   }
-  const unprotected = api.routes.filter((route) => !isProtected(route));
+  const unprotected = [...new Set(api.routes.filter((route) => !isProtected(route)).map(allowListKey))];
   process.stdout.write(
     [
       `Wrote ${flags.out}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
       ...(unprotected.length > 0
         ? [
-            `Without an authorizer: ${unprotected.map(routeKey).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
+            `Not behind Cognito: ${unprotected.join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
           ]
         : []),
       '',

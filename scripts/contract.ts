@@ -5,6 +5,7 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { handlerRef, readApiDescription, stageSetting } from '../api/read-description.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
@@ -27,15 +28,18 @@ const usage = `Usage: npm run contract -- [flags]
   --iterations N            run the collection N times, ${ITERATIONS.min} to ${ITERATIONS.max} (default 1)
   --timeout-request MS      per-request timeout in milliseconds, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default 10000)
   --max-response-ms MS      response-time bound every clause asserts, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default: the environment's, 10000)
-  --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
-                            (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
+  --api-spec FILE           generate the contract from an API description (CONTRACT_API_SPEC): an API
+                            Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
+                            template (cdk synth output); the local stack then serves that API
+  --stage NAME              the stage, for a description that names none (CONTRACT_API_STAGE)
+  --handler FILE#EXPORT     the Lambda that answers every described method locally (default: a stand-in)
   --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 
 Exit code: 0 the run passed (at least one clause ran, none failed); 1 it failed, or the sign-in or
-something else went wrong; 2 a flag, .env, --collection or --reports-dir is wrong, or a local port is
-taken; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
+something else went wrong; 2 a flag, .env, --api-spec, --collection or --reports-dir is wrong, or a
+local port is taken; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
 `;
 
 const flagSpec = {
@@ -46,6 +50,8 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
+  stage: { type: 'string' },
+  handler: { type: 'string' },
   collection: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -66,13 +72,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
   const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
+  const stage = stageSetting(flags.stage, process.env);
+  const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   const api =
     specPath === undefined
       ? undefined
-      : await (await import('../api/openapi-export.ts')).readApiSpecFile(
-          resolve(rootDir, specPath),
-          specPath,
-        );
+      : await readApiDescription(resolve(rootDir, specPath), specPath, stage === undefined ? {} : { stage });
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
@@ -103,6 +108,7 @@ async function main(argv: readonly string[]): Promise<number> {
       : {
           ...common,
           target,
+          ...(handler ? { stack: { handler } } : {}),
           onStackStarted: (stack) => {
             // Ctrl-C during the run must still stop the stack before the process exits.
             onShutdown(() => stack.stop());
