@@ -1,0 +1,246 @@
+/**
+ * SAM and CloudFormation templates read into API descriptions (api/templates.ts): the fixtures' shapes,
+ * CloudFormation's short forms, and each defect refused once, naming its JSON path and the fix.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parseDescription } from '../../../api/document.ts';
+import { type ApiSpec, routeKey, scopesOf } from '../../../api/spec.ts';
+import { readCloudFormation, readSam } from '../../../api/templates.ts';
+import { UsageError } from '../../../common/cli-error.ts';
+import { isRecord } from '../../../common/records.ts';
+
+const source = { path: 'template.yaml', sha256: 'test' };
+// biome-ignore lint/suspicious/noExplicitAny: each case edits a fixture freely; the reader under test validates it.
+type Editable = Record<string, any>;
+
+function parsed(text: string): Record<string, unknown> {
+  const { json } = parseDescription(text, 'template.yaml');
+  assert.ok(isRecord(json));
+  return json;
+}
+
+const fixture = (name: string) =>
+  parsed(readFileSync(new URL(`../../fixtures/api/${name}`, import.meta.url), 'utf8'));
+
+function table(api: ApiSpec): string[] {
+  return api.routes.map(
+    (route) =>
+      `${routeKey(route)} ${route.protection.kind}${scopesOf(route).length > 0 ? ` [${scopesOf(route).join(' ')}]` : ''}${route.declaredAs ? ' (ANY)' : ''}`,
+  );
+}
+
+function refusal(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    assert.ok(error instanceof UsageError, String(error));
+    return error.message;
+  }
+  assert.fail('the template was accepted');
+}
+
+const SAM_HEAD = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+`;
+
+function samFunction(id: string, path: string, auth = ''): string {
+  return `  ${id}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Events:
+        Call:
+          Type: Api
+          Properties:
+            Path: ${path}
+            Method: get
+            RestApiId: !Ref Api
+${auth}`;
+}
+
+describe('a SAM template', () => {
+  it('reads the implicit API: stage Prod, the default authorizer, NONE, per-event scopes', () => {
+    const api = readSam(fixture('sam-implicit-api.yaml'), source);
+    assert.equal(api.stage, 'Prod');
+    assert.deepEqual(table(api), [
+      'GET /health none',
+      'GET /orders cognito',
+      'DELETE /orders/{orderId} cognito [aws.cognito.signin.user.admin]',
+    ]);
+    assert.equal(api.authorizers[0]?.pools[0]?.key, 'OrdersUserPool');
+  });
+
+  it('reads a DefinitionBody with its Cors preflight; a stage from a parameter without a default needs --stage', () => {
+    const template = fixture('sam-definition-body.yaml');
+    assert.match(
+      refusal(() => readSam(template, source)),
+      /^The API description template\.yaml Resources\.InvoicesApi\.Properties\.StageName: is Ref Stage, the parameter Stage, which has no Default: pass the stage .* --stage NAME \(or CONTRACT_API_STAGE\)\.$/,
+    );
+    const api = readSam(template, source, { stage: 'dev' });
+    assert.equal(api.stage, 'dev');
+    assert.deepEqual(table(api), [
+      'GET /invoices cognito',
+      'OPTIONS /invoices none',
+      'GET /invoices/{invoiceId} cognito',
+      'OPTIONS /invoices/{invoiceId} none',
+      'GET /status none',
+      'OPTIONS /status none',
+    ]);
+    // A pool ARN only a deployment completes is named as such, with what stands in for it.
+    assert.match(
+      api.authorizers[0]?.pools[0]?.label ?? '',
+      /^Fn::Sub .*complete only when deployed.*COGNITO_USER_POOL_ID/,
+    );
+  });
+
+  it('keeps AWS_IAM, Lambda authorizers and API keys per event, and guards the preflight with the default', () => {
+    const api = readSam(
+      parsed(`${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Cors: "'*'"
+      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users:
+            UserPoolArn: [!GetAtt Pool.Arn, !GetAtt Pool.Arn]
+            Identity:
+              Header: X-Id-Token
+          Partner:
+            FunctionArn: !GetAtt PartnerAuth.Arn
+            FunctionPayloadType: REQUEST
+${samFunction('A', '/a')}${samFunction('B', '/b', '            Auth:\n              Authorizer: AWS_IAM\n')}${samFunction('C', '/c', '            Auth:\n              Authorizer: Partner\n')}${samFunction('D', '/d', '            Auth:\n              Authorizer: NONE\n              ApiKeyRequired: true\n')}`),
+      source,
+    );
+    assert.deepEqual(table(api), [
+      'GET /a cognito',
+      'OPTIONS /a cognito',
+      'GET /b iam',
+      'OPTIONS /b cognito',
+      'GET /c lambda',
+      'OPTIONS /c cognito',
+      'GET /d none',
+      'OPTIONS /d cognito',
+    ]);
+    assert.equal(
+      api.routes.find((route) => route.path === '/d' && route.method === 'GET')?.apiKeyRequired,
+      true,
+    );
+    assert.deepEqual(
+      api.authorizers.map((authorizer) => [
+        authorizer.id,
+        authorizer.identityHeader,
+        authorizer.pools.length,
+      ]),
+      [['Users', 'X-Id-Token', 2]],
+    );
+  });
+
+  it('says an unknown authorizer once, however many events name it', () => {
+    const message = refusal(() =>
+      readSam(
+        parsed(`${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Auth:
+        DefaultAuthorizer: Missing
+${samFunction('A', '/a')}${samFunction('B', '/b')}${samFunction('C', '/c')}`),
+        source,
+      ),
+    );
+    assert.match(
+      message,
+      /^The API description template\.yaml Resources\.Api\.Properties\.Auth\.DefaultAuthorizer: names the authorizer "Missing", which Auth\.Authorizers does not define: define it there, or write NONE or AWS_IAM\.$/,
+    );
+  });
+
+  it('refuses a body included at deploy time, and a template with several APIs, naming them', () => {
+    assert.match(
+      refusal(() =>
+        readSam(
+          parsed(`${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters: {Location: s3://bucket/openapi.yaml}
+`),
+          source,
+        ),
+      ),
+      /DefinitionBody: is included at deploy time .*: pass the included OpenAPI file itself with --api-spec FILE --stage NAME\.$/,
+    );
+    assert.match(
+      refusal(() =>
+        readSam(
+          parsed(`${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: v1}
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        E: {Type: Api, Properties: {Path: /x, Method: get}}
+`),
+          source,
+        ),
+      ),
+      /Resources: defines 2 REST APIs \(Api, ServerlessRestApi\)/,
+    );
+  });
+});
+
+describe('a CloudFormation template', () => {
+  it("follows Resource parents to the root and keeps each method's authorization type", () => {
+    const api = readCloudFormation(fixture('pets.cfn.yaml'), source);
+    assert.equal(api.stage, 'dev');
+    assert.deepEqual(table(api), [
+      'GET /admin/{proxy+} iam (ANY)',
+      'POST /admin/{proxy+} iam (ANY)',
+      'PUT /admin/{proxy+} iam (ANY)',
+      'PATCH /admin/{proxy+} iam (ANY)',
+      'DELETE /admin/{proxy+} iam (ANY)',
+      'HEAD /admin/{proxy+} iam (ANY)',
+      'OPTIONS /admin/{proxy+} iam (ANY)',
+      'GET /pets cognito',
+      'OPTIONS /pets none',
+      'GET /pets/{petId} cognito [aws.cognito.signin.user.admin]',
+    ]);
+    assert.equal(api.authorizers[0]?.resultTtlSeconds, 0);
+  });
+
+  it('reads a TOKEN authorizer as a Lambda authorizer and a custom identity source as the header', () => {
+    const template: Editable = fixture('pets.cfn.yaml');
+    const resources = template.Resources;
+    resources.PetsAuthorizer.Properties.IdentitySource = 'method.request.header.X-Pets-Token';
+    resources.Gatekeeper = {
+      Type: 'AWS::ApiGateway::Authorizer',
+      Properties: { RestApiId: { Ref: 'PetsApi' }, Type: 'TOKEN' },
+    };
+    resources.PetsPreflightMethod.Properties.AuthorizationType = 'CUSTOM';
+    resources.PetsPreflightMethod.Properties.AuthorizerId = { Ref: 'Gatekeeper' };
+    const api = readCloudFormation(template, source);
+    assert.equal(api.authorizers[0]?.identityHeader, 'X-Pets-Token');
+    assert.deepEqual(api.routes.find((route) => routeKey(route) === 'OPTIONS /pets')?.protection, {
+      kind: 'lambda',
+      authorizer: 'Gatekeeper',
+    });
+  });
+
+  it('names a method whose resource does not lead to the API root', () => {
+    const template: Editable = fixture('pets.cfn.yaml');
+    template.Resources.ListPetsMethod.Properties.ResourceId = { Ref: 'Nowhere' };
+    assert.match(
+      refusal(() => readCloudFormation(template, source)),
+      /^The API description template\.yaml Resources\.ListPetsMethod\.Properties\.ResourceId: is Ref Nowhere, which does not lead through AWS::ApiGateway::Resource parents to PetsApi's root: correct the template\.$/,
+    );
+  });
+});
