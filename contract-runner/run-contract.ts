@@ -238,6 +238,25 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
   return entries;
 }
 
+/**
+ * A description whose authorizer names its pools by ARN must name the pool the run signs in to, or
+ * every protected method would refuse the run's own token: a placeholder ARN (an example account, a
+ * pool of another stage) is refused before anything is sent. Pools named by a template reference
+ * (`!GetAtt UserPool.Arn`, an ARN completed only when deployed) are the deployed pool by construction.
+ */
+function checkPools(api: ApiSpec, userPoolId: string): void {
+  const used = new Set(
+    api.routes.flatMap((route) => (route.protection.kind === 'cognito' ? [route.protection.authorizer] : [])),
+  );
+  for (const authorizer of api.authorizers.filter((candidate) => used.has(candidate.id))) {
+    const arns = authorizer.pools.map((pool) => pool.arn);
+    if (arns.some((arn) => arn === undefined || arn.endsWith(`/${userPoolId}`))) continue;
+    throw new UsageError(
+      `The API description's authorizer ${authorizer.id} accepts tokens of ${arns.join(', ')} only, but COGNITO_USER_POOL_ID is ${userPoolId}: sign in to that pool (COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID in .env), or export the deployed stage again if the description is a placeholder.`,
+    );
+  }
+}
+
 export async function runContract(options: ContractOptions): Promise<ContractResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
@@ -247,6 +266,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   // Fail on a broken description, collection or reports folder before starting anything.
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
+  if (options.target === 'aws' && api !== undefined) checkPools(api, options.settings.userPoolId);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
   const collection =
     options.collectionPath === undefined && options.api !== undefined

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { readApiDescription } from '../../api/read-description.ts';
 import type { ApiSpec } from '../../api/spec.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import { runContract } from '../../contract-runner/run-contract.ts';
 import { type Proof, startProof } from './support/proof.ts';
 
 const run = promisify(execFile);
@@ -141,5 +142,32 @@ describe('npm run contract with a cdk synth template', () => {
     );
     assert.match(stdout, /Authorizer coverage: 1 method, every one behind the Cognito authorizer/);
     assert.match(stdout, /PASSED/);
+  });
+});
+
+describe('a description run against AWS', () => {
+  const settings = {
+    target: 'aws' as const,
+    apiUrl: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/v1',
+    region: 'us-east-1',
+    userPoolId: 'us-east-1_SomeOther1',
+    clientId: '4gp8i9qbc1ebh2e3r0d5vnbu1k',
+    username: 'contract-tester',
+    password: 'not-used-here',
+  };
+
+  it('is refused before anything is sent when its pool ARNs do not name the pool signed in to', async () => {
+    const api = await read({ file: 'catalog.swagger2.json' });
+    await assert.rejects(
+      runContract({
+        target: 'aws',
+        settings,
+        rootDir: repoRoot,
+        reporters: [],
+        api,
+        allowUnprotected: 'GET /feed, POST /internal/reindex',
+      }),
+      /^UsageError: The API description's authorizer CatalogUsers accepts tokens of arn:aws:cognito-idp:us-east-1:444455556666:userpool\/us-east-1_Cat4l0gXy only, but COGNITO_USER_POOL_ID is us-east-1_SomeOther1: /,
+    );
   });
 });
