@@ -43,10 +43,11 @@ function cloudFormationTags(): (ScalarTag | CollectionTag)[] {
     tags.push({
       tag,
       // `!GetAtt Pool.Arn` is the scalar form of `Fn::GetAtt: [Pool, Arn]`.
-      resolve: (value: string) =>
-        short === 'GetAtt'
-          ? { [long]: [value.slice(0, value.indexOf('.')), value.slice(value.indexOf('.') + 1)] }
-          : { [long]: value },
+      resolve: (value: string) => {
+        if (short !== 'GetAtt') return { [long]: value };
+        const dot = value.indexOf('.');
+        return { [long]: dot < 0 ? [value, ''] : [value.slice(0, dot), value.slice(dot + 1)] };
+      },
     });
     for (const collection of ['seq', 'map'] as const) {
       tags.push({
@@ -114,7 +115,14 @@ export function parseDescription(text: string, shown: string): { json: unknown; 
       `The API description ${shown} is not valid YAML (${what}${line === undefined ? '' : `, line ${line}`}): fix the file or export it again.`,
     );
   }
-  return { json: document.toJS({ maxAliasCount: 100 }), syntax: 'YAML' };
+  try {
+    return { json: document.toJS({ maxAliasCount: 100 }), syntax: 'YAML' };
+  } catch (error) {
+    // An alias bomb or an alias to nothing: the yaml package refuses to expand it.
+    throw new UsageError(
+      `The API description ${shown} is YAML that cannot be expanded (${(error as Error).message}): remove the aliases (*name) it uses.`,
+    );
+  }
 }
 
 /** Reads and classifies a description file; `shown` is how the user typed the path. */
