@@ -156,6 +156,20 @@ describe('a description run against AWS', () => {
     password: 'not-used-here',
   };
 
+  it('takes one allow-list entry for an ANY declaration, and refuses a method it stands for, naming the entry', async () => {
+    const api = await read({ file: 'mixed.oas30.json' });
+    await assert.rejects(
+      runContract({
+        target: 'local',
+        rootDir: repoRoot,
+        reporters: [],
+        api,
+        allowUnprotected: 'GET /webhooks',
+      }),
+      /^UsageError: CONTRACT_ALLOW_UNPROTECTED names GET \/webhooks \(declared as ANY \/webhooks: name that\): one ANY declaration is one entry\.$/,
+    );
+  });
+
   it('is refused before anything is sent when its pool ARNs do not name the pool signed in to', async () => {
     const api = await read({ file: 'catalog.swagger2.json' });
     await assert.rejects(

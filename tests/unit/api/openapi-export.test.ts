@@ -80,6 +80,15 @@ describe('an API Gateway OpenAPI 3 export', () => {
     json.paths['/proxy/{path+}'] = { 'x-amazon-apigateway-any-method': json.paths['/items'].get };
     const api = apiSpecFromExport(json, source);
     assert.equal(api.routes.filter((route) => route.path === '/proxy/{path+}').length, 7);
+    // One declaration, one allow-list entry: `ANY /path` covers every method it stands for.
+    const coverage = authorizerCoverage(
+      { ...api, routes: api.routes.map((route) => ({ ...route, protection: { kind: 'none' as const } })) },
+      parseAllowList('ANY /proxy/{path+}').entries,
+    );
+    assert.deepEqual(
+      coverage.filter((entry) => entry.allowListed).map((entry) => entry.method),
+      ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+    );
   });
 
   it(`takes what an authorized call answers from ${EXPECT_EXTENSION} where the user pinned it`, () => {
