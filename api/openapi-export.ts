@@ -18,7 +18,6 @@
  */
 import { isRecord } from '../common/records.ts';
 import { type AuthorizerDecl, assemble, type MethodDecl, RESOURCE_PATH } from './assemble.ts';
-import { loadDescription } from './document.ts';
 import { Intrinsics } from './intrinsics.ts';
 import { at, Problems } from './problems.ts';
 import type { ApiSpec, AuthorizedAnswer, HttpMethod, IntegrationType, Protection } from './spec.ts';
@@ -427,5 +426,3 @@ export async function readApiSpecFile(
   const { readApiDescription } = await import('./read-description.ts');
   return readApiDescription(path, shown, options);
 }
-
-export { loadDescription };

@@ -5,7 +5,6 @@
  * stack's key and its integration with it; a Lambda-authorizer method 401 whatever is sent (the local
  * stack cannot run it); a Cognito method with the genuine ID token its integration. Real HTTP.
  */
-import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readApiDescription } from '../../../api/read-description.ts';
