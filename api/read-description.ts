@@ -14,6 +14,8 @@ import { readCloudFormation, readSam } from './templates.ts';
 
 export interface ReadOptions {
   readonly stage?: string;
+  /** The logical id of the REST API in a template that defines several (--api-id, CONTRACT_API_ID). */
+  readonly apiId?: string;
 }
 
 export async function readApiDescription(
@@ -24,11 +26,12 @@ export async function readApiDescription(
   const loaded = await loadDescription(path, shown);
   const source = { path: shown, sha256: loaded.sha256 };
   const stage = options.stage === undefined ? {} : { stage: options.stage };
+  const template = { ...stage, ...(options.apiId === undefined ? {} : { apiId: options.apiId }) };
   switch (loaded.kind) {
     case 'sam':
-      return readSam(loaded.json, source, stage);
+      return readSam(loaded.json, source, template);
     case 'cloudformation':
-      return readCloudFormation(loaded.json, source, stage);
+      return readCloudFormation(loaded.json, source, template);
     default:
       return apiSpecFromExport(loaded.json, source, stage);
   }
@@ -55,4 +58,14 @@ export function handlerRef(value: string): HandlerRef {
     );
   }
   return { file: resolve(file), exportName };
+}
+
+/** The --stage and --api-id settings of a command that reads a description (flags win over the environment). */
+export function descriptionOptions(
+  flags: { readonly stage?: string | undefined; readonly 'api-id'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): ReadOptions {
+  const stage = stageSetting(flags.stage, env);
+  const apiId = flags['api-id'] ?? (env.CONTRACT_API_ID || undefined);
+  return { ...(stage === undefined ? {} : { stage }), ...(apiId === undefined ? {} : { apiId }) };
 }

@@ -28,6 +28,13 @@ const IMPLICIT_API = 'ServerlessRestApi';
 /** The stage SAM deploys its implicit API to (AWS SAM documentation: "ServerlessRestApi … Prod"). */
 const IMPLICIT_STAGE = 'Prod';
 
+export interface TemplateOptions {
+  /** --stage: the stage when the template names none; wins when it does. */
+  readonly stage?: string;
+  /** --api-id: the logical id of the REST API to read, when the template defines several. */
+  readonly apiId?: string;
+}
+
 interface Source {
   readonly path: string;
   readonly sha256: string;
@@ -60,15 +67,24 @@ function methodName(value: string): HttpMethod | 'ANY' | undefined {
   return (HTTP_METHODS as readonly string[]).includes(upper) ? (upper as HttpMethod) : undefined;
 }
 
-/** One REST API per file: several are named so the user can split them. */
-function oneApi(context: Context, ids: readonly string[]): string | undefined {
+/** The one REST API read from a template: the only one, or the one `--api-id` names. */
+function oneApi(context: Context, ids: readonly string[], chosen: string | undefined): string | undefined {
+  if (chosen !== undefined) {
+    if (ids.includes(chosen)) return chosen;
+    context.problems.add(
+      'Resources',
+      `has no REST API ${JSON.stringify(chosen)} (it defines ${ids.length === 0 ? 'none' : ids.join(', ')})`,
+      'give one of those logical ids to --api-id (CONTRACT_API_ID)',
+    );
+    return undefined;
+  }
   if (ids.length === 1) return ids[0];
   context.problems.add(
     'Resources',
     ids.length === 0 ? 'defines no REST API' : `defines ${ids.length} REST APIs (${ids.join(', ')})`,
     ids.length === 0
       ? 'give the template that defines the API'
-      : 'give a template with one of them, or export each deployed stage with aws apigateway get-export',
+      : 'choose one by its logical id with --api-id ID (CONTRACT_API_ID)',
   );
   return undefined;
 }
@@ -168,7 +184,7 @@ function samProtection(
   return { kind: 'cognito', authorizer: name, scopes: listed ?? authorizer.defaultScopes ?? [] };
 }
 
-export function readSam(template: Json, source: Source, options: { stage?: string } = {}): ApiSpec {
+export function readSam(template: Json, source: Source, options: TemplateOptions = {}): ApiSpec {
   const problems = new Problems();
   const context: Context = {
     template,
@@ -200,7 +216,7 @@ export function readSam(template: Json, source: Source, options: { stage?: strin
     }
   }
   const ids = [...new Set([...explicit.keys(), ...events.map((event) => event.api)])];
-  const apiId = oneApi(context, ids);
+  const apiId = oneApi(context, ids, options.apiId);
   problems.throwIfAny(source.path);
   const id = apiId ?? IMPLICIT_API;
   const globals = isRecord(template.Globals) && isRecord(template.Globals.Api) ? template.Globals.Api : {};
@@ -410,11 +426,7 @@ function cfnPath(
   return parent === '/' ? `/${part.value}` : `${parent}/${part.value}`;
 }
 
-export function readCloudFormation(
-  template: Json,
-  source: Source,
-  options: { stage?: string } = {},
-): ApiSpec {
+export function readCloudFormation(template: Json, source: Source, options: TemplateOptions = {}): ApiSpec {
   const problems = new Problems();
   const context: Context = {
     template,
@@ -426,6 +438,7 @@ export function readCloudFormation(
   const apiId = oneApi(
     context,
     apis.map(([id]) => id),
+    options.apiId,
   );
   problems.throwIfAny(source.path);
   const id = apiId ?? '';

@@ -4,7 +4,7 @@
  * import into the Postman app. The file holds no secret: tokens come from the environment.
  */
 import { resolve } from 'node:path';
-import { readApiDescription, stageSetting } from '../api/read-description.ts';
+import { descriptionOptions, readApiDescription } from '../api/read-description.ts';
 import { helloApi } from '../api/routes.ts';
 import { isProtected } from '../api/spec.ts';
 import { allowListKey } from '../api/surface.ts';
@@ -20,6 +20,7 @@ Writes the contract's Postman collection (v2.1) to PATH, generated from the API 
   --api-spec FILE   an API Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
                     template (cdk synth output); default: the tutorial's api/routes.ts
   --stage NAME      the stage, for a description that names none (CONTRACT_API_STAGE)
+  --api-id ID       the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --out PATH        where to write the collection (required)
 `;
 
@@ -29,6 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     {
       'api-spec': { type: 'string' },
       stage: { type: 'string' },
+      'api-id': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -43,13 +45,9 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(
       'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
     );
-  const stage = stageSetting(flags.stage, process.env);
+  const readOptions = descriptionOptions(flags, process.env);
   const api = flags['api-spec']
-    ? await readApiDescription(
-        resolve(flags['api-spec']),
-        flags['api-spec'],
-        stage === undefined ? {} : { stage },
-      )
+    ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
     : helloApi;
   const out = resolve(flags.out);
   const clauses = generateClauses(api);

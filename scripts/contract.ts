@@ -5,7 +5,7 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { handlerRef, readApiDescription, stageSetting } from '../api/read-description.ts';
+import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
@@ -32,6 +32,7 @@ const usage = `Usage: npm run contract -- [flags]
                             Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
                             template (cdk synth output); the local stack then serves that API
   --stage NAME              the stage, for a description that names none (CONTRACT_API_STAGE)
+  --api-id ID               the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --handler FILE#EXPORT     the Lambda that answers every described method locally (default: a stand-in)
   --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
   --force                   sign in even if the saved token is still good (aws)
@@ -51,6 +52,7 @@ const flagSpec = {
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
   stage: { type: 'string' },
+  'api-id': { type: 'string' },
   handler: { type: 'string' },
   collection: { type: 'string' },
   force: { type: 'boolean' },
@@ -72,12 +74,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
   const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
-  const stage = stageSetting(flags.stage, process.env);
+  const readOptions = descriptionOptions(flags, process.env);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   const api =
     specPath === undefined
       ? undefined
-      : await readApiDescription(resolve(rootDir, specPath), specPath, stage === undefined ? {} : { stage });
+      : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.

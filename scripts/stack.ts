@@ -4,7 +4,7 @@
  * a private file that `npm run token` reads, and runs until Ctrl-C.
  */
 import { relative, resolve } from 'node:path';
-import { handlerRef, readApiDescription, stageSetting } from '../api/read-description.ts';
+import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
 import { parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
@@ -39,6 +39,7 @@ Starts a local Cognito and a local API Gateway in front of the Lambda on 127.0.0
                          Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
                          template; each method answers 200 JSON from a stand-in handler
   --stage NAME           the stage, for a file that names none (CONTRACT_API_STAGE); wins over the file's
+  --api-id ID            the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --handler FILE#EXPORT  a Lambda handler (TypeScript or JavaScript module) to answer every described method
 Ports: LOCAL_API_PORT (default ${DEFAULT_API_PORT}) and LOCAL_COGNITO_PORT (default ${DEFAULT_COGNITO_PORT}); 0 picks a free port.
 The test user's password is CONTRACT_PASSWORD if set, otherwise random; it is written only to
@@ -57,6 +58,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       'api-spec': { type: 'string' },
       handler: { type: 'string' },
       stage: { type: 'string' },
+      'api-id': { type: 'string' },
     },
     { command: 'npm run stack --' },
   );
@@ -68,11 +70,9 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const cognitoPort = portFromEnv('LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
   const password = process.env.CONTRACT_PASSWORD;
   const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
-  const stage = stageSetting(flags.stage, process.env);
+  const readOptions = descriptionOptions(flags, process.env);
   const api =
-    specPath === undefined
-      ? undefined
-      : await readApiDescription(resolve(specPath), specPath, stage === undefined ? {} : { stage });
+    specPath === undefined ? undefined : await readApiDescription(resolve(specPath), specPath, readOptions);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   // `npm run` starts every command in the package root: the stack's files belong to that checkout.
   const rootDir = process.cwd();

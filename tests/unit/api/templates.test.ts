@@ -193,7 +193,21 @@ ${samFunction('A', '/a')}${samFunction('B', '/b')}${samFunction('C', '/c')}`),
           source,
         ),
       ),
-      /Resources: defines 2 REST APIs \(Api, ServerlessRestApi\)/,
+      /Resources: defines 2 REST APIs \(Api, ServerlessRestApi\): choose one by its logical id with --api-id ID \(CONTRACT_API_ID\)\.$/,
+    );
+    const two = parsed(`${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: v1}
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        E: {Type: Api, Properties: {Path: /x, Method: get}}
+`);
+    assert.deepEqual(table(readSam(two, source, { apiId: 'ServerlessRestApi' })), ['GET /x none']);
+    assert.match(
+      refusal(() => readSam(two, source, { apiId: 'Other' })),
+      /has no REST API "Other" \(it defines Api, ServerlessRestApi\)/,
     );
   });
 });
