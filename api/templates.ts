@@ -79,11 +79,22 @@ function oneApi(context: Context, ids: readonly string[], chosen: string | undef
     return undefined;
   }
   if (ids.length === 1) return ids[0];
+  // An HTTP API (API Gateway v2) has JWT authorizers, not the REST API's Cognito authorizer.
+  const httpApis = Object.entries(context.resources).flatMap(([id, resource]) =>
+    isRecord(resource) &&
+    (resource.Type === 'AWS::Serverless::HttpApi' || resource.Type === 'AWS::ApiGatewayV2::Api')
+      ? [id]
+      : [],
+  );
   context.problems.add(
     'Resources',
-    ids.length === 0 ? 'defines no REST API' : `defines ${ids.length} REST APIs (${ids.join(', ')})`,
+    ids.length > 0
+      ? `defines ${ids.length} REST APIs (${ids.join(', ')})`
+      : httpApis.length > 0
+        ? `defines no REST API, only HTTP APIs (${httpApis.join(', ')}), which this contract does not test`
+        : 'defines no REST API',
     ids.length === 0
-      ? 'give the template that defines the API'
+      ? 'give the template of a REST API (AWS::Serverless::Api, Api events, or AWS::ApiGateway::RestApi)'
       : 'choose one by its logical id with --api-id ID (CONTRACT_API_ID)',
   );
   return undefined;
