@@ -154,6 +154,8 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
     async () => [await code(runContractCli(['--collection', 'missing.json'], { cwd: root }))],
   'npm run contract 2: `--reports-dir` cannot be written: a file is in the way, or the folder is read-only or forbidden':
     async () => [await code(runContractCli(['--reports-dir', 'a-file'], { cwd: root }))],
+  'npm run contract 2: `--strict` (or `CONTRACT_STRICT`) names something other than open fact ids or `all`, or is given with `--collection`':
+    async () => [await code(runContractCli(['--strict', 'no-such-fact'], { cwd: root }))],
   'npm run contract 2: `--api-spec` names a file that is missing, not JSON or YAML, not an API description, or one with problems; or `--stage` is not a stage name':
     async () => {
       const ends = await Promise.all([
