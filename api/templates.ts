@@ -227,6 +227,12 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
     }
   }
   const ids = [...new Set([...explicit.keys(), ...events.map((event) => event.api)])];
+  // A SAM template (Transform) whose REST API is written as plain CloudFormation resources
+  // (AWS::ApiGateway::RestApi with its Resources, Methods and Authorizer): SAM passes those through
+  // unchanged, so they are read as CloudFormation.
+  if (ids.length === 0 && resourcesOfType(context, 'AWS::ApiGateway::RestApi').length > 0) {
+    return readCloudFormation(template, source, options);
+  }
   const apiId = oneApi(context, ids, options.apiId);
   problems.throwIfAny(source.path);
   const id = apiId ?? IMPLICIT_API;
