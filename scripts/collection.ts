@@ -49,6 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const api = flags['api-spec']
     ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
     : helloApi;
+  for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
   const out = resolve(flags.out);
   const clauses = generateClauses(api);
   try {

@@ -80,6 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
     specPath === undefined
       ? undefined
       : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
+  for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
