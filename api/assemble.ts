@@ -64,6 +64,8 @@ export interface Assembly {
   readonly problems: Problems;
   readonly file: string;
   readonly integrationTimeoutMs?: number;
+  /** Where the file declares its authorizers, for a message about all of them. */
+  readonly authorizersWhere?: string;
 }
 
 function poolsKey(authorizer: Extract<AuthorizerDecl, { kind: 'cognito' }>): string {
@@ -143,10 +145,40 @@ export function assemble(assembly: Assembly): ApiSpec {
       route.protection.kind === 'cognito' ? [route.protection.authorizer] : [],
     ),
   );
+  // Authorizers in the order the file's methods first use them.
+  const firstUse = [
+    ...new Set(
+      assembly.methods.flatMap((method) =>
+        method.protection.kind === 'cognito'
+          ? [canonical.get(method.protection.authorizer) ?? method.protection.authorizer]
+          : [],
+      ),
+    ),
+  ];
+  // Several authorizers of one pool are fine; several pools are not: a run signs in one user of one pool
+  // and the local stack seeds one, so a method of another pool could only be tried with a token it must
+  // refuse (docs/reference.md §14).
+  const pools = new Map<string, string>();
+  const through: string[] = [];
+  const usedAuthorizers = [...byKey.values()]
+    .filter((authorizer) => used.has(authorizer.id))
+    .sort((a, b) => firstUse.indexOf(a.id) - firstUse.indexOf(b.id));
+  for (const authorizer of usedAuthorizers) {
+    through.push(authorizer.id);
+    for (const pool of authorizer.pools) pools.set(pool.key, pool.label);
+  }
+  if (pools.size > 1) {
+    problems.add(
+      assembly.authorizersWhere ?? 'authorizers',
+      `names several user pools (${[...pools.values()].join(', ')}, through ${through.join(', ')}), but a run signs in one user of one pool`,
+      'split the description per pool and run each',
+    );
+    problems.throwIfAny(assembly.file);
+  }
   return {
     name: assembly.name,
     stage: stage ?? '',
-    authorizers: [...byKey.values()].filter((authorizer) => used.has(authorizer.id)),
+    authorizers: usedAuthorizers,
     routes: [...routes.values()].sort(
       (a, b) =>
         a.path.localeCompare(b.path) || HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method),

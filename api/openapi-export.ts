@@ -102,8 +102,17 @@ function readScheme(id: string, scheme: Json, where: string, context: BodyContex
       problems.refused.add(id);
       return undefined;
     }
-    const header =
-      fromSource ?? (typeof scheme.name === 'string' && scheme.name !== '' ? scheme.name : 'Authorization');
+    const named = typeof scheme.name === 'string' && scheme.name !== '' ? scheme.name : undefined;
+    if (fromSource !== undefined && named !== undefined && fromSource.toLowerCase() !== named.toLowerCase()) {
+      problems.add(
+        where,
+        `names the header ${named} but its identitySource reads ${fromSource}`,
+        'make them agree (the identity source is the header the authorizer reads)',
+      );
+      problems.refused.add(id);
+      return undefined;
+    }
+    const header = fromSource ?? named ?? 'Authorization';
     const ttl = isRecord(authorizer) ? authorizer.authorizerResultTtlInSeconds : undefined;
     return {
       kind: 'cognito',
@@ -412,6 +421,7 @@ export function apiSpecFromExport(
     authorizers: read.authorizers,
     methods: read.methods,
     source: { kind: swagger ? 'swagger' : 'openapi', path: source.path, sha256: source.sha256 },
+    authorizersWhere: swagger ? 'securityDefinitions' : 'components.securitySchemes',
     problems,
     file: source.path,
   });

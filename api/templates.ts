@@ -438,6 +438,7 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
     authorizers: [...authorizers.values(), ...(body?.authorizers ?? [])],
     methods,
     source: { kind: 'sam', path: source.path, sha256: source.sha256 },
+    authorizersWhere: at(authWhere, 'Authorizers'),
     problems,
     file: source.path,
   });
@@ -670,6 +671,7 @@ export function readCloudFormation(template: Json, source: Source, options: Temp
     authorizers: [...authorizers.values(), ...(body?.authorizers ?? [])],
     methods,
     source: { kind: 'cloudformation', path: source.path, sha256: source.sha256 },
+    authorizersWhere: 'Resources',
     problems,
     file: source.path,
   });

@@ -130,18 +130,21 @@ export async function handleRequest(
   const { route } = match;
   let claims: Readonly<Record<string, unknown>> | undefined;
   if (route.authorization === 'COGNITO_USER_POOLS') {
-    const decision = await options.authorizer(authorization, route.scopes);
+    // The authorizer reads its identity source only: a token in any other header is no token (docs/reference.md §14).
+    const identity =
+      route.identityHeader === undefined ? authorization : headerValue(request, route.identityHeader);
+    const decision = await options.authorizer(identity, route.scopes);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
   } else if (route.authorization === 'AWS_IAM') {
     // No SigV4 signature is ever verified here: unsigned, Missing Authentication Token; anything in the
-    // Authorization header, the SigV4 complaint (docs/reference.md §14).
+    // Authorization header, the SigV4 complaint (docs/reference.md §15).
     return authorization === undefined
       ? gatewayError('missingAuthenticationToken', ids)
       : gatewayError('incompleteSignature', ids, authorization);
   } else if (route.authorization === 'CUSTOM') {
     // A team's Lambda authorizer cannot run here: every call is refused as one that throws
-    // "Unauthorized" would refuse it (docs/reference.md §14, a local-stack decision).
+    // "Unauthorized" would refuse it (docs/reference.md §15, a local-stack decision).
     return gatewayError('unauthorized', ids);
   }
   if (
@@ -172,6 +175,12 @@ export async function handleRequest(
     ids,
     timeoutMs: options.integrationTimeoutMs,
   });
+}
+
+/** One request header's value by name, any letter case (Node joins repeated ones with ", "). */
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function send(request: IncomingMessage, response: ServerResponse, answer: GatewayResponse): void {

@@ -1,6 +1,6 @@
 /**
  * The local stack serving the mixed fixture (tests/fixtures/api/mixed.oas30.json) answers each
- * protection as docs/reference.md §14 records: an IAM method unsigned 403 Missing Authentication Token
+ * protection as docs/reference.md §15 records: an IAM method unsigned 403 Missing Authentication Token
  * and with any Authorization header the SigV4 complaint; an API-key method 403 Forbidden without the
  * stack's key and its integration with it; a Lambda-authorizer method 401 whatever is sent (the local
  * stack cannot run it); a Cognito method with the genuine ID token its integration. Real HTTP.

@@ -116,6 +116,7 @@ describe('an API Gateway OpenAPI 3 export', () => {
 
     json.components.securitySchemes.Again['x-amazon-apigateway-authorizer'].identitySource =
       'method.request.header.X-Id-Token';
+    json.components.securitySchemes.Again.name = 'X-Id-Token';
     const other = apiSpecFromExport(json, source);
     assert.deepEqual(
       other.authorizers.map((authorizer) => [authorizer.id, authorizer.identityHeader]),
