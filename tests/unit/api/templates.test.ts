@@ -371,4 +371,33 @@ describe('templates in the shapes published samples have', () => {
       /^The API description template\.yaml Resources\.Api\.Properties\.Body: is Fn::If on the condition Chosen, which only a deployment decides, and its two branches describe different methods or protections: pass the OpenAPI body the deployed stage uses with --api-spec FILE --stage NAME\.$/,
     );
   });
+  it('accepts authorizers that share a user pool (one listing several); refuses them only with no pool in common', () => {
+    const text = (second: string) => `${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Auth:
+        DefaultAuthorizer: Both
+        Authorizers:
+          Both: {UserPoolArn: ['arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Staff', 'arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Users']}
+          One: {UserPoolArn: '${second}', Identity: {Header: X-Token}}
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        A: {Type: Api, Properties: {Path: /a, Method: get, RestApiId: !Ref Api}}
+        B: {Type: Api, Properties: {Path: /b, Method: get, RestApiId: !Ref Api, Auth: {Authorizer: One}}}
+`;
+    const api = readSam(
+      parsed(text('arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Users')),
+      source,
+    );
+    assert.deepEqual(table(api), ['GET /a cognito', 'GET /b cognito']);
+    assert.match(
+      refusal(() =>
+        readSam(parsed(text('arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Other')), source),
+      ),
+      /names several user pools \(.*eu-west-1_Other, through Both, One\), but a run signs in one user of one pool: split the description per pool and run each\.$/,
+    );
+  });
 });
