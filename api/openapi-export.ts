@@ -331,6 +331,15 @@ export function readBody(document: Json, context: BodyContext): BodyRead {
   for (const [path, item] of Object.entries(isRecord(paths) ? paths : {})) {
     const here = at(base, 'paths', path);
     if (!RESOURCE_PATH.test(path)) {
+      if (path === '$default') {
+        // HTTP APIs (v2) route unmatched requests to `$default`; a REST API has no such resource.
+        problems.add(
+          here,
+          "is an HTTP API's default route, which a REST API does not have",
+          'remove it, or give it as a greedy resource such as /{proxy+}',
+        );
+        continue;
+      }
       problems.add(here, 'is not a resource path like /items/{id}', 'correct the path');
       continue;
     }
