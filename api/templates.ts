@@ -16,7 +16,7 @@
 import { isRecord } from '../common/records.ts';
 import { type AuthorizerDecl, assemble, type MethodDecl, RESOURCE_PATH, STAGE_FIX } from './assemble.ts';
 import { Intrinsics, spelled } from './intrinsics.ts';
-import { type BodyRead, readBody } from './openapi-export.ts';
+import { type BodyContext, type BodyRead, readBody } from './openapi-export.ts';
 import { at, Problems } from './problems.ts';
 import type { ApiSpec, HttpMethod, IntegrationType, Protection } from './spec.ts';
 import { HTTP_METHODS } from './spec.ts';
@@ -153,6 +153,7 @@ function readTemplateBody(
   value: unknown,
   base: string,
   outside?: ReadonlyMap<string, AuthorizerDecl>,
+  defaultAuthorizer?: BodyContext['defaultAuthorizer'],
 ): BodyRead | undefined {
   const settled = context.intrinsics.settle(value);
   const read = (body: unknown, problems: Problems, where: string) =>
@@ -162,6 +163,7 @@ function readTemplateBody(
           problems,
           intrinsics: context.intrinsics,
           ...(outside ? { outside } : {}),
+          ...(defaultAuthorizer ? { defaultAuthorizer } : {}),
           fix: EDIT,
         })
       : undefined;
@@ -360,7 +362,17 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
         'pass the included OpenAPI file itself with --api-spec FILE --stage NAME',
       );
     } else {
-      body = readTemplateBody(context, props.DefinitionBody, bodyWhere, authorizers);
+      // SAM adds the default authorizer to the body's methods that name none (not to those marked NONE).
+      const fallback = auth.DefaultAuthorizer;
+      body = readTemplateBody(
+        context,
+        props.DefinitionBody,
+        bodyWhere,
+        authorizers,
+        typeof fallback === 'string' && authorizers.has(fallback)
+          ? { name: fallback, preflight: auth.AddDefaultAuthorizerToCorsPreflight !== false }
+          : undefined,
+      );
     }
   } else if (props.DefinitionUri !== undefined) {
     problems.add(

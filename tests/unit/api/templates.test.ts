@@ -400,4 +400,47 @@ describe('templates in the shapes published samples have', () => {
       /names several user pools \(.*eu-west-1_Other, through Both, One\), but a run signs in one user of one pool: split the description per pool and run each\.$/,
     );
   });
+  it("applies SAM's DefaultAuthorizer to DefinitionBody methods that name none, as SAM does, but not to NONE", () => {
+    const text = (preflight: boolean) => `${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Auth:
+        DefaultAuthorizer: Users
+        AddDefaultAuthorizerToCorsPreflight: ${preflight}
+        Authorizers:
+          Users: {UserPoolArn: !GetAtt Pool.Arn}
+          Gate: {FunctionArn: !GetAtt Gate.Arn}
+      DefinitionBody:
+        swagger: "2.0"
+        paths:
+          /orders:
+            get:
+              x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, uri: "https://example.com/orders"}
+            post:
+              security: [{api_key: []}]
+              x-amazon-apigateway-integration: {type: http_proxy, httpMethod: POST, uri: "https://example.com/orders"}
+            delete:
+              security: [{Gate: []}]
+              x-amazon-apigateway-integration: {type: http_proxy, httpMethod: DELETE, uri: "https://example.com/orders"}
+            options:
+              x-amazon-apigateway-integration: {type: mock}
+          /health:
+            get:
+              security: [{NONE: []}]
+              x-amazon-apigateway-integration: {type: mock}
+        securityDefinitions:
+          api_key: {type: apiKey, name: x-api-key, in: header}
+`;
+    const api = readSam(parsed(text(true)), source);
+    assert.deepEqual(table(api), [
+      'GET /health none',
+      'GET /orders cognito',
+      'POST /orders cognito',
+      'DELETE /orders lambda',
+      'OPTIONS /orders cognito',
+    ]);
+    assert.equal(api.routes.find((route) => route.method === 'POST')?.apiKeyRequired, true);
+    assert.ok(table(readSam(parsed(text(false)), source)).includes('OPTIONS /orders none'));
+  });
 });
