@@ -4,6 +4,7 @@
  */
 import { relative } from 'node:path';
 import { COVERAGE_WORDS, isCognitoCovered } from '../api/surface.ts';
+import { openFactsAsserted } from './results.ts';
 import type { ContractResult } from './run-contract.ts';
 import { verdictLine } from './verdict.ts';
 
@@ -55,6 +56,15 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
       details,
       iterations: [clause.iteration + 1],
     });
+  }
+  // What a pass proves: open facts are asserted only where --strict named them (README, "What a pass proves").
+  const openAsserted = openFactsAsserted(result.clauses);
+  if (result.clauses.some((clause) => clause.clause?.assertions !== undefined)) {
+    lines.push(
+      openAsserted.length === 0
+        ? 'Facts asserted: firm and likely ones of docs/reference.md; no open one (--strict names those)'
+        : `Facts asserted: firm and likely ones of docs/reference.md, and the open ${openAsserted.join(', ')} (--strict)`,
+    );
   }
   const unprotected = (result.coverage ?? []).filter((entry) => !isCognitoCovered(entry.protection));
   if (result.coverage !== undefined) {

@@ -8,13 +8,15 @@ import { descriptionOptions, readApiDescription } from '../api/read-description.
 import { helloApi } from '../api/routes.ts';
 import { isProtected } from '../api/spec.ts';
 import { allowListKey } from '../api/surface.ts';
+import { DEFAULT_SETTINGS, parseStrict } from '../collections/assertions.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateClauses } from '../collections/generate.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError, UserError } from '../common/cli-error.ts';
+import { ATTACKS } from '../security/catalogue.ts';
 
-const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE [--stage NAME]]
+const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE [--stage NAME] [--api-id ID]] [--strict FACTS]
 
 Writes the contract's Postman collection (v2.1) to PATH, generated from the API description:
   --api-spec FILE   an API Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
@@ -22,6 +24,8 @@ Writes the contract's Postman collection (v2.1) to PATH, generated from the API 
   --stage NAME      the stage, for a description that names none (CONTRACT_API_STAGE)
   --api-id ID       the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --out PATH        where to write the collection (required)
+  --strict FACTS    also assert these open facts of docs/reference.md (comma-separated ids, or all), as
+                    the project's guess; default: none (what the committed collection asserts)
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -32,6 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
       stage: { type: 'string' },
       'api-id': { type: 'string' },
       out: { type: 'string' },
+      strict: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
     },
@@ -51,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
     : helloApi;
   for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
   const out = resolve(flags.out);
-  const clauses = generateClauses(api);
+  const clauses = generateClauses(api, ATTACKS, parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS);
   try {
     await writeFileAtomic(out, renderCollection(api, clauses), { mode: 0o644 });
   } catch (error) {

@@ -6,6 +6,7 @@
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
+import { parseStrict } from '../collections/assertions.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
@@ -36,6 +37,9 @@ const usage = `Usage: npm run contract -- [flags]
   --api-id ID               the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --handler FILE#EXPORT     the Lambda that answers every described method locally (default: a stand-in)
   --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
+                            all; CONTRACT_STRICT), as the project's guess; the collection is then
+                            generated for the run (not with --collection). Default: none
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 
@@ -55,6 +59,7 @@ const flagSpec = {
   stage: { type: 'string' },
   'api-id': { type: 'string' },
   handler: { type: 'string' },
+  strict: { type: 'string' },
   collection: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -83,6 +88,10 @@ async function main(argv: readonly string[]): Promise<number> {
       : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
   for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  const expectations =
+    flags.strict === undefined
+      ? parseStrict('CONTRACT_STRICT', process.env.CONTRACT_STRICT || undefined)
+      : parseStrict('--strict', flags.strict);
   const clientCredentials = clientCredentialsFromEnv(process.env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
@@ -92,6 +101,7 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(expectations ? { expectations } : {}),
     ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),
