@@ -10,7 +10,8 @@ import { isProtected } from '../api/spec.ts';
 import { allowListKey } from '../api/surface.ts';
 import { DEFAULT_SETTINGS, parseStrict } from '../collections/assertions.ts';
 import { renderCollection } from '../collections/collection.ts';
-import { generateClauses } from '../collections/generate.ts';
+import { generateContract } from '../collections/generate.ts';
+import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError, UserError } from '../common/cli-error.ts';
@@ -24,6 +25,8 @@ Writes the contract's Postman collection (v2.1) to PATH, generated from the API 
   --stage NAME      the stage, for a description that names none (CONTRACT_API_STAGE)
   --api-id ID       the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --out PATH        where to write the collection (required)
+  --matrix MODE     planned (default): the whole attack catalogue once per authorizer, a fixed sample on
+                    the other methods behind it; full: on every protected method (CONTRACT_MATRIX)
   --strict FACTS    also assert these open facts of docs/reference.md (comma-separated ids, or all), as
                     the project's guess; default: none (what the committed collection asserts)
 `;
@@ -36,6 +39,7 @@ async function main(argv: readonly string[]): Promise<number> {
       stage: { type: 'string' },
       'api-id': { type: 'string' },
       out: { type: 'string' },
+      matrix: { type: 'string' },
       strict: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -55,8 +59,20 @@ async function main(argv: readonly string[]): Promise<number> {
     ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
     : helloApi;
   for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
+  const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
+  const matrix = parseMatrixMode(matrixText);
+  if (matrixText !== undefined && matrix === undefined) {
+    throw new UsageError(
+      `${flags.matrix === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${matrixText}": use one of ${MATRIX_MODES.join(', ')}.`,
+    );
+  }
   const out = resolve(flags.out);
-  const clauses = generateClauses(api, ATTACKS, parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS);
+  const { clauses, plan } = generateContract(
+    api,
+    ATTACKS,
+    parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS,
+    matrix,
+  );
   try {
     await writeFileAtomic(out, renderCollection(api, clauses), { mode: 0o644 });
   } catch (error) {
@@ -72,6 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(
     [
       `Wrote ${flags.out}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
+      `Attack matrix: ${plan.why}.`,
       ...(unprotected.length > 0
         ? [
             `Not behind Cognito: ${unprotected.join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
