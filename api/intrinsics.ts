@@ -24,13 +24,107 @@ export function spelled(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+/** An `Fn::If` whose condition only a deployment can decide: its condition's name and both branches. */
+export interface Undecided {
+  readonly condition: string;
+  readonly branches: readonly [unknown, unknown];
+}
+
 export class Intrinsics {
   readonly #parameters: Json;
   readonly #resources: Json;
+  readonly #conditions: Json;
 
   constructor(template: Json | undefined) {
     this.#parameters = isRecord(template?.Parameters) ? template.Parameters : {};
     this.#resources = isRecord(template?.Resources) ? template.Resources : {};
+    this.#conditions = isRecord(template?.Conditions) ? template.Conditions : {};
+  }
+
+  /**
+   * A condition's value where it can be decided offline (`Fn::Equals` over values that resolve, with
+   * parameters at their defaults; `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`); undefined where it needs a
+   * deployment (`AWS::AccountId`, a parameter without default).
+   */
+  condition(value: unknown, seen: ReadonlySet<string> = new Set()): boolean | undefined {
+    if (typeof value === 'string') {
+      if (seen.has(value)) return undefined;
+      return this.condition(this.#conditions[value], new Set([...seen, value]));
+    }
+    if (typeof value === 'boolean') return value;
+    if (!isRecord(value)) return undefined;
+    if (typeof value.Condition === 'string') return this.condition(value.Condition, seen);
+    const equals = value['Fn::Equals'];
+    if (Array.isArray(equals) && equals.length === 2) {
+      const [left, right] = equals.map((side: unknown) => this.string(side));
+      return left && right && 'value' in left && 'value' in right ? left.value === right.value : undefined;
+    }
+    const not = value['Fn::Not'];
+    if (Array.isArray(not) && not.length === 1) {
+      const inner = this.condition(not[0], seen);
+      return inner === undefined ? undefined : !inner;
+    }
+    for (const [name, all] of [
+      ['Fn::And', true],
+      ['Fn::Or', false],
+    ] as const) {
+      const list = value[name];
+      if (!Array.isArray(list)) continue;
+      const values = list.map((item: unknown) => this.condition(item, seen));
+      // And: one false decides; Or: one true decides; otherwise every part must be known.
+      if (values.includes(!all)) return !all;
+      return values.includes(undefined) ? undefined : all;
+    }
+    return undefined;
+  }
+
+  /**
+   * The value with every `Fn::If` whose condition can be decided replaced by its branch, and
+   * `Ref AWS::NoValue` dropped (as CloudFormation does). An `Fn::If` that cannot be decided is left as
+   * written, except at the top, where `undecided` says which condition and gives both branches.
+   */
+  settle(value: unknown): { readonly value: unknown } | { readonly undecided: Undecided } {
+    const top = this.#ifOf(value);
+    if (top !== undefined) {
+      const decided = this.condition(top[0]);
+      if (decided === undefined) {
+        return {
+          undecided: {
+            condition: typeof top[0] === 'string' ? top[0] : spelled(top[0]),
+            branches: [this.#deep(top[1]), this.#deep(top[2])],
+          },
+        };
+      }
+      return this.settle(decided ? top[1] : top[2]);
+    }
+    return { value: this.#deep(value) };
+  }
+
+  #ifOf(value: unknown): readonly [unknown, unknown, unknown] | undefined {
+    const raw = isRecord(value) && Object.keys(value).length === 1 ? value['Fn::If'] : undefined;
+    return Array.isArray(raw) && raw.length === 3 ? [raw[0], raw[1], raw[2]] : undefined;
+  }
+
+  #isNoValue(value: unknown): boolean {
+    return this.refOf(value) === 'AWS::NoValue';
+  }
+
+  #deep(value: unknown): unknown {
+    const branch = this.#ifOf(value);
+    if (branch !== undefined) {
+      const decided = this.condition(branch[0]);
+      if (decided !== undefined) return this.#deep(decided ? branch[1] : branch[2]);
+    }
+    if (Array.isArray(value)) {
+      return value.map((item) => this.#deep(item)).filter((item) => !this.#isNoValue(item));
+    }
+    if (!isRecord(value)) return value;
+    const out: Json = {};
+    for (const [key, item] of Object.entries(value)) {
+      const settled = this.#deep(item);
+      if (!this.#isNoValue(settled)) out[key] = settled;
+    }
+    return out;
   }
 
   /** The logical id a `{"Ref": id}` names, if the value is one. */
@@ -97,6 +191,14 @@ export class Intrinsics {
       const missing = parts.flatMap((part) => ('unresolved' in part ? [part.unresolved] : []));
       if (missing.length > 0) return { unresolved: missing.join(' and ') };
       return { value: parts.map((part) => ('value' in part ? part.value : '')).join(join[0]) };
+    }
+    const branch = this.#ifOf(value);
+    if (branch !== undefined) {
+      const decided = this.condition(branch[0]);
+      if (decided !== undefined) return this.string(decided ? branch[1] : branch[2]);
+      return {
+        unresolved: `the condition ${typeof branch[0] === 'string' ? branch[0] : spelled(branch[0])}, decided only when the stack is deployed`,
+      };
     }
     const getAtt = this.getAttOf(value);
     if (getAtt !== undefined) {

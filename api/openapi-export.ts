@@ -53,6 +53,27 @@ export interface BodyContext {
   readonly outside?: ReadonlyMap<string, AuthorizerDecl>;
   /** The fix for a defect in the body (re-export, or edit the template). */
   readonly fix: string;
+  /**
+   * SAM's `Auth.DefaultAuthorizer` of the API whose `DefinitionBody` this is: SAM adds it to every method
+   * of the body that names no authorizer of `outside` (nor `AWS_IAM`) and is not marked `NONE`, OPTIONS
+   * included unless `AddDefaultAuthorizerToCorsPreflight` is false.
+   */
+  readonly defaultAuthorizer?: { readonly name: string; readonly preflight: boolean };
+}
+
+/** The security a method of a SAM DefinitionBody ends up with once SAM has applied the default authorizer. */
+function withSamDefault(security: unknown, method: HttpMethod | 'ANY', context: BodyContext): unknown {
+  const fallback = context.defaultAuthorizer;
+  if (fallback === undefined || (method === 'OPTIONS' && !fallback.preflight)) return security;
+  if (security !== undefined && !Array.isArray(security)) return security;
+  const list: unknown[] = security ?? [];
+  if (!list.every(isRecord)) return security;
+  const names = new Set(['AWS_IAM', ...(context.outside?.keys() ?? [])]);
+  const entries = list as Json[];
+  if (entries.some((entry) => 'NONE' in entry)) return entries.filter((entry) => !('NONE' in entry));
+  if (entries.some((entry) => Object.keys(entry).some((key) => names.has(key)))) return security;
+  // One requirement: the default authorizer with whatever else the method asks (an API key).
+  return [Object.assign({}, ...entries, { [fallback.name]: [] })];
 }
 
 export interface BodyRead {
@@ -331,6 +352,15 @@ export function readBody(document: Json, context: BodyContext): BodyRead {
   for (const [path, item] of Object.entries(isRecord(paths) ? paths : {})) {
     const here = at(base, 'paths', path);
     if (!RESOURCE_PATH.test(path)) {
+      if (path === '$default') {
+        // HTTP APIs (v2) route unmatched requests to `$default`; a REST API has no such resource.
+        problems.add(
+          here,
+          "is an HTTP API's default route, which a REST API does not have",
+          'remove it, or give it as a greedy resource such as /{proxy+}',
+        );
+        continue;
+      }
       problems.add(here, 'is not a resource path like /items/{id}', 'correct the path');
       continue;
     }
@@ -369,7 +399,7 @@ export function readBody(document: Json, context: BodyContext): BodyRead {
         authType === 'AWS_IAM'
           ? { protection: { kind: 'iam' as const }, apiKeyRequired: false }
           : readSecurity(
-              operation.security ?? document.security,
+              withSamDefault(operation.security ?? document.security, method, context),
               operation.security === undefined ? at(base, 'security') : at(where, 'security'),
               schemes,
               context,

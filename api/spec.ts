@@ -115,6 +115,11 @@ export interface ApiSpec {
   readonly integrationTimeoutMs: number;
   /** Where the description came from, for reports. */
   readonly source: ApiSource;
+  /**
+   * What the reader chose for the user, one sentence each, printed before anything runs (e.g. which of a
+   * template's REST APIs it read).
+   */
+  readonly notes?: readonly string[];
 }
 
 /** The forms a description can come in (api/read-description.ts tells them apart). */

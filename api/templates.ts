@@ -16,7 +16,7 @@
 import { isRecord } from '../common/records.ts';
 import { type AuthorizerDecl, assemble, type MethodDecl, RESOURCE_PATH, STAGE_FIX } from './assemble.ts';
 import { Intrinsics, spelled } from './intrinsics.ts';
-import { type BodyRead, readBody } from './openapi-export.ts';
+import { type BodyContext, type BodyRead, readBody } from './openapi-export.ts';
 import { at, Problems } from './problems.ts';
 import type { ApiSpec, HttpMethod, IntegrationType, Protection } from './spec.ts';
 import { HTTP_METHODS } from './spec.ts';
@@ -45,6 +45,16 @@ interface Context {
   readonly resources: Json;
   readonly problems: Problems;
   readonly intrinsics: Intrinsics;
+  /** What the reader decided for the user and says so (ApiSpec.notes). */
+  readonly notes: string[];
+}
+
+/** A Cognito user pool authorizer somewhere in a value: SAM `UserPoolArn`, an OpenAPI body's authtype. */
+function mentionsCognito(value: unknown): boolean {
+  const text = JSON.stringify(value ?? null);
+  return (
+    /"UserPoolArn"\s*:/.test(text) || /"x-amazon-apigateway-authtype"\s*:\s*"cognito_user_pools"/i.test(text)
+  );
 }
 
 function resourcesOfType(context: Context, type: string): [string, Json][] {
@@ -67,8 +77,27 @@ function methodName(value: string): HttpMethod | 'ANY' | undefined {
   return (HTTP_METHODS as readonly string[]).includes(upper) ? (upper as HttpMethod) : undefined;
 }
 
-/** The one REST API read from a template: the only one, or the one `--api-id` names. */
-function oneApi(context: Context, ids: readonly string[], chosen: string | undefined): string | undefined {
+/**
+ * The one REST API read from a template: the only one, the one `--api-id` names, or, among several, the
+ * only one that uses a Cognito user pool authorizer (the API this contract is about; `cognito` says which
+ * ids do). The choice among several is recorded in `context.notes`, naming the others and --api-id.
+ */
+function oneApi(
+  context: Context,
+  ids: readonly string[],
+  chosen: string | undefined,
+  cognito: (id: string) => boolean = () => false,
+): string | undefined {
+  if (chosen === undefined && ids.length > 1) {
+    const withCognito = ids.filter(cognito);
+    const [only] = withCognito;
+    if (withCognito.length === 1 && only !== undefined) {
+      context.notes.push(
+        `Read the REST API ${only}, the only one of the template's ${ids.length} REST APIs (${ids.join(', ')}) with a Cognito user pool authorizer; choose another with --api-id ID (CONTRACT_API_ID).`,
+      );
+      return only;
+    }
+  }
   if (chosen !== undefined) {
     if (ids.includes(chosen)) return chosen;
     context.problems.add(
@@ -111,6 +140,67 @@ function resolveStage(
   if ('value' in resolved) return resolved.value;
   context.problems.add(where, `is ${spelled(value)}, ${resolved.unresolved}`, STAGE_FIX);
   return 'unresolved';
+}
+
+/**
+ * A template's OpenAPI body (`Body`, `DefinitionBody`) with its conditions settled: an `Fn::If` whose
+ * condition can be decided offline takes its branch; one only a deployment decides is read both ways and
+ * accepted when both branches describe the same methods and protections (they differ in integrations,
+ * titles, ...), since those are all the contract needs.
+ */
+function readTemplateBody(
+  context: Context,
+  value: unknown,
+  base: string,
+  outside?: ReadonlyMap<string, AuthorizerDecl>,
+  defaultAuthorizer?: BodyContext['defaultAuthorizer'],
+): BodyRead | undefined {
+  const settled = context.intrinsics.settle(value);
+  const read = (body: unknown, problems: Problems, where: string) =>
+    isRecord(body)
+      ? readBody(body, {
+          base: where,
+          problems,
+          intrinsics: context.intrinsics,
+          ...(outside ? { outside } : {}),
+          ...(defaultAuthorizer ? { defaultAuthorizer } : {}),
+          fix: EDIT,
+        })
+      : undefined;
+  if ('value' in settled) {
+    const body = read(settled.value, context.problems, base);
+    if (body === undefined) context.problems.add(base, 'is not an OpenAPI object', EDIT);
+    return body;
+  }
+  const { condition, branches } = settled.undecided;
+  const reads = branches.map((branch, index) => {
+    const problems = new Problems();
+    return { problems, body: read(branch, problems, at(base, 'Fn::If', index + 1)) };
+  });
+  const shape = (body: BodyRead | undefined) =>
+    body === undefined
+      ? undefined
+      : JSON.stringify([
+          body.methods
+            .map((method) => [method.method, method.path, method.protection, method.apiKeyRequired === true])
+            .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+          body.authorizers,
+        ]);
+  const [first, second] = reads;
+  if (
+    first?.body !== undefined &&
+    first.problems.list.length === 0 &&
+    second?.problems.list.length === 0 &&
+    shape(first.body) === shape(second.body)
+  ) {
+    return first.body;
+  }
+  context.problems.add(
+    base,
+    `is Fn::If on the condition ${condition}, which only a deployment decides, and its two branches describe different methods or protections`,
+    'pass the OpenAPI body the deployed stage uses with --api-spec FILE --stage NAME',
+  );
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------- SAM
@@ -202,6 +292,7 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
     resources: isRecord(template.Resources) ? template.Resources : {},
     problems,
     intrinsics: new Intrinsics(template),
+    notes: [],
   };
   const explicit = new Map(resourcesOfType(context, 'AWS::Serverless::Api'));
   interface Event {
@@ -227,10 +318,24 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
     }
   }
   const ids = [...new Set([...explicit.keys(), ...events.map((event) => event.api)])];
-  const apiId = oneApi(context, ids, options.apiId);
+  // A SAM template (Transform) whose REST API is written as plain CloudFormation resources
+  // (AWS::ApiGateway::RestApi with its Resources, Methods and Authorizer): SAM passes those through
+  // unchanged, so they are read as CloudFormation.
+  if (ids.length === 0 && resourcesOfType(context, 'AWS::ApiGateway::RestApi').length > 0) {
+    return readCloudFormation(template, source, options);
+  }
+  const globals = isRecord(template.Globals) && isRecord(template.Globals.Api) ? template.Globals.Api : {};
+  const apiId = oneApi(
+    context,
+    ids,
+    options.apiId,
+    (candidate) =>
+      mentionsCognito(globals.Auth) ||
+      mentionsCognito(explicit.get(candidate)?.Auth) ||
+      mentionsCognito(explicit.get(candidate)?.DefinitionBody),
+  );
   problems.throwIfAny(source.path);
   const id = apiId ?? IMPLICIT_API;
-  const globals = isRecord(template.Globals) && isRecord(template.Globals.Api) ? template.Globals.Api : {};
   const own = explicit.get(id) ?? {};
   const props: Json = { ...globals, ...own };
   const where = explicit.has(id) ? at('Resources', id, 'Properties') : 'Globals.Api';
@@ -256,16 +361,18 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
         'is included at deploy time (Fn::Transform AWS::Include), so it cannot be read offline',
         'pass the included OpenAPI file itself with --api-spec FILE --stage NAME',
       );
-    } else if (isRecord(props.DefinitionBody)) {
-      body = readBody(props.DefinitionBody, {
-        base: bodyWhere,
-        problems,
-        intrinsics: context.intrinsics,
-        outside: authorizers,
-        fix: EDIT,
-      });
     } else {
-      problems.add(bodyWhere, 'is not an OpenAPI object', EDIT);
+      // SAM adds the default authorizer to the body's methods that name none (not to those marked NONE).
+      const fallback = auth.DefaultAuthorizer;
+      body = readTemplateBody(
+        context,
+        props.DefinitionBody,
+        bodyWhere,
+        authorizers,
+        typeof fallback === 'string' && authorizers.has(fallback)
+          ? { name: fallback, preflight: auth.AddDefaultAuthorizerToCorsPreflight !== false }
+          : undefined,
+      );
     }
   } else if (props.DefinitionUri !== undefined) {
     problems.add(
@@ -335,7 +442,7 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
     }
   }
   const name = context.intrinsics.string(props.Name);
-  return assemble({
+  const spec = assemble({
     name: 'value' in name ? name.value : (body?.name ?? id),
     stage,
     stageWhere: at(where, 'StageName'),
@@ -347,6 +454,7 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
     problems,
     file: source.path,
   });
+  return context.notes.length > 0 ? { ...spec, notes: context.notes } : spec;
 }
 
 // ------------------------------------------------------------------------------------ CloudFormation
@@ -445,12 +553,23 @@ export function readCloudFormation(template: Json, source: Source, options: Temp
     resources: isRecord(template.Resources) ? template.Resources : {},
     problems,
     intrinsics: new Intrinsics(template),
+    notes: [],
   };
   const apis = resourcesOfType(context, 'AWS::ApiGateway::RestApi');
   const apiId = oneApi(
     context,
     apis.map(([id]) => id),
     options.apiId,
+    (candidate) =>
+      mentionsCognito(apis.find(([other]) => other === candidate)?.[1].Body) ||
+      resourcesOfType(context, 'AWS::ApiGateway::Authorizer').some(([, props]) => {
+        const type = context.intrinsics.string(props.Type);
+        return (
+          belongsTo(context, props, candidate) &&
+          'value' in type &&
+          type.value.toUpperCase() === 'COGNITO_USER_POOLS'
+        );
+      }),
   );
   problems.throwIfAny(source.path);
   const id = apiId ?? '';
@@ -478,14 +597,9 @@ export function readCloudFormation(template: Json, source: Source, options: Temp
       'keeps the OpenAPI body in S3, which cannot be read offline',
       'pass the OpenAPI file itself with --api-spec FILE --stage NAME',
     );
-  } else if (isRecord(props.Body)) {
-    body = readBody(props.Body, {
-      base: at(where, 'Body'),
-      problems,
-      intrinsics: context.intrinsics,
-      fix: EDIT,
-    });
-    methods.push(...body.methods);
+  } else if (props.Body !== undefined) {
+    body = readTemplateBody(context, props.Body, at(where, 'Body'));
+    methods.push(...(body?.methods ?? []));
   }
   for (const [methodId, method] of resourcesOfType(context, 'AWS::ApiGateway::Method')) {
     if (!belongsTo(context, method, id)) continue;
@@ -553,7 +667,7 @@ export function readCloudFormation(template: Json, source: Source, options: Temp
       ...(integrationType ? { integration: integrationType } : {}),
     });
   }
-  if (methods.length === 0 && body === undefined) {
+  if (methods.length === 0 && props.Body === undefined && props.BodyS3Location === undefined) {
     problems.add(
       where,
       `has no Body and no AWS::ApiGateway::Method resources`,
@@ -561,7 +675,7 @@ export function readCloudFormation(template: Json, source: Source, options: Temp
     );
   }
   const apiName = context.intrinsics.string(props.Name);
-  return assemble({
+  const spec = assemble({
     name: 'value' in apiName ? apiName.value : (body?.name ?? id),
     stage,
     stageWhere,
@@ -573,4 +687,5 @@ export function readCloudFormation(template: Json, source: Source, options: Temp
     problems,
     file: source.path,
   });
+  return context.notes.length > 0 ? { ...spec, notes: context.notes } : spec;
 }

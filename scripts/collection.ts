@@ -58,6 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const api = flags['api-spec']
     ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
     : helloApi;
+  for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
   const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
   const matrix = parseMatrixMode(matrixText);
   if (matrixText !== undefined && matrix === undefined) {

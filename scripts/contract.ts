@@ -91,6 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
     specPath === undefined
       ? undefined
       : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
+  for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
   const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
   const matrix = parseMatrixMode(matrixText);

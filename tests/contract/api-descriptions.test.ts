@@ -72,6 +72,8 @@ const CASES: readonly Case[] = [
       ['OPTIONS /pets', NONE],
     ],
   },
+  // A SAM template whose REST API is plain CloudFormation, its identity source in lower case.
+  { file: 'sam-plain-restapi.yaml', kind: 'cloudformation', flagged: [['OPTIONS /notes', NONE]] },
 ];
 
 async function read(entry: { file: string; stage?: string }): Promise<ApiSpec> {

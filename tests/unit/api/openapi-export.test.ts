@@ -254,6 +254,15 @@ describe('an API Gateway OpenAPI 3 export', () => {
     );
   });
 
+  it("says an HTTP API's $default route is not a REST API resource, and what to write instead", () => {
+    const json = fixture();
+    json.paths.$default = { 'x-amazon-apigateway-any-method': { responses: {} } };
+    assert.equal(
+      refusal(json),
+      "The API description export.json paths.$default: is an HTTP API's default route, which a REST API does not have: remove it, or give it as a greedy resource such as /{proxy+}.",
+    );
+  });
+
   it('lists several defects, one line each, each naming the file and the place', () => {
     const json = fixture();
     json.paths['/items'].get['x-amazon-apigateway-integration'].type = 'lambda';

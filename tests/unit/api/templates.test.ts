@@ -258,3 +258,189 @@ describe('a CloudFormation template', () => {
     );
   });
 });
+
+describe('templates in the shapes published samples have', () => {
+  it('reads a SAM template whose REST API is plain CloudFormation resources, its stage decided by a condition', () => {
+    const template: Editable = fixture('sam-plain-restapi.yaml');
+    const api = readSam(template, source);
+    assert.equal(api.source.kind, 'cloudformation');
+    assert.equal(api.stage, 'dev');
+    assert.deepEqual(table(api), ['GET / cognito', 'POST /notes cognito', 'OPTIONS /notes none']);
+    assert.equal(api.authorizers[0]?.identityHeader, 'authorization');
+    template.Parameters.Environment.Default = 'prod';
+    assert.equal(readSam(template, source).stage, 'prod');
+    delete template.Parameters.Environment.Default;
+    assert.match(
+      refusal(() => readSam(template, source)),
+      /Resources\.NotesStage\.Properties\.StageName: is Fn::If .*the condition IsProduction, decided only when the stack is deployed: /,
+    );
+  });
+
+  it('reads the only REST API with a Cognito authorizer among several and says so; two such still need --api-id', () => {
+    const text = `${SAM_HEAD}  Secured:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users: {UserPoolArn: !GetAtt Pool.Arn}
+  Open:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Call: {Type: Api, Properties: {Path: /open, Method: get}}
+  Mine:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Call: {Type: Api, Properties: {Path: /mine, Method: get, RestApiId: !Ref Secured}}
+`;
+    const api = readSam(parsed(text), source);
+    assert.deepEqual(table(api), ['GET /mine cognito']);
+    assert.deepEqual(api.notes, [
+      "Read the REST API Secured, the only one of the template's 2 REST APIs (Secured, ServerlessRestApi) with a Cognito user pool authorizer; choose another with --api-id ID (CONTRACT_API_ID).",
+    ]);
+    assert.deepEqual(table(readSam(parsed(text), source, { apiId: 'ServerlessRestApi' })), [
+      'GET /open none',
+    ]);
+    const twice = `${text}  Other:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Auth:
+        Authorizers:
+          Users: {UserPoolArn: !GetAtt Pool.Arn}
+`;
+    assert.match(
+      refusal(() => readSam(parsed(twice), source)),
+      /Resources: defines 3 REST APIs \(Secured, Other, ServerlessRestApi\): choose one by its logical id/,
+    );
+  });
+
+  it('settles Fn::If in a body: a decided condition takes its branch, an undecided one must not change the methods', () => {
+    const body = (path: string, uri: string) => ({
+      swagger: '2.0',
+      info: { title: 'conditional' },
+      paths: {
+        [path]: {
+          get: {
+            security: [{ 'Fn::If': ['Secure', { Users: [] }, { Ref: 'AWS::NoValue' }] }],
+            'x-amazon-apigateway-integration': { type: 'http_proxy', httpMethod: 'GET', uri },
+          },
+        },
+      },
+      securityDefinitions: {
+        Users: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          'x-amazon-apigateway-authtype': 'cognito_user_pools',
+          'x-amazon-apigateway-authorizer': {
+            type: 'cognito_user_pools',
+            providerARNs: [{ 'Fn::GetAtt': ['Pool', 'Arn'] }],
+          },
+        },
+      },
+    });
+    const template = (condition: unknown, secure: boolean, second = '/items'): Editable => ({
+      Parameters: { Mode: { Type: 'String', Default: secure ? 'secure' : 'open' } },
+      Conditions: { Chosen: condition, Secure: { 'Fn::Equals': [{ Ref: 'Mode' }, 'secure'] } },
+      Resources: {
+        Pool: { Type: 'AWS::Cognito::UserPool' },
+        Api: {
+          Type: 'AWS::ApiGateway::RestApi',
+          Properties: {
+            Body: {
+              'Fn::If': ['Chosen', body('/items', 'https://a.example/'), body(second, 'https://b.example/')],
+            },
+          },
+        },
+        Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, StageName: 'v1' } },
+      },
+    });
+    const undecided = { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, '123456789012'] };
+    assert.deepEqual(table(readCloudFormation(template(undecided, true), source)), ['GET /items cognito']);
+    assert.deepEqual(table(readCloudFormation(template(undecided, false), source)), ['GET /items none']);
+    assert.deepEqual(
+      table(readCloudFormation(template({ 'Fn::Not': [{ Condition: 'Secure' }] }, true, '/other'), source)),
+      ['GET /other cognito'],
+    );
+    assert.match(
+      refusal(() => readCloudFormation(template(undecided, true, '/other'), source)),
+      /^The API description template\.yaml Resources\.Api\.Properties\.Body: is Fn::If on the condition Chosen, which only a deployment decides, and its two branches describe different methods or protections: pass the OpenAPI body the deployed stage uses with --api-spec FILE --stage NAME\.$/,
+    );
+  });
+  it('accepts authorizers that share a user pool (one listing several); refuses them only with no pool in common', () => {
+    const text = (second: string) => `${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Auth:
+        DefaultAuthorizer: Both
+        Authorizers:
+          Both: {UserPoolArn: ['arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Staff', 'arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Users']}
+          One: {UserPoolArn: '${second}', Identity: {Header: X-Token}}
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        A: {Type: Api, Properties: {Path: /a, Method: get, RestApiId: !Ref Api}}
+        B: {Type: Api, Properties: {Path: /b, Method: get, RestApiId: !Ref Api, Auth: {Authorizer: One}}}
+`;
+    const api = readSam(
+      parsed(text('arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Users')),
+      source,
+    );
+    assert.deepEqual(table(api), ['GET /a cognito', 'GET /b cognito']);
+    assert.match(
+      refusal(() =>
+        readSam(parsed(text('arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Other')), source),
+      ),
+      /names several user pools \(.*eu-west-1_Other, through Both, One\), but a run signs in one user of one pool: split the description per pool and run each\.$/,
+    );
+  });
+  it("applies SAM's DefaultAuthorizer to DefinitionBody methods that name none, as SAM does, but not to NONE", () => {
+    const text = (preflight: boolean) => `${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Auth:
+        DefaultAuthorizer: Users
+        AddDefaultAuthorizerToCorsPreflight: ${preflight}
+        Authorizers:
+          Users: {UserPoolArn: !GetAtt Pool.Arn}
+          Gate: {FunctionArn: !GetAtt Gate.Arn}
+      DefinitionBody:
+        swagger: "2.0"
+        paths:
+          /orders:
+            get:
+              x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, uri: "https://example.com/orders"}
+            post:
+              security: [{api_key: []}]
+              x-amazon-apigateway-integration: {type: http_proxy, httpMethod: POST, uri: "https://example.com/orders"}
+            delete:
+              security: [{Gate: []}]
+              x-amazon-apigateway-integration: {type: http_proxy, httpMethod: DELETE, uri: "https://example.com/orders"}
+            options:
+              x-amazon-apigateway-integration: {type: mock}
+          /health:
+            get:
+              security: [{NONE: []}]
+              x-amazon-apigateway-integration: {type: mock}
+        securityDefinitions:
+          api_key: {type: apiKey, name: x-api-key, in: header}
+`;
+    const api = readSam(parsed(text(true)), source);
+    assert.deepEqual(table(api), [
+      'GET /health none',
+      'GET /orders cognito',
+      'POST /orders cognito',
+      'DELETE /orders lambda',
+      'OPTIONS /orders cognito',
+    ]);
+    assert.equal(api.routes.find((route) => route.method === 'POST')?.apiKeyRequired, true);
+    assert.ok(table(readSam(parsed(text(false)), source)).includes('OPTIONS /orders none'));
+  });
+});
