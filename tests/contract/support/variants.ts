@@ -17,7 +17,7 @@ import { assertsCheck as asserts, type Clause } from '../../../collections/claus
 import { emulatorSigningKey } from '../../../local-stack/cognito/emulator-key.ts';
 import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
 import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
-import { ATTACKS, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
+import { ATTACKS, OPEN_ONLY_WEAKNESSES, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
 import type { FactId } from '../../../security/facts.ts';
 import { asStackAuthorizer, libraryAuthorizers } from './library-authorizers.ts';
 import { authorizerOff, weakenedAuthorizer } from './weak-authorizers.ts';
@@ -33,43 +33,11 @@ export interface Variant {
   readonly caughtAs: 'let-through' | 'server-error' | 'any';
   /**
    * The settings whose clauses judge it: the default ones (what users run: nothing open asserted), or,
-   * for a weakness only an open fact can catch (OPEN_ONLY), `--strict` of that one fact.
+   * for a weakness only an open fact can catch (OPEN_ONLY_WEAKNESSES in security/catalogue.ts),
+   * `--strict` of that one fact.
    */
   readonly strict?: FactId;
 }
-
-/**
- * Weaknesses the default settings cannot catch: every row listing them rests on an open fact, so a
- * gateway with them passes the default contract. Each is proven under `--strict` of that fact alone;
- * mutation-proof.test.ts lists them for the reviewer and fails if one of their rows rests on a firm
- * or likely fact (then the default settings must catch it).
- */
-export const OPEN_ONLY: Partial<Record<WeaknessId, { readonly fact: FactId; readonly reason: string }>> = {
-  'token-use-case-insensitive': {
-    fact: 'pool-signed-odd-claims',
-    reason:
-      'only a token signed with the pool key can carry token_use in upper case, and whether API Gateway refuses one is open',
-  },
-  'token-use-optional': {
-    fact: 'pool-signed-odd-claims',
-    reason:
-      'only a token signed with the pool key can lack token_use, and whether API Gateway refuses one is open',
-  },
-  'iss-array-contains': {
-    fact: 'pool-signed-odd-claims',
-    reason:
-      'only a token signed with the pool key can carry iss as an array, and whether API Gateway refuses one is open',
-  },
-  'exp-optional': {
-    fact: 'pool-signed-odd-claims',
-    reason: 'only a token signed with the pool key can lack exp, and whether API Gateway refuses one is open',
-  },
-  'exp-coerced': {
-    fact: 'pool-signed-odd-claims',
-    reason:
-      'only a token signed with the pool key can carry exp as a string, and whether API Gateway refuses one is open',
-  },
-};
 
 /**
  * The check a weakened gateway's answer breaks on the rows meant to catch it: a token let through
@@ -140,7 +108,7 @@ const oversizedCrash: GatewayVariantOptions = {
 const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).map((weakness) => {
   const rows = new Set(ATTACKS.filter((row) => row.catches.includes(weakness)).map((row) => row.id));
   const caughtAs = CRASHES.has(weakness) ? 'server-error' : 'let-through';
-  const openOnly = OPEN_ONLY[weakness];
+  const openOnly = OPEN_ONLY_WEAKNESSES[weakness];
   return {
     id: `weakness:${weakness}`,
     description: WEAKNESSES[weakness],
