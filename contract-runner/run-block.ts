@@ -8,6 +8,7 @@
  * methods have no authorizer) is one more function in RUN_BLOCK_SECTIONS. Everything a section prints
  * goes through escapeHtml; the file is redacted as a whole afterwards.
  */
+import { COVERAGE_WORDS, isCognitoCovered } from '../api/surface.ts';
 import { displayTime, escapeHtml } from './html.ts';
 import type { RunSummary, SummaryClause } from './run-summary.ts';
 
@@ -161,6 +162,9 @@ ${rows.join('\n')}
 const PROTECTION: Readonly<Record<string, string>> = {
   cognito: 'Cognito authorizer (ID tokens)',
   'cognito-scopes': 'Cognito authorizer with OAuth scopes (access tokens)',
+  iam: COVERAGE_WORDS.iam,
+  lambda: COVERAGE_WORDS.lambda,
+  'api-key': COVERAGE_WORDS['api-key'],
   none: 'no authorizer',
 };
 
@@ -168,13 +172,15 @@ const PROTECTION: Readonly<Record<string, string>> = {
 const coverage: RunBlockSection = (summary) => {
   if (summary.coverage === null) return '';
   const rows = summary.coverage.map((entry) => {
-    const open = entry.protection === 'none';
+    const open = !isCognitoCovered(entry.protection);
     const state = !open ? 'passed' : entry.allowListed ? 'skipped' : 'failed';
     const note = !open
       ? ''
       : entry.allowListed
         ? 'public on purpose (allow-listed)'
-        : 'UNPROTECTED: not on the allow-list, fails the run';
+        : entry.protection === 'none' || entry.protection === 'api-key'
+          ? 'UNPROTECTED: not on the allow-list, fails the run'
+          : 'NOT TESTED: not on the allow-list, fails the run';
     const scopes = entry.scopes.length > 0 ? ` (${entry.scopes.map(code).join(', ')})` : '';
     return `  <tr class="${state}"><td>${code(entry.route)}</td><td>${escapeHtml(PROTECTION[entry.protection] ?? entry.protection)}${scopes}</td><td>${escapeHtml(note)}</td></tr>`;
   });
@@ -187,11 +193,30 @@ ${rows.join('\n')}
 </table>`;
 };
 
+/** Which attack matrix ran, and why each protected method got its clauses (collections/plan.ts). */
+const matrix: RunBlockSection = (summary) => {
+  if (summary.matrix === null) return '';
+  const rows = summary.matrix.methods.map(
+    (method) =>
+      `  <tr><td>${code(method.route)}</td><td>${code(method.authorizer)}</td><td>${escapeHtml(method.coverage)}: ${method.rows} row${method.rows === 1 ? '' : 's'} &times; ${escapeHtml(method.forms.join(', '))}</td><td>${escapeHtml(method.reason)}</td></tr>`,
+  );
+  // A large API has hundreds of methods: the table is folded, the mode and why stay in view.
+  return `<h2>Attack matrix: ${escapeHtml(summary.matrix.mode)}</h2>
+<p>${escapeHtml(summary.matrix.why)}</p>
+<details class="run-matrix"${rows.length <= 20 ? ' open' : ''}><summary>${rows.length} protected method${rows.length === 1 ? '' : 's'}</summary>
+<table>
+  <tr><th>Method</th><th>Authorizer (pools | header | token)</th><th>Attacks</th><th>Why</th></tr>
+${rows.join('\n')}
+</table>
+</details>`;
+};
+
 /** In page order. Add a section here; each is a function of the RunSummary alone. */
 const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [
   verdictBanner,
   provenance,
   coverage,
+  matrix,
   totals,
   notPassed,
   asserted,

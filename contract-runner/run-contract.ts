@@ -9,8 +9,8 @@
 import { readFile, rmdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
-import { type ApiSpec, routeKey } from '../api/spec.ts';
-import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
+import type { ApiSpec } from '../api/spec.ts';
+import { allowListKey, authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import {
   DEFAULT_SETTINGS,
   differsFromDefault,
@@ -20,6 +20,7 @@ import {
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateClauses, generationNotes } from '../collections/generate.ts';
+import { type ContractPlan, type MatrixMode, planContract } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
@@ -76,6 +77,11 @@ interface CommonOptions {
    * generates its collection from the description instead of reading the committed one.
    */
   readonly expectations?: ExpectationSettings;
+  /**
+   * The attack matrix (collections/plan.ts): `planned` (default) runs the whole catalogue once per
+   * authorizer, `full` on every protected method (`--matrix full`, CONTRACT_MATRIX=full).
+   */
+  readonly matrix?: MatrixMode;
   readonly reportsDir?: string;
   readonly reporters?: readonly ReporterName[];
   readonly iterations?: number;
@@ -130,6 +136,8 @@ export interface ContractResult {
   readonly counts: RunCounts;
   /** Every method of the description and its authorizer; undefined for a collection without description. */
   readonly coverage?: readonly CoverageEntry[];
+  /** Which attack matrix the collection was generated with; undefined for a collection file given. */
+  readonly plan?: ContractPlan;
   /** Clauses the description's shape leaves out, each with why (collections/generate.ts generationNotes). */
   readonly notes?: readonly string[];
   /** The collection's own name (info.name), e.g. "hello-api contract": how the summary titles the run. */
@@ -205,8 +213,9 @@ function generatedCollection(
   api: ApiSpec,
   rootDir: string,
   settings: ExpectationSettings = DEFAULT_SETTINGS,
+  matrix: MatrixMode | undefined = undefined,
 ): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings)), 'utf8');
+  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings, matrix)), 'utf8');
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -244,19 +253,45 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
   const { entries, malformed } = parseAllowList(text ?? '');
   if (malformed.length > 0) {
     throw new UsageError(
-      `CONTRACT_ALLOW_UNPROTECTED has entries that are not "METHOD /path" (${malformed.join(', ')}): write them like "OPTIONS /items, GET /health".`,
+      `CONTRACT_ALLOW_UNPROTECTED has entries that are not "METHOD /path" (${malformed.join(', ')}): write them like "OPTIONS /items, GET /health, ANY /proxy/{proxy+}".`,
     );
   }
   if (api !== undefined) {
-    const known = new Set(api.routes.map(routeKey));
+    const known = new Set(api.routes.map(allowListKey));
     const unknown = [...entries].filter((entry) => !known.has(entry));
     if (unknown.length > 0) {
+      // A method an `ANY` declaration stands for is allow-listed as that declaration.
+      const asAny = unknown.flatMap((entry) => {
+        const path = entry.slice(entry.indexOf(' ') + 1);
+        return known.has(`ANY ${path}`) ? [`${entry} (declared as ANY ${path}: name that)`] : [];
+      });
       throw new UsageError(
-        `CONTRACT_ALLOW_UNPROTECTED names ${unknown.join(', ')}, which the API description does not have: remove ${unknown.length === 1 ? 'it' : 'them'} or check the path as the description writes it.`,
+        asAny.length > 0
+          ? `CONTRACT_ALLOW_UNPROTECTED names ${asAny.join(', ')}: one ANY declaration is one entry.`
+          : `CONTRACT_ALLOW_UNPROTECTED names ${unknown.join(', ')}, which the API description does not have: remove ${unknown.length === 1 ? 'it' : 'them'} or check the path as the description writes it.`,
       );
     }
   }
   return entries;
+}
+
+/**
+ * A description whose authorizer names its pools by ARN must name the pool the run signs in to, or
+ * every protected method would refuse the run's own token: a placeholder ARN (an example account, a
+ * pool of another stage) is refused before anything is sent. Pools named by a template reference
+ * (`!GetAtt UserPool.Arn`, an ARN completed only when deployed) are the deployed pool by construction.
+ */
+function checkPools(api: ApiSpec, userPoolId: string): void {
+  const used = new Set(
+    api.routes.flatMap((route) => (route.protection.kind === 'cognito' ? [route.protection.authorizer] : [])),
+  );
+  for (const authorizer of api.authorizers.filter((candidate) => used.has(candidate.id))) {
+    const arns = authorizer.pools.map((pool) => pool.arn);
+    if (arns.some((arn) => arn === undefined || arn.endsWith(`/${userPoolId}`))) continue;
+    throw new UsageError(
+      `The API description's authorizer ${authorizer.id} accepts tokens of ${arns.join(', ')} only, but COGNITO_USER_POOL_ID is ${userPoolId}: sign in to that pool (COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID in .env), or export the deployed stage again if the description is a placeholder.`,
+    );
+  }
 }
 
 export async function runContract(options: ContractOptions): Promise<ContractResult> {
@@ -268,6 +303,7 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   // Fail on a broken description, collection or reports folder before starting anything.
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
+  if (options.target === 'aws' && api !== undefined) checkPools(api, options.settings.userPoolId);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
   const expectations = options.expectations ?? DEFAULT_SETTINGS;
   const strict = strictFacts(expectations);
@@ -281,12 +317,30 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       '--refusal-headers and the slowdown bound settle the expectations before the collection is generated, so they cannot change the file given to --collection: drop --collection, or generate that file with npm run collection and the same settings.',
     );
   }
+  // The plan is known wherever the collection comes from a description: generated here, or the
+  // committed one (generated from api/routes.ts in the default mode by `npm run collection`).
+  const plan =
+    options.collectionPath === undefined && api !== undefined
+      ? planContract(api, ATTACKS, options.matrix)
+      : undefined;
+  // The committed collection is the planned one; `full` differs from it only where a method is sampled.
+  const sampled = plan?.methods.some((method) => method.coverage === 'sample') ?? false;
   const collection =
-    options.collectionPath === undefined && (options.api !== undefined || differsFromDefault(expectations))
-      ? generatedCollection(options.api ?? helloApi, rootDir, expectations)
+    options.collectionPath === undefined &&
+    (options.api !== undefined || differsFromDefault(expectations) || sampled)
+      ? generatedCollection(options.api ?? helloApi, rootDir, expectations, options.matrix)
       : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
-  const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
+  const context: RunContext = {
+    startedAt,
+    now,
+    reporters,
+    collection,
+    reportsDir,
+    api,
+    allowList,
+    ...(plan ? { plan } : {}),
+  };
   if (runFolder === undefined) return runInFolder(options, context);
   options.onRunFolderCreated?.(runFolder);
   try {
@@ -307,6 +361,7 @@ interface RunContext {
   readonly reportsDir: string;
   readonly api: ApiSpec | undefined;
   readonly allowList: ReadonlySet<string>;
+  readonly plan?: ContractPlan;
   readonly runFolder?: string;
 }
 
@@ -332,7 +387,7 @@ function isLoopbackUrl(url: string): boolean {
 }
 
 async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
-  const { startedAt, now, reporters, collection, reportsDir, runFolder, api } = context;
+  const { startedAt, now, reporters, collection, reportsDir, runFolder, api, plan } = context;
   const rootDir = options.rootDir;
 
   let stack: LocalStack | undefined;
@@ -434,6 +489,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       clauses,
       counts,
       ...(coverage ? { coverage } : {}),
+      ...(plan ? { plan } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(named === undefined ? {} : { collectionName: named }),
       ...(runError === undefined ? {} : { runError }),
@@ -465,6 +521,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       signInFlow: token.flow,
       ...(api ? { api } : {}),
       ...(coverage ? { coverage } : {}),
+      ...(plan ? { plan } : {}),
     });
     // Every file of the run folder is rendered from this one object, which is also summary.json.
     if (junit) await writeJunitReport(summary, title, runFolder, redact);

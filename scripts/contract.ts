@@ -5,14 +5,16 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
 import {
   DEFAULT_SETTINGS,
   differsFromDefault,
   parseStrict,
   withRefusalSettings,
 } from '../collections/assertions.ts';
+import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
-import { runCli } from '../common/cli-error.ts';
+import { runCli, UsageError } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
 import { RunInterruptedError } from '../contract-runner/newman-run.ts';
@@ -34,9 +36,16 @@ const usage = `Usage: npm run contract -- [flags]
   --iterations N            run the collection N times, ${ITERATIONS.min} to ${ITERATIONS.max} (default 1)
   --timeout-request MS      per-request timeout in milliseconds, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default 10000)
   --max-response-ms MS      response-time bound every clause asserts, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default: the environment's, 10000)
-  --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
-                            (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
+  --api-spec FILE           generate the contract from an API description (CONTRACT_API_SPEC): an API
+                            Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
+                            template (cdk synth output); the local stack then serves that API
+  --stage NAME              the stage, for a description that names none (CONTRACT_API_STAGE)
+  --api-id ID               the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
+  --handler FILE#EXPORT     the Lambda that answers every described method locally (default: a stand-in)
   --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --matrix planned|full     planned (default): the whole attack catalogue once per authorizer and a
+                            fixed sample on the other methods behind it; full: the whole catalogue on
+                            every protected method (CONTRACT_MATRIX)
   --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
                             all; CONTRACT_STRICT), as the project's guess; the collection is then
                             generated for the run (not with --collection). Default: none
@@ -50,8 +59,8 @@ const usage = `Usage: npm run contract -- [flags]
   --debug                   print stack traces of unexpected failures
 
 Exit code: 0 the run passed (at least one clause ran, none failed); 1 it failed, or the sign-in or
-something else went wrong; 2 a flag, .env, --collection or --reports-dir is wrong, or a local port is
-taken; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
+something else went wrong; 2 a flag, .env, --api-spec, --collection or --reports-dir is wrong, or a
+local port is taken; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
 `;
 
 const flagSpec = {
@@ -62,11 +71,15 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
+  stage: { type: 'string' },
+  'api-id': { type: 'string' },
+  handler: { type: 'string' },
   strict: { type: 'string' },
   'refusal-headers': { type: 'string' },
   'slowdown-factor': { type: 'string' },
   'slowdown-margin-ms': { type: 'string' },
   collection: { type: 'string' },
+  matrix: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -86,14 +99,26 @@ async function main(argv: readonly string[]): Promise<number> {
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
   const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
+  const readOptions = descriptionOptions(flags, process.env);
+  const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   const api =
     specPath === undefined
       ? undefined
-      : await (await import('../api/openapi-export.ts')).readApiSpecFile(
-          resolve(rootDir, specPath),
-          specPath,
-        );
+      : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
+  for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
+  const matrix = parseMatrixMode(matrixText);
+  if (matrixText !== undefined && matrix === undefined) {
+    throw new UsageError(
+      `${flags.matrix === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${matrixText}": use one of ${MATRIX_MODES.join(', ')}.`,
+    );
+  }
+  if (flags.matrix !== undefined && flags.collection !== undefined) {
+    throw new UsageError(
+      '--matrix chooses how a collection is generated, and --collection gives one already made: drop one of them.',
+    );
+  }
   const strict =
     flags.strict === undefined
       ? parseStrict('CONTRACT_STRICT', process.env.CONTRACT_STRICT || undefined)
@@ -121,6 +146,7 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(matrix ? { matrix } : {}),
     ...(expectations ? { expectations } : {}),
     ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
@@ -144,6 +170,7 @@ async function main(argv: readonly string[]): Promise<number> {
       : {
           ...common,
           target,
+          ...(handler ? { stack: { handler } } : {}),
           onStackStarted: (stack) => {
             // Ctrl-C during the run must still stop the stack before the process exits.
             onShutdown(() => stack.stop());

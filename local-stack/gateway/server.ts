@@ -27,6 +27,8 @@ export interface GatewayOptions {
   readonly routes: readonly GatewayRoute[];
   readonly authorizer: Authorizer;
   readonly integrationTimeoutMs: number;
+  /** The API key methods with `apiKeyRequired` accept in `x-api-key`; absent, they accept none. */
+  readonly apiKey?: string;
   /** Ten lowercase alphanumerics, like a real REST API id. */
   readonly apiId: string;
   /**
@@ -142,9 +144,25 @@ export async function handleRequest(
     // The authorizer reads its identity source only: a token in any other header is no token (docs/reference.md §14).
     const identity =
       route.identityHeader === undefined ? authorization : headerValue(request, route.identityHeader);
-    const decision = await options.authorizer(identity, route.scopes);
+    const decision = await options.authorizer(identity, route.scopes, `${route.method} ${route.resource}`);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
+  } else if (route.authorization === 'AWS_IAM') {
+    // No SigV4 signature is ever verified here: unsigned, Missing Authentication Token; anything in the
+    // Authorization header, the SigV4 complaint (docs/reference.md §15).
+    return authorization === undefined
+      ? gatewayError('missingAuthenticationToken', ids)
+      : gatewayError('incompleteSignature', ids, authorization);
+  } else if (route.authorization === 'CUSTOM') {
+    // A team's Lambda authorizer cannot run here: every call is refused as one that throws
+    // "Unauthorized" would refuse it (docs/reference.md §15, a local-stack decision).
+    return gatewayError('unauthorized', ids);
+  }
+  if (
+    route.apiKeyRequired &&
+    (options.apiKey === undefined || request.headers['x-api-key'] !== options.apiKey)
+  ) {
+    return gatewayError('forbidden', ids);
   }
 
   const event = buildProxyEvent({

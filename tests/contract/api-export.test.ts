@@ -16,6 +16,7 @@ import { readApiSpecFile } from '../../api/openapi-export.ts';
 import type { ApiSpec } from '../../api/spec.ts';
 import { assertsCheck as asserts, type Clause, readClauseTable } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import { formatContractSummary } from '../../contract-runner/console-summary.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
 
@@ -91,6 +92,21 @@ describe('the contract generated from an API Gateway export, against the local s
       scoped.some((clause) => clause.clause?.kind === 'scope-without-scope' && clause.actualStatus === 401),
     );
     assert.ok(scoped.some((clause) => clause.clause?.kind === 'accepted' && clause.actualStatus === 200));
+    // The default plan: the catalogue once per authorizer configuration, a sample elsewhere, and the
+    // summary says so.
+    assert.deepEqual(
+      result.plan?.methods.map((method) => `${method.route} ${method.coverage}`),
+      [
+        'GET /items catalogue',
+        'POST /items sample',
+        'GET /items/{itemId} sample',
+        'DELETE /items/{itemId} catalogue',
+      ],
+    );
+    assert.match(
+      formatContractSummary(result, repoRoot),
+      /^Attack matrix: planned \(the default\): the whole catalogue runs once per authorizer \(2\), 2 other methods get a sample/m,
+    );
   });
 
   it('fails exactly the clauses of the one method a gateway leaves without its authorizer', {
@@ -146,7 +162,7 @@ describe('npm run collection with an export', () => {
           `: ${clauses.length} clauses for ${shop.routes.length} methods of shop-api \\(stage prod\\)`,
         ),
       );
-      assert.match(stdout, /Without an authorizer: GET \/health, OPTIONS \/items;/);
+      assert.match(stdout, /Not behind Cognito: GET \/health, OPTIONS \/items;/);
       const table = readClauseTable(JSON.parse(await readFile(out, 'utf8')));
       assert.deepEqual(
         [...(table?.values() ?? [])].map((clause) => clause.key),
@@ -157,7 +173,7 @@ describe('npm run collection with an export', () => {
     }
   });
 
-  it('refuses a broken export with one sentence and exit code 2', async () => {
+  it('refuses a file that is no API description with one sentence and exit code 2', async () => {
     await assert.rejects(
       run(
         process.execPath,
@@ -168,7 +184,7 @@ describe('npm run collection with an export', () => {
         assert.equal(error.code, 2);
         assert.match(
           String(error.stderr).trim(),
-          /^The API description package\.json is not an OpenAPI 3 document[^\n]*$/,
+          /^The API description package\.json is JSON but not a form this reader knows[^\n]*$/,
         );
         return true;
       },
