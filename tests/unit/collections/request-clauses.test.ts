@@ -11,6 +11,12 @@ import { apiSpecFromExport } from '../../../api/openapi-export.ts';
 import { helloApi } from '../../../api/routes.ts';
 import { type ApiSpec, isProtected } from '../../../api/spec.ts';
 import { resourcesOf } from '../../../api/surface.ts';
+import {
+  DEFAULT_SETTINGS,
+  differsFromDefault,
+  settingsStated,
+  withRefusalSettings,
+} from '../../../collections/assertions.ts';
 import { type Clause, isOrderBound } from '../../../collections/clause.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 import { ATTACKS } from '../../../security/catalogue.ts';
@@ -151,5 +157,55 @@ describe('the slowdown bound', () => {
 
   it('skips the bound before an accepted answer has been timed (never a pass that measured nothing)', () => {
     assert.deepEqual(slowdown(9_000), ['skipped']);
+  });
+});
+
+describe('the refusal bounds, settled before generation', () => {
+  const refusal = (settings: Parameters<typeof generateClauses>[2]) => {
+    const found = generateClauses(helloApi, ATTACKS, settings).find(
+      (clause) => clause.key === 'GET /hello · no header',
+    );
+    assert.ok(found && found.expect.kind === 'answer', 'no no-header clause');
+    return found.expect.assertions;
+  };
+
+  it("puts the allow-list and the bound into every refusal's checks, from the settings only", () => {
+    const settled = withRefusalSettings(DEFAULT_SETTINGS, {
+      refusalHeaders: { source: '--refusal-headers', value: 'Access-Control-Allow-Origin, Vary' },
+      slowdownFactor: { source: '--slowdown-factor', value: '4' },
+      slowdownMarginMs: { source: '--slowdown-margin-ms', value: '900' },
+    });
+    const checks = refusal(settled);
+    const headers = checks.find((assertion) => assertion.check === 'refusal-headers');
+    assert.ok(headers?.check === 'refusal-headers');
+    assert.ok(headers.allowed.includes('Access-Control-Allow-Origin') && headers.allowed.includes('Vary'));
+    assert.deepEqual(headers.facts, ['refusal-headers-own']);
+    const bound = checks.find((assertion) => assertion.check === 'no-slowdown');
+    assert.deepEqual(bound?.check === 'no-slowdown' && [bound.factor, bound.marginMs], [4, 900]);
+    assert.deepEqual(settingsStated(settled).slowdown, { factor: 4, marginMs: 900 });
+    const plain = refusal(DEFAULT_SETTINGS).find((assertion) => assertion.check === 'no-slowdown');
+    assert.deepEqual(plain?.check === 'no-slowdown' && [plain.factor, plain.marginMs], [
+      SLOWDOWN_DEFAULTS.factor,
+      SLOWDOWN_DEFAULTS.marginMs,
+    ]);
+    assert.equal(differsFromDefault(settled), true);
+    assert.equal(differsFromDefault(DEFAULT_SETTINGS), false);
+  });
+
+  it('refuses a header name that is not one, and a factor below 1, in one sentence naming the flag', () => {
+    assert.throws(
+      () =>
+        withRefusalSettings(DEFAULT_SETTINGS, {
+          refusalHeaders: { source: '--refusal-headers', value: 'X-Ok, bad header' },
+        }),
+      (error: Error) => /^Flag --refusal-headers must be comma-separated header names/.test(error.message),
+    );
+    assert.throws(
+      () =>
+        withRefusalSettings(DEFAULT_SETTINGS, {
+          slowdownFactor: { source: 'CONTRACT_SLOWDOWN_FACTOR', value: '0.5' },
+        }),
+      (error: Error) => /^CONTRACT_SLOWDOWN_FACTOR must be/.test(error.message),
+    );
   });
 });
