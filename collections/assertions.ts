@@ -433,12 +433,15 @@ export function requestRefusalAssertions(
   settings: ExpectationSettings,
 ): Assertions {
   return settle(
-    gatewayError(facts, {
-      status: 401,
-      body: { equals: UNAUTHORIZED, facts },
-      errorType: { equals: 'UnauthorizedException', facts },
-      absent: absentText,
-    }),
+    [
+      on(facts, { check: 'refused' }),
+      ...gatewayError(facts, {
+        status: 401,
+        body: { equals: UNAUTHORIZED, facts },
+        errorType: { equals: 'UnauthorizedException', facts },
+        absent: absentText,
+      }),
+    ],
     settings,
   );
 }

@@ -198,7 +198,13 @@ describe('correct gateways that differ from the reference only on open points', 
   it('are one per open fact the hello API asks about, but for those named as having none', () => {
     assert.deepEqual(
       CONTROLS.map((control) => control.differsOn),
-      ['expired-error-type', 'pool-signed-odd-claims', 'path-variant-status', 'sigv4-complaint-text'],
+      [
+        'expired-error-type',
+        'pool-signed-odd-claims',
+        'path-variant-status',
+        'request-variant-status',
+        'sigv4-complaint-text',
+      ],
     );
     const asked = new Set(
       clauses.flatMap((clause) =>

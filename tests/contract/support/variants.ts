@@ -21,6 +21,7 @@ import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
 import { ATTACKS, OPEN_ONLY_WEAKNESSES, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
 import type { FactId } from '../../../security/facts.ts';
 import {
+  REQUEST_ROWS,
   REQUEST_WEAKNESSES,
   type RequestWeaknessId,
   requestRowById,
@@ -317,7 +318,12 @@ function requestWeaknessCaughtBy(weakness: RequestWeaknessId, clauses: readonly 
     case 'response-cache':
       return afterAcceptedWithoutToken(clauses, true);
     case 'refusal-oracle':
-      return keys(clauses, expects401);
+      // Its header rides on every 401: the clauses that check a 401's headers (UnauthorizedException asserted).
+      return keys(
+        clauses,
+        (clause) =>
+          asserts(clause, 'refusal-headers') && asserts(clause, 'error-type', 'UnauthorizedException'),
+      );
     case 'slow-refusal':
       // The rows whose kid is a shell command: the weakened gateway runs it, the slowdown bound sees it.
       return keys(clauses, (clause) => clause.row === 'kid-command-injection');
@@ -440,6 +446,28 @@ const controlVariants: Control[] = [
       return {
         tamperResponse: (answer, request) =>
           variants.has(request.url ?? '') && answer.status >= 400 && answer.status < 500
+            ? withError(answer, 404, '{"message":"Not Found"}', 'NotFoundException')
+            : answer,
+      };
+    },
+    caughtBy: () => new Set(),
+    caughtAs: 'any',
+  },
+  {
+    id: 'control:request-variant-status',
+    differsOn: 'request-variant-status',
+    failsStrict: false,
+    description:
+      "answers every request row's spelling of /hello (an extension, a ;parameter, dot segments) 404 Not Found",
+    options: () => {
+      const spelled = new Set(
+        REQUEST_ROWS.flatMap((row) =>
+          row.path.kind === 'spelled' ? [`/dev${row.path.make('/hello')}`] : [],
+        ),
+      );
+      return {
+        tamperResponse: (answer, request) =>
+          spelled.has(request.url ?? '') && answer.status >= 400 && answer.status < 500
             ? withError(answer, 404, '{"message":"Not Found"}', 'NotFoundException')
             : answer,
       };
