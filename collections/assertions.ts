@@ -482,7 +482,12 @@ function isRefusal(assertions: readonly Assertion[]): boolean {
  * headers (§13.3, where its error type is asserted), and no refusal is slower than the bound (§13.8).
  * Both are made here from the settings; the sandbox reads neither from a variable.
  */
-export function withRefusalBounds(made: Assertions, settings: ExpectationSettings): Assertions {
+export function withRefusalBounds(
+  made: Assertions,
+  settings: ExpectationSettings,
+  /** Whether an accepted answer is timed before this clause in the run (the bound's yardstick). */
+  timed = true,
+): Assertions {
   // Only where a refusal is asserted: a row whose refusal is open (odd claims) gets them with --strict.
   if (!isRefusal(made.assertions)) return made;
   const extra: Candidate[] = [];
@@ -490,7 +495,8 @@ export function withRefusalBounds(made: Assertions, settings: ExpectationSetting
     extra.push(
       on(['refusal-headers-own'], { check: 'refusal-headers', allowed: refusalAllowList(settings) }),
     );
-  extra.push(on(['refusal-not-slower'], { check: 'no-slowdown', ...slowdownOf(settings) }));
+  // Before any accepted answer there is nothing to compare with: no bound rather than a skipped one.
+  if (timed) extra.push(on(['refusal-not-slower'], { check: 'no-slowdown', ...slowdownOf(settings) }));
   const bounds = settle(extra, settings);
   return {
     assertions: [...made.assertions, ...bounds.assertions],

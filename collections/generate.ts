@@ -134,7 +134,14 @@ function add(builder: Builder, fields: ClauseDraft): void {
   // Every refusal is also held to the allow-listed headers and the slowdown bound, from the settings.
   const expect =
     rest.expect.kind === 'answer'
-      ? { kind: 'answer' as const, ...withRefusalBounds(rest.expect, builder.settings) }
+      ? {
+          kind: 'answer' as const,
+          ...withRefusalBounds(
+            rest.expect,
+            builder.settings,
+            builder.clauses.some((clause) => clause.kind === 'accepted'),
+          ),
+        }
       : rest.expect;
   builder.clauses.push({
     id: stableId(key),
