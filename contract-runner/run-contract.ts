@@ -18,6 +18,7 @@ import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
+import type { AuthFlowSetting } from '../token-helper/auth-flow.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -80,6 +81,8 @@ export type ContractOptions = CommonOptions &
         readonly stack?: LocalStackOptions;
         /** Called once the stack is up, so a caller can stop it on a signal. */
         readonly onStackStarted?: (stack: LocalStack) => void;
+        /** How to sign in to the embedded stack (CONTRACT_AUTH_FLOW); `auto` when unset. */
+        readonly authFlow?: AuthFlowSetting;
       }
     | {
         readonly target: 'aws';
@@ -300,7 +303,10 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
         startAttackerServer(),
       ]);
       options.onStackStarted?.(stack);
-      settings = settingsFromLocalStack(stack);
+      settings = {
+        ...settingsFromLocalStack(stack),
+        ...(options.authFlow ? { authFlow: options.authFlow } : {}),
+      };
     } else {
       settings = options.settings;
     }

@@ -5,13 +5,14 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
+import { listOf, oneOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
 import { RunInterruptedError } from '../contract-runner/newman-run.ts';
 import { REPORTERS } from '../contract-runner/reporters.ts';
 import type { ContractOptions } from '../contract-runner/run-contract.ts';
+import { AUTH_FLOWS } from '../token-helper/auth-flow.ts';
 import { resolveSettings, resolveTarget } from '../token-helper/config.ts';
 import { loadDotenvOnce } from '../token-helper/env-file.ts';
 
@@ -65,6 +66,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const timeoutRequestMs = wholeNumber('--timeout-request', flags['timeout-request'], MILLISECONDS);
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
+  // Checked for both targets: on the local target it chooses how the embedded stack is signed in to.
+  const authFlow = oneOf('CONTRACT_AUTH_FLOW', process.env.CONTRACT_AUTH_FLOW || undefined, AUTH_FLOWS);
   const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
   const api =
     specPath === undefined
@@ -103,6 +106,7 @@ async function main(argv: readonly string[]): Promise<number> {
       : {
           ...common,
           target,
+          ...(authFlow ? { authFlow } : {}),
           onStackStarted: (stack) => {
             // Ctrl-C during the run must still stop the stack before the process exits.
             onShutdown(() => stack.stop());

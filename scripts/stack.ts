@@ -6,7 +6,7 @@
 import { relative, resolve } from 'node:path';
 import { readApiSpecFile } from '../api/openapi-export.ts';
 import type { HandlerRef } from '../api/spec.ts';
-import { parseFlags, wholeNumber } from '../common/args.ts';
+import { oneOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { contractEnvironment } from '../contract-runner/run-environment.ts';
@@ -21,6 +21,7 @@ import {
 } from '../local-stack/stack-files.ts';
 import { startAttackerServer } from '../security/attacker-server.ts';
 import { mintPoolKeyTokens } from '../security/pool-key-tokens.ts';
+import { AUTH_FLOWS } from '../token-helper/auth-flow.ts';
 import { obtainToken, settingsFromLocalStack } from '../token-helper/index.ts';
 import { generatedIdentity } from '../token-helper/postman-environment.ts';
 
@@ -65,6 +66,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const apiPort = portFromEnv('LOCAL_API_PORT', DEFAULT_API_PORT);
   const cognitoPort = portFromEnv('LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
   const password = process.env.CONTRACT_PASSWORD;
+  // How the stack signs its QA environment in: checked here like everywhere else, before anything starts.
+  const authFlow = oneOf('CONTRACT_AUTH_FLOW', process.env.CONTRACT_AUTH_FLOW || undefined, AUTH_FLOWS);
   const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
   const api = specPath === undefined ? undefined : await readApiSpecFile(resolve(specPath), specPath);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
@@ -104,7 +107,10 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 
   // For QA in the Postman app: everything the collection needs, including the password it signs in
   // with when the token runs out. Private (0600, gitignored) and removed when the stack stops.
-  const token = await obtainToken(settingsFromLocalStack(stack), { write: false });
+  const token = await obtainToken(
+    { ...settingsFromLocalStack(stack), ...(authFlow ? { authFlow } : {}) },
+    { write: false },
+  );
   // The jku and x5u rows point at the attacker's server, so a weakened gateway would really fetch from it.
   const attacker = await startAttackerServer();
   onShutdown(() => attacker.stop());

@@ -352,9 +352,7 @@ function checkValue(field: Field, value: string, endpointGiven: boolean): Verdic
         ? value
         : { problem: 'is not a client secret (letters and digits)' };
     case 'authFlow':
-      return isAuthFlowSetting(value)
-        ? value
-        : { problem: `(${quote(value)}) is not a sign-in flow: use one of ${AUTH_FLOWS.join(', ')}` };
+      return isAuthFlowSetting(value) ? value : { problem: `(${quote(value)}) is not a sign-in flow` }; // the fix lists the flows
     case 'password':
     case 'newPassword':
       if (/[\r\n]/.test(value)) return { problem: 'contains a line break' };

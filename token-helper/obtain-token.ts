@@ -18,7 +18,7 @@ import {
   type TokenSettings,
   validateSettings,
 } from './config.ts';
-import { diagnosisOf, SignInError } from './diagnosis.ts';
+import { ConfigurationError, diagnosisOf, SignInError } from './diagnosis.ts';
 import { decodeIdToken, type IdTokenClaims, readUnverifiedToken, TokenFormatError } from './jwt-claims.ts';
 import {
   ACCESS_TOKEN,
@@ -98,7 +98,11 @@ export async function obtainToken(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   // The template is checked first so that a broken one costs no Cognito call.
-  const template = await readEnvironmentTemplate(templatePath, displayPath(templatePath));
+  const template = await readEnvironmentTemplate(
+    templatePath,
+    displayPath(templatePath),
+    options.templatePath !== undefined,
+  );
 
   const saved = write && options.force !== true ? await readSavedTokens(outPath, settings) : undefined;
   const reusable = saved !== undefined && isReusable(saved, now()) ? saved : undefined;
@@ -292,11 +296,11 @@ async function writeEnvironment(
         : code === 'EISDIR'
           ? 'give --out a file name, not a directory'
           : 'choose a writable path with --out';
-    throw new SignInError(
-      'output-unwritable',
-      `Cannot write the Postman environment to ${displayPath(path)} (${code}): ${fix}.`,
-      { cause: error },
-    );
+    const message = `Cannot write the Postman environment to ${displayPath(path)} (${code}): ${fix}.`;
+    // A path the user gave (--out) is a usage mistake (exit 2); the default place failing is not.
+    throw isDefaultPath
+      ? new SignInError('output-unwritable', message, { cause: error })
+      : new ConfigurationError('output-unwritable', message, { cause: error });
   }
 }
 

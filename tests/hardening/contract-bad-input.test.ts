@@ -62,6 +62,24 @@ describe('the command line', { concurrency: 3 }, () => {
     await assertOneSentence(run, 2, /^Unknown target "staging" in CONTRACT_TARGET/);
   });
 
+  test('an unknown CONTRACT_AUTH_FLOW is refused on the local target too, before anything starts', async () => {
+    const run = await runContractCli([], { cwd: root, env: { CONTRACT_AUTH_FLOW: 'magic' } });
+    await assertOneSentence(
+      run,
+      2,
+      /^CONTRACT_AUTH_FLOW must be one of auto, srp, admin-srp, admin-password, password, not "magic"\.$/m,
+    );
+  });
+
+  test('CONTRACT_AUTH_FLOW chooses how the embedded stack is signed in to', async () => {
+    const run = await runContractCli(['--reporters', 'cli'], {
+      cwd: root,
+      env: { CONTRACT_AUTH_FLOW: 'srp' },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Token: .*, fresh sign-in \(srp\)$/m);
+  });
+
   test('an unknown flag suggests the flag that was meant', async () => {
     const run = await runContractCli(['--iteration', '3'], { cwd: root });
     await assertOneSentence(
