@@ -11,7 +11,8 @@ import { renderCollection } from '../collections/collection.ts';
 import { generateClauses } from '../collections/generate.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
-import { runCli, UsageError, UserError } from '../common/cli-error.ts';
+import { runCli, UsageError } from '../common/cli-error.ts';
+import { plural } from '../common/plural.ts';
 
 const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE]
 
@@ -49,7 +50,8 @@ async function main(argv: readonly string[]): Promise<number> {
     await writeFileAtomic(out, renderCollection(api, clauses), { mode: 0o644 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserError(
+    // A path the user gave: a usage mistake, exit 2 like every other command's unwritable --out.
+    throw new UsageError(
       `Cannot write the collection to ${flags.out} (${code}): choose a writable path with --out.`,
       {
         cause: error,
@@ -59,7 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const unprotected = api.routes.filter((route) => !isProtected(route));
   process.stdout.write(
     [
-      `Wrote ${flags.out}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
+      `Wrote ${flags.out}: ${plural(clauses.length, 'clause')} for ${plural(api.routes.length, 'method')} of ${api.name} (stage ${api.stage}).`,
       ...(unprotected.length > 0
         ? [
             `Without an authorizer: ${unprotected.map(routeKey).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { readApiSpecFile } from '../../api/openapi-export.ts';
+import { helloApi } from '../../api/routes.ts';
 import type { ApiSpec } from '../../api/spec.ts';
 import { type Clause, readClauseTable } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
@@ -154,6 +155,40 @@ describe('npm run collection with an export', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+
+  it('counts in words that agree with the number: one method of the route table is "1 method"', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'collection-'));
+    try {
+      const out = join(folder, 'hello.postman_collection.json');
+      const { stdout } = await run(
+        process.execPath,
+        ['common/run-ts.mjs', 'scripts/collection.ts', '--out', out],
+        { cwd: repoRoot },
+      );
+      assert.equal(helloApi.routes.length, 1, 'the route table still has one method');
+      assert.match(stdout, /: \d+ clauses for 1 method of hello-api /);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unwritable --out with one sentence and exit code 2', async () => {
+    await assert.rejects(
+      run(process.execPath, ['common/run-ts.mjs', 'scripts/collection.ts', '--out', '/sys/x.json'], {
+        cwd: repoRoot,
+      }),
+      (error: { code?: number; stderr?: string }) => {
+        assert.equal(error.code, 2);
+        assert.match(
+          String(error.stderr),
+          /^Cannot write the collection to \/sys\/x\.json \(\w+\): choose a writable path with --out\.\n$/,
+        );
+        return true;
+      },
+    );
   });
 
   it('refuses a broken export with one sentence and exit code 2', async () => {
