@@ -8,6 +8,7 @@
 import type { EventEmitter } from 'node:events';
 import type { NewmanRunOptions, NewmanRunSummary } from 'newman';
 import type { ClauseInfo } from '../collections/clause.ts';
+import { clauseAnchor } from './html.ts';
 import { htmlextraOptions } from './html-report.ts';
 import { describeNoResponse, uncheckedForWantOfResponse } from './observed.ts';
 import { type Redactor, redactWrites } from './redaction.ts';
@@ -169,7 +170,7 @@ function keepSkippedItems(emitter: RunEmitter): void {
 /**
  * The HTML template shows each clause's outcome and reason as results.ts decides them, not as it could
  * work them out from Newman's counts itself: on `beforeDone`, before htmlextra (whose listener comes
- * later) renders, each execution's cursor gets `contract: { outcome, reason }`. clauseResults maps the
+ * later) renders, each execution's cursor gets `contract: { anchor, outcome, reason }`. clauseResults maps the
  * executions one to one, in order.
  */
 function annotateOutcomes(
@@ -186,6 +187,7 @@ function annotateOutcomes(
       const result = results[index];
       if (result === undefined || typeof execution.cursor !== 'object' || execution.cursor === null) return;
       (execution.cursor as { contract?: unknown }).contract = {
+        anchor: clauseAnchor(index),
         outcome: result.outcome,
         ...(result.reason === undefined ? {} : { reason: result.reason }),
       };

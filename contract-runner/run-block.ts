@@ -8,7 +8,7 @@
  * methods have no authorizer) is one more function in RUN_BLOCK_SECTIONS. Everything a section prints
  * goes through escapeHtml; the file is redacted as a whole afterwards.
  */
-import { displayTime, escapeHtml } from './html.ts';
+import { clauseAnchor, displayTime, escapeHtml } from './html.ts';
 import type { RunSummary, SummaryClause } from './run-summary.ts';
 
 export type RunBlockSection = (summary: RunSummary) => string;
@@ -110,12 +110,15 @@ function why(clause: SummaryClause): string {
 }
 
 const notPassed: RunBlockSection = (summary) => {
-  const listed = summary.clauses.filter((clause) => clause.outcome !== 'passed');
+  // Positions in summary.clauses are positions among the executions: each row links to its details.
+  const listed = summary.clauses
+    .map((clause, position) => ({ clause, anchor: clauseAnchor(position) }))
+    .filter(({ clause }) => clause.outcome !== 'passed');
   if (listed.length === 0) return '';
   const iterations = summary.iterations > 1;
   const rows = listed.map(
-    (clause) =>
-      `  <tr class="${clause.outcome}"><td><span class="badge ${clause.outcome}">${clause.outcome}</span></td><td>${escapeHtml(clause.name)}${iterations ? ` <span class="muted">(iteration ${clause.iteration})</span>` : ''}</td><td>${code(clause.requestLine)}</td><td>${why(clause)}</td></tr>`,
+    ({ clause, anchor }) =>
+      `  <tr class="${clause.outcome}"><td><span class="badge ${clause.outcome}">${clause.outcome}</span></td><td><a href="#${anchor}">${escapeHtml(clause.name)}</a>${iterations ? ` <span class="muted">(iteration ${clause.iteration})</span>` : ''}</td><td>${code(clause.requestLine)}</td><td>${why(clause)}</td></tr>`,
   );
   return `<h2>Clauses that did not pass</h2>
 <table class="run-not-passed">
