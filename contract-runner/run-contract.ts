@@ -11,7 +11,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
 import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
-import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
+import { type ClauseInfo, collectionRoutes, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
@@ -234,6 +234,35 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
   return entries;
 }
 
+/**
+ * A collection made for another API than the one the run serves would send every clause to methods
+ * that are not there and fail each with a 403 or 404, for a minute and a half, without saying why:
+ * refused before anything starts, when a method the collection tests as defined is not in the API.
+ */
+function checkCollectionFitsApi(
+  collection: LoadedCollection,
+  served: ApiSpec,
+  target: Target,
+  rootDir: string,
+): void {
+  const tested = collectionRoutes(collection.parsed);
+  const defined = new Set(served.routes.map(routeKey));
+  const missing = tested.filter((route) => !defined.has(route));
+  if (missing.length === 0) return;
+  const list = (routes: readonly string[]) =>
+    routes.length > 3 ? `${routes.slice(0, 3).join(', ')} and ${routes.length - 3} more` : routes.join(', ');
+  const where = target === 'local' ? 'served by the local stack' : 'as --api-spec describes it';
+  throw new UsageError(
+    `The collection ${displayFrom(rootDir, collection.path)} was made for another API: it tests ${list(missing)}, which ${served.name} (${where}, with ${list([...defined].sort())}) does not have: give --collection the collection made for ${served.name}, or --api-spec the description the collection was made from.`,
+  );
+}
+
+/** Relative to the project root when inside it, as the user typed it. */
+function displayFrom(rootDir: string, path: string): string {
+  const inside = relative(rootDir, path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+
 export async function runContract(options: ContractOptions): Promise<ContractResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
@@ -248,6 +277,10 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     options.collectionPath === undefined && options.api !== undefined
       ? generatedCollection(options.api, rootDir)
       : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
+  const served = options.target === 'local' ? (options.api ?? helloApi) : options.api;
+  if (served !== undefined && options.collectionPath !== undefined) {
+    checkCollectionFitsApi(collection, served, options.target, rootDir);
+  }
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
   const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
   if (runFolder === undefined) return runInFolder(options, context);

@@ -8,10 +8,13 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { readApiSpecFile } from '../../api/openapi-export.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { dataDirectoriesOf } from '../support/lifecycle.ts';
 import {
   type ContractRun,
   filesUnder,
+  repoRoot,
   runContractCli,
   STACK_TRACE,
   scratchRoot,
@@ -256,6 +259,37 @@ describe('files the run reads or writes', () => {
       2,
       /^Cannot write reports to \/proc\/contract-reports \(ENOENT: .*--reports-dir\.$/m,
     );
+  });
+
+  test('a collection made for another API is refused before anything starts, naming the methods that are not served', async () => {
+    const shop = await readApiSpecFile(join(repoRoot, 'tests/fixtures/api/shop.oas30.json'));
+    await writeFile(join(root, 'shop.postman_collection.json'), renderCollection(shop));
+    const started = Date.now();
+    const run = await runContractCli(['--collection', 'shop.postman_collection.json'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^The collection shop\.postman_collection\.json was made for another API: it tests [A-Z]+ \/\S+(, [A-Z]+ \/\S+)*( and \d+ more)?, which hello-api \(served by the local stack, with GET \/hello\) does not have: give --collection the collection made for hello-api, or --api-spec the description the collection was made from\.$/m,
+    );
+    assert.ok(Date.now() - started < 30_000, 'refused up front, not after running every clause');
+  });
+
+  test('the same collection with the description it was made from runs', async () => {
+    const shop = await readApiSpecFile(join(repoRoot, 'tests/fixtures/api/shop.oas30.json'));
+    await writeFile(join(root, 'shop.postman_collection.json'), renderCollection(shop));
+    const run = await runContractCli(
+      [
+        '--collection',
+        'shop.postman_collection.json',
+        '--api-spec',
+        join(repoRoot, 'tests/fixtures/api/shop.oas30.json'),
+        '--reporters',
+        'cli',
+      ],
+      { cwd: root, env: { CONTRACT_ALLOW_UNPROTECTED: 'GET /health, OPTIONS /items' } },
+    );
+    assert.doesNotMatch(run.stderr, /was made for another API/);
+    assert.match(run.stdout, /^Result: PASSED/m, run.stdout.slice(-2000));
   });
 
   test('a collection that is a folder is named as one', async () => {

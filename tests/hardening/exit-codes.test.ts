@@ -144,7 +144,7 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
   ],
   'npm run contract 2: the configuration is wrong: `CONTRACT_TARGET`, or the `.env` settings of `--target aws`':
     async () => [await code(runContractCli(['--target', 'aws'], { cwd: root }))],
-  'npm run contract 2: `--collection` names a file that is missing, not JSON, or not a Postman v2.1 collection':
+  'npm run contract 2: `--collection` names a file that is missing, not JSON, not a Postman v2.1 collection, or made for another API than the one served':
     async () => [await code(runContractCli(['--collection', 'missing.json'], { cwd: root }))],
   'npm run contract 2: `--reports-dir` cannot be written: a file is in the way, or the folder is read-only or forbidden':
     async () => [await code(runContractCli(['--reports-dir', 'a-file'], { cwd: root }))],
