@@ -6,7 +6,7 @@
  * description (`api`, e.g. an API Gateway export). Tests call this with a deliberately weakened local
  * gateway to prove that the contract catches each weakness.
  */
-import { readFile, rmdir } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
 import { type ApiSpec, routeKey } from '../api/spec.ts';
@@ -15,6 +15,7 @@ import { type ClauseInfo, collectionRoutes, readClauseTable } from '../collectio
 import { renderCollection } from '../collections/collection.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
+import { errorCode } from '../common/records.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
@@ -28,7 +29,7 @@ import {
 } from '../token-helper/index.ts';
 import { insertRunBlock } from './html-report.ts';
 import { junitPath, writeJunitReport } from './junit-report.ts';
-import { runNewman } from './newman-run.ts';
+import { type NewmanRunResult, ReportWriteError, runNewman } from './newman-run.ts';
 import { gitState, sha256, sha256File, suiteIdentity, toolVersions } from './provenance.ts';
 import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
@@ -234,6 +235,49 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
   return entries;
 }
 
+/** What each write error means, in the user's words, and what to do about it. */
+const WRITE_ERRORS: Readonly<Record<string, { readonly what: string; readonly fix: string }>> = {
+  ENOSPC: { what: 'the disk is full', fix: 'free some space or choose another folder with --reports-dir' },
+  EDQUOT: {
+    what: 'the disk quota is used up',
+    fix: 'free some space or choose another folder with --reports-dir',
+  },
+  EFBIG: {
+    what: 'a file outgrew the file-size limit',
+    fix: 'raise the limit (`ulimit -f unlimited`) or run fewer --iterations',
+  },
+  EROFS: { what: 'the file system is read-only', fix: 'choose a writable folder with --reports-dir' },
+  EACCES: { what: 'the folder is not writable', fix: 'choose a writable folder with --reports-dir' },
+  EPERM: { what: 'the folder is not writable', fix: 'choose a writable folder with --reports-dir' },
+  EIO: {
+    what: 'the disk reported an I/O error',
+    fix: 'check the disk, or choose another folder with --reports-dir',
+  },
+};
+
+/**
+ * The run happened and was decided, but its reports could not be written: one sentence with the
+ * verdict, the cause and the fix. Exit 1 (README, exit codes): CI must not take a run without reports
+ * for a pass. runContract removes the run folder, so no half-written report is left.
+ */
+export class ReportsNotWrittenError extends UserError {
+  override readonly name: string = 'ReportsNotWrittenError';
+  readonly verdict: Verdict;
+
+  constructor(runFolder: string, rootDir: string, verdict: Verdict, cause: unknown) {
+    const code = errorCode(cause) ?? 'unknown error';
+    const meaning = WRITE_ERRORS[code] ?? {
+      what: 'a report could not be written',
+      fix: 'choose another folder with --reports-dir',
+    };
+    super(
+      `The run's reports could not be written to ${displayFrom(rootDir, runFolder)} (${code}: ${meaning.what}), so none of them was kept; the run itself was ${verdict.result} (${verdict.summary}): ${meaning.fix}, and run again.`,
+      { cause },
+    );
+    this.verdict = verdict;
+  }
+}
+
 /**
  * A collection made for another API than the one the run serves would send every clause to methods
  * that are not there and fail each with a 403 or 404, for a minute and a half, without saying why:
@@ -288,9 +332,9 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   try {
     return await runInFolder(options, { ...context, runFolder });
   } catch (error) {
-    // A run that failed before writing any report leaves no empty folder behind (rmdir refuses a
-    // folder with anything in it, so partial reports are kept).
-    await rmdir(runFolder).catch(() => undefined);
+    // A run that did not finish its reports leaves nothing behind: an unfinished report.html (no
+    // verdict banner, no totals) or a summary.json without its report would read as a finished run.
+    await rm(runFolder, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
 }
@@ -376,19 +420,29 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
 
     const iterations = options.iterations ?? 1;
     const title = `${api?.name ?? 'API'} contract: target ${options.target} (${settings.apiUrl})`;
-    const run = await runNewman({
-      collection: collection.parsed,
-      clauseTable: collection.table,
-      environment,
-      iterations,
-      timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
-      ...(runFolder ? { runFolder } : {}),
-      reporters,
-      title,
-      secretKeys,
-      redact,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    let run: NewmanRunResult;
+    // A report file that could not be written: the run still happened and is decided below, so the
+    // failure can say what the verdict was.
+    let writeFailure: unknown;
+    try {
+      run = await runNewman({
+        collection: collection.parsed,
+        clauseTable: collection.table,
+        environment,
+        iterations,
+        timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
+        ...(runFolder ? { runFolder } : {}),
+        reporters,
+        title,
+        secretKeys,
+        redact,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof ReportWriteError)) throw error;
+      run = error.result;
+      writeFailure = error.cause;
+    }
     const { clauses } = run;
     const counts = countResults(clauses);
     const runError = run.runError ? redact(run.runError.message) : undefined;
@@ -415,43 +469,50 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       token: { claims: token.claims, reused: token.reused, flow: token.flow },
     };
     if (!runFolder) return result;
-
-    // A generated collection is kept beside the reports: the auditor can import exactly what ran.
-    const collectionFile = collection.generated ? join(runFolder, GENERATED_COLLECTION) : undefined;
-    if (collectionFile) await writeFileAtomic(collectionFile, collection.bytes, { mode: 0o644 });
-    const templatePath = defaultTemplatePath(options.target, rootDir);
-    const summary = buildRunSummary({
-      ...result,
-      rootDir,
-      runFolder,
-      collection: {
-        path: collectionFile ?? collection.path,
-        bytesSha256: collection.sha256,
-        parsed: collection.parsed,
-      },
-      environmentTemplate: { path: templatePath, sha256: await sha256File(templatePath) },
-      suite: await suiteIdentity(rootDir),
-      git: await gitState(rootDir),
-      tools: toolVersions(),
-      claims: token.claims,
-      signInFlow: token.flow,
-      ...(api ? { api } : {}),
-      ...(coverage ? { coverage } : {}),
-    });
-    // Every file of the run folder is rendered from this one object, which is also summary.json.
-    if (junit) await writeJunitReport(summary, title, runFolder, redact);
-    if (files.html) await insertRunBlock(files.html, summary, redact);
-    const summaryFile = await writeRunSummary(summary, runFolder, redact);
-    const index = await rebuildReportsIndex(reportsDir, redact);
-    return {
-      ...result,
-      files: {
-        ...files,
-        summary: summaryFile,
-        index,
-        ...(collectionFile ? { collection: collectionFile } : {}),
-      },
-    };
+    if (writeFailure !== undefined)
+      throw new ReportsNotWrittenError(runFolder, rootDir, verdict, writeFailure);
+    try {
+      // A generated collection is kept beside the reports: the auditor can import exactly what ran.
+      const collectionFile = collection.generated ? join(runFolder, GENERATED_COLLECTION) : undefined;
+      if (collectionFile) await writeFileAtomic(collectionFile, collection.bytes, { mode: 0o644 });
+      const templatePath = defaultTemplatePath(options.target, rootDir);
+      const summary = buildRunSummary({
+        ...result,
+        rootDir,
+        runFolder,
+        collection: {
+          path: collectionFile ?? collection.path,
+          bytesSha256: collection.sha256,
+          parsed: collection.parsed,
+        },
+        environmentTemplate: { path: templatePath, sha256: await sha256File(templatePath) },
+        suite: await suiteIdentity(rootDir),
+        git: await gitState(rootDir),
+        tools: toolVersions(),
+        claims: token.claims,
+        signInFlow: token.flow,
+        ...(api ? { api } : {}),
+        ...(coverage ? { coverage } : {}),
+      });
+      // Every file of the run folder is rendered from this one object, which is also summary.json.
+      if (junit) await writeJunitReport(summary, title, runFolder, redact);
+      if (files.html) await insertRunBlock(files.html, summary, redact);
+      const summaryFile = await writeRunSummary(summary, runFolder, redact);
+      const index = await rebuildReportsIndex(reportsDir, redact);
+      return {
+        ...result,
+        files: {
+          ...files,
+          summary: summaryFile,
+          index,
+          ...(collectionFile ? { collection: collectionFile } : {}),
+        },
+      };
+    } catch (error) {
+      // A file-system error (ENOSPC, EFBIG, EROFS, …) while writing: said in one sentence with the verdict.
+      if (errorCode(error) === undefined) throw error;
+      throw new ReportsNotWrittenError(runFolder, rootDir, verdict, error);
+    }
   } finally {
     await Promise.all([stack?.stop(), attacker?.stop()]);
   }

@@ -3,8 +3,8 @@
  * the AWS deployment (`--target aws`, settings from .env), writes the reports, and exits 0 only if every
  * clause passed and no request errored.
  */
-import { rmdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { listOf, oneOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
@@ -80,6 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
   const interrupt = new AbortController();
+  let outcome: 'running' | 'completed' | 'failed' = 'running';
 
   const common = {
     rootDir,
@@ -92,8 +93,20 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
     ...(maxResponseMs ? { maxResponseMs } : {}),
     signal: interrupt.signal,
-    // A run interrupted before its reports were written leaves no empty folder (rmdir keeps a non-empty one).
-    onRunFolderCreated: (folder: string) => onShutdown(() => rmdir(folder).catch(() => undefined)),
+    // A run interrupted before its reports were all written leaves no report: an unfinished report.html
+    // (PASSED rows, no verdict banner, no totals) would read as a finished run. Only a run that
+    // returned (its summary.json and the index written) keeps its folder.
+    onRunFolderCreated: (folder: string) =>
+      onShutdown(async () => {
+        if (outcome === 'completed') return;
+        await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+        // Still running when the process was told to stop: interrupted (a failed run said why itself).
+        if (outcome === 'running') {
+          process.stderr.write(
+            `The interrupted run left no report: its folder ${relative(rootDir, folder) || folder} was removed.\n`,
+          );
+        }
+      }),
   };
   const options: ContractOptions =
     target === 'aws'
@@ -120,11 +133,13 @@ async function main(argv: readonly string[]): Promise<number> {
     // load, measured in docs/benchmarks.md), which a command refused for its input never needs.
     const { runContract } = await import('../contract-runner/run-contract.ts');
     const result = await runContract(options);
+    outcome = 'completed';
     process.stdout.write(formatContractSummary(result, rootDir));
     return result.verdict.passed ? 0 : 1;
   } catch (error) {
     // Interrupted: shutdown() has said so on stderr, in one line, and exits with the signal's code.
     if (error instanceof RunInterruptedError) return new Promise<never>(() => undefined);
+    outcome = 'failed';
     throw error;
   }
 }

@@ -148,7 +148,18 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
     async () => [await code(runContractCli(['--collection', 'missing.json'], { cwd: root }))],
   'npm run contract 2: `--reports-dir` cannot be written: a file is in the way, or the folder is read-only or forbidden':
     async () => [await code(runContractCli(['--reports-dir', 'a-file'], { cwd: root }))],
-  'npm run contract 130, 143, 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (or its parent died): one line says so, and no result is reported':
+  "npm run contract 1: the reports could not be written (disk full, file-size limit, read-only or failing disk): one sentence with the verdict says so, and the run's folder is removed":
+    async () => [
+      // RLIMIT_FSIZE: report.html (about 0.5 MiB) outgrows 400 KiB and its write fails with EFBIG.
+      await code(
+        runContractCli(['--reports-dir', 'limited-reports'], {
+          cwd: root,
+          fileSizeLimitBlocks: 800,
+          killAfterMs: 120_000,
+        }),
+      ),
+    ],
+  "npm run contract 130, 143, 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (or its parent died): one line says so, and no report is kept (the run's folder is removed)":
     async () => {
       const codes: (number | null)[] = [];
       for (const signal of SIGNALS) {
