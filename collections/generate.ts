@@ -244,7 +244,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     keyParts: ['environment'],
     method: 'GET',
     resource: '/',
-    name: 'The environment belongs to the system under test and its attack material is current',
+    name: 'The environment belongs to the system under test and its tokens are current',
     send: { authorization: 'none' },
     expect: { kind: 'environment' },
     expectedStatus: 'no request',

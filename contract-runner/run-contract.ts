@@ -402,6 +402,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       poolJwks: jwks,
       ...(poolKeyTokens ? { poolKeyTokens } : {}),
       ...(attacker ? { attacker } : {}),
+      ...(stack ? { stackRunId: stack.runId } : {}),
       // The local stack refuses the open points (its documented guess); elsewhere only the certain part.
       openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
       allowUnprotected: [...context.allowList].join(', '),

@@ -23,6 +23,8 @@ export interface RunValues {
   /** Comma-separated `METHOD /path` entries of methods that are public on purpose. */
   readonly allowUnprotected?: string;
   readonly maxResponseMs?: number;
+  /** The local stack's run id (local only): the environment check compares it with the running stack's. */
+  readonly stackRunId?: string;
 }
 
 function entries(values: RunValues): PostmanVariable[] {
@@ -46,6 +48,7 @@ function entries(values: RunValues): PostmanVariable[] {
     values.maxResponseMs === undefined ? undefined : String(values.maxResponseMs),
     'default',
   );
+  add('stack_run_id', values.stackRunId, 'default');
   return list;
 }
 

@@ -3,6 +3,7 @@
  * front of the real Lambda, wired from the same route table the AWS deployment uses. This is the one
  * composition root; `npm run stack`, `npm run contract` and the tests all start the stack through it.
  */
+import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
@@ -70,6 +71,12 @@ export type GatewayVariantOptions = Pick<
 >;
 
 export interface LocalStack {
+  /**
+   * This start's id (a UUID): written into the environments it makes (`stack_run_id`) and served by
+   * its local Cognito at STACK_IDENTITY_PATH, so an environment kept across a restart is told apart
+   * from a current one even when the ports are the same.
+   */
+  readonly runId: string;
   /** Stage invoke URL, e.g. http://127.0.0.1:3000/dev */
   readonly apiUrl: string;
   readonly cognito: LocalCognitoSettings;
@@ -220,9 +227,18 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
       return { apiUrl: `${gateway.origin}/${served.stage}`, stop };
     };
     const gateway = await gatewayFor(options, options.apiPort ?? 0);
+    const runId = randomUUID();
+    emulator.describeStack({
+      runId,
+      apiUrl: gateway.apiUrl,
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      issuer,
+    });
 
     let stopping: Promise<void> | undefined;
     return {
+      runId,
       apiUrl: gateway.apiUrl,
       cognito,
       jwks,

@@ -124,6 +124,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       poolJwks: stack.jwks,
     }),
     attacker,
+    stackRunId: stack.runId,
     openPoints: 'refuse',
   });
   await writeQaEnvironment(paths, {

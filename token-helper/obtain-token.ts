@@ -9,6 +9,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { errorCode } from '../common/records.ts';
+import { FRESH_FOR_SECONDS, isFresh } from '../common/token-freshness.ts';
 import type { UsedFlow } from './auth-flow.ts';
 import { createCognitoClient, DEFAULT_TIMEOUT_MS } from './cognito-client.ts';
 import {
@@ -34,7 +35,7 @@ import {
 import { refreshSignIn, type SignInTokens, signIn } from './sign-in.ts';
 
 /** A saved token is reused only while more than this much of its life remains. */
-export const MIN_REMAINING_SECONDS = 5 * 60;
+export const MIN_REMAINING_SECONDS = FRESH_FOR_SECONDS;
 
 export interface ObtainTokenOptions {
   /** Paths are resolved against this directory; default: the working directory (npm sets it to the project root). */
@@ -254,14 +255,14 @@ export async function readSavedTokens(
  */
 function isReusable(saved: SavedTokens, now: Date): saved is SavedTokens & { readonly accessToken: string } {
   const nowSeconds = now.getTime() / 1000;
-  if (saved.claims.exp - nowSeconds <= MIN_REMAINING_SECONDS || saved.accessToken === undefined) return false;
+  if (!isFresh(saved.claims.exp, nowSeconds) || saved.accessToken === undefined) return false;
   let accessExp: unknown;
   try {
     accessExp = readUnverifiedToken(saved.accessToken).payload.exp;
   } catch {
     return false;
   }
-  return typeof accessExp === 'number' && accessExp - nowSeconds > MIN_REMAINING_SECONDS;
+  return typeof accessExp === 'number' && isFresh(accessExp, nowSeconds);
 }
 
 /**

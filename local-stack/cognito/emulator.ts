@@ -49,7 +49,24 @@ export interface RunningEmulator {
    * the HTTP round trip; for seeding. Answers and failures as the HTTP API would give them.
    */
   readonly call: CognitoCall;
+  /** What GET STACK_IDENTITY_PATH answers from now on: which stack this emulator belongs to. */
+  describeStack(identity: StackIdentity): void;
   stop(): Promise<void>;
+}
+
+/**
+ * Not a Cognito API: where the collection's environment check asks a local stack which start it is
+ * (an environment kept across a restart names the old one). Loopback only, like the emulator, and
+ * nothing secret in it.
+ */
+export const STACK_IDENTITY_PATH = '/_local-stack/identity.json';
+
+export interface StackIdentity {
+  readonly runId: string;
+  readonly apiUrl: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly issuer: string;
 }
 
 /** Triggers call out to Lambda; the local stack configures none, so any call would be a bug. */
@@ -106,7 +123,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   // One router for the HTTP server and the in-process calls, so both run exactly the same targets,
   // the local SRP and flow checks (auth-router.ts) in front of cognito-local's own.
   const router = authRouter(services, lazyRouter(services));
-  const server: Server = await createServer(router, logger, config.ServerConfig, services)
+  const http = createServer(router, logger, config.ServerConfig, services);
+  let identity: StackIdentity | undefined;
+  // cognito-local types its express application as `any` (and express's types are not installed):
+  // the one route added here uses only `get` and the response's status and json.
+  interface JsonResponse {
+    status(code: number): { json(body: unknown): void };
+  }
+  const application = http.application as {
+    get(path: string, handler: (request: unknown, response: JsonResponse) => void): void;
+  };
+  application.get(STACK_IDENTITY_PATH, (_request, response) => {
+    if (identity === undefined) response.status(503).json({ message: 'the stack is still starting' });
+    else response.status(200).json(identity);
+  });
+  const server: Server = await http
     .start()
     .catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'
@@ -121,6 +152,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     endpoint,
     port,
     call: (operation, input) => callInProcess(router, ctx, operation, input),
+    describeStack: (described) => {
+      identity = described;
+    },
     stop: () => closeServer(server),
   };
 }

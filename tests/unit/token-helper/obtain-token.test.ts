@@ -242,12 +242,12 @@ describe('reusing the saved token', () => {
 });
 
 describe('templates and output paths', () => {
-  test('a missing template is one sentence naming it, before any Cognito call', async () => {
+  test('a missing template the caller named is one sentence naming it and the flag, before any Cognito call', async () => {
     signInAnswers();
     const error = await rejection(
       obtainToken(AWS_SETTINGS, options({ templatePath: join(ws.dir, 'nope.json') })),
     );
-    assert.match(error.message, /template .*nope\.json is missing: restore it with `git checkout -- /);
+    assert.match(error.message, /template .*nope\.json does not exist: check the path given to --template\.$/);
     assert.equal(cognito.commandCalls(AdminInitiateAuthCommand).length, 0);
   });
 
