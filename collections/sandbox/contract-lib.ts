@@ -320,7 +320,7 @@ export function createContract(config: ContractConfig): Contract {
    * token that was never valid here makes their answers meaningless: a 401 would blame the API, and an
    * attack token refused for being of another pool would pass for the wrong reason.
    */
-  function environmentCheck(pm: Pm, done: () => void): void {
+  function environmentCheck(pm: Pm, done: () => void) {
     pm.variables.set(ENVIRONMENT_STALE, '');
     const name = 'The environment belongs to the system under test and its tokens are current';
     const runId = setting(pm, 'stack_run_id');

@@ -137,13 +137,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (identity === undefined) response.status(503).json({ message: 'the stack is still starting' });
     else response.status(200).json(identity);
   });
-  const server: Server = await http
-    .start()
-    .catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE'
-        ? new PortInUseError(options.port, 'local Cognito emulator', 'LOCAL_COGNITO_PORT')
-        : error;
-    });
+  const server: Server = await http.start().catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE'
+      ? new PortInUseError(options.port, 'local Cognito emulator', 'LOCAL_COGNITO_PORT')
+      : error;
+  });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${options.host}:${port}`;
   tokenConfig.IssuerDomain = endpoint;

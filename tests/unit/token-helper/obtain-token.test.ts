@@ -247,7 +247,10 @@ describe('templates and output paths', () => {
     const error = await rejection(
       obtainToken(AWS_SETTINGS, options({ templatePath: join(ws.dir, 'nope.json') })),
     );
-    assert.match(error.message, /template .*nope\.json does not exist: check the path given to --template\.$/);
+    assert.match(
+      error.message,
+      /template .*nope\.json does not exist: check the path given to --template\.$/,
+    );
     assert.equal(cognito.commandCalls(AdminInitiateAuthCommand).length, 0);
   });
 
