@@ -8,7 +8,14 @@
  *  - target `aws` (or `local` without a running stack): `.env`.
  * Every missing, empty or malformed key is reported in one message, each with its fix.
  */
-import { AUTH_FLOWS, type AuthFlowSetting, isAuthFlowSetting } from './auth-flow.ts';
+import {
+  AUTH_FLOWS,
+  type AuthFlowSetting,
+  isAuthFlowSetting,
+  isRefreshRotationSetting,
+  REFRESH_ROTATIONS,
+  type RefreshRotationSetting,
+} from './auth-flow.ts';
 import { ConfigurationError } from './diagnosis.ts';
 import type { LocalStackFile } from './local-stack-file.ts';
 
@@ -33,6 +40,8 @@ export interface TokenSettings {
   readonly issuer?: string;
   /** How to sign in (auth-flow.ts); `auto` when unset. */
   readonly authFlow?: AuthFlowSetting;
+  /** Whether the app client rotates refresh tokens (auth-flow.ts); `auto` (ask Cognito) when unset. */
+  readonly refreshRotation?: RefreshRotationSetting;
 }
 
 type Field = Exclude<keyof TokenSettings, 'target' | 'issuer'>;
@@ -109,6 +118,12 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     flag: 'auth-flow',
     required: false,
     example: `one of ${AUTH_FLOWS.join(', ')} (auto when empty)`,
+  },
+  {
+    env: 'COGNITO_REFRESH_ROTATION',
+    field: 'refreshRotation',
+    required: false,
+    example: `one of ${REFRESH_ROTATIONS.join(', ')} (auto when empty: asks DescribeUserPoolClient)`,
   },
 ];
 
@@ -263,10 +278,11 @@ function check(
     );
   }
   const value = (field: Field): string => values.get(field) ?? '';
-  type TextField = Exclude<Field, 'authFlow'>;
+  type TextField = Exclude<Field, 'authFlow' | 'refreshRotation'>;
   const optional = (field: TextField): Partial<Record<TextField, string>> =>
     values.has(field) ? { [field]: value(field) } : {};
   const authFlow = values.get('authFlow');
+  const refreshRotation = values.get('refreshRotation');
   return {
     target,
     apiUrl: value('apiUrl'),
@@ -279,6 +295,9 @@ function check(
     ...optional('cognitoEndpoint'),
     ...optional('newPassword'),
     ...(authFlow !== undefined && isAuthFlowSetting(authFlow) ? { authFlow } : {}),
+    ...(refreshRotation !== undefined && isRefreshRotationSetting(refreshRotation)
+      ? { refreshRotation }
+      : {}),
   };
 }
 
@@ -353,6 +372,10 @@ function checkValue(field: Field, value: string, endpointGiven: boolean): Verdic
         : { problem: 'is not a client secret (letters and digits)' };
     case 'authFlow':
       return isAuthFlowSetting(value) ? value : { problem: `(${quote(value)}) is not a sign-in flow` }; // the fix lists the flows
+    case 'refreshRotation':
+      return isRefreshRotationSetting(value)
+        ? value
+        : { problem: `(${quote(value)}) is not a rotation setting` }; // the fix lists them
     case 'password':
     case 'newPassword':
       if (/[\r\n]/.test(value)) return { problem: 'contains a line break' };

@@ -70,7 +70,7 @@ describe('the command line', { concurrency: 3 }, () => {
     await assertOneSentence(
       run,
       2,
-      /^CONTRACT_AUTH_FLOW must be one of auto, srp, admin-srp, admin-password, password, not "magic"\.$/m,
+      /^CONTRACT_AUTH_FLOW must be one of auto, srp, admin-srp, admin-password, password, user-auth-srp, user-auth-password, not "magic"\.$/m,
     );
   });
 

@@ -290,7 +290,7 @@ describe('the sign-in flow (CONTRACT_AUTH_FLOW)', () => {
 
     assert.match(
       message,
-      /CONTRACT_AUTH_FLOW \("magic"\) is not a sign-in flow: set it to one of auto, srp, admin-srp, admin-password, password \(auto when empty\)\.$/,
+      /CONTRACT_AUTH_FLOW \("magic"\) is not a sign-in flow: set it to one of auto, srp, admin-srp, admin-password, password, user-auth-srp, user-auth-password \(auto when empty\)\.$/,
     );
     assert.equal(message.split('admin-password').length - 1, 1, `the list appears once: ${message}`);
   });
