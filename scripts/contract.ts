@@ -13,6 +13,7 @@ import { RunInterruptedError } from '../contract-runner/newman-run.ts';
 import { REPORTERS } from '../contract-runner/reporters.ts';
 import type { ContractOptions } from '../contract-runner/run-contract.ts';
 import { AUTH_FLOWS } from '../token-helper/auth-flow.ts';
+import { clientCredentialsFromEnv } from '../token-helper/client-credentials.ts';
 import { resolveSettings, resolveTarget } from '../token-helper/config.ts';
 import { loadDotenvOnce } from '../token-helper/env-file.ts';
 
@@ -77,6 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
           specPath,
         );
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  const clientCredentials = clientCredentialsFromEnv(process.env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
   const interrupt = new AbortController();
@@ -86,6 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),
     ...(reporters ? { reporters } : {}),
