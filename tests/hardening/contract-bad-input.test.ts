@@ -286,7 +286,13 @@ describe('files the run reads or writes', () => {
         '--reporters',
         'cli',
       ],
-      { cwd: root, env: { CONTRACT_ALLOW_UNPROTECTED: 'GET /health, OPTIONS /items' } },
+      // The whole shop contract (several methods, every attack each): more than the default 60 s watchdog
+      // on a loaded machine.
+      {
+        cwd: root,
+        env: { CONTRACT_ALLOW_UNPROTECTED: 'GET /health, OPTIONS /items' },
+        killAfterMs: 240_000,
+      },
     );
     assert.doesNotMatch(run.stderr, /was made for another API/);
     assert.match(run.stdout, /^Result: PASSED/m, run.stdout.slice(-2000));
