@@ -11,14 +11,17 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
 import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
+import { DEFAULT_SETTINGS, type ExpectationSettings, strictFacts } from '../collections/assertions.ts';
 import { type ClauseInfo, collectionRoutes, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
-import { generationNotes } from '../collections/generate.ts';
+import { generateClauses, generationNotes } from '../collections/generate.ts';
+import { type ContractPlan, type MatrixMode, planContract } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import { errorCode } from '../common/records.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
+import { ATTACKS } from '../security/catalogue.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
 import type { AuthFlowSetting } from '../token-helper/auth-flow.ts';
 import {
@@ -66,6 +69,16 @@ interface CommonOptions {
   readonly clientCredentials?: ClientCredentialsSettings;
   /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
   readonly allowUnprotected?: string;
+  /**
+   * Which open facts to assert as well (`--strict`): settled before generation, so a run with any
+   * generates its collection from the description instead of reading the committed one.
+   */
+  readonly expectations?: ExpectationSettings;
+  /**
+   * The attack matrix (collections/plan.ts): `planned` (default) runs the whole catalogue once per
+   * authorizer, `full` on every protected method (`--matrix full`, CONTRACT_MATRIX=full).
+   */
+  readonly matrix?: MatrixMode;
   readonly reportsDir?: string;
   readonly reporters?: readonly ReporterName[];
   readonly iterations?: number;
@@ -122,6 +135,8 @@ export interface ContractResult {
   readonly counts: RunCounts;
   /** Every method of the description and its authorizer; undefined for a collection without description. */
   readonly coverage?: readonly CoverageEntry[];
+  /** Which attack matrix the collection was generated with; undefined for a collection file given. */
+  readonly plan?: ContractPlan;
   /** Clauses the description's shape leaves out, each with why (collections/generate.ts generationNotes). */
   readonly notes?: readonly string[];
   /** The collection's own name (info.name), e.g. "hello-api contract": how the summary titles the run. */
@@ -193,8 +208,13 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
   };
 }
 
-function generatedCollection(api: ApiSpec, rootDir: string): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api), 'utf8');
+function generatedCollection(
+  api: ApiSpec,
+  rootDir: string,
+  settings: ExpectationSettings = DEFAULT_SETTINGS,
+  matrix: MatrixMode | undefined = undefined,
+): LoadedCollection {
+  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings, matrix)), 'utf8');
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -329,16 +349,40 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
+  const expectations = options.expectations ?? DEFAULT_SETTINGS;
+  const strict = strictFacts(expectations);
+  if (strict.length > 0 && options.collectionPath !== undefined) {
+    throw new UsageError(
+      `--strict settles the expectations before the collection is generated, so it cannot change the file given to --collection: drop --collection, or drop --strict (it names ${strict.join(', ')}).`,
+    );
+  }
+  // The plan is known wherever the collection comes from a description: generated here, or the
+  // committed one (generated from api/routes.ts in the default mode by `npm run collection`).
+  const plan =
+    options.collectionPath === undefined && api !== undefined
+      ? planContract(api, ATTACKS, options.matrix)
+      : undefined;
+  // The committed collection is the planned one; `full` differs from it only where a method is sampled.
+  const sampled = plan?.methods.some((method) => method.coverage === 'sample') ?? false;
   const collection =
-    options.collectionPath === undefined && options.api !== undefined
-      ? generatedCollection(options.api, rootDir)
+    options.collectionPath === undefined && (options.api !== undefined || strict.length > 0 || sampled)
+      ? generatedCollection(options.api ?? helloApi, rootDir, expectations, options.matrix)
       : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
   const served = options.target === 'local' ? (options.api ?? helloApi) : options.api;
   if (served !== undefined && options.collectionPath !== undefined) {
     checkCollectionFitsApi(collection, served, options.target, rootDir);
   }
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
-  const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
+  const context: RunContext = {
+    startedAt,
+    now,
+    reporters,
+    collection,
+    reportsDir,
+    api,
+    allowList,
+    ...(plan ? { plan } : {}),
+  };
   if (runFolder === undefined) return runInFolder(options, context);
   options.onRunFolderCreated?.(runFolder);
   try {
@@ -359,6 +403,7 @@ interface RunContext {
   readonly reportsDir: string;
   readonly api: ApiSpec | undefined;
   readonly allowList: ReadonlySet<string>;
+  readonly plan?: ContractPlan;
   readonly runFolder?: string;
 }
 
@@ -375,7 +420,7 @@ async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<Pool
 }
 
 async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
-  const { startedAt, now, reporters, collection, reportsDir, runFolder, api } = context;
+  const { startedAt, now, reporters, collection, reportsDir, runFolder, api, plan } = context;
   const rootDir = options.rootDir;
 
   let stack: LocalStack | undefined;
@@ -419,8 +464,6 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       ...(poolKeyTokens ? { poolKeyTokens } : {}),
       ...(attacker ? { attacker } : {}),
       ...(stack ? { stackRunId: stack.runId } : {}),
-      // The local stack refuses the open points (its documented guess); elsewhere only the certain part.
-      openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
       allowUnprotected: [...context.allowList].join(', '),
       ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
       ...(grant
@@ -484,6 +527,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       clauses,
       counts,
       ...(coverage ? { coverage } : {}),
+      ...(plan ? { plan } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(named === undefined ? {} : { collectionName: named }),
       ...(runError === undefined ? {} : { runError }),
@@ -517,6 +561,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
         signInFlow: token.flow,
         ...(api ? { api } : {}),
         ...(coverage ? { coverage } : {}),
+        ...(plan ? { plan } : {}),
       });
       // Every file of the run folder is rendered from this one object, which is also summary.json.
       if (junit) await writeJunitReport(summary, title, runFolder, redact);

@@ -7,19 +7,26 @@ import { resolve } from 'node:path';
 import { readApiSpecFile } from '../api/openapi-export.ts';
 import { helloApi } from '../api/routes.ts';
 import { isProtected, routeKey } from '../api/spec.ts';
+import { DEFAULT_SETTINGS, parseStrict } from '../collections/assertions.ts';
 import { renderCollection } from '../collections/collection.ts';
-import { generateClauses } from '../collections/generate.ts';
+import { generateContract } from '../collections/generate.ts';
+import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
 import { plural } from '../common/plural.ts';
+import { ATTACKS } from '../security/catalogue.ts';
 
-const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE]
+const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE] [--strict FACTS]
 
 Writes the contract's Postman collection (v2.1) to PATH, generated from the API description:
   --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
                     --parameters extensions=apigateway); default: the tutorial's api/routes.ts
   --out PATH        where to write the collection (required)
+  --matrix MODE     planned (default): the whole attack catalogue once per authorizer, a fixed sample on
+                    the other methods behind it; full: on every protected method (CONTRACT_MATRIX)
+  --strict FACTS    also assert these open facts of docs/reference.md (comma-separated ids, or all), as
+                    the project's guess; default: none (what the committed collection asserts)
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -28,6 +35,8 @@ async function main(argv: readonly string[]): Promise<number> {
     {
       'api-spec': { type: 'string' },
       out: { type: 'string' },
+      matrix: { type: 'string' },
+      strict: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
     },
@@ -44,8 +53,20 @@ async function main(argv: readonly string[]): Promise<number> {
   const api = flags['api-spec']
     ? await readApiSpecFile(resolve(flags['api-spec']), flags['api-spec'])
     : helloApi;
+  const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
+  const matrix = parseMatrixMode(matrixText);
+  if (matrixText !== undefined && matrix === undefined) {
+    throw new UsageError(
+      `${flags.matrix === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${matrixText}": use one of ${MATRIX_MODES.join(', ')}.`,
+    );
+  }
   const out = resolve(flags.out);
-  const clauses = generateClauses(api);
+  const { clauses, plan } = generateContract(
+    api,
+    ATTACKS,
+    parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS,
+    matrix,
+  );
   try {
     await writeFileAtomic(out, renderCollection(api, clauses), { mode: 0o644 });
   } catch (error) {
@@ -62,6 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(
     [
       `Wrote ${flags.out}: ${plural(clauses.length, 'clause')} for ${plural(api.routes.length, 'method')} of ${api.name} (stage ${api.stage}).`,
+      `Attack matrix: ${plan.why}.`,
       ...(unprotected.length > 0
         ? [
             `Without an authorizer: ${unprotected.map(routeKey).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,

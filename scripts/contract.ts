@@ -5,8 +5,10 @@
  */
 import { rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import { parseStrict } from '../collections/assertions.ts';
+import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { listOf, oneOf, parseFlags, wholeNumber } from '../common/args.ts';
-import { runCli } from '../common/cli-error.ts';
+import { runCli, UsageError } from '../common/cli-error.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
 import { RunInterruptedError } from '../contract-runner/newman-run.ts';
@@ -32,6 +34,12 @@ const usage = `Usage: npm run contract -- [flags]
   --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
                             (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
   --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --matrix planned|full     planned (default): the whole attack catalogue once per authorizer and a
+                            fixed sample on the other methods behind it; full: the whole catalogue on
+                            every protected method (CONTRACT_MATRIX)
+  --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
+                            all; CONTRACT_STRICT), as the project's guess; the collection is then
+                            generated for the run (not with --collection). Default: none
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 
@@ -48,7 +56,9 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
+  strict: { type: 'string' },
   collection: { type: 'string' },
+  matrix: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -78,6 +88,22 @@ async function main(argv: readonly string[]): Promise<number> {
           specPath,
         );
   const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
+  const matrix = parseMatrixMode(matrixText);
+  if (matrixText !== undefined && matrix === undefined) {
+    throw new UsageError(
+      `${flags.matrix === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${matrixText}": use one of ${MATRIX_MODES.join(', ')}.`,
+    );
+  }
+  if (flags.matrix !== undefined && flags.collection !== undefined) {
+    throw new UsageError(
+      '--matrix chooses how a collection is generated, and --collection gives one already made: drop one of them.',
+    );
+  }
+  const expectations =
+    flags.strict === undefined
+      ? parseStrict('CONTRACT_STRICT', process.env.CONTRACT_STRICT || undefined)
+      : parseStrict('--strict', flags.strict);
   const clientCredentials = clientCredentialsFromEnv(process.env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
@@ -88,6 +114,8 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(matrix ? { matrix } : {}),
+    ...(expectations ? { expectations } : {}),
     ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),

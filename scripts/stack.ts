@@ -125,7 +125,6 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     }),
     attacker,
     stackRunId: stack.runId,
-    openPoints: 'refuse',
     // The collection gets the scoped access token itself (client_credentials), as it would on AWS.
     ...(stack.cognito.clientCredentials ? { clientCredentials: stack.cognito.clientCredentials } : {}),
   });

@@ -15,8 +15,9 @@ import { promisify } from 'node:util';
 import { readApiSpecFile } from '../../api/openapi-export.ts';
 import { helloApi } from '../../api/routes.ts';
 import type { ApiSpec } from '../../api/spec.ts';
-import { type Clause, readClauseTable } from '../../collections/clause.ts';
+import { assertsCheck as asserts, type Clause, readClauseTable } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import { formatContractSummary } from '../../contract-runner/console-summary.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
 
@@ -92,6 +93,21 @@ describe('the contract generated from an API Gateway export, against the local s
       scoped.some((clause) => clause.clause?.kind === 'scope-without-scope' && clause.actualStatus === 401),
     );
     assert.ok(scoped.some((clause) => clause.clause?.kind === 'accepted' && clause.actualStatus === 200));
+    // The default plan: the catalogue once per authorizer configuration, a sample elsewhere, and the
+    // summary says so.
+    assert.deepEqual(
+      result.plan?.methods.map((method) => `${method.route} ${method.coverage}`),
+      [
+        'GET /items catalogue',
+        'POST /items sample',
+        'GET /items/{itemId} sample',
+        'DELETE /items/{itemId} catalogue',
+      ],
+    );
+    assert.match(
+      formatContractSummary(result, repoRoot),
+      /^Attack matrix: planned \(the default\): the whole catalogue runs once per authorizer \(2\), 2 other methods get a sample/m,
+    );
   });
 
   it('fails exactly the clauses of the one method a gateway leaves without its authorizer', {
@@ -106,14 +122,15 @@ describe('the contract generated from an API Gateway export, against the local s
       ),
     };
     const result = await contract({ allowUnprotected: ALLOW, served });
-    const refusalOf = (row: string | undefined) => ATTACKS.find((candidate) => candidate.id === row)?.refusal;
+    const oversized = (row: string | undefined) =>
+      ATTACKS.find((candidate) => candidate.id === row)?.defects.includes('oversized') === true;
     assert.deepEqual(
       failed(result),
       keys(
         (clause) =>
           clause.folder === 'GET /items/{itemId}' &&
           (clause.kind === 'no-header' ||
-            (clause.kind === 'attack' && refusalOf(clause.row) !== 'client-error')),
+            (clause.kind === 'attack' && !oversized(clause.row) && asserts(clause, 'refused'))),
       ),
     );
   });
