@@ -3,7 +3,7 @@
  * front of the real Lambda, wired from the same route table the AWS deployment uses. This is the one
  * composition root; `npm run stack`, `npm run contract` and the tests all start the stack through it.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
@@ -12,6 +12,7 @@ import {
   type ApiSpec,
   authorizerOf,
   type HandlerRef,
+  type ProtectionKind,
   type RouteSpec,
   routeKey,
   scopesOf,
@@ -27,6 +28,14 @@ import { type Authorizer, createCognitoAuthorizer } from './gateway/authorizer.t
 import type { LambdaHandler } from './gateway/integration.ts';
 import { type GatewayOptions, type GatewayRoute, LOOPBACK, startGateway } from './gateway/server.ts';
 import { createDataDirectory, removeDataDirectory, sweepStaleDataDirectories } from './temp-dir.ts';
+
+/** How API Gateway names each protection (its authorizationType). */
+const GATEWAY_AUTHORIZATION: Readonly<Record<ProtectionKind, GatewayRoute['authorization']>> = {
+  cognito: 'COGNITO_USER_POOLS',
+  iam: 'AWS_IAM',
+  lambda: 'CUSTOM',
+  none: 'NONE',
+};
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -103,6 +112,8 @@ export interface LocalStack {
   readonly runId: string;
   /** Stage invoke URL, e.g. http://127.0.0.1:3000/dev */
   readonly apiUrl: string;
+  /** The API key (`x-api-key`) methods with apiKeyRequired accept; random per start. */
+  readonly apiKey: string;
   readonly cognito: LocalCognitoSettings;
   /** The pool's public keys as served at jwksUri. */
   readonly jwks: Jwks;
@@ -233,6 +244,8 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
         : {}),
     };
 
+    // The one API key of this stack, for methods that require one (random per start, never a secret elsewhere).
+    const apiKey = randomBytes(20).toString('hex');
     const realAuthorizer = createCognitoAuthorizer({ issuer, jwksUri, jwks });
     const loaded = new Map(handlers);
     const gatewayFor = async (variant: LocalStackOptions, port: number) => {
@@ -241,7 +254,8 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
         served.routes.map(async (route) => ({
           method: route.method,
           resource: route.path,
-          authorization: route.protection.kind === 'cognito' ? 'COGNITO_USER_POOLS' : 'NONE',
+          authorization: GATEWAY_AUTHORIZATION[route.protection.kind],
+          ...(route.apiKeyRequired ? { apiKeyRequired: true } : {}),
           scopes: scopesOf(route),
           ...(route.protection.kind === 'cognito'
             ? { identityHeader: authorizerOf(served, route).identityHeader }
@@ -260,6 +274,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
         authorizer: variant.authorizer ? variant.authorizer(realAuthorizer, cognito) : realAuthorizer,
         integrationTimeoutMs: variant.integrationTimeoutMs ?? served.integrationTimeoutMs,
         apiId: 'local0api0',
+        apiKey,
         ...(variant.tamperResponse ? { tamperResponse: variant.tamperResponse } : {}),
         ...(variant.maxHeaderBytes ? { maxHeaderBytes: variant.maxHeaderBytes } : {}),
       });
@@ -285,6 +300,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     return {
       runId,
       apiUrl: gateway.apiUrl,
+      apiKey,
       cognito,
       jwks,
       startGatewayVariant: (variant) =>

@@ -4,9 +4,10 @@
  * import into the Postman app. The file holds no secret: tokens come from the environment.
  */
 import { resolve } from 'node:path';
-import { readApiSpecFile } from '../api/openapi-export.ts';
+import { descriptionOptions, readApiDescription } from '../api/read-description.ts';
 import { helloApi } from '../api/routes.ts';
-import { isProtected, routeKey } from '../api/spec.ts';
+import { isProtected } from '../api/spec.ts';
+import { allowListKey } from '../api/surface.ts';
 import { DEFAULT_SETTINGS, parseStrict } from '../collections/assertions.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateContract } from '../collections/generate.ts';
@@ -17,11 +18,13 @@ import { runCli, UsageError } from '../common/cli-error.ts';
 import { plural } from '../common/plural.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 
-const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE] [--strict FACTS]
+const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE [--stage NAME] [--api-id ID]] [--strict FACTS]
 
 Writes the contract's Postman collection (v2.1) to PATH, generated from the API description:
-  --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
-                    --parameters extensions=apigateway); default: the tutorial's api/routes.ts
+  --api-spec FILE   an API Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
+                    template (cdk synth output); default: the tutorial's api/routes.ts
+  --stage NAME      the stage, for a description that names none (CONTRACT_API_STAGE)
+  --api-id ID       the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --out PATH        where to write the collection (required)
   --matrix MODE     planned (default): the whole attack catalogue once per authorizer, a fixed sample on
                     the other methods behind it; full: on every protected method (CONTRACT_MATRIX)
@@ -34,6 +37,8 @@ async function main(argv: readonly string[]): Promise<number> {
     argv,
     {
       'api-spec': { type: 'string' },
+      stage: { type: 'string' },
+      'api-id': { type: 'string' },
       out: { type: 'string' },
       matrix: { type: 'string' },
       strict: { type: 'string' },
@@ -50,9 +55,11 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(
       'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
     );
+  const readOptions = descriptionOptions(flags, process.env);
   const api = flags['api-spec']
-    ? await readApiSpecFile(resolve(flags['api-spec']), flags['api-spec'])
+    ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
     : helloApi;
+  for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
   const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
   const matrix = parseMatrixMode(matrixText);
   if (matrixText !== undefined && matrix === undefined) {
@@ -79,14 +86,14 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     );
   }
-  const unprotected = api.routes.filter((route) => !isProtected(route));
+  const unprotected = [...new Set(api.routes.filter((route) => !isProtected(route)).map(allowListKey))];
   process.stdout.write(
     [
       `Wrote ${flags.out}: ${plural(clauses.length, 'clause')} for ${plural(api.routes.length, 'method')} of ${api.name} (stage ${api.stage}).`,
       `Attack matrix: ${plan.why}.`,
       ...(unprotected.length > 0
         ? [
-            `Without an authorizer: ${unprotected.map(routeKey).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
+            `Not behind Cognito: ${unprotected.join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
           ]
         : []),
       '',
