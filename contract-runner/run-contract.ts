@@ -1,10 +1,10 @@
 /**
  * `npm run contract` as a function: start the local stack (target local) or take the .env settings
  * (target aws), get the tokens through the token helper, mint what needs the pool's key, run the
- * collection with Newman, stop everything started, and report. The collection is the committed one
- * (generated from api/routes.ts), a file given with `collectionPath`, or generated in memory from an API
- * description (`api`, e.g. an API Gateway export). Tests call this with a deliberately weakened local
- * gateway to prove that the contract catches each weakness.
+ * collection with Newman, stop everything started, and report. The collection is generated in memory
+ * from the API description the run serves and reports (`api`, default api/routes.ts), so the clauses
+ * always match the routes; only a file given with `collectionPath` is read from disk. The committed
+ * collection is an export for the Postman app (`npm run collection`) and is never what a run tests.
  */
 import { readFile, rmdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
+import { generateClauses } from '../collections/generate.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
@@ -38,14 +39,13 @@ import { contractEnvironment } from './run-environment.ts';
 import { buildRunSummary, writeRunSummary } from './run-summary.ts';
 import { decideVerdict, type Verdict } from './verdict.ts';
 
-export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
 /** The collection a run generated from an API description, kept in its report folder for auditors. */
 export const GENERATED_COLLECTION = 'collection.postman_collection.json';
 
 interface CommonOptions {
   /** Repository root: collection, templates and reports are resolved against it. */
   readonly rootDir: string;
-  /** A collection file; default the committed one, or the one generated from `api`. */
+  /** A collection file to run instead of the one generated from `api` (`--collection`). */
   readonly collectionPath?: string;
   /**
    * The API description: the collection is generated from it (unless `collectionPath` is given), the
@@ -118,7 +118,7 @@ export interface ContractResult {
   readonly token: Pick<TokenResult, 'claims' | 'reused' | 'flow'>;
 }
 
-interface LoadedCollection {
+export interface LoadedCollection {
   readonly parsed: object;
   readonly bytes: Buffer;
   readonly sha256: string;
@@ -177,8 +177,12 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
   };
 }
 
-function generatedCollection(api: ApiSpec, rootDir: string): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api), 'utf8');
+/**
+ * The collection of an API description, generated in memory: the one place a run calls the generator,
+ * so whatever settles the clauses' expectations (the generator's settings) is passed here.
+ */
+export function generatedCollection(api: ApiSpec, rootDir: string): LoadedCollection {
+  const bytes = Buffer.from(renderCollection(api, generateClauses(api)), 'utf8');
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -242,9 +246,9 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   const allowList = allowListFor(api, options.allowUnprotected);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
   const collection =
-    options.collectionPath === undefined && options.api !== undefined
-      ? generatedCollection(options.api, rootDir)
-      : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
+    options.collectionPath === undefined
+      ? generatedCollection(api ?? helloApi, rootDir)
+      : await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
   const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
   if (runFolder === undefined) return runInFolder(options, context);

@@ -4,11 +4,12 @@
  * - docs/attack-matrix.md: the catalogue with every source, and the mutation proof (which weakness and
  *   which real library version each row catches: the catalogue's `catches`, the library table's
  *   measured `expectedToFallTo`).
- * `node common/run-ts.mjs docs/build.ts` writes them; with --check it writes nothing and exits 1 when a
- * file is stale (a unit test runs the same comparison). Nothing in these tables is typed by hand.
+ * `npm run docs` writes them; `npm run docs -- --check` writes nothing and exits 1 when a file is stale
+ * (.ci/run runs it after the tests). Nothing in these tables is typed by hand.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../api/routes.ts';
 import { generateClauses } from '../collections/generate.ts';
@@ -170,10 +171,10 @@ const outputs: [URL, string][] = [
 if (process.argv.includes('--check')) {
   const stale = outputs
     .filter(([url, text]) => readFileSync(url, 'utf8') !== text)
-    .map(([url]) => url.pathname);
+    .map(([url]) => relative(process.cwd(), fileURLToPath(url)));
   if (stale.length > 0) {
     console.error(
-      `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`node common/run-ts.mjs docs/build.ts\`.`,
+      `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`npm run docs\` to rewrite ${stale.length === 1 ? 'it' : 'them'}.`,
     );
     process.exitCode = 1;
   }

@@ -1,24 +1,33 @@
 /**
- * `npm run collection -- --api-spec FILE --out PATH`: writes the contract's Postman collection for an
- * API described by API Gateway's OpenAPI 3 export (or, without --api-spec, for api/routes.ts), to
- * import into the Postman app. The file holds no secret: tokens come from the environment.
+ * `npm run collection`: writes the contract's Postman collection, the export QA import into the Postman
+ * app. Without flags it writes collections/hello-api.postman_collection.json from api/routes.ts with
+ * the default settings; `--api-spec FILE --out PATH` writes one for an API described by API Gateway's
+ * OpenAPI 3 export. `--check` writes nothing and exits 1 when the file differs from what would be
+ * written. `npm run contract` never reads this file: it generates the same collection in memory.
  */
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readApiSpecFile } from '../api/openapi-export.ts';
 import { helloApi } from '../api/routes.ts';
 import { isProtected, routeKey } from '../api/spec.ts';
-import { renderCollection } from '../collections/collection.ts';
+import { COMMITTED_COLLECTION, renderCollection } from '../collections/collection.ts';
 import { generateClauses } from '../collections/generate.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError, UserError } from '../common/cli-error.ts';
 
-const usage = `Usage: npm run collection -- --out PATH [--api-spec FILE]
+const usage = `Usage: npm run collection -- [--check] [--api-spec FILE --out PATH]
 
-Writes the contract's Postman collection (v2.1) to PATH, generated from the API description:
+Writes the contract's Postman collection (v2.1), generated from the API description, for the Postman app:
+  (no flag)         collections/hello-api.postman_collection.json from api/routes.ts
   --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
-                    --parameters extensions=apigateway); default: the tutorial's api/routes.ts
-  --out PATH        where to write the collection (required)
+                    --parameters extensions=apigateway); needs --out
+  --out PATH        where to write the collection
+  --check           write nothing; exit 1 if the file is not exactly what would be written
+
+Exit code: 0 written (or, with --check, current); 1 --check found the file stale, or it cannot be
+written; 2 a flag or the --api-spec file is wrong.
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -27,6 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
     {
       'api-spec': { type: 'string' },
       out: { type: 'string' },
+      check: { type: 'boolean' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
     },
@@ -36,21 +46,31 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  if (!flags.out)
+  if (flags['api-spec'] && !flags.out)
     throw new UsageError(
       'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
     );
   const api = flags['api-spec']
     ? await readApiSpecFile(resolve(flags['api-spec']), flags['api-spec'])
     : helloApi;
-  const out = resolve(flags.out);
+  const out = flags.out ? resolve(flags.out) : fileURLToPath(COMMITTED_COLLECTION);
+  const shown = flags.out ?? relative(process.cwd(), out);
   const clauses = generateClauses(api);
+  const text = renderCollection(api, clauses);
+  if (flags.check) {
+    const committed = await readFile(out, 'utf8').catch(() => undefined);
+    if (committed === text) return 0;
+    process.stderr.write(
+      `${shown} is ${committed === undefined ? 'missing' : 'stale'}: run \`npm run collection${flags.out ? ` -- ${flags['api-spec'] ? `--api-spec ${flags['api-spec']} ` : ''}--out ${flags.out}` : ''}\` to write it.\n`,
+    );
+    return 1;
+  }
   try {
-    await writeFileAtomic(out, renderCollection(api, clauses), { mode: 0o644 });
+    await writeFileAtomic(out, text, { mode: 0o644 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new UserError(
-      `Cannot write the collection to ${flags.out} (${code}): choose a writable path with --out.`,
+      `Cannot write the collection to ${shown} (${code}): choose a writable path with --out.`,
       {
         cause: error,
       },
@@ -59,7 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const unprotected = api.routes.filter((route) => !isProtected(route));
   process.stdout.write(
     [
-      `Wrote ${flags.out}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
+      `Wrote ${shown}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
       ...(unprotected.length > 0
         ? [
             `Without an authorizer: ${unprotected.map(routeKey).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,

@@ -29,7 +29,8 @@ const usage = `Usage: npm run contract -- [flags]
   --max-response-ms MS      response-time bound every clause asserts, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default: the environment's, 10000)
   --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
                             (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
-  --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --collection FILE         run this collection file instead of the one generated in memory from the
+                            API description (default: generated; the committed export is never read)
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 

@@ -15,6 +15,8 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { helloApi } from '../../api/routes.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { displayTime } from '../../contract-runner/html.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 import type { RunSummary } from '../../contract-runner/run-summary.ts';
@@ -49,9 +51,7 @@ async function requestsInCollection(): Promise<number> {
   }
   const count = (items: readonly Item[]): number =>
     items.reduce((sum, item) => sum + (item.item ? count(item.item) : item.request ? 1 : 0), 0);
-  const collection = JSON.parse(
-    await readFile(join(rootDir, 'collections/hello-api.postman_collection.json'), 'utf8'),
-  ) as Item;
+  const collection = JSON.parse(renderCollection(helloApi)) as Item;
   return count(collection.item ?? []);
 }
 
@@ -95,10 +95,15 @@ describe('an audited run of the contract on the local stack', () => {
     await rm(reports, { recursive: true, force: true });
   });
 
-  it('passes, and writes report.html, junit.xml and summary.json into its own folder', async () => {
+  it('passes, and writes report.html, junit.xml, summary.json and the collection it ran into its own folder', async () => {
     assert.equal(result.passed, true, JSON.stringify(result.counts));
     assert.ok(result.runFolder);
-    assert.deepEqual((await readdir(result.runFolder)).sort(), ['junit.xml', 'report.html', 'summary.json']);
+    assert.deepEqual((await readdir(result.runFolder)).sort(), [
+      'collection.postman_collection.json',
+      'junit.xml',
+      'report.html',
+      'summary.json',
+    ]);
   });
 
   it('writes a summary.json that validates against schemas/run-summary.schema.json', () => {
@@ -153,7 +158,9 @@ describe('an audited run of the contract on the local stack', () => {
   });
 
   it('identifies the run, the target, the API, the times, the code and the tools', async () => {
-    const collectionBytes = await readFile(join(rootDir, 'collections/hello-api.postman_collection.json'));
+    // The run generated its collection from the description and kept it in its folder.
+    assert.ok(result.files.collection, 'the run kept no copy of the collection it generated');
+    const collectionBytes = await readFile(result.files.collection);
     const templateBytes = await readFile(join(rootDir, 'environments/local.postman_environment.json'));
     const head = execFileSync('git', ['-C', rootDir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     const collection = JSON.parse(collectionBytes.toString('utf8')) as {
@@ -166,7 +173,7 @@ describe('an audited run of the contract on the local stack', () => {
     assert.equal(summary.startedAt, result.startedAt.toISOString());
     assert.equal(summary.finishedAt, result.finishedAt.toISOString());
     assert.deepEqual(summary.collection, {
-      path: 'collections/hello-api.postman_collection.json',
+      path: result.files.collection,
       name: collection.info.name,
       version: collection.info.version ?? null,
       sha256: sha256(collectionBytes),

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../../api/routes.ts';
 import { CLAUSE_HEADER } from '../../collections/clause.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -188,9 +189,9 @@ describe('npm run contract with a collection one assertion of which cannot hold'
   it('exits 1, names the broken clause and its check, and records the failure in JUnit', {
     timeout: RUN_TIMEOUT_MS,
   }, async () => {
-    const collection = JSON.parse(
-      await readFile(join(repoRoot, 'collections/hello-api.postman_collection.json'), 'utf8'),
-    ) as { item: { item: { id: string; request: { header: { key: string; value: string }[] } }[] }[] };
+    const collection = JSON.parse(renderCollection(helloApi)) as {
+      item: { item: { id: string; request: { header: { key: string; value: string }[] } }[] }[];
+    };
     assert.ok(noHeader, 'the contract has a no-header clause');
     // The clause travels as data on its request: ask it for a status the gateway never answers.
     const header = collection.item

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { helloApi } from '../../api/routes.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { runContract } from '../../contract-runner/run-contract.ts';
 import { type LocalStack, type LocalStackOptions, startStack } from '../../local-stack/stack.ts';
@@ -164,9 +165,7 @@ describe('API faults', () => {
         .filter((clause) => ['environment', 'no-header', 'accepted'].includes(clause.kind))
         .map((clause) => clause.id),
     );
-    const collection = JSON.parse(
-      await readFile(join(repoRoot, 'collections/hello-api.postman_collection.json'), 'utf8'),
-    ) as { item: { item: { id: string }[] }[] };
+    const collection = JSON.parse(renderCollection(helloApi)) as { item: { item: { id: string }[] }[] };
     for (const folder of collection.item) folder.item = folder.item.filter((item) => keep.has(item.id));
     collection.item = collection.item.filter((folder) => folder.item.length > 0);
     const path = join(root, 'few-clauses.postman_collection.json');
