@@ -21,7 +21,6 @@ import { dataDirectoriesOf, isListening, portOf } from '../support/lifecycle.ts'
 import { idToken } from '../support/token-helper-fixtures.ts';
 import {
   type ContractRun,
-  repoRoot,
   runContractCli,
   STACK_TRACE,
   scratchRoot,
