@@ -1,5 +1,6 @@
 /**
  * Writes the generated parts of the docs from the data they describe, between marker comments:
+ * - .env.example: every setting of the configuration table (common/config-table.ts);
  * - README.md: the clause counts and the attack matrix (security/catalogue.ts);
  * - docs/attack-matrix.md: the catalogue with every source, and the mutation proof (which weakness and
  *   which real library version each row catches: the catalogue's `catches`, the library table's
@@ -13,6 +14,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../api/routes.ts';
 import { generateClauses } from '../collections/generate.ts';
+import { envExample } from '../common/config-table.ts';
 import {
   ATTACKS,
   type AttackRow,
@@ -151,7 +153,10 @@ function formatted(text: string, name: string): string {
   });
 }
 
+const ENV_EXAMPLE = new URL('../.env.example', import.meta.url);
+
 const outputs: [URL, string][] = [
+  [ENV_EXAMPLE, envExample()],
   [
     README,
     formatted(
@@ -170,7 +175,13 @@ const outputs: [URL, string][] = [
 
 if (process.argv.includes('--check')) {
   const stale = outputs
-    .filter(([url, text]) => readFileSync(url, 'utf8') !== text)
+    .filter(([url, text]) => {
+      try {
+        return readFileSync(url, 'utf8') !== text;
+      } catch {
+        return true;
+      }
+    })
     .map(([url]) => relative(process.cwd(), fileURLToPath(url)));
   if (stale.length > 0) {
     console.error(

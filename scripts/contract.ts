@@ -7,6 +7,7 @@ import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
+import { configValue, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
 import { RunInterruptedError } from '../contract-runner/newman-run.ts';
@@ -61,12 +62,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const rootDir = process.cwd();
   const dotenvKeys = loadDotenvOnce(resolve(rootDir, '.env'));
-  const target = resolveTarget(flags.target, process.env);
+  const env = processEnv();
+  const target = resolveTarget(flags.target, env);
   const iterations = wholeNumber('--iterations', flags.iterations, ITERATIONS);
   const timeoutRequestMs = wholeNumber('--timeout-request', flags['timeout-request'], MILLISECONDS);
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
-  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
+  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
   const api =
     specPath === undefined
       ? undefined
@@ -74,7 +76,7 @@ async function main(argv: readonly string[]): Promise<number> {
           resolve(rootDir, specPath),
           specPath,
         );
-  const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
+  const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
   const interrupt = new AbortController();
@@ -98,7 +100,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ? {
           ...common,
           target,
-          settings: resolveSettings('aws', { env: process.env, dotenvKeys }),
+          settings: resolveSettings('aws', { env, dotenvKeys }),
           ...(flags.force ? { force: true } : {}),
         }
       : {

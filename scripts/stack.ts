@@ -8,6 +8,7 @@ import { readApiSpecFile } from '../api/openapi-export.ts';
 import type { HandlerRef } from '../api/spec.ts';
 import { parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
+import { CONFIG_TABLE, configValue, type Env, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { contractEnvironment } from '../contract-runner/run-environment.ts';
 import { emulatorSigningKey } from '../local-stack/cognito/emulator-key.ts';
@@ -24,13 +25,12 @@ import { mintPoolKeyTokens } from '../security/pool-key-tokens.ts';
 import { obtainToken, settingsFromLocalStack } from '../token-helper/index.ts';
 import { generatedIdentity } from '../token-helper/postman-environment.ts';
 
-export const DEFAULT_API_PORT = 3000;
-export const DEFAULT_COGNITO_PORT = 9229;
+export const DEFAULT_API_PORT = Number(CONFIG_TABLE.LOCAL_API_PORT.default);
+export const DEFAULT_COGNITO_PORT = Number(CONFIG_TABLE.LOCAL_COGNITO_PORT.default);
 const PORT = { min: 0, max: 65_535, note: '(0 picks a free port)' } as const;
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  return wholeNumber(name, raw === '' ? undefined : raw, PORT) ?? fallback;
+function portFromEnv(env: Env, name: 'LOCAL_API_PORT' | 'LOCAL_COGNITO_PORT', fallback: number): number {
+  return wholeNumber(name, configValue(env, name), PORT) ?? fallback;
 }
 
 const usage = `Usage: npm run stack [-- --api-spec FILE [--handler FILE#EXPORT]]
@@ -62,10 +62,12 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const apiPort = portFromEnv('LOCAL_API_PORT', DEFAULT_API_PORT);
-  const cognitoPort = portFromEnv('LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
-  const password = process.env.CONTRACT_PASSWORD;
-  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
+  const env = processEnv();
+  const apiPort = portFromEnv(env, 'LOCAL_API_PORT', DEFAULT_API_PORT);
+  const cognitoPort = portFromEnv(env, 'LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
+  const password = configValue(env, 'CONTRACT_PASSWORD');
+  const username = configValue(env, 'CONTRACT_USERNAME');
+  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
   const api = specPath === undefined ? undefined : await readApiSpecFile(resolve(specPath), specPath);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   // `npm run` starts every command in the package root: the stack's files belong to that checkout.
@@ -83,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     ...(api ? { api } : {}),
     ...(handler ? { handler } : {}),
     ...(password ? { password } : {}),
-    ...(process.env.CONTRACT_USERNAME ? { username: process.env.CONTRACT_USERNAME } : {}),
+    ...(username ? { username } : {}),
   });
   // Registered before start-up finishes, so a Ctrl-C during start-up still waits for the stack and
   // stops it (a failed start has already cleaned up after itself).

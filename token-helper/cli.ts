@@ -2,10 +2,12 @@
  * `npm run token`: flags and environment in, a Postman environment file and a short summary out.
  * scripts/token.ts runs this under runCli, which turns UserErrors into one line and an exit code.
  */
+
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decimalNumber, parseFlags } from '../common/args.ts';
 import { UsageError } from '../common/cli-error.ts';
+import { type Env, processEnv } from '../common/config-table.ts';
 import { errorCode } from '../common/records.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
 import { ConfigurationError, SignInError } from './diagnosis.ts';
@@ -63,7 +65,7 @@ read only from the environment or .env, never from flags.
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
 }
 
 export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
@@ -75,7 +77,7 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
     return 0;
   }
   const dotenvKeys = io.env === undefined ? loadDotenvOnce(resolve(cwd, '.env')) : new Set<string>();
-  const env = io.env ?? process.env;
+  const env = io.env ?? processEnv();
   const target = resolveTarget(flags.target, env);
   if (flags.out === '')
     throw new ConfigurationError(

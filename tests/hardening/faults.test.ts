@@ -19,12 +19,7 @@ import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
 import { closedPort } from '../support/http.ts';
 import { dataDirectoriesOf, isListening, portOf } from '../support/lifecycle.ts';
 import { idToken } from '../support/token-helper-fixtures.ts';
-import {
-  type ContractRun,
-  runContractCli,
-  STACK_TRACE,
-  scratchRoot,
-} from './support/contract-process.ts';
+import { type ContractRun, runContractCli, STACK_TRACE, scratchRoot } from './support/contract-process.ts';
 
 /**
  * A hang is a run that reaches the 60 s watchdog of runContractCli; this bound sits below it. It was
