@@ -62,8 +62,6 @@ interface CommonOptions {
   readonly maxResponseMs?: number;
   /** Called once the run's report folder exists, so a caller can remove it if a signal ends the run. */
   readonly onRunFolderCreated?: (path: string) => void;
-  /** Called with the token result; tests use it to know which secrets must never appear in output. */
-  readonly onToken?: (token: TokenResult) => void;
   /**
    * Aborted when the run is interrupted (Ctrl-C): reporter output stops at once and runContract rejects
    * with RunInterruptedError instead of reporting a run that did not finish.
@@ -76,8 +74,6 @@ export type ContractOptions = CommonOptions &
   (
     | {
         readonly target: 'local';
-        /** Options for the embedded stack (tests inject weaknesses here). */
-        readonly stack?: LocalStackOptions;
         /** Called once the stack is up, so a caller can stop it on a signal. */
         readonly onStackStarted?: (stack: LocalStack) => void;
       }
@@ -235,7 +231,31 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
   return entries;
 }
 
-export async function runContract(options: ContractOptions): Promise<ContractResult> {
+/**
+ * The parts a run is composed of. `runContract` uses the product's own; `composeContractRun` takes
+ * others, so a test can run the contract against a stack with a weakened part or watch the token it
+ * must never find in any output (tests/support/weakened-stack.ts), with no hook in ContractOptions.
+ */
+export interface ContractParts {
+  /** Starts the embedded stack for the local target (given the description the run serves). */
+  readonly startStack: (options: LocalStackOptions) => Promise<LocalStack>;
+  readonly obtainToken: typeof obtainToken;
+}
+
+export const DEFAULT_CONTRACT_PARTS: ContractParts = {
+  startStack: async (stackOptions) => (await import('../local-stack/stack.ts')).startStack(stackOptions),
+  obtainToken,
+};
+
+export function runContract(options: ContractOptions): Promise<ContractResult> {
+  return composeContractRun(options, DEFAULT_CONTRACT_PARTS);
+}
+
+/** A run with the parts `parts` gives (DEFAULT_CONTRACT_PARTS: the product's run). */
+export async function composeContractRun(
+  options: ContractOptions,
+  parts: ContractParts,
+): Promise<ContractResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const rootDir = options.rootDir;
@@ -251,10 +271,10 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       : await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
   const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
-  if (runFolder === undefined) return runInFolder(options, context);
+  if (runFolder === undefined) return runInFolder(options, parts, context);
   options.onRunFolderCreated?.(runFolder);
   try {
-    return await runInFolder(options, { ...context, runFolder });
+    return await runInFolder(options, parts, { ...context, runFolder });
   } catch (error) {
     // A run that failed before writing any report leaves no empty folder behind (rmdir refuses a
     // folder with anything in it, so partial reports are kept).
@@ -286,7 +306,11 @@ async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<Pool
   });
 }
 
-async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
+async function runInFolder(
+  options: ContractOptions,
+  parts: ContractParts,
+  context: RunContext,
+): Promise<ContractResult> {
   const { startedAt, now, reporters, collection, reportsDir, runFolder, api } = context;
   const rootDir = options.rootDir;
 
@@ -295,27 +319,20 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
   try {
     let settings: TokenSettings;
     if (options.target === 'local') {
-      const [{ startStack }, { startAttackerServer }] = await Promise.all([
-        import('../local-stack/stack.ts'),
-        import('../security/attacker-server.ts'),
-      ]);
-      [stack, attacker] = await Promise.all([
-        startStack({ ...(api ? { api } : {}), ...options.stack }),
-        startAttackerServer(),
-      ]);
+      const { startAttackerServer } = await import('../security/attacker-server.ts');
+      [stack, attacker] = await Promise.all([parts.startStack(api ? { api } : {}), startAttackerServer()]);
       options.onStackStarted?.(stack);
       settings = settingsFromLocalStack(stack);
     } else {
       settings = options.settings;
     }
 
-    const token = await obtainToken(settings, {
+    const token = await parts.obtainToken(settings, {
       rootDir,
       // The local stack lives only for this run: its token is useless afterwards, so keep it in memory.
       write: options.target === 'aws',
       ...(options.target === 'aws' && options.force ? { force: true } : {}),
     });
-    options.onToken?.(token);
     const jwks = await poolJwks(token.claims.iss, stack);
     const poolKeyTokens = await poolKeyTokensFor(token, jwks);
     const environment = contractEnvironment(token.environment, {

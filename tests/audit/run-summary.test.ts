@@ -18,9 +18,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { helloApi } from '../../api/routes.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { displayTime } from '../../contract-runner/html.ts';
-import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
+import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import type { RunSummary } from '../../contract-runner/run-summary.ts';
 import type { TokenResult } from '../../token-helper/index.ts';
+import { runContractWith } from '../support/weakened-stack.ts';
 import { assertSelfContained } from './html-references.ts';
 
 const rootDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -71,18 +72,22 @@ describe('an audited run of the contract on the local stack', () => {
     await mkdir(join(reports, '2020-01-02T00-00-00Z-aws'));
     await writeFile(join(reports, '2020-01-02T00-00-00Z-aws', 'summary.json'), '{ truncated');
 
-    result = await runContract({
-      target: 'local',
-      rootDir,
-      reportsDir: reports,
-      reporters: ['htmlextra', 'junit'],
-      onStackStarted: (stack) => {
-        password = stack.cognito.password;
+    result = await runContractWith(
+      {
+        target: 'local',
+        rootDir,
+        reportsDir: reports,
+        reporters: ['htmlextra', 'junit'],
+        onStackStarted: (stack) => {
+          password = stack.cognito.password;
+        },
       },
-      onToken: (value) => {
-        token = value;
+      {
+        onToken: (value) => {
+          token = value;
+        },
       },
-    });
+    );
     assert.ok(result.files.summary, 'no summary.json written');
     summaryText = await readFile(result.files.summary, 'utf8');
     summary = JSON.parse(summaryText) as RunSummary;

@@ -16,8 +16,9 @@ import { readApiSpecFile } from '../../api/openapi-export.ts';
 import type { ApiSpec } from '../../api/spec.ts';
 import { type Clause, readClauseTable } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
-import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
+import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
+import { runContractWith } from '../support/weakened-stack.ts';
 
 const run = promisify(execFile);
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -28,14 +29,16 @@ const ALLOW = 'GET /health, OPTIONS /items';
 const TIMEOUT_MS = 300_000;
 
 function contract(options: { allowUnprotected?: string; served?: ApiSpec } = {}): Promise<ContractResult> {
-  return runContract({
-    target: 'local',
-    rootDir: repoRoot,
-    reporters: [],
-    api: shop,
-    ...(options.allowUnprotected ? { allowUnprotected: options.allowUnprotected } : {}),
-    ...(options.served ? { stack: { api: options.served } } : {}),
-  });
+  return runContractWith(
+    {
+      target: 'local',
+      rootDir: repoRoot,
+      reporters: [],
+      api: shop,
+      ...(options.allowUnprotected ? { allowUnprotected: options.allowUnprotected } : {}),
+    },
+    { parts: options.served ? { api: options.served } : {} },
+  );
 }
 
 function failed(result: ContractResult): string[] {

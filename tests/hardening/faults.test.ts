@@ -13,12 +13,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { helloApi } from '../../api/routes.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
-import { runContract } from '../../contract-runner/run-contract.ts';
-import { type LocalStack, type LocalStackOptions, startStack } from '../../local-stack/stack.ts';
+import { type LocalStack, startStack } from '../../local-stack/stack.ts';
 import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
 import { closedPort } from '../support/http.ts';
 import { dataDirectoriesOf, isListening, portOf } from '../support/lifecycle.ts';
 import { idToken } from '../support/token-helper-fixtures.ts';
+import { type GatewayParts, runContractWith } from '../support/weakened-stack.ts';
 import { type ContractRun, runContractCli, STACK_TRACE, scratchRoot } from './support/contract-process.ts';
 
 /**
@@ -245,21 +245,23 @@ describe('API faults', () => {
   });
 });
 
-describe('a local gateway whose Lambda fails or stalls (in-process, stack hooks)', () => {
-  async function runAgainst(stack: LocalStackOptions | undefined, timeoutRequestMs?: number) {
+describe('a local gateway whose Lambda fails or stalls (in-process, a stack composed with a failing part)', () => {
+  async function runAgainst(parts: GatewayParts, timeoutRequestMs?: number) {
     let started: LocalStack | undefined;
     const began = Date.now();
-    const result = await runContract({
-      target: 'local',
-      rootDir: root,
-      reporters: ['junit'],
-      reportsDir: join(root, 'in-process-reports'),
-      ...(stack ? { stack } : {}),
-      ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
-      onStackStarted: (running) => {
-        started = running;
+    const result = await runContractWith(
+      {
+        target: 'local',
+        rootDir: root,
+        reporters: ['junit'],
+        reportsDir: join(root, 'in-process-reports'),
+        ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
+        onStackStarted: (running) => {
+          started = running;
+        },
       },
-    });
+      { parts },
+    );
     assert.ok(started, 'the stack started');
     assert.equal(await isListening(portOf(started.apiUrl)), false, 'gateway stopped');
     assert.equal(await isListening(portOf(started.cognito.endpoint)), false, 'emulator stopped');
@@ -293,7 +295,7 @@ describe('a local gateway whose Lambda fails or stalls (in-process, stack hooks)
 
   test('a gateway answering 500 everywhere fails every clause', async () => {
     const { result } = await runAgainst({
-      tamperResponse: (answer) => ({ ...answer, status: 500 }),
+      server: { finish: (answer) => ({ ...answer, status: 500 }) },
     });
     assert.equal(result.passed, false);
     // Node's HTTP parser refuses the oversized header (431) before the gateway, and so before the

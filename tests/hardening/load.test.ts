@@ -20,6 +20,7 @@ import { runInNewContext } from 'node:vm';
 import { runContract } from '../../contract-runner/run-contract.ts';
 import { type LocalStack, startStack } from '../../local-stack/stack.ts';
 import { obtainToken, settingsFromLocalStack } from '../../token-helper/index.ts';
+import { startWeakenedStack } from '../support/weakened-stack.ts';
 import { scratchRoot } from './support/contract-process.ts';
 
 const MB = 1024 * 1024;
@@ -137,21 +138,23 @@ describe('the contract 100 times over on one gateway', () => {
   let stack: LocalStack;
   before(async () => {
     root = await scratchRoot('hardening-load-');
-    stack = await startStack({
-      tamperResponse: (answer, request) => {
-        if (recording) {
-          recorded.push({
-            method: request.method ?? 'GET',
-            path: request.url ?? '/',
-            headers: { ...request.headers },
-            status: answer.status,
-            // What goes over the wire: a HEAD answer has the status and headers, and no body.
-            body: request.method === 'HEAD' ? '' : answer.body.toString('utf8'),
-            contentType: headerOf(answer.headers, 'content-type'),
-            errorType: headerOf(answer.headers, 'x-amzn-errortype'),
-          });
-        }
-        return answer;
+    stack = await startWeakenedStack({
+      server: {
+        finish: (answer, request) => {
+          if (recording) {
+            recorded.push({
+              method: request.method ?? 'GET',
+              path: request.url ?? '/',
+              headers: { ...request.headers },
+              status: answer.status,
+              // What goes over the wire: a HEAD answer has the status and headers, and no body.
+              body: request.method === 'HEAD' ? '' : answer.body.toString('utf8'),
+              contentType: headerOf(answer.headers, 'content-type'),
+              errorType: headerOf(answer.headers, 'x-amzn-errortype'),
+            });
+          }
+          return answer;
+        },
       },
     });
   });

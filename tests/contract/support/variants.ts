@@ -13,16 +13,16 @@ import type { ApiSpec, RouteSpec } from '../../../api/spec.ts';
 import { pathVariants } from '../../../api/surface.ts';
 import type { Clause } from '../../../collections/clause.ts';
 import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
-import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
+import type { GatewayParts } from '../../../local-stack/stack.ts';
 import { ATTACKS, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
 import { asStackAuthorizer, libraryAuthorizers } from './library-authorizers.ts';
-import { authorizerOff, weakenedAuthorizer } from './weak-authorizers.ts';
+import { authorizerOff, WEAKENED_GATEWAYS } from './weak-authorizers.ts';
 
 export interface Variant {
   readonly id: string;
   /** What is wrong with the gateway, completing "a gateway that ...". */
   readonly description: string;
-  readonly options: () => GatewayVariantOptions;
+  readonly options: () => GatewayParts;
   /** The keys of the clauses that must fail, and only those. */
   readonly caughtBy: (clauses: readonly Clause[]) => ReadonlySet<string>;
   /** How a caught clause was answered: let through (2xx), a server error (5xx), or either. */
@@ -57,22 +57,12 @@ const CRASHES: ReadonlySet<string> = new Set([
   'oversized-header-crash',
 ]);
 
-/** A gateway without API Gateway's 10 KiB header limit whose authorizer then fails on a header that size. */
-const oversizedCrash: GatewayVariantOptions = {
-  maxHeaderBytes: 64 * 1024,
-  authorizer: (real) => async (header, scopes) => {
-    if (header !== undefined && header.length > 10 * 1024) throw new RangeError('the header does not fit');
-    return real(header, scopes);
-  },
-};
-
 const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).map((weakness) => {
   const rows = new Set(ATTACKS.filter((row) => row.catches.includes(weakness)).map((row) => row.id));
   return {
     id: `weakness:${weakness}`,
     description: WEAKNESSES[weakness],
-    options: () =>
-      weakness === 'oversized-header-crash' ? oversizedCrash : { authorizer: weakenedAuthorizer(weakness) },
+    options: () => WEAKENED_GATEWAYS[weakness](weakness),
     caughtBy: (clauses) => keys(clauses, (clause) => rowsAre(clause, rows)),
     caughtAs: CRASHES.has(weakness) ? 'server-error' : 'let-through',
   };
@@ -143,7 +133,7 @@ const gatewayVariants: Variant[] = [
     id: 'gateway:403-for-401',
     description: 'answers 403 where API Gateway answers 401',
     options: () => ({
-      tamperResponse: (answer) => (answer.status === 401 ? { ...answer, status: 403 } : answer),
+      server: { finish: (answer) => (answer.status === 401 ? { ...answer, status: 403 } : answer) },
     }),
     caughtBy: (clauses) => keys(clauses, expects401),
     caughtAs: 'any',
@@ -152,10 +142,12 @@ const gatewayVariants: Variant[] = [
     id: 'gateway:greeting-in-401',
     description: "puts the Lambda's greeting into its 401 bodies",
     options: () => ({
-      tamperResponse: (answer) =>
-        answer.status === 401
-          ? withBody(answer, '{"message":"Unauthorized","preview":"\\"Hello from Lambda!\\""}')
-          : answer,
+      server: {
+        finish: (answer) =>
+          answer.status === 401
+            ? withBody(answer, '{"message":"Unauthorized","preview":"\\"Hello from Lambda!\\""}')
+            : answer,
+      },
     }),
     caughtBy: (clauses) => keys(clauses, expects401),
     caughtAs: 'any',
