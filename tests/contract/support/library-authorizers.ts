@@ -26,6 +26,7 @@ import {
   tokenFromHeader,
 } from '../../../local-stack/gateway/authorizer.ts';
 import type { LocalCognitoSettings } from '../../../local-stack/stack.ts';
+import type { AttackId } from '../../../security/catalogue.ts';
 
 /** What a library authorizer is built from: the pool's issuer and its published keys. */
 export interface PoolKeys {
@@ -55,7 +56,7 @@ export interface LibraryAuthorizer {
    * Catalogue row ids (security/catalogue.ts) whose token this authorizer accepts, raw and as Bearer; measured.
    * Empty for a clean control; node-jose-2.2.0 is the one control that is not clean (see its weakness).
    */
-  readonly expectedToFallTo: readonly string[];
+  readonly expectedToFallTo: readonly AttackId[];
   /**
    * Attacks outside the catalogue it also accepts, measured once by hand: `crit-unknown-extension`, a
    * genuinely signed token with an unknown `crit` header, which the product's own verifier accepts too
