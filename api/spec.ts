@@ -116,7 +116,7 @@ export interface ApiSpec {
   readonly source: ApiSource;
 }
 
-/** The forms a description can come in (api/read-description.ts tells them apart). */
+/** The forms a description can come in (the readers in api/ tell them apart). */
 export type ApiSourceKind = 'route-table' | 'openapi' | 'swagger' | 'sam' | 'cloudformation';
 
 export type ApiSource =

@@ -13,7 +13,7 @@ import type { AttackerKey } from '../../security/attacker-key.ts';
 import type { AttackIdBuiltBy, MalformedSuffix } from '../../security/catalogue.ts';
 import { base64, base64url, fromBase64url, hmac, publicKeyPem, rsaSign } from './sandbox-crypto.ts';
 
-/** What the builders need of the committed attacker key (public on purpose): collections/bundle.ts puts it in. */
+/** What the builders need of the committed attacker key (public on purpose): collections/collection.ts puts it in. */
 export type SandboxAttacker = Pick<AttackerKey, 'kid' | 'privateJwk' | 'publicJwk' | 'certificateDer'>;
 
 export interface AttackContext {

@@ -1,5 +1,5 @@
 /**
- * Issue 16, item 1, end to end: a red run with --iterations > 1 is red in junit.xml too. A copy of the
+ * End to end: a red run with --iterations > 1 is red in junit.xml too. A copy of the
  * committed collection gets one extra check, on its first clause, that fails in the first iteration only;
  * Newman's own JUnit reporter keeps the last iteration's result of each assertion, so its file showed
  * `failures="0"` for this run. Every failed assertion of every iteration must be in the file, and its

@@ -2,7 +2,7 @@
  * One real `runContract` on the embedded local stack, into a temporary reports folder that already
  * holds an interrupted run and a broken one; then what an auditor gets from it: summary.json against
  * the committed schema, counts that agree with the clauses, provenance that matches the repository and
- * that report.html and the index show as summary.json records it (issue 16, item 5), one timestamp,
+ * that report.html and the index show as summary.json records it, one timestamp,
  * pages that load nothing from the network, and no secret in any file.
  */
 import assert from 'node:assert/strict';

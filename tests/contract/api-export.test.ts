@@ -1,7 +1,7 @@
 /**
  * A console-built API, described only by API Gateway's OpenAPI export (tests/fixtures/api/shop.oas30.json:
  * several resources, a path parameter, a method without authorization, one with OAuth scopes, a CORS
- * preflight), end to end (issue 14): the local stack serves it with stand-in handlers, the contract is
+ * preflight), end to end: the local stack serves it with stand-in handlers, the contract is
  * generated from it and run, the methods without authorizer fail the run until the allow-list names
  * them, and a gateway that leaves one method unprotected fails exactly that method's clauses.
  */

@@ -1,5 +1,5 @@
 /**
- * Proof that the contract has teeth (issues 4, 5 and 15): the whole contract runs against local
+ * Proof that the contract has teeth: the whole contract runs against local
  * gateways that are each wrong in exactly one way (tests/contract/support/variants.ts: every weakness
  * the attack catalogue names, every real JWT library version, and gateways wrong outside the token
  * checks) and must fail on exactly the clauses meant to catch that weakness, while every other clause

@@ -1,5 +1,5 @@
 /**
- * Newman still works with package.json's `overrides` in place (issue 4, docs/reference.md §7): the
+ * Newman still works with package.json's `overrides` in place (docs/reference.md §7): the
  * overridden versions are the ones installed, every reporter runs, and the code paths the overridden
  * packages serve (postman-request for HTTP, node-forge and jose for signing) do their job. And the
  * committed collection with either environment template loads with the postman-collection SDK and

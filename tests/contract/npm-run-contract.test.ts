@@ -1,5 +1,5 @@
 /**
- * `npm run contract` end to end (issue 4): the real command, `node common/run-ts.mjs scripts/contract.ts`,
+ * `npm run contract` end to end: the real command, `node common/run-ts.mjs scripts/contract.ts`,
  * as a child process on the local target, its reports in a temporary folder. It must exit 0 with a
  * passing one-screen summary and one new run folder per run, and exit non-zero when a clause fails.
  */

@@ -1,5 +1,5 @@
 /**
- * A clause that cannot run on a target shows as skipped in every report, never as passed (issue 5).
+ * A clause that cannot run on a target shows as skipped in every report, never as passed.
  * On AWS the genuinely signed expired token cannot be minted; here the same condition is made on the
  * local target by a copy of the collection whose expired-token clauses name a pool-key token the
  * runner never mints, so the sandbox finds none and skips them exactly as it would on AWS.

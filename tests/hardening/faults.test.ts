@@ -1,5 +1,5 @@
 /**
- * Issue 8, faults: Cognito unreachable, silent or dying mid-run; the API unreachable, failing or too
+ * Faults: Cognito unreachable, silent or dying mid-run; the API unreachable, failing or too
  * slow. Each run ends in bounded time (the bound only catches hangs; it is not a speed claim) with a
  * non-zero exit, says which clause failed and why (console and JUnit), and leaves no stack running.
  */

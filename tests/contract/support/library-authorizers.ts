@@ -1,5 +1,5 @@
 /**
- * Authorizers built on real, published JWT libraries (issue 15, item 4): versions with a public
+ * Authorizers built on real, published JWT libraries: versions with a public
  * verification CVE, each called the way that version's README shows, and correct current versions as
  * controls. Around the library call every one applies the same claim checks as API Gateway's Cognito
  * authorizer (raw or `Bearer ` header, iss equal to the pool's issuer, token_use "id", exp not passed →
