@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { helloApi } from '../../api/routes.ts';
+import { routeKey, scopesOf } from '../../api/spec.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { displayTime } from '../../contract-runner/html.ts';
 import type { ContractResult } from '../../contract-runner/run-contract.ts';
@@ -155,7 +156,9 @@ describe('an audited run of the contract on the local stack', () => {
     const first = summary.clauses.find((clause) => clause.clause?.kind === 'no-header');
     assert.ok(first);
     assert.equal(first.iteration, 1);
-    assert.match(first.requestLine, /^GET \/dev\/hello$/);
+    const route = helloApi.routes[0];
+    assert.ok(route);
+    assert.equal(first.requestLine, `${route.method} /${helloApi.stage}${route.path}`);
     assert.equal(first.expectedStatus, '401');
     assert.equal(first.actualStatus, 401);
     assert.ok(first.assertions.length >= 3);
@@ -221,13 +224,23 @@ describe('an audited run of the contract on the local stack', () => {
       path: 'api/routes.ts',
       sha256: null,
     });
-    assert.deepEqual(summary.coverage, [
-      { route: 'GET /hello', protection: 'cognito', scopes: [], allowListed: false },
-    ]);
-    assert.match(
-      html,
-      /<h2>Authorizer coverage<\/h2>[\s\S]*<code>GET \/hello<\/code><\/td><td>Cognito authorizer \(ID tokens\)/,
+    // Every method of the description, in its order, each behind the Cognito authorizer.
+    assert.deepEqual(
+      summary.coverage,
+      helloApi.routes.map((route) => ({
+        route: routeKey(route),
+        protection: route.protection.kind,
+        scopes: [...scopesOf(route)],
+        allowListed: false,
+      })),
     );
+    const first = helloApi.routes[0];
+    assert.ok(first, 'the description has no route');
+    assert.ok(
+      html.includes(`<code>${first.method} ${first.path}</code></td><td>Cognito authorizer`),
+      'the HTML report has no coverage row for the first method',
+    );
+    assert.match(html, /<h2>Authorizer coverage<\/h2>/);
   });
 
   it('leaves no secret in any file of the reports folder', async () => {

@@ -222,7 +222,10 @@ describe('npm run contract with a collection one assertion of which cannot hold'
       summary.includes(`\nClauses: ${total}: ${total} run (${total - 1} passed, 1 failed), 0 skipped`),
       summary,
     );
-    assert.ok(summary.includes(`FAILED  ${noHeader.name} [GET /dev/hello]`), summary);
+    assert.ok(
+      summary.includes(`FAILED  ${noHeader.name} [${noHeader.method} /${helloApi.stage}${noHeader.path}]`),
+      summary,
+    );
     assert.match(
       summary,
       /- Status is 418: the gateway refused the request: expected 418, the gateway answered 401/,

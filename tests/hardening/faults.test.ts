@@ -11,8 +11,10 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { helloApi } from '../../api/routes.ts';
+import { routeKey } from '../../api/spec.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import type { LambdaHandler } from '../../local-stack/gateway/integration.ts';
 import { type LocalStack, startStack } from '../../local-stack/stack.ts';
 import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
 import { closedPort } from '../support/http.ts';
@@ -269,6 +271,9 @@ describe('a local gateway whose Lambda fails or stalls (in-process, a stack comp
   }
 
   const clauses = generateClauses(helloApi);
+  /** The same handler for every method of the description. */
+  const everyRoute = (handler: LambdaHandler): Record<string, LambdaHandler> =>
+    Object.fromEntries(helloApi.routes.map((route) => [routeKey(route), handler]));
   /** The clauses that reach the Lambda: the genuine token's. */
   const greetingClauses = clauses
     .filter((clause) => clause.kind === 'accepted' || clause.kind === 'persistence')
@@ -276,11 +281,9 @@ describe('a local gateway whose Lambda fails or stalls (in-process, a stack comp
 
   test('a Lambda that throws (502) fails exactly the clauses that reach it, saying the status was wrong', async () => {
     const { result } = await runAgainst({
-      handlers: {
-        'GET /hello': async () => {
-          throw new Error('the Lambda crashed');
-        },
-      },
+      handlers: everyRoute(async () => {
+        throw new Error('the Lambda crashed');
+      }),
     });
     assert.equal(result.passed, false);
     const failed = result.clauses.filter((clause) => clause.outcome === 'failed');
@@ -317,12 +320,10 @@ describe('a local gateway whose Lambda fails or stalls (in-process, a stack comp
   test('a Lambda slower than the request timeout fails its clauses as timed out, and the stack still stops', async () => {
     const { result, ms } = await runAgainst(
       {
-        handlers: {
-          'GET /hello': async () => {
-            await sleep(2_000);
-            return { statusCode: 200, body: JSON.stringify('Hello from Lambda!') };
-          },
-        },
+        handlers: everyRoute(async () => {
+          await sleep(2_000);
+          return { statusCode: 200, body: JSON.stringify('Hello from Lambda!') };
+        }),
       },
       300,
     );

@@ -9,8 +9,8 @@
  * Variants are built from their id alone, so a worker thread can build the same one (proof-worker.ts).
  */
 import { helloApi } from '../../../api/routes.ts';
-import type { ApiSpec, RouteSpec } from '../../../api/spec.ts';
-import { pathVariants } from '../../../api/surface.ts';
+import { type ApiSpec, type RouteSpec, routeKey } from '../../../api/spec.ts';
+import { pathVariants, type Resource, resourcesOf } from '../../../api/surface.ts';
 import type { Clause } from '../../../collections/clause.ts';
 import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
 import type { GatewayParts } from '../../../local-stack/stack.ts';
@@ -108,7 +108,12 @@ function withBody(answer: GatewayResponse, body: string): GatewayResponse {
   return { ...answer, headers: { ...answer.headers, 'Content-Length': String(bytes.length) }, body: bytes };
 }
 
-const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+/** The first resource of the description that defines no POST (where the tutorial reader adds one). */
+function postless(): Resource {
+  const resource = resourcesOf(helloApi).find((candidate) => candidate.undefinedMethods.includes('POST'));
+  if (resource === undefined) throw new Error('every resource of api/routes.ts defines POST');
+  return resource;
+}
 
 const gatewayVariants: Variant[] = [
   {
@@ -122,9 +127,12 @@ const gatewayVariants: Variant[] = [
     id: 'gateway:other-greeting',
     description: 'answers authorized calls with another greeting',
     options: () => ({
-      handlers: {
-        'GET /hello': async () => ({ statusCode: 200, body: JSON.stringify('Hello from a stranger!') }),
-      },
+      handlers: Object.fromEntries(
+        helloApi.routes.map((route) => [
+          routeKey(route),
+          async () => ({ statusCode: 200, body: JSON.stringify('Hello from a stranger!') }),
+        ]),
+      ),
     }),
     caughtBy: (clauses) => keys(clauses, genuineTokenAnswer),
     caughtAs: 'let-through',
@@ -155,22 +163,34 @@ const gatewayVariants: Variant[] = [
   {
     id: 'gateway:post-unprotected',
     description:
-      "also routes POST /hello to the Lambda, without the authorizer (the tutorial reader's mistake)",
-    options: () => ({ api: withRoutes([{ method: 'POST', path: '/hello', protection: { kind: 'none' } }]) }),
+      "also routes POST to the Lambda on the first resource that defines none, without the authorizer (the tutorial reader's mistake)",
+    options: () => {
+      const resource = postless();
+      return { api: withRoutes([{ method: 'POST', path: resource.path, protection: { kind: 'none' } }]) };
+    },
     caughtBy: (clauses) =>
-      keys(clauses, (clause) => clause.kind === 'undefined-method' && clause.method === 'POST'),
+      keys(
+        clauses,
+        (clause) =>
+          clause.kind === 'undefined-method' &&
+          clause.method === 'POST' &&
+          clause.resource === postless().path,
+      ),
     caughtAs: 'let-through',
   },
   {
     id: 'gateway:any-method',
-    description: 'routes every method of /hello to the Lambda behind the authorizer (ANY instead of GET)',
+    description:
+      'routes every method of each resource to the Lambda behind the authorizer (ANY instead of the methods defined)',
     options: () => ({
       api: withRoutes(
-        OTHER_METHODS.map((method) => ({
-          method,
-          path: '/hello',
-          protection: { kind: 'cognito' as const, authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
-        })),
+        resourcesOf(helloApi).flatMap((resource) =>
+          resource.undefinedMethods.map((method) => ({
+            method,
+            path: resource.path,
+            protection: { kind: 'cognito' as const, authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
+          })),
+        ),
       ),
     }),
     caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'undefined-method'),
@@ -179,14 +199,18 @@ const gatewayVariants: Variant[] = [
   {
     id: 'gateway:path-variants-unprotected',
     description:
-      'routes other spellings of /hello (slashes, case, percent-encoding) to the Lambda without the authorizer',
+      "routes other spellings of each resource's path (slashes, case, percent-encoding) to the Lambda without the authorizer",
     options: () => ({
       api: withRoutes(
-        pathVariants('/hello').map((variant) => ({
-          method: 'GET',
-          path: variant.path,
-          protection: { kind: 'none' as const },
-        })),
+        resourcesOf(helloApi).flatMap((resource) =>
+          [...new Set(resource.routes.map((route) => route.method))].flatMap((method) =>
+            pathVariants(resource.path).map((variant) => ({
+              method,
+              path: variant.path,
+              protection: { kind: 'none' as const },
+            })),
+          ),
+        ),
       ),
     }),
     caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'path-variant'),
