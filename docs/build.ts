@@ -1,8 +1,8 @@
 /**
  * Writes the generated parts of the docs from the data they describe, between marker comments:
  * - .env.example: every setting of the configuration table (common/config-table.ts);
- * - README.md: the clause counts and the attack matrix (security/catalogue.ts);
- * - docs/attack-matrix.md: the catalogue with every source, and the mutation proof (which weakness and
+ * - docs/attack-matrix.md: the clause counts, the attack matrix (security/catalogue.ts) with every
+ *   source, and the mutation proof (which weakness and
  *   which real library version each row catches: the catalogue's `catches`, the library table's
  *   measured `expectedToFallTo`).
  * `npm run docs` writes them; `npm run docs -- --check` writes nothing and exits 1 when a file is stale
@@ -25,7 +25,6 @@ import {
 } from '../security/catalogue.ts';
 import { libraryAuthorizers } from '../tests/contract/support/library-authorizers.ts';
 
-const README = new URL('../README.md', import.meta.url);
 const MATRIX = new URL('./attack-matrix.md', import.meta.url);
 
 function cell(text: string): string {
@@ -71,7 +70,7 @@ function runsWhere(row: AttackRow): string {
   return 'everywhere (built in the sandbox)';
 }
 
-function readmeMatrix(): string {
+function matrixTable(): string {
   const clauses = generateClauses(helloApi);
   const attacks = clauses.filter((clause) => clause.kind === 'attack').length;
   const lines = [
@@ -158,16 +157,14 @@ const ENV_EXAMPLE = new URL('../.env.example', import.meta.url);
 const outputs: [URL, string][] = [
   [ENV_EXAMPLE, envExample()],
   [
-    README,
-    formatted(
-      replaceBetween(readFileSync(README, 'utf8'), 'attack-matrix', readmeMatrix(), 'README.md'),
-      'README.md',
-    ),
-  ],
-  [
     MATRIX,
     formatted(
-      replaceBetween(readFileSync(MATRIX, 'utf8'), 'proof', matrixDoc(), 'docs/attack-matrix.md'),
+      replaceBetween(
+        replaceBetween(readFileSync(MATRIX, 'utf8'), 'attack-matrix', matrixTable(), 'docs/attack-matrix.md'),
+        'proof',
+        matrixDoc(),
+        'docs/attack-matrix.md',
+      ),
       'docs/attack-matrix.md',
     ),
   ],

@@ -18,7 +18,6 @@ import { createRequire } from 'node:module';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose-6.2.18';
 import { isRecord } from '../../../common/records.ts';
 import {
   type Authorizer,
@@ -162,6 +161,32 @@ function pemsByKid(pool: PoolKeys): ReadonlyMap<string, string> {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * The proof's library versions are a separate install (tests/contract/package.json, `npm ci --prefix
+ * tests/contract`), so a user's `npm ci` installs no vulnerable version. The aliases not installed here.
+ */
+export function missingLibraries(): string[] {
+  return libraryAuthorizers
+    .map((library) => library.installedAs)
+    .filter((alias) => {
+      try {
+        require.resolve(`${alias}/package.json`);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+}
+
+/** A string, not a literal in the import: the type check must not need the proof's install. */
+const JOSE_ALIAS: string = 'jose-6.2.18';
+
+/** What the jose README calls, narrowed from its (here unresolved) types. */
+interface JoseModule {
+  createLocalJWKSet(jwks: { readonly keys: readonly object[] }): unknown;
+  jwtVerify(token: string, key: unknown, options: { algorithms: string[] }): Promise<{ payload: Json }>;
+}
+
 function load<T extends object>(alias: string, ...functions: readonly string[]): T {
   const module: unknown = require(alias);
   for (const path of functions) {
@@ -171,7 +196,9 @@ function load<T extends object>(alias: string, ...functions: readonly string[]):
         typeof member === 'object' || typeof member === 'function' ? (member as Json)[step] : undefined;
     }
     if (typeof member !== 'function') {
-      throw new Error(`${alias} has no function ${path}; reinstall the devDependencies with npm ci`);
+      throw new Error(
+        `${alias} has no function ${path}; install the proof's library versions with npm ci --prefix tests/contract`,
+      );
     }
   }
   return module as T;
@@ -501,13 +528,13 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     acceptsGenuineTokens: true,
     create: (pool) =>
       cognitoShaped(pool, () => {
-        // jose's JWK type is its own; the pool's keys are RFC 7517 JWKs as published.
-        const keySet = createLocalJWKSet({
-          keys: [...pool.jwks.keys] as Parameters<typeof createLocalJWKSet>[0]['keys'],
-        });
+        // jose 6 is an ES module: imported on first use, like the others are required on first use.
+        const loaded = import(JOSE_ALIAS).then((module: unknown) => module as JoseModule);
+        const keySet = loaded.then((jose) => jose.createLocalJWKSet({ keys: [...pool.jwks.keys] }));
         return {
-          verify: async (token) => (await jwtVerify(token, keySet, { algorithms: ['RS256'] })).payload,
-          isExpired: (error) => error instanceof joseErrors.JWTExpired,
+          verify: async (token) =>
+            (await (await loaded).jwtVerify(token, await keySet, { algorithms: ['RS256'] })).payload,
+          isExpired: (error) => isRecord(error) && error.code === 'ERR_JWT_EXPIRED',
         };
       }),
   },
