@@ -14,7 +14,9 @@
  * that exactly these rows' clauses fail, raw and as Bearer.
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
@@ -166,16 +168,11 @@ const require = createRequire(import.meta.url);
  * tests/contract`), so a user's `npm ci` installs no vulnerable version. The aliases not installed here.
  */
 export function missingLibraries(): string[] {
+  // Looked up as folders, not resolved: a package whose exports hide package.json is still installed.
+  const folders = require.resolve.paths('jose') ?? [];
   return libraryAuthorizers
     .map((library) => library.installedAs)
-    .filter((alias) => {
-      try {
-        require.resolve(`${alias}/package.json`);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    .filter((alias) => !folders.some((folder) => existsSync(join(folder, alias, 'package.json'))));
 }
 
 /** A string, not a literal in the import: the type check must not need the proof's install. */
