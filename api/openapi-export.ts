@@ -53,7 +53,12 @@ class Problems {
 interface CognitoScheme {
   readonly name: string;
   readonly providerArns: readonly string[];
+  /** The header the token is read from (the scheme's `name`, the authorizer's identity source). */
+  readonly header: string;
 }
+
+/** `method.request.header.<Name>`, the only identity source a Cognito authorizer takes. */
+const IDENTITY_SOURCE = /^method\.request\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/;
 
 /** The security schemes that are Cognito user pool authorizers, by name; others are reported if used. */
 function readSchemes(document: Json, problems: Problems): Map<string, CognitoScheme | { other: string }> {
@@ -81,18 +86,36 @@ function readSchemes(document: Json, problems: Problems): Map<string, CognitoSch
         );
         continue;
       }
-      if (
-        scheme.in !== 'header' ||
-        typeof scheme.name !== 'string' ||
-        scheme.name.toLowerCase() !== 'authorization'
-      ) {
+      // The identity source: the scheme's header `name` (Authorization unless the authorizer names
+      // another, docs/reference.md §14), which `identitySource` repeats where the export writes it.
+      const source = isRecord(authorizer) ? authorizer.identitySource : undefined;
+      const fromSource = typeof source === 'string' ? IDENTITY_SOURCE.exec(source)?.[1] : undefined;
+      if (source !== undefined && fromSource === undefined) {
         problems.add(
-          `components.securitySchemes.${name}`,
-          'reads the token from somewhere other than the Authorization header, which this contract does not cover',
+          `components.securitySchemes.${name}.x-amazon-apigateway-authorizer.identitySource`,
+          'is not method.request.header.<Name>, the only identity source a Cognito authorizer takes',
         );
         continue;
       }
-      schemes.set(name, { name, providerArns: arns as string[] });
+      if (
+        scheme.in !== 'header' ||
+        typeof scheme.name !== 'string' ||
+        !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(scheme.name)
+      ) {
+        problems.add(
+          `components.securitySchemes.${name}`,
+          'does not read the token from a request header (in: header, name: <Header>), which a Cognito authorizer always does',
+        );
+        continue;
+      }
+      if (fromSource !== undefined && fromSource.toLowerCase() !== scheme.name.toLowerCase()) {
+        problems.add(
+          `components.securitySchemes.${name}`,
+          `names the header ${scheme.name} but its identitySource reads ${fromSource}: make them agree`,
+        );
+        continue;
+      }
+      schemes.set(name, { name, providerArns: arns as string[], header: scheme.name });
     } else {
       schemes.set(name, {
         other: typeof authtype === 'string' ? authtype : String(scheme.type ?? 'unknown'),
@@ -299,10 +322,17 @@ export function apiSpecFromExport(json: unknown, source: { path: string; sha256:
       });
     }
   }
-  if (usedSchemes.size > 1) {
+  // Several authorizers (schemes) of one pool are fine: each method is tested with its own scheme's
+  // header and scopes, and one user of that pool signs in. Several pools are not: the local stack seeds
+  // one pool and a run signs in one user, so a method of another pool could only be tested with a token
+  // it must refuse (docs/reference.md §14).
+  const pools = new Set(
+    [...usedSchemes].flatMap((id) => (schemes.get(id) as CognitoScheme | undefined)?.providerArns ?? []),
+  );
+  if (pools.size > 1) {
     problems.add(
       'components.securitySchemes',
-      `uses several Cognito authorizers (${[...usedSchemes].join(', ')}); this contract tests one user pool at a time`,
+      `names several user pools (${[...pools].join(', ')}, through ${[...usedSchemes].join(', ')}); a run signs in one user of one pool, so this contract tests one pool at a time: split the description per pool and run each`,
     );
   }
   if (problems.list.length > 0) {
@@ -320,7 +350,7 @@ export function apiSpecFromExport(json: unknown, source: { path: string; sha256:
         id,
         type: 'COGNITO_USER_POOLS' as const,
         pools: scheme.providerArns.map((arn) => ({ key: arn, arn, label: arn })),
-        identityHeader: 'Authorization',
+        identityHeader: scheme.header,
         // The export does not carry the result cache TTL; 0 is what the contract needs to see changes at once.
         resultTtlSeconds: 0,
       };

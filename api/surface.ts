@@ -18,8 +18,43 @@ export const PATH_PLACEHOLDER = 'contract-placeholder';
 export interface Resource {
   readonly path: string;
   readonly routes: readonly RouteSpec[];
-  /** Methods the resource does not define, in HTTP_METHODS order. */
+  /**
+   * Methods the resource does not define, in HTTP_METHODS order, leaving out those a greedy resource
+   * (`{name+}`) that also matches the resource's request path defines: which of the two answers such a
+   * request is not asserted (docs/reference.md §14).
+   */
   readonly undefinedMethods: readonly HttpMethod[];
+}
+
+/** A `{name+}` segment: the resource matches its own path and every path below it (docs/reference.md §14). */
+export function isGreedy(resource: string): boolean {
+  return /\{[^}]+\+\}$/.test(resource);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The request paths a resource matches, as API Gateway matches them: a literal segment itself, `{name}`
+ * one non-empty segment, `{name+}` one or more. Raw, undecoded request paths.
+ */
+export function resourcePattern(resource: string): RegExp {
+  const source = resource
+    .split('/')
+    .map((segment) => {
+      const parameter = /^\{[^}+]+(\+?)\}$/.exec(segment);
+      if (parameter === null) return escapeRegExp(segment);
+      return parameter[1] === '+' ? '.+' : '[^/]+';
+    })
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
+/** The resources of the description that match a request path (the resource itself included). */
+export function resourcesMatching(api: Pick<ApiSpec, 'routes'>, path: string): string[] {
+  const paths = [...new Set(api.routes.map((route) => route.path))];
+  return paths.filter((resource) => resourcePattern(resource).test(path));
 }
 
 export function resourcesOf(api: ApiSpec): Resource[] {
@@ -29,11 +64,22 @@ export function resourcesOf(api: ApiSpec): Resource[] {
     list.push(route);
     byPath.set(route.path, list);
   }
-  return [...byPath].map(([path, routes]) => ({
-    path,
-    routes,
-    undefinedMethods: HTTP_METHODS.filter((method) => !routes.some((route) => route.method === method)),
-  }));
+  return [...byPath].map(([path, routes]) => {
+    // A greedy resource other than this one that matches this resource's request path may answer the
+    // methods this one lacks: those are not "undefined" here.
+    const greedyMethods = new Set(
+      resourcesMatching(api, requestPath(path))
+        .filter((other) => other !== path && isGreedy(other))
+        .flatMap((other) => (byPath.get(other) ?? []).map((route) => route.method)),
+    );
+    return {
+      path,
+      routes,
+      undefinedMethods: HTTP_METHODS.filter(
+        (method) => !routes.some((route) => route.method === method) && !greedyMethods.has(method),
+      ),
+    };
+  });
 }
 
 /** The resource path with every `{param}` / `{param+}` filled: what a request asks for. */
@@ -41,14 +87,21 @@ export function requestPath(resource: string): string {
   return resource.replace(/\{[^}]+\}/g, PATH_PLACEHOLDER);
 }
 
+export interface PathVariant {
+  readonly label: string;
+  readonly path: string;
+}
+
 /**
  * Spellings of a defined resource's path that are not the resource: API Gateway's answer to each is
- * open (docs/reference.md §8), but none may reach the integration without a token.
+ * open (docs/reference.md §8), but none may reach the integration without a token. With the description
+ * given, a spelling that one of its resources matches (a greedy `{proxy+}` or a `{param}` takes
+ * `/Hello` as well as `/hello`) is left out: that resource may legitimately answer it.
  */
-export function pathVariants(resource: string): readonly { readonly label: string; readonly path: string }[] {
+export function pathVariants(resource: string, api?: Pick<ApiSpec, 'routes'>): readonly PathVariant[] {
   const path = requestPath(resource);
   const segments = resource.split('/').filter((segment) => segment !== '');
-  const variants: { label: string; path: string }[] = [
+  const variants: PathVariant[] = [
     { label: 'with a trailing slash', path: `${path}/` },
     { label: 'with a doubled slash', path: `/${path}` },
   ];
@@ -70,16 +123,37 @@ export function pathVariants(resource: string): readonly { readonly label: strin
       path: filled(`${literal.slice(0, at)}%${code}${literal.slice(at + 1)}`),
     });
   }
-  return variants;
+  if (api === undefined) return variants;
+  return variants.filter((variant) => resourcesMatching(api, variant.path).length === 0);
 }
 
-/** A path no description defines. */
-export function undefinedPath(api: ApiSpec): string {
-  let candidate = '/no-such-resource';
-  for (let n = 2; api.routes.some((route) => requestPath(route.path) === candidate); n += 1) {
-    candidate = `/no-such-resource-${n}`;
+/** A path no resource of the description matches, or why there is none. */
+export type UndefinedPath =
+  | { readonly path: string }
+  | {
+      readonly none: string;
+    };
+
+const UNDEFINED_CANDIDATES = ['/no-such-resource', '/no-such-resource/no-such-child'];
+
+/**
+ * A path no resource of the description matches (greedy resources included: a root `/{proxy+}` takes
+ * every path but `/`), or the reason there is none.
+ */
+export function undefinedPath(api: Pick<ApiSpec, 'routes'>): UndefinedPath {
+  for (const base of UNDEFINED_CANDIDATES) {
+    let candidate = base;
+    for (let n = 2; n < 100 && resourcesMatching(api, candidate).length > 0; n += 1) {
+      candidate = `${base}-${n}`;
+    }
+    if (resourcesMatching(api, candidate).length === 0) return { path: candidate };
   }
-  return candidate;
+  const catchAll = [...new Set(api.routes.map((route) => route.path))].filter(
+    (resource) => resourcePattern(resource).test('/no-such-resource') && /^\/\{[^}]+\}/.test(resource),
+  );
+  return {
+    none: `every path below the stage is matched by ${catchAll.join(', ') || 'a resource'} (a root path parameter${catchAll.some(isGreedy) ? ' that is greedy' : ''}), so no request path is undefined`,
+  };
 }
 
 export interface CoverageEntry {

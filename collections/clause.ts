@@ -108,6 +108,11 @@ export interface Clause {
   readonly expectedStatus: string;
   /** Why a clause may be skipped where it cannot run (shown with SKIPPED). */
   readonly needs?: string;
+  /**
+   * The request header the method's authorizer reads the token from (its identity source), when it is
+   * not Authorization: the token is sent in it, and a "no header" clause leaves it out.
+   */
+  readonly identityHeader?: string;
 }
 
 /** The clause metadata a run reports, read back from a collection (untrusted JSON). */

@@ -15,7 +15,7 @@ import type { ApiSpec } from '../api/spec.ts';
 import { attackerKey } from '../security/attacker-key.ts';
 import { type AttackRow, attackById } from '../security/catalogue.ts';
 import { CLAUSE_HEADER, type Clause } from './clause.ts';
-import { generateClauses, stableId } from './generate.ts';
+import { generateClauses, generationNotes, stableId } from './generate.ts';
 import type { SandboxAttacker } from './sandbox/attack-builders.ts';
 import { bundleSandbox, CONTRACT_ENTRY, sandboxDigest } from './sandbox-bundle.ts';
 
@@ -174,7 +174,10 @@ export function buildCollection(api: ApiSpec, clauses: readonly Clause[] = gener
         `The contract of ${api.name} (stage ${api.stage}) on API Gateway REST behind a Cognito user pool authorizer, ` +
         `generated from ${api.source.path} and the attack catalogue: ${clauses.length} clauses. Pick an environment ` +
         '(local or aws), fill username and password, run. The collection signs in by itself and builds every ' +
-        'attack token it can from the live token; clauses that need what this environment lacks show as skipped, with why.',
+        'attack token it can from the live token; clauses that need what this environment lacks show as skipped, with why.' +
+        generationNotes(api)
+          .map((note) => ` ${note}`)
+          .join(''),
       schema: POSTMAN_SCHEMA,
     },
     auth: { type: 'noauth' },

@@ -8,8 +8,8 @@
  * allow-list names it. Nothing here is written per route: a new route in the description is new clauses.
  */
 import { createHash } from 'node:crypto';
-import type { ApiSpec, AuthorizedAnswer, RouteSpec } from '../api/spec.ts';
-import { isProtected, routeKey, scopesOf } from '../api/spec.ts';
+import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
+import { authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
@@ -36,17 +36,33 @@ function reaches(route: RouteSpec): string {
   return route.integration === 'AWS_PROXY' || route.integration === 'AWS' ? 'the Lambda' : 'the integration';
 }
 
-/** The authorized answer's body, when it is distinctive enough to look for in refusals. */
-function absentBody(route: RouteSpec): { absent?: string } {
+/** The header API Gateway reads a token from when the description names none. */
+const DEFAULT_IDENTITY_HEADER = 'Authorization';
+
+/**
+ * A HEAD answer has the status and headers of the GET-like answer and never a body (docs/reference.md
+ * §13): no HEAD clause expects a body, or looks for one.
+ */
+function isHead(method: HttpMethod): boolean {
+  return method === 'HEAD';
+}
+
+/** The authorized answer's body, when it is distinctive enough to look for in refusals (never on HEAD). */
+function absentBody(route: RouteSpec, method: HttpMethod = route.method): { absent?: string } {
   const body = route.authorized?.body;
-  return body !== undefined && body.length >= 4 ? { absent: body } : {};
+  return body !== undefined && body.length >= 4 && !isHead(method) ? { absent: body } : {};
+}
+
+/** A gateway error's body as the method receives it: none on HEAD. */
+function errorBody(method: HttpMethod, body: string): string {
+  return isHead(method) ? '' : body;
 }
 
 function unauthorized(route: RouteSpec): Expectation {
   return {
     kind: 'gateway-error',
     status: 401,
-    body: UNAUTHORIZED,
+    body: errorBody(route.method, UNAUTHORIZED),
     errorType: 'UnauthorizedException',
     ...absentBody(route),
   };
@@ -61,7 +77,7 @@ function refusalFor(row: AttackRow, route: RouteSpec): { expect: Expectation; ve
         expect: {
           kind: 'gateway-error',
           status: 401,
-          body: EXPIRED,
+          body: errorBody(route.method, EXPIRED),
           errorType: 'UnauthorizedException',
           ...absentBody(route),
         },
@@ -120,21 +136,38 @@ function add(
   });
 }
 
-function acceptedExpectation(answer: AuthorizedAnswer | undefined): Expectation {
-  return { kind: 'authorized', answer: answer ?? null };
+function acceptedExpectation(route: RouteSpec): Expectation {
+  const answer = route.authorized;
+  if (answer === undefined) return { kind: 'authorized', answer: null };
+  // HEAD: the authorized status and headers, no body.
+  const { body: _body, ...withoutBody } = answer;
+  return { kind: 'authorized', answer: isHead(route.method) ? withoutBody : answer };
 }
 
-function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: readonly AttackRow[]): void {
+/** Where a scoped method's accepted token comes from, for the clauses that need one. */
+function scopedNeeds(scopes: readonly string[]): string {
+  return `an access token carrying one of ${scopes.join(', ')} (the client_credentials grant of a confidential app client allowed one of them: oauth_token_url, oauth_client_id, oauth_client_secret)`;
+}
+
+function protectedMethodClauses(
+  builder: Builder,
+  api: ApiSpec,
+  route: RouteSpec,
+  attacks: readonly AttackRow[],
+): void {
   const folder = routeKey(route);
   const scopes = scopesOf(route);
   const base: TokenBase = scopes.length > 0 ? 'access' : 'id';
   const words = TOKEN_WORDS[base];
   const lambda = reaches(route);
+  const header = authorizerOf(api, route).identityHeader;
+  const customHeader = header.toLowerCase() !== DEFAULT_IDENTITY_HEADER.toLowerCase();
   const common = {
     folder,
     method: route.method,
     resource: route.path,
     ...(scopes.length > 0 ? { scopes } : {}),
+    ...(customHeader ? { identityHeader: header } : {}),
   } as const;
   const acceptedStatus = route.authorized ? String(route.authorized.status) : 'not 401/403 from the gateway';
   const clause = (
@@ -150,25 +183,23 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
   clause(
     'no-header',
     ['no header'],
-    `${folder} without an Authorization header is refused with 401 Unauthorized`,
+    `${folder} without an ${header} header is refused with 401 Unauthorized`,
     { authorization: 'none' },
     unauthorized(route),
     '401',
   );
   for (const form of FORMS) {
     const how =
-      form === 'raw'
-        ? `with the raw ${words} as the Authorization header`
-        : `with "Bearer " and the ${words}`;
+      form === 'raw' ? `with the raw ${words} as the ${header} header` : `with "Bearer " and the ${words}`;
     clause(
       'accepted',
       [`${base} token`, form],
       `${folder} ${how} reaches ${lambda}`,
       { authorization: 'token', token: { kind: 'live', base }, form },
-      acceptedExpectation(route.authorized),
+      acceptedExpectation(route),
       acceptedStatus,
       {
-        ...(base === 'access' ? { needs: `an access token carrying one of ${scopes.join(', ')}` } : {}),
+        ...(base === 'access' ? { needs: scopedNeeds(scopes) } : {}),
       },
     );
   }
@@ -230,8 +261,9 @@ function protectedMethodClauses(builder: Builder, route: RouteSpec, attacks: rea
     ['persistence'],
     `${folder} still reaches ${lambda} with the ${words} after every refused token`,
     { authorization: 'token', token: { kind: 'live', base }, form: 'raw' },
-    acceptedExpectation(route.authorized),
+    acceptedExpectation(route),
     acceptedStatus,
+    base === 'access' ? { needs: scopedNeeds(scopes) } : {},
   );
 }
 
@@ -250,23 +282,40 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     expectedStatus: 'no request',
   });
   for (const route of api.routes) {
-    if (isProtected(route)) protectedMethodClauses(builder, route, attacks);
+    if (isProtected(route)) protectedMethodClauses(builder, api, route, attacks);
   }
   for (const resource of resourcesOf(api)) {
     const folder = `${resource.path}: what it does not define`;
-    const absent = resource.routes.map(absentBody).find((entry) => entry.absent !== undefined) ?? {};
+    const protectedRoutes = resource.routes.filter(isProtected);
+    // The header a client of this resource sends its token in: its authorizer's identity source.
+    const firstProtected = protectedRoutes[0];
+    const header =
+      firstProtected === undefined
+        ? DEFAULT_IDENTITY_HEADER
+        : authorizerOf(api, firstProtected).identityHeader;
+    const customHeader = header.toLowerCase() !== DEFAULT_IDENTITY_HEADER.toLowerCase();
     for (const method of resource.undefinedMethods) {
-      const common = { folder, kind: 'undefined-method', method, resource: resource.path } as const;
+      const absent =
+        resource.routes
+          .map((route) => absentBody(route, method))
+          .find((entry) => entry.absent !== undefined) ?? {};
+      const common = {
+        folder,
+        kind: 'undefined-method',
+        method,
+        resource: resource.path,
+        ...(customHeader ? { identityHeader: header } : {}),
+      } as const;
       add(builder, {
         ...common,
         keyParts: ['undefined method', 'no header'],
-        name: `${method} ${resource.path} without an Authorization header is answered 403 Missing Authentication Token`,
+        name: `${method} ${resource.path} without an ${header} header is answered 403 Missing Authentication Token`,
         send: { authorization: 'none' },
         expect: {
           kind: 'gateway-error',
           status: 403,
           // A HEAD answer has the status and headers of the error, and no body (docs/reference.md §2).
-          body: method === 'HEAD' ? '' : MISSING_AUTHENTICATION_TOKEN,
+          body: errorBody(method, MISSING_AUTHENTICATION_TOKEN),
           errorType: 'MissingAuthenticationTokenException',
           ...absent,
         },
@@ -275,22 +324,35 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
       add(builder, {
         ...common,
         keyParts: ['undefined method', 'id token'],
-        name: `${method} ${resource.path} with the ID token is answered 403 IncompleteSignatureException`,
+        // An Authorization header makes API Gateway take the request for a SigV4-signed one; a token in
+        // another identity header leaves it a request without credentials (docs/reference.md §14).
+        name: customHeader
+          ? `${method} ${resource.path} with the ID token in ${header} is answered 403 Missing Authentication Token`
+          : `${method} ${resource.path} with the ID token is answered 403 IncompleteSignatureException`,
         send: { authorization: 'token', token: { kind: 'live', base: 'id' }, form: 'raw' },
         // The wording of the SigV4 complaint changed over time: status and type are firm, the text is open (§2).
-        expect: {
-          kind: 'gateway-error',
-          status: 403,
-          body: method === 'HEAD' ? '' : null,
-          errorType: 'IncompleteSignatureException',
-          ...absent,
-        },
+        expect: customHeader
+          ? {
+              kind: 'gateway-error',
+              status: 403,
+              body: errorBody(method, MISSING_AUTHENTICATION_TOKEN),
+              errorType: 'MissingAuthenticationTokenException',
+              ...absent,
+            }
+          : {
+              kind: 'gateway-error',
+              status: 403,
+              body: isHead(method) ? '' : null,
+              errorType: 'IncompleteSignatureException',
+              ...absent,
+            },
         expectedStatus: '403',
       });
     }
-    const protectedRoute = resource.routes.find(isProtected);
+    // A HEAD route promises no body to look for: a variant names a method that has one where it can.
+    const protectedRoute = protectedRoutes.find((route) => !isHead(route.method)) ?? firstProtected;
     if (protectedRoute !== undefined) {
-      for (const variant of pathVariants(resource.path)) {
+      for (const variant of pathVariants(resource.path, api)) {
         add(builder, {
           folder,
           kind: 'path-variant',
@@ -298,7 +360,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
           method: protectedRoute.method,
           resource: resource.path,
           path: variant.path,
-          name: `${protectedRoute.method} ${resource.path} ${variant.label} (${variant.path}) without an Authorization header is not answered by ${reaches(protectedRoute)}`,
+          name: `${protectedRoute.method} ${resource.path} ${variant.label} (${variant.path}) without an ${header} header is not answered by ${reaches(protectedRoute)}`,
           send: { authorization: 'none' },
           expect: { kind: 'not-integration', ...absentBody(protectedRoute) },
           expectedStatus: '4xx',
@@ -307,22 +369,25 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     }
   }
   const missing = undefinedPath(api);
-  add(builder, {
-    folder: 'Undefined paths',
-    kind: 'undefined-path',
-    keyParts: ['undefined path'],
-    method: 'GET',
-    resource: missing,
-    name: 'GET on an undefined path without an Authorization header is answered 403 Missing Authentication Token',
-    send: { authorization: 'none' },
-    expect: {
-      kind: 'gateway-error',
-      status: 403,
-      body: MISSING_AUTHENTICATION_TOKEN,
-      errorType: 'MissingAuthenticationTokenException',
-    },
-    expectedStatus: '403',
-  });
+  // No undefined path where a root greedy resource takes every path: generationNotes says so.
+  if ('path' in missing) {
+    add(builder, {
+      folder: 'Undefined paths',
+      kind: 'undefined-path',
+      keyParts: ['undefined path'],
+      method: 'GET',
+      resource: missing.path,
+      name: 'GET on an undefined path without an Authorization header is answered 403 Missing Authentication Token',
+      send: { authorization: 'none' },
+      expect: {
+        kind: 'gateway-error',
+        status: 403,
+        body: MISSING_AUTHENTICATION_TOKEN,
+        errorType: 'MissingAuthenticationTokenException',
+      },
+      expectedStatus: '403',
+    });
+  }
   for (const route of api.routes.filter((candidate) => !isProtected(candidate))) {
     add(builder, {
       folder: 'Authorizer coverage',
@@ -337,4 +402,15 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     });
   }
   return builder.clauses;
+}
+
+/**
+ * What the description's shape leaves out of the contract, each as a sentence for the collection's
+ * description and the run's summary: a clause that cannot exist for this API, and why.
+ */
+export function generationNotes(api: ApiSpec): string[] {
+  const notes: string[] = [];
+  const missing = undefinedPath(api);
+  if ('none' in missing) notes.push(`No "undefined path" clause: ${missing.none}.`);
+  return notes;
 }

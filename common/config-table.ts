@@ -159,6 +159,36 @@ export const CONFIG_TABLE = {
       'have is refused (exit 2).',
     ],
   },
+  CONTRACT_OAUTH_TOKEN_URL: {
+    secret: false,
+    readers: ['contract', 'token'],
+    envExample: true,
+    description: [
+      "Optional: an access token carrying the API's custom OAuth scopes, for methods with authorizationScopes",
+      '(no user sign-in yields one). The client_credentials grant of a confidential app client: one with a',
+      'secret, allowed the client_credentials grant and the scopes (console: App clients, Login pages). The',
+      "token endpoint is your user pool domain's /oauth2/token. Empty: scoped methods' acceptance clauses are",
+      'skipped, with why. The local stack makes its own client.',
+    ],
+  },
+  CONTRACT_OAUTH_CLIENT_ID: {
+    secret: false,
+    readers: ['contract', 'token'],
+    envExample: true,
+    description: ['The confidential app client of the client_credentials grant above.'],
+  },
+  CONTRACT_OAUTH_CLIENT_SECRET: {
+    secret: true,
+    readers: ['contract', 'token'],
+    envExample: true,
+    description: ["That app client's secret."],
+  },
+  CONTRACT_OAUTH_SCOPES: {
+    secret: false,
+    readers: ['contract', 'token'],
+    envExample: true,
+    description: ['Space-separated, e.g. "shop-api/reports.read"; empty: every scope the client is allowed.'],
+  },
   LOCAL_API_PORT: {
     secret: false,
     default: '3000',

@@ -65,6 +65,7 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
       }`,
     );
   }
+  for (const note of result.notes ?? []) lines.push(`Not generated: ${note}`);
   // The list stays on one screen however many clauses fail; every report has them all.
   const MAX_LISTED = 25;
   const entries = [...listed.values()];

@@ -13,12 +13,16 @@ import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
-import { generateClauses } from '../collections/generate.ts';
+import { generateClauses, generationNotes } from '../collections/generate.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
+import {
+  type ClientCredentialsSettings,
+  obtainClientCredentialsToken,
+} from '../token-helper/client-credentials.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -52,6 +56,11 @@ interface CommonOptions {
    * local stack serves it, and the authorizer coverage is read from it. Default: api/routes.ts.
    */
   readonly api?: ApiSpec;
+  /**
+   * A confidential app client's client_credentials grant (CONTRACT_OAUTH_*), for the access token a
+   * scoped method accepts; the local stack's own client when omitted on the local target.
+   */
+  readonly clientCredentials?: ClientCredentialsSettings;
   /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
   readonly allowUnprotected?: string;
   readonly reportsDir?: string;
@@ -104,6 +113,8 @@ export interface ContractResult {
   readonly counts: RunCounts;
   /** Every method of the description and its authorizer; undefined for a collection without description. */
   readonly coverage?: readonly CoverageEntry[];
+  /** Clauses the description's shape leaves out, each with why (collections/generate.ts generationNotes). */
+  readonly notes?: readonly string[];
   /** The collection's own name (info.name), e.g. "hello-api contract": how the summary titles the run. */
   readonly collectionName?: string;
   readonly runError?: string;
@@ -333,6 +344,10 @@ async function runInFolder(
       write: options.target === 'aws',
       ...(options.target === 'aws' && options.force ? { force: true } : {}),
     });
+    // A scoped method accepts only an access token carrying one of its scopes: the client_credentials
+    // grant of the local stack's confidential app client gives one (none on AWS unless configured).
+    const grant = options.clientCredentials ?? stack?.cognito.clientCredentials;
+    const scoped = grant ? await obtainClientCredentialsToken(grant) : undefined;
     const jwks = await poolJwks(token.claims.iss, stack);
     const poolKeyTokens = await poolKeyTokensFor(token, jwks);
     const environment = contractEnvironment(token.environment, {
@@ -344,6 +359,9 @@ async function runInFolder(
       openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
       allowUnprotected: [...context.allowList].join(', '),
       ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
+      ...(grant
+        ? { clientCredentials: { ...grant, ...(scoped ? { accessToken: scoped.accessToken } : {}) } }
+        : {}),
     });
     const secretKeys = environment.values.filter((v) => v.type === 'secret').map((v) => v.key);
     const redact = createRedactor([
@@ -353,6 +371,8 @@ async function runInFolder(
       settings.password,
       settings.clientSecret,
       settings.newPassword,
+      grant?.clientSecret,
+      scoped?.accessToken,
       ...(poolKeyTokens ? poolKeyTokenValues(poolKeyTokens) : []),
     ]);
 
@@ -378,6 +398,7 @@ async function runInFolder(
     const junit = runFolder && reporters.includes('junit') ? junitPath(runFolder) : undefined;
     const files = { ...run.files, ...(junit ? { junit } : {}) };
     const coverage = api === undefined ? undefined : authorizerCoverage(api, context.allowList);
+    const notes = api === undefined ? [] : generationNotes(api);
     const named = collectionName(collection.parsed);
     const result = {
       target: options.target,
@@ -389,6 +410,7 @@ async function runInFolder(
       clauses,
       counts,
       ...(coverage ? { coverage } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
       ...(named === undefined ? {} : { collectionName: named }),
       ...(runError === undefined ? {} : { runError }),
       verdict,

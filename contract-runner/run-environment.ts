@@ -23,6 +23,17 @@ export interface RunValues {
   /** Comma-separated `METHOD /path` entries of methods that are public on purpose. */
   readonly allowUnprotected?: string;
   readonly maxResponseMs?: number;
+  /**
+   * A confidential app client's client_credentials grant (token-helper/client-credentials.ts): where the
+   * collection gets an access token carrying the API's custom scopes, and the one the runner got.
+   */
+  readonly clientCredentials?: {
+    readonly tokenUrl: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly scopes: readonly string[];
+    readonly accessToken?: string;
+  };
 }
 
 function entries(values: RunValues): PostmanVariable[] {
@@ -31,6 +42,12 @@ function entries(values: RunValues): PostmanVariable[] {
     if (value !== undefined) list.push({ key, value, type, enabled: true });
   };
   add('access_token', values.accessToken, 'secret');
+  const grant = values.clientCredentials;
+  add('oauth_token_url', grant?.tokenUrl, 'default');
+  add('oauth_client_id', grant?.clientId, 'default');
+  add('oauth_client_secret', grant?.clientSecret, 'secret');
+  add('oauth_scopes', grant?.scopes.join(' '), 'default');
+  add('scoped_access_token', grant?.accessToken, 'secret');
   add('pool_jwks', values.poolJwks === undefined ? undefined : JSON.stringify(values.poolJwks), 'default');
   add(
     'pool_key_tokens',

@@ -13,12 +13,20 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { helloApi } from '../api/routes.ts';
-import { type ApiSpec, type HandlerRef, type RouteSpec, routeKey, scopesOf } from '../api/spec.ts';
+import {
+  type ApiSpec,
+  authorizerOf,
+  type HandlerRef,
+  type RouteSpec,
+  routeKey,
+  scopesOf,
+} from '../api/spec.ts';
 import { startEmulator } from './cognito/emulator.ts';
 
 export { emulatorSigningKey } from './cognito/emulator-key.ts';
 
 import { UserError } from '../common/cli-error.ts';
+import { resourceServersFor } from './cognito/oauth2-token.ts';
 import { seedPool } from './cognito/seed.ts';
 import { type Authorizer, createCognitoAuthorizer } from './gateway/authorizer.ts';
 import type { LambdaHandler } from './gateway/integration.ts';
@@ -47,6 +55,17 @@ export interface LocalCognitoSettings {
   readonly jwksUri: string;
   readonly username: string;
   readonly password: string;
+  /**
+   * Where an access token carrying the API's custom scopes comes from: the token endpoint and a
+   * confidential app client allowed the client_credentials grant with every scope the description
+   * names. Absent when no method has scopes.
+   */
+  readonly clientCredentials?: {
+    readonly tokenUrl: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly scopes: readonly string[];
+  };
 }
 
 export interface LocalStackOptions {
@@ -61,6 +80,11 @@ export interface LocalStackOptions {
   readonly api?: ApiSpec;
   /** The handler for routes the description names none for; default: a stand-in answering 200 JSON. */
   readonly handler?: HandlerRef;
+  /**
+   * Tests only: false makes no confidential app client even where the description has scopes, the case
+   * of a pool without one (a scoped method's clauses that need its token are then skipped, with why).
+   */
+  readonly confidentialClient?: boolean;
 }
 
 /**
@@ -184,7 +208,14 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
     cleanups.push(() => emulator.stop());
 
     const username = options.username ?? DEFAULT_USERNAME;
+    // Every custom scope the description names: its resource servers, and a confidential client allowed
+    // them all (docs/reference.md §14).
+    const scopes = [...new Set(api.routes.flatMap((route) => scopesOf(route)))];
     const seeded = await seedPool(emulator.call, {
+      confidentialScopes:
+        options.confidentialClient === false
+          ? []
+          : scopes.filter((scope) => resourceServersFor([scope]).length > 0),
       poolName: `${api.name}-local`,
       clientName: `${api.name}-client`,
       username,
@@ -192,6 +223,7 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
       email: `${username}@example.com`,
       tokenValidityMinutes: 60,
     });
+    for (const server of resourceServersFor(scopes)) emulator.resourceServers.add(seeded.userPoolId, server);
     const issuer = `${emulator.endpoint}/${seeded.userPoolId}`;
     const jwksUri = `${issuer}/.well-known/jwks.json`;
     const jwks = await fetchJwks(jwksUri);
@@ -204,6 +236,16 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
       jwksUri,
       username: seeded.username,
       password: seeded.password,
+      ...(seeded.confidential
+        ? {
+            clientCredentials: {
+              tokenUrl: emulator.tokenUrl,
+              clientId: seeded.confidential.clientId,
+              clientSecret: seeded.confidential.clientSecret,
+              scopes: seeded.confidential.scopes,
+            },
+          }
+        : {}),
     };
 
     const realAuthorizer = createCognitoAuthorizer({ issuer, jwksUri, jwks });
@@ -216,6 +258,9 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
           resource: route.path,
           authorization: route.protection.kind === 'cognito' ? 'COGNITO_USER_POOLS' : 'NONE',
           scopes: scopesOf(route),
+          ...(route.protection.kind === 'cognito'
+            ? { identityHeader: authorizerOf(served, route).identityHeader }
+            : {}),
           functionName: (route.handler ?? variant.handler)?.exportName ?? 'stand-in',
           handler:
             variant.handlers?.[routeKey(route)] ??

@@ -13,6 +13,7 @@ import { formatContractSummary } from '../contract-runner/console-summary.ts';
 import { RunInterruptedError } from '../contract-runner/newman-run.ts';
 import { REPORTERS } from '../contract-runner/reporters.ts';
 import type { ContractOptions } from '../contract-runner/run-contract.ts';
+import { clientCredentialsFromEnv } from '../token-helper/client-credentials.ts';
 import { resolveSettings, resolveTarget } from '../token-helper/config.ts';
 import { loadDotenvOnce } from '../token-helper/env-file.ts';
 
@@ -77,6 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
           specPath,
         );
   const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
+  const clientCredentials = clientCredentialsFromEnv(env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
   const interrupt = new AbortController();
@@ -85,6 +87,7 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),
     ...(reporters ? { reporters } : {}),

@@ -121,6 +121,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     }),
     attacker,
     openPoints: 'refuse',
+    // The collection gets the scoped access token itself (client_credentials), as it would on AWS.
+    ...(stack.cognito.clientCredentials ? { clientCredentials: stack.cognito.clientCredentials } : {}),
   });
   await writeQaEnvironment(paths, {
     ...withTokens,

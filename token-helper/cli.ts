@@ -9,6 +9,7 @@ import { decimalNumber, parseFlags } from '../common/args.ts';
 import { UsageError } from '../common/cli-error.ts';
 import { type Env, processEnv } from '../common/config-table.ts';
 import { errorCode } from '../common/records.ts';
+import { clientCredentialsFromEnv } from './client-credentials.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
 import { ConfigurationError, SignInError } from './diagnosis.ts';
 import { loadDotenvOnce } from './env-file.ts';
@@ -41,7 +42,9 @@ export const USAGE = `Usage: npm run token -- [flags]
 Signs the test user in through Cognito and writes a Postman environment with the ID token
 (mode 0600, gitignored). Settings come from the environment and .env (see .env.example); for
 --target local they come from a running \`npm run stack\`. Passwords and the client secret are
-read only from the environment or .env, never from flags.
+read only from the environment or .env, never from flags. With CONTRACT_OAUTH_TOKEN_URL,
+CONTRACT_OAUTH_CLIENT_ID and CONTRACT_OAUTH_CLIENT_SECRET set (.env.example), it also writes an access
+token carrying the API's custom scopes (client_credentials grant) as scoped_access_token.
 
   --target local|aws      which system (CONTRACT_TARGET; default local)
   --out PATH              where to write (default environments/generated/<target>.postman_environment.json)
@@ -97,6 +100,8 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
   }
 
   const timeoutMs = parseTimeout(flags.timeout);
+  // CONTRACT_OAUTH_*: also an access token with the API's custom scopes (client_credentials).
+  const clientCredentials = clientCredentialsFromEnv(env);
   const stackFile = resolve(cwd, LOCAL_STACK_FILE);
   const stack = target === 'local' ? await readLocalStackFile(stackFile, displayPath(stackFile)) : undefined;
   const settings = resolveSettings(target, {
@@ -121,6 +126,7 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
     ...(flags.template === undefined ? {} : { templatePath: resolve(cwd, flags.template) }),
     force: flags.force === true,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(clientCredentials === undefined ? {} : { clientCredentials }),
   });
   stdout.write(formatSummary(result));
   return 0;

@@ -10,6 +10,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { errorCode } from '../common/records.ts';
 import type { UsedFlow } from './auth-flow.ts';
+import { type ClientCredentialsSettings, obtainClientCredentialsToken } from './client-credentials.ts';
 import { createCognitoClient, DEFAULT_TIMEOUT_MS } from './cognito-client.ts';
 import {
   cognitoEndpointOf,
@@ -52,6 +53,12 @@ export interface ObtainTokenOptions {
   readonly now?: () => Date;
   /** A client to use instead of creating one (it is then not destroyed here). */
   readonly client?: CognitoIdentityProviderClient;
+  /**
+   * A confidential app client's client_credentials grant: its access token (carrying custom scopes,
+   * for methods with OAuth scopes) is written as `scoped_access_token`, with the grant's settings so
+   * the collection can renew it.
+   */
+  readonly clientCredentials?: ClientCredentialsSettings;
 }
 
 /**
@@ -72,6 +79,8 @@ export interface TokenResult {
   readonly passwordChanged: boolean;
   /** The file written, absolute; absent when `write` is false. */
   readonly path?: string;
+  /** The client_credentials token written as scoped_access_token: its scopes and expiry (not the token). */
+  readonly scopedToken?: { readonly scopes: readonly string[]; readonly expiresAt: number };
 }
 
 export function defaultTemplatePath(target: Target, rootDir: string = process.cwd()): string {
@@ -163,6 +172,19 @@ export async function obtainToken(
     exportedAt: now(),
   });
 
+  let scoped: Awaited<ReturnType<typeof obtainClientCredentialsToken>> | undefined;
+  if (options.clientCredentials !== undefined) {
+    const grant = options.clientCredentials;
+    scoped = await obtainClientCredentialsToken(grant, timeoutMs);
+    setVariables(environment, [
+      ['oauth_token_url', grant.tokenUrl, 'default'],
+      ['oauth_client_id', grant.clientId, 'default'],
+      ['oauth_client_secret', grant.clientSecret, 'secret'],
+      ['oauth_scopes', grant.scopes.join(' '), 'default'],
+      ['scoped_access_token', scoped.accessToken, 'secret'],
+    ]);
+  }
+
   if (write) await writeEnvironment(outPath, environment, options.outPath === undefined);
 
   const result = {
@@ -171,6 +193,7 @@ export async function obtainToken(
     flow: tokens.flow,
     passwordChanged: tokens.passwordChanged,
     ...(write ? { path: outPath } : {}),
+    ...(scoped ? { scopedToken: { scopes: scoped.scopes, expiresAt: scoped.expiresAt } } : {}),
   };
   hide(result, 'environment', environment);
   hide(result, 'idToken', tokens.idToken);
@@ -272,6 +295,20 @@ async function refreshIfPossible(refresh: () => Promise<SignInTokens>): Promise<
     const diagnosis = diagnosisOf(error);
     if (diagnosis === 'unreachable' || diagnosis === 'timeout') throw error;
     return undefined;
+  }
+}
+
+/** Sets each variable in place (added when the template lacks it). */
+function setVariables(
+  environment: PostmanEnvironment,
+  values: readonly (readonly [string, string, 'default' | 'secret'])[],
+): void {
+  const list = environment.values;
+  for (const [key, value, type] of values) {
+    const at = list.findIndex((entry) => entry.key === key);
+    const entry = { key, value, type, enabled: true };
+    if (at === -1) list.push(entry);
+    else list[at] = entry;
   }
 }
 

@@ -21,6 +21,14 @@ export function formatSummary(result: TokenResult, now: Date = new Date()): stri
     ['audience', claims.aud],
     ['expires', describeExpiry(claims.exp, now)],
     ['file', result.path === undefined ? '(not written)' : displayPath(result.path)],
+    ...(result.scopedToken
+      ? ([
+          [
+            'scoped token',
+            `${result.scopedToken.scopes.join(' ')} (client_credentials), ${describeExpiry(result.scopedToken.expiresAt, now)}`,
+          ],
+        ] as [string, string][])
+      : []),
   ];
   const lines = [headline, ...rows.map(([name, value]) => `  ${name.padEnd(17)}${value}`)];
   if (result.passwordChanged) {

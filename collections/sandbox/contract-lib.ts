@@ -95,6 +95,9 @@ function skip(pm: Pm, reason: string): void {
   skipRequest(pm);
 }
 
+/** The access token of the client_credentials grant (./sign-in.ts), carrying the API's scopes. */
+const SCOPED_ACCESS_TOKEN = 'scoped_access_token';
+
 /** The variable that holds each live token. */
 const LIVE: Readonly<Record<TokenBase, string>> = { id: 'id_token', access: 'access_token' };
 
@@ -240,15 +243,19 @@ export function createContract(config: ContractConfig): Contract {
           fail: `${LIVE[source.base]} is empty: see the sign-in check above, or fill ${LIVE[source.base]}`,
         });
       }
-      if (
-        source.base === 'access' &&
-        clause.scopes &&
-        clause.kind === 'accepted' &&
-        !hasScope(token, clause.scopes)
-      ) {
-        return done({
-          skip: `the signed-in user's access token carries none of ${clause.scopes.join(', ')}: sign in through an app client allowed one of them`,
-        });
+      if (source.base === 'access' && clause.scopes && clause.scopes.length > 0) {
+        // A scoped method is only ever tried with a token carrying one of its scopes: the client_credentials
+        // token (./sign-in.ts), or the user's own access token where its app client grants one. Never the
+        // wrong token, for the acceptance and the persistence clause alike.
+        const scoped = [setting(pm, SCOPED_ACCESS_TOKEN), token].find(
+          (candidate) => candidate !== '' && hasScope(candidate, clause.scopes ?? []),
+        );
+        if (scoped === undefined) {
+          return done({
+            skip: `no access token at hand carries one of ${clause.scopes.join(', ')}: set oauth_token_url, oauth_client_id and oauth_client_secret to a confidential app client allowed one of them (client_credentials), or sign in through an app client that grants one`,
+          });
+        }
+        return done({ token: scoped });
       }
       return done({ token });
     }
@@ -327,8 +334,11 @@ export function createContract(config: ContractConfig): Contract {
       skipRequest(pm);
       return;
     }
-    // The clause decides the header: drop whatever the app or a user added.
+    // The clause decides the header: drop whatever the app or a user added. The token travels in the
+    // authorizer's identity header (Authorization unless the description names another).
+    const identityHeader = clause.identityHeader || 'Authorization';
     pm.request.headers.remove('Authorization');
+    if (identityHeader !== 'Authorization') pm.request.headers.remove(identityHeader);
     const send = clause.send;
     if (send.authorization === 'none') return;
     resolve(pm, clause, send.token, (result) => {
@@ -339,7 +349,7 @@ export function createContract(config: ContractConfig): Contract {
         return;
       }
       const value = send.form === 'bearer' ? `Bearer ${result.token}` : result.token;
-      pm.request.headers.upsert({ key: 'Authorization', value });
+      pm.request.headers.upsert({ key: identityHeader, value });
     });
   }
 
@@ -422,13 +432,15 @@ function expectGatewayError(
     readonly errorType: string;
     readonly absent?: string | undefined;
   },
+  method: string,
 ): void {
   expectStatus(
     pm,
     expect.status,
     expect.status === 401 ? 'the authorizer refused the token' : 'the gateway refused the request',
   );
-  if (expect.body === '') {
+  // A HEAD answer never has a body, whatever the clause was written with.
+  if (expect.body === '' || method === 'HEAD') {
     pm.test('Body is empty (a HEAD answer)', () => {
       pm.expect(pm.response.text(), 'a HEAD answer carried a body').to.equal('');
     });
@@ -450,7 +462,7 @@ const GATEWAY_REFUSALS = [
   'MissingAuthenticationTokenException',
   'IncompleteSignatureException',
 ];
-function expectAuthorized(pm: Answered, answer: AuthorizedAnswer | null): void {
+function expectAuthorized(pm: Answered, answer: AuthorizedAnswer | null, method: string): void {
   if (!answer) {
     pm.test('The authorizer let the request through (no 401 or 403 from the gateway)', () => {
       const refused =
@@ -463,7 +475,11 @@ function expectAuthorized(pm: Answered, answer: AuthorizedAnswer | null): void {
   }
   expectStatus(pm, answer.status, 'the authorizer accepted the token');
   const { body, contentType } = answer;
-  if (body !== undefined) {
+  if (method === 'HEAD') {
+    pm.test('Body is empty (a HEAD answer)', () => {
+      pm.expect(pm.response.text(), 'a HEAD answer carried a body').to.equal('');
+    });
+  } else if (body !== undefined) {
     pm.test(`Body is exactly ${body}`, () => {
       pm.expect(pm.response.text(), 'the body is not the authorized answer').to.equal(body);
     });
@@ -494,10 +510,10 @@ export function check(pm: PmCheckScope): void {
   const kind: string = expect.kind;
   switch (expect.kind) {
     case 'gateway-error':
-      expectGatewayError(pm, expect);
+      expectGatewayError(pm, expect, clause.method);
       break;
     case 'authorized':
-      expectAuthorized(pm, expect.answer);
+      expectAuthorized(pm, expect.answer, clause.method);
       break;
     case 'client-error':
       pm.test('Status is a 4xx: the gateway refused it', () => {
@@ -510,12 +526,16 @@ export function check(pm: PmCheckScope): void {
       expectNot5xx(pm);
       expectNotLetThrough(pm);
       if (setting(pm, 'open_points') === 'refuse') {
-        expectGatewayError(pm, {
-          status: 401,
-          body: '{"message":"Unauthorized"}',
-          errorType: 'UnauthorizedException',
-          absent: expect.absent,
-        });
+        expectGatewayError(
+          pm,
+          {
+            status: 401,
+            body: '{"message":"Unauthorized"}',
+            errorType: 'UnauthorizedException',
+            absent: expect.absent,
+          },
+          clause.method,
+        );
       } else {
         expectAbsent(pm, expect.absent);
       }

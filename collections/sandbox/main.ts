@@ -5,6 +5,7 @@
  * script, where its exports become the run-wide `contract` object.
  */
 import { attackBuilders, type SandboxAttacker } from './attack-builders.ts';
+import { ensureScopedToken } from './client-credentials.ts';
 import { createContract } from './contract-lib.ts';
 import { signInEnsureTokens } from './sign-in.ts';
 
@@ -16,6 +17,7 @@ declare const CONTRACT_ATTACKER: SandboxAttacker;
 export const { version, beforeRequest, prepare, check } = createContract({
   version: CONTRACT_VERSION,
   builders: attackBuilders,
-  signIn: signInEnsureTokens,
+  // The user's tokens, then the client_credentials token of the API's custom scopes where configured.
+  signIn: (pm, done) => signInEnsureTokens(pm, () => ensureScopedToken(pm, done)),
   attacker: CONTRACT_ATTACKER,
 });

@@ -8,7 +8,12 @@
  * use) is wrapped by auth-router.ts, which adds SRP and the app client's auth-flow settings.
  */
 
-import type { Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CognitoError, UnsupportedError } from 'cognito-local/lib/errors.js';
@@ -32,6 +37,7 @@ import { PortInUseError } from '../gateway/server.ts';
 import { authRouter } from './auth-router.ts';
 import { type CognitoCall, CognitoJsonApiError } from './json-api.ts';
 import { lazyRouter } from './lazy-targets.ts';
+import { clientCredentialsToken, ResourceServers } from './oauth2-token.ts';
 
 export interface EmulatorOptions {
   readonly host: string;
@@ -50,6 +56,10 @@ export interface RunningEmulator {
    * the HTTP round trip; for seeding. Answers and failures as the HTTP API would give them.
    */
   readonly call: CognitoCall;
+  /** The pools' resource servers, which the client_credentials grant reads (oauth2-token.ts). */
+  readonly resourceServers: ResourceServers;
+  /** The token endpoint (`POST`, Cognito's `/oauth2/token` on the pool's domain). */
+  readonly tokenUrl: string;
   stop(): Promise<void>;
 }
 
@@ -107,13 +117,48 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   // One router for the HTTP server and the in-process calls, so both run exactly the same targets,
   // the local SRP and flow checks (auth-router.ts) in front of cognito-local's own.
   const router = authRouter(services, lazyRouter(services));
-  const server: Server = await createServer(router, logger, config.ServerConfig, services)
-    .start()
-    .catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE'
-        ? new PortInUseError(options.port, 'local Cognito emulator', 'LOCAL_COGNITO_PORT')
-        : error;
+  const application = createServer(router, logger, config.ServerConfig, services).application;
+  const resourceServers = new ResourceServers();
+  // cognito-local's express application, with the client_credentials grant of /oauth2/token in front
+  // of it (oauth2-token.ts); its own grants (authorization_code, refresh_token) still reach it.
+  const server: Server = createHttpServer((request, response) => {
+    if (request.method !== 'POST' || (request.url ?? '').split('?')[0] !== '/oauth2/token') {
+      application(request, response);
+      return;
+    }
+    readForm(request).then(
+      (form) => {
+        if (form.grant_type !== 'client_credentials') {
+          // Already read: hand the parsed body on, as body-parser would have (it skips a parsed request).
+          Object.assign(request, { body: form, _body: true });
+          application(request, response);
+          return;
+        }
+        clientCredentialsToken(
+          services,
+          ctx,
+          resourceServers,
+          tokenConfig.IssuerDomain ?? '',
+          form,
+          request.headers.authorization,
+        ).then(
+          (answer) => sendJson(response, answer.status, answer.body),
+          () => sendJson(response, 500, { error: 'server_error' }),
+        );
+      },
+      () => sendJson(response, 400, { error: 'invalid_request' }),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(options.port, 'local Cognito emulator', 'LOCAL_COGNITO_PORT')
+          : error,
+      );
     });
+    server.listen(options.port, options.host, () => resolve());
+  });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${options.host}:${port}`;
   tokenConfig.IssuerDomain = endpoint;
@@ -122,8 +167,39 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     endpoint,
     port,
     call: (operation, input) => callInProcess(router, ctx, operation, input),
+    resourceServers,
+    tokenUrl: `${endpoint}/oauth2/token`,
     stop: () => closeServer(server),
   };
+}
+
+/** A form-encoded request body (at most 64 KiB), decoded. */
+function readForm(request: IncomingMessage): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 65_536) {
+        reject(new Error('body too large'));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () =>
+      resolve(Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))),
+    );
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json;charset=UTF-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  response.end(text);
 }
 
 /**

@@ -16,6 +16,19 @@ export interface SeedOptions {
   readonly email: string;
   /** ID and access token lifetime; Cognito's default is 60 minutes. */
   readonly tokenValidityMinutes: number;
+  /**
+   * Custom scopes (`<resource server>/<scope>`) for a confidential app client: one with a secret, allowed
+   * the client_credentials grant and these scopes, the way to an access token a scoped method accepts.
+   * Omitted or empty: no such client.
+   */
+  readonly confidentialScopes?: readonly string[];
+}
+
+/** A confidential app client (with a secret) allowed the client_credentials grant. */
+export interface ConfidentialClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scopes: readonly string[];
 }
 
 export interface SeededPool {
@@ -23,6 +36,7 @@ export interface SeededPool {
   readonly clientId: string;
   readonly username: string;
   readonly password: string;
+  readonly confidential?: ConfidentialClient;
 }
 
 export function generatePassword(): string {
@@ -79,5 +93,31 @@ export async function seedPool(call: CognitoCall, options: SeedOptions): Promise
     Permanent: true,
   });
 
-  return { userPoolId, clientId, username: options.username, password };
+  const scopes = options.confidentialScopes ?? [];
+  let confidential: ConfidentialClient | undefined;
+  if (scopes.length > 0) {
+    const made = await call('CreateUserPoolClient', {
+      UserPoolId: userPoolId,
+      ClientName: `${options.clientName}-confidential`,
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: [...scopes],
+      AccessTokenValidity: options.tokenValidityMinutes,
+      TokenValidityUnits: { AccessToken: 'minutes' },
+    });
+    confidential = {
+      clientId: stringAt(made, 'UserPoolClient', 'ClientId'),
+      clientSecret: stringAt(made, 'UserPoolClient', 'ClientSecret'),
+      scopes,
+    };
+  }
+
+  return {
+    userPoolId,
+    clientId,
+    username: options.username,
+    password,
+    ...(confidential ? { confidential } : {}),
+  };
 }

@@ -1,6 +1,8 @@
 /**
  * The Cognito user pool authorizer (COGNITO_USER_POOLS) as API Gateway REST v1 applies it: the token
- * comes from the Authorization header, raw or as `Bearer <jwt>`; it must be RS256, signed by one of the
+ * comes from the method's identity source (the Authorization header unless the authorizer names another,
+ * e.g. X-Token: the gateway hands over that header's value, docs/reference.md §14), raw or as
+ * `Bearer <jwt>`; it must be RS256, signed by one of the
  * pool's keys and issued by the pool. A method without OAuth scopes takes only ID tokens; a method with
  * scopes takes only access tokens carrying one of them (docs/reference.md §1, §8). `aud` is not checked
  * (API Gateway does not either unless an identityValidationExpression is set). Verification is AWS's own
@@ -18,7 +20,7 @@ export type AuthorizerDecision =
   | { readonly effect: 'deny'; readonly reason: 'unauthorized' | 'expired' };
 
 /**
- * Decides one request from its Authorization header (undefined when absent) and the method's OAuth
+ * Decides one request from its identity header's value (undefined when absent) and the method's OAuth
  * scopes (empty or omitted for a method without). The gateway depends on this type only, so tests can
  * put a deliberately weakened authorizer in front of the same gateway.
  */

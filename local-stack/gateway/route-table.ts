@@ -1,8 +1,10 @@
 /**
  * Finds the route for a method and a path below the stage, as API Gateway does: literal resources
  * first (`/items/special` before `/items/{id}`), then resources with path parameters (`{name}` is one
- * non-empty segment, `{name+}` one or more), fewer parameters first. The literal case is one Map lookup:
- * it is on every request's path.
+ * non-empty segment, `{name+}` one or more), compared segment by segment: a literal segment before a
+ * `{name}`, a `{name}` before a greedy `{name+}` (so `/items/{id}` wins over `/items/{proxy+}`, and both
+ * over a root `/{proxy+}`: docs/reference.md §14). The literal case is one Map lookup: it is on every
+ * request's path.
  */
 import type { LambdaHandler } from './integration.ts';
 
@@ -12,6 +14,11 @@ export interface GatewayRoute {
   readonly authorization: 'COGNITO_USER_POOLS' | 'NONE';
   /** OAuth scopes the method requires (empty: ID tokens). */
   readonly scopes: readonly string[];
+  /**
+   * The request header the authorizer reads the token from (its identity source
+   * `method.request.header.<Name>`); Authorization when absent. Any letter case.
+   */
+  readonly identityHeader?: string;
   readonly functionName: string;
   readonly handler: LambdaHandler;
 }
@@ -25,6 +32,16 @@ interface Pattern {
   readonly route: GatewayRoute;
   readonly regex: RegExp;
   readonly names: readonly string[];
+  /** Per segment: 0 literal, 1 `{name}`, 2 `{name+}`; compared in order, the lower wins. */
+  readonly ranks: readonly number[];
+}
+
+function byPrecedence(a: Pattern, b: Pattern): number {
+  for (let at = 0; at < Math.min(a.ranks.length, b.ranks.length); at += 1) {
+    const difference = (a.ranks[at] ?? 0) - (b.ranks[at] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return b.ranks.length - a.ranks.length;
 }
 
 function escapeRegExp(text: string): string {
@@ -46,19 +63,24 @@ export function createRouteTable(
   const patterns: Pattern[] = [];
   for (const route of routes) {
     const names: string[] = [];
+    const ranks: number[] = [];
     const source = route.resource
       .split('/')
       .map((segment) => {
         const parameter = /^\{([^}+]+)(\+?)\}$/.exec(segment);
-        if (parameter === null) return escapeRegExp(segment);
+        if (parameter === null) {
+          ranks.push(0);
+          return escapeRegExp(segment);
+        }
         names.push(parameter[1] ?? '');
+        ranks.push(parameter[2] === '+' ? 2 : 1);
         return parameter[2] === '+' ? '(.+)' : '([^/]+)';
       })
       .join('/');
     if (names.length === 0) literal.set(`${route.method} ${route.resource}`, { route, pathParameters: null });
-    else patterns.push({ route, regex: new RegExp(`^${source}$`), names });
+    else patterns.push({ route, regex: new RegExp(`^${source}$`), names, ranks });
   }
-  patterns.sort((a, b) => a.names.length - b.names.length);
+  patterns.sort(byPrecedence);
   return (method, path) => {
     const exact = literal.get(`${method} ${path}`);
     if (exact !== undefined || patterns.length === 0) return exact;

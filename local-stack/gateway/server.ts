@@ -134,7 +134,10 @@ export async function handleRequest(
   const { route } = match;
   let claims: Readonly<Record<string, unknown>> | undefined;
   if (route.authorization === 'COGNITO_USER_POOLS') {
-    const decision = await options.authorizer(authorization, route.scopes);
+    // The authorizer reads its identity source only: a token in any other header is no token (docs/reference.md §14).
+    const identity =
+      route.identityHeader === undefined ? authorization : headerValue(request, route.identityHeader);
+    const decision = await options.authorizer(identity, route.scopes);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
   }
@@ -160,6 +163,12 @@ export async function handleRequest(
     ids,
     timeoutMs: options.integrationTimeoutMs,
   });
+}
+
+/** One request header's value by name, any letter case (Node joins repeated ones with ", "). */
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function send(request: IncomingMessage, response: ServerResponse, answer: GatewayResponse): void {

@@ -33,13 +33,15 @@ export interface RunWith {
   readonly parts?: GatewayParts;
   /** Told the token the run signed in with (to know which secrets must appear in no output). */
   readonly onToken?: (token: TokenResult) => void;
+  /** The stack's own settings, over the ones the run gives it (e.g. another API to serve). */
+  readonly stack?: LocalStackOptions;
 }
 
 /** A contract run composed with a weakened stack and/or a watched sign-in. */
 export function runContractWith(options: ContractOptions, using: RunWith): Promise<ContractResult> {
-  const { parts = {}, onToken } = using;
+  const { parts = {}, onToken, stack = {} } = using;
   return composeContractRun(options, {
-    startStack: (stackOptions) => composeStack(stackOptions, parts),
+    startStack: (stackOptions) => composeStack({ ...stackOptions, ...stack }, parts),
     obtainToken: async (...args) => {
       const token = await DEFAULT_CONTRACT_PARTS.obtainToken(...args);
       onToken?.(token);

@@ -44,6 +44,8 @@ const SECRETS = [
   'access_token',
   'refresh_token',
   'pool_key_tokens',
+  'oauth_client_secret',
+  'scoped_access_token',
 ];
 
 /**
