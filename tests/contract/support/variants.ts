@@ -57,13 +57,44 @@ const CRASHES: ReadonlySet<string> = new Set([
   'oversized-header-crash',
 ]);
 
+/**
+ * A verifier that remembers verified signatures carries state from clause to clause: a transplanted
+ * signature (the user's other genuine token's) passes it once that other token verified earlier in the
+ * run, on this route or an earlier one. So its catches beyond its rows are worked out from the clauses
+ * in run order, not from a route's position: a live token, or the other genuine token sent as an attack
+ * (the access-token row), is remembered from the clause that sends it on.
+ */
+function rememberedTransplants(clauses: readonly Clause[]): Set<string> {
+  const remembered = new Set<string>();
+  const caught = new Set<string>();
+  for (const clause of clauses) {
+    if (clause.send.authorization !== 'token') continue;
+    const token = clause.send.token;
+    if (token.kind === 'live') remembered.add(token.base);
+    if (token.kind !== 'attack') continue;
+    const other = token.base === 'id' ? 'access' : 'id';
+    if (token.row === 'signature-transplanted' && remembered.has(other)) caught.add(clause.key);
+    if (token.row === 'access-token') remembered.add('access');
+  }
+  return caught;
+}
+
+/** Weaknesses whose catches depend on what the run sent before, not only on the rows that list them. */
+const STATEFUL: Partial<Record<WeaknessId, (clauses: readonly Clause[]) => Set<string>>> = {
+  'verified-cache-keyed-by-signature': rememberedTransplants,
+};
+
 const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).map((weakness) => {
   const rows = new Set(ATTACKS.filter((row) => row.catches.includes(weakness)).map((row) => row.id));
   return {
     id: `weakness:${weakness}`,
     description: WEAKNESSES[weakness],
     options: () => WEAKENED_GATEWAYS[weakness](weakness),
-    caughtBy: (clauses) => keys(clauses, (clause) => rowsAre(clause, rows)),
+    caughtBy: (clauses) =>
+      new Set([
+        ...keys(clauses, (clause) => rowsAre(clause, rows)),
+        ...(STATEFUL[weakness]?.(clauses) ?? []),
+      ]),
     caughtAs: CRASHES.has(weakness) ? 'server-error' : 'let-through',
   };
 });
