@@ -6,9 +6,12 @@
  * runner reads it to report each clause's expectation and catalogue row (contract-runner/results.ts).
  * Nothing is recovered from a test title.
  */
-import type { AuthorizedAnswer, HttpMethod } from '../api/spec.ts';
+import type { HttpMethod } from '../api/spec.ts';
 import { isRecord } from '../common/records.ts';
 import type { BuiltBy, Needs } from '../security/catalogue.ts';
+import { GRADES, type Grade } from '../security/facts.ts';
+import type { Assertion } from './assertions.ts';
+import { type Check, describeCheck } from './checks.ts';
 
 /** The disabled request header a clause travels in. */
 export const CLAUSE_HEADER = 'X-Contract-Clause';
@@ -35,32 +38,17 @@ export type Send =
   | { readonly authorization: 'none' }
   | { readonly authorization: 'token'; readonly token: TokenSource; readonly form: HeaderForm };
 
-/** What the answer must be. `absent`: a body the answer must not contain (the authorized answer's). */
+/**
+ * What the answer must be: the assertions the sandbox checks, each naming the graded facts it rests on
+ * (made before generation by collections/assertions.ts, from the run's settings), and those left out
+ * because they rest on an open fact nobody opted in for (reported, never checked).
+ */
 export type Expectation =
   | {
-      readonly kind: 'gateway-error';
-      readonly status: number;
-      /** Exact body; null where the text is open (IncompleteSignatureException). */
-      readonly body: string | null;
-      readonly errorType: string;
-      readonly absent?: string;
+      readonly kind: 'answer';
+      readonly assertions: readonly Assertion[];
+      readonly unasserted: readonly Assertion[];
     }
-  | {
-      readonly kind: 'authorized';
-      /** null: the description does not say; only "the authorizer let it through" is asserted. */
-      readonly answer: AuthorizedAnswer | null;
-    }
-  /** Any 4xx (which one is open), never a 5xx. */
-  | { readonly kind: 'client-error'; readonly absent?: string }
-  /**
-   * An open point (docs/reference.md §8): never a 5xx, never let through; 401 Unauthorized asserted only
-   * where the `open_points` variable is "refuse".
-   */
-  | { readonly kind: 'open'; readonly absent?: string }
-  /** A path variant of a defined resource: a 4xx, never the integration (status open, `path_variant_status` pins it). */
-  | { readonly kind: 'not-integration'; readonly absent?: string }
-  /** A scoped method refusing a token without its scope: 401 per the docs, 403 per one simulator (open). */
-  | { readonly kind: 'scope-refused'; readonly absent?: string }
   /** A method without authorizer: passes only when `allow_unprotected` names it. No request is sent. */
   | { readonly kind: 'coverage'; readonly route: string }
   /** The environment's pool-key material belongs to this stack and is current. No request is sent. */
@@ -104,7 +92,7 @@ export interface Clause {
   readonly scopes?: readonly string[];
   readonly send: Send;
   readonly expect: Expectation;
-  /** The expected status in words for reports: "401", "4xx", "200", "401 or 403", "not 5xx". */
+  /** The asserted status in words (collections/assertions.ts, expectedStatusOf): "401", "4xx", "not 5xx". */
   readonly expectedStatus: string;
   /** Why a clause may be skipped where it cannot run (shown with SKIPPED). */
   readonly needs?: string;
@@ -115,10 +103,57 @@ export interface Clause {
   readonly identityHeader?: string;
 }
 
+/** Whether a clause asserts a check (with that value, when given): read from its expectation, never its kind. */
+export function assertsCheck(clause: Clause, check: Check['check'], equals?: number | string): boolean {
+  return (
+    clause.expect.kind === 'answer' &&
+    clause.expect.assertions.some(
+      (assertion) =>
+        assertion.check === check &&
+        (equals === undefined || ('equals' in assertion && assertion.equals === equals)),
+    )
+  );
+}
+
+/** One assertion as a report shows it: its words, the facts it rests on, and the least sure grade. */
+export interface AssertionInfo {
+  readonly name: string;
+  readonly facts: readonly string[];
+  readonly grade: Grade;
+}
+
 /** The clause metadata a run reports, read back from a collection (untrusted JSON). */
 export type ClauseInfo = Pick<Clause, 'id' | 'key' | 'name' | 'kind' | 'expectedStatus' | 'folder'> & {
   readonly row?: string;
+  /** What the sandbox asserts for it, with the facts each rests on (absent for unsent clauses). */
+  readonly assertions?: readonly AssertionInfo[];
+  /** What it leaves out because it rests on an open fact the run did not opt in for. */
+  readonly unasserted?: readonly AssertionInfo[];
 };
+
+function expectationInfo(expect: unknown): Pick<ClauseInfo, 'assertions' | 'unasserted'> {
+  if (!isRecord(expect) || expect.kind !== 'answer') return {};
+  const assertions = assertionInfos(expect.assertions);
+  const unasserted = assertionInfos(expect.unasserted);
+  return { ...(assertions ? { assertions } : {}), ...(unasserted ? { unasserted } : {}) };
+}
+
+/** The assertions of an expectation read from untrusted JSON; malformed entries are left out. */
+function assertionInfos(list: unknown): AssertionInfo[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const infos: AssertionInfo[] = [];
+  for (const entry of list as unknown[]) {
+    if (!isRecord(entry) || typeof entry.check !== 'string') continue;
+    const grade = GRADES.find((candidate) => candidate === entry.grade);
+    const facts = Array.isArray(entry.facts)
+      ? (entry.facts as unknown[]).filter((fact): fact is string => typeof fact === 'string')
+      : [];
+    const name: string | undefined = describeCheck(entry as unknown as Check);
+    if (grade === undefined || typeof name !== 'string') continue;
+    infos.push({ name, facts, grade });
+  }
+  return infos;
+}
 
 /**
  * The clauses a collection's requests carry (untrusted JSON), by item id; undefined when no request
@@ -147,7 +182,7 @@ export function readClauseTable(collection: unknown): ReadonlyMap<string, Clause
         continue;
       }
       if (!isRecord(clause)) continue;
-      const { id, key, name, kind, expectedStatus, folder, row } = clause;
+      const { id, key, name, kind, expectedStatus, folder, row, expect } = clause;
       if ([id, key, name, expectedStatus, folder].some((field) => typeof field !== 'string')) continue;
       const known = CLAUSE_KINDS.find((candidate) => candidate === kind);
       if (known === undefined || id !== item.id) continue;
@@ -159,6 +194,7 @@ export function readClauseTable(collection: unknown): ReadonlyMap<string, Clause
         expectedStatus: expectedStatus as string,
         folder: folder as string,
         ...(typeof row === 'string' ? { row } : {}),
+        ...expectationInfo(expect),
       });
     }
   };

@@ -24,14 +24,8 @@ const POSTMAN_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/col
 /** Defaults the environment may override (docs: README "Options"). */
 export const COLLECTION_DEFAULTS = {
   max_response_ms: '10000',
-  /** "refuse": also assert 401 for the open-point rows (the local stack's documented guess). */
-  open_points: 'no-5xx',
   /** Comma-separated `METHOD /path` of methods that are public on purpose (e.g. CORS preflights). */
   allow_unprotected: '',
-  /** Pins the status a path variant must get (empty: any 4xx). */
-  path_variant_status: '',
-  /** What a scoped method may answer a token without its scope (docs say 401, one simulator 403). */
-  scope_refusal_statuses: '401,403',
   attacker_jwks_url: 'https://attacker.invalid/.well-known/jwks.json',
   attacker_x5u_url: 'https://attacker.invalid/attacker.pem',
 } as const;

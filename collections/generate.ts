@@ -12,11 +12,20 @@ import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
 import { authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
+import {
+  type Assertions,
+  acceptedAssertions,
+  DEFAULT_SETTINGS,
+  type ExpectationSettings,
+  expectedStatusOf,
+  noHeaderAssertions,
+  onHead,
+  pathVariantAssertions,
+  rowAssertions,
+  scopeRefusalAssertions,
+  undefinedRouteAssertions,
+} from './assertions.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
-
-const UNAUTHORIZED = '{"message":"Unauthorized"}';
-const EXPIRED = '{"message":"The incoming token has expired"}';
-const MISSING_AUTHENTICATION_TOKEN = '{"message":"Missing Authentication Token"}';
 
 const FORMS: readonly HeaderForm[] = ['raw', 'bearer'];
 const FORM_WORDS: Readonly<Record<HeaderForm, string>> = {
@@ -48,55 +57,36 @@ function isHead(method: HttpMethod): boolean {
 }
 
 /** The authorized answer's body, when it is distinctive enough to look for in refusals (never on HEAD). */
-function absentBody(route: RouteSpec, method: HttpMethod = route.method): { absent?: string } {
+function absentBody(route: RouteSpec, method: HttpMethod = route.method): string | undefined {
   const body = route.authorized?.body;
-  return body !== undefined && body.length >= 4 && !isHead(method) ? { absent: body } : {};
+  return body !== undefined && body.length >= 4 && !isHead(method) ? body : undefined;
 }
 
-/** A gateway error's body as the method receives it: none on HEAD. */
-function errorBody(method: HttpMethod, body: string): string {
-  return isHead(method) ? '' : body;
+/**
+ * The expectation and its status in words, both from the same assertions (collections/assertions.ts);
+ * on HEAD, no body but an empty one, whatever the answer (docs/reference.md §14).
+ */
+function expecting(
+  made: Assertions,
+  method: HttpMethod,
+  answer: 'refusal' | 'accepted' = 'refusal',
+): { expect: Expectation; expectedStatus: string } {
+  const final = isHead(method) ? onHead(made, answer) : made;
+  return { expect: { kind: 'answer', ...final }, expectedStatus: expectedStatusOf(final.assertions) };
 }
 
-function unauthorized(route: RouteSpec): Expectation {
-  return {
-    kind: 'gateway-error',
-    status: 401,
-    body: errorBody(route.method, UNAUTHORIZED),
-    errorType: 'UnauthorizedException',
-    ...absentBody(route),
-  };
-}
-
-function refusalFor(row: AttackRow, route: RouteSpec): { expect: Expectation; verb: string; status: string } {
-  switch (row.refusal) {
-    case 'unauthorized':
-      return { expect: unauthorized(route), verb: 'is refused with 401 Unauthorized', status: '401' };
-    case 'expired':
-      return {
-        expect: {
-          kind: 'gateway-error',
-          status: 401,
-          body: errorBody(route.method, EXPIRED),
-          errorType: 'UnauthorizedException',
-          ...absentBody(route),
-        },
-        verb: 'is refused with 401 "The incoming token has expired"',
-        status: '401',
-      };
-    case 'client-error':
-      return {
-        expect: { kind: 'client-error', ...absentBody(route) },
-        verb: 'is refused with a 4xx, never a 5xx',
-        status: '4xx',
-      };
-    case 'open':
-      return {
-        expect: { kind: 'open', ...absentBody(route) },
-        verb: 'is never let through (an open point: 401 asserted where open_points is "refuse")',
-        status: 'not 2xx, not 5xx',
-      };
+/** The verb of a row's clause sentence, from what is asserted. */
+function refusalVerb(made: Assertions): string {
+  const words = expectedStatusOf(made.assertions);
+  if (/^\d+$/.test(words)) {
+    const body = made.assertions.find((assertion) => assertion.check === 'body');
+    return body?.check === 'body' && body.equals !== ''
+      ? `is refused with ${words} ${body.equals}`
+      : `is refused with ${words}`;
   }
+  if (words === '4xx') return 'is refused with a 4xx, never a 5xx';
+  if (made.assertions.some((assertion) => assertion.check === 'refused')) return 'is never let through';
+  return 'never makes the gateway fail (what else it answers is an open point)';
 }
 
 function needsOf(row: AttackRow): string | undefined {
@@ -136,14 +126,6 @@ function add(
   });
 }
 
-function acceptedExpectation(route: RouteSpec): Expectation {
-  const answer = route.authorized;
-  if (answer === undefined) return { kind: 'authorized', answer: null };
-  // HEAD: the authorized status and headers, no body.
-  const { body: _body, ...withoutBody } = answer;
-  return { kind: 'authorized', answer: isHead(route.method) ? withoutBody : answer };
-}
-
 /** Where a scoped method's accepted token comes from, for the clauses that need one. */
 function scopedNeeds(scopes: readonly string[]): string {
   return `an access token carrying one of ${scopes.join(', ')} (the client_credentials grant of a confidential app client allowed one of them: oauth_token_url, oauth_client_id, oauth_client_secret)`;
@@ -154,6 +136,7 @@ function protectedMethodClauses(
   api: ApiSpec,
   route: RouteSpec,
   attacks: readonly AttackRow[],
+  settings: ExpectationSettings,
 ): void {
   const folder = routeKey(route);
   const scopes = scopesOf(route);
@@ -169,24 +152,29 @@ function protectedMethodClauses(
     ...(scopes.length > 0 ? { scopes } : {}),
     ...(customHeader ? { identityHeader: header } : {}),
   } as const;
-  const acceptedStatus = route.authorized ? String(route.authorized.status) : 'not 401/403 from the gateway';
+  const absent = absentBody(route);
+  const method = route.method;
+  const accepted = (form: HeaderForm) =>
+    expecting(
+      acceptedAssertions(route.authorized, { base, bearer: form === 'bearer' }, settings),
+      method,
+      'accepted',
+    );
   const clause = (
     kind: ClauseKind,
     keyParts: string[],
     name: string,
     send: Send,
-    expect: Expectation,
-    expectedStatus: string,
+    expected: { expect: Expectation; expectedStatus: string },
     extra: Partial<Clause> = {},
-  ) => add(builder, { ...common, kind, keyParts, name, send, expect, expectedStatus, ...extra });
+  ) => add(builder, { ...common, kind, keyParts, name, send, ...expected, ...extra });
 
   clause(
     'no-header',
     ['no header'],
     `${folder} without an ${header} header is refused with 401 Unauthorized`,
     { authorization: 'none' },
-    unauthorized(route),
-    '401',
+    expecting(noHeaderAssertions(absent, settings), method),
   );
   for (const form of FORMS) {
     const how =
@@ -196,15 +184,14 @@ function protectedMethodClauses(
       [`${base} token`, form],
       `${folder} ${how} reaches ${lambda}`,
       { authorization: 'token', token: { kind: 'live', base }, form },
-      acceptedExpectation(route),
-      acceptedStatus,
+      accepted(form),
       {
         ...(base === 'access' ? { needs: scopedNeeds(scopes) } : {}),
       },
     );
   }
   if (scopes.length > 0) {
-    const scopeRefusal: Expectation = { kind: 'scope-refused', ...absentBody(route) };
+    const scopeRefusal = expecting(scopeRefusalAssertions(absent, settings), method);
     for (const form of FORMS) {
       clause(
         'scope-id-token',
@@ -212,7 +199,6 @@ function protectedMethodClauses(
         `${folder} refuses the ID token ${FORM_WORDS[form]}: it requires an access token with one of its scopes`,
         { authorization: 'token', token: { kind: 'live', base: 'id' }, form },
         scopeRefusal,
-        '401 or 403',
       );
       clause(
         'scope-without-scope',
@@ -220,7 +206,6 @@ function protectedMethodClauses(
         `${folder} refuses an access token without its scopes ${FORM_WORDS[form]}`,
         { authorization: 'token', token: { kind: 'scope-stripped' }, form },
         scopeRefusal,
-        '401 or 403',
         {
           needs: "the pool's private key: only the local emulator's is knowable",
         },
@@ -229,7 +214,8 @@ function protectedMethodClauses(
   }
   for (const row of attacks) {
     if (!rowApplies(row, base)) continue;
-    const { expect, verb, status } = refusalFor(row, route);
+    const made = rowAssertions(row, absent, settings);
+    const verb = refusalVerb(made);
     const needs = needsOf(row);
     for (const form of FORMS) {
       clause(
@@ -247,8 +233,7 @@ function protectedMethodClauses(
           },
           form,
         },
-        expect,
-        status,
+        expecting(made, method),
         {
           row: row.id,
           ...(needs ? { needs } : {}),
@@ -261,14 +246,20 @@ function protectedMethodClauses(
     ['persistence'],
     `${folder} still reaches ${lambda} with the ${words} after every refused token`,
     { authorization: 'token', token: { kind: 'live', base }, form: 'raw' },
-    acceptedExpectation(route),
-    acceptedStatus,
+    accepted('raw'),
     base === 'access' ? { needs: scopedNeeds(scopes) } : {},
   );
 }
 
-/** The clauses of an API description, in run order. */
-export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = ATTACKS): Clause[] {
+/**
+ * The clauses of an API description, in run order, with their expectations final for `settings` (which
+ * open facts to assert: collections/assertions.ts); the committed collection uses the defaults.
+ */
+export function generateClauses(
+  api: ApiSpec,
+  attacks: readonly AttackRow[] = ATTACKS,
+  settings: ExpectationSettings = DEFAULT_SETTINGS,
+): Clause[] {
   const builder: Builder = { clauses: [] };
   add(builder, {
     folder: 'Before the contract',
@@ -282,7 +273,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
     expectedStatus: 'no request',
   });
   for (const route of api.routes) {
-    if (isProtected(route)) protectedMethodClauses(builder, api, route, attacks);
+    if (isProtected(route)) protectedMethodClauses(builder, api, route, attacks, settings);
   }
   for (const resource of resourcesOf(api)) {
     const folder = `${resource.path}: what it does not define`;
@@ -295,10 +286,9 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
         : authorizerOf(api, firstProtected).identityHeader;
     const customHeader = header.toLowerCase() !== DEFAULT_IDENTITY_HEADER.toLowerCase();
     for (const method of resource.undefinedMethods) {
-      const absent =
-        resource.routes
-          .map((route) => absentBody(route, method))
-          .find((entry) => entry.absent !== undefined) ?? {};
+      const absent = resource.routes
+        .map((route) => absentBody(route, method))
+        .find((entry) => entry !== undefined);
       const common = {
         folder,
         kind: 'undefined-method',
@@ -311,15 +301,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
         keyParts: ['undefined method', 'no header'],
         name: `${method} ${resource.path} without an ${header} header is answered 403 Missing Authentication Token`,
         send: { authorization: 'none' },
-        expect: {
-          kind: 'gateway-error',
-          status: 403,
-          // A HEAD answer has the status and headers of the error, and no body (docs/reference.md §2).
-          body: errorBody(method, MISSING_AUTHENTICATION_TOKEN),
-          errorType: 'MissingAuthenticationTokenException',
-          ...absent,
-        },
-        expectedStatus: '403',
+        ...expecting(undefinedRouteAssertions(method, 'none', absent, settings), method),
       });
       add(builder, {
         ...common,
@@ -331,22 +313,15 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
           : `${method} ${resource.path} with the ID token is answered 403 IncompleteSignatureException`,
         send: { authorization: 'token', token: { kind: 'live', base: 'id' }, form: 'raw' },
         // The wording of the SigV4 complaint changed over time: status and type are firm, the text is open (§2).
-        expect: customHeader
-          ? {
-              kind: 'gateway-error',
-              status: 403,
-              body: errorBody(method, MISSING_AUTHENTICATION_TOKEN),
-              errorType: 'MissingAuthenticationTokenException',
-              ...absent,
-            }
-          : {
-              kind: 'gateway-error',
-              status: 403,
-              body: isHead(method) ? '' : null,
-              errorType: 'IncompleteSignatureException',
-              ...absent,
-            },
-        expectedStatus: '403',
+        ...expecting(
+          undefinedRouteAssertions(
+            method,
+            customHeader ? 'custom-header' : 'authorization',
+            absent,
+            settings,
+          ),
+          method,
+        ),
       });
     }
     // A HEAD route promises no body to look for: a variant names a method that has one where it can.
@@ -362,8 +337,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
           path: variant.path,
           name: `${protectedRoute.method} ${resource.path} ${variant.label} (${variant.path}) without an ${header} header is not answered by ${reaches(protectedRoute)}`,
           send: { authorization: 'none' },
-          expect: { kind: 'not-integration', ...absentBody(protectedRoute) },
-          expectedStatus: '4xx',
+          ...expecting(pathVariantAssertions(absentBody(protectedRoute), settings), protectedRoute.method),
         });
       }
     }
@@ -379,13 +353,7 @@ export function generateClauses(api: ApiSpec, attacks: readonly AttackRow[] = AT
       resource: missing.path,
       name: 'GET on an undefined path without an Authorization header is answered 403 Missing Authentication Token',
       send: { authorization: 'none' },
-      expect: {
-        kind: 'gateway-error',
-        status: 403,
-        body: MISSING_AUTHENTICATION_TOKEN,
-        errorType: 'MissingAuthenticationTokenException',
-      },
-      expectedStatus: '403',
+      ...expecting(undefinedRouteAssertions('GET', 'none', undefined, settings), 'GET'),
     });
   }
   for (const route of api.routes.filter((candidate) => !isProtected(candidate))) {

@@ -159,6 +159,16 @@ export const CONFIG_TABLE = {
       'have is refused (exit 2).',
     ],
   },
+  CONTRACT_STRICT: {
+    secret: false,
+    flag: 'strict',
+    readers: ['contract'],
+    envExample: true,
+    description: [
+      'Optional: also assert these open facts of docs/reference.md (comma-separated ids, or all), as the',
+      "project's guess; the collection is then generated with them. Empty: none.",
+    ],
+  },
   CONTRACT_OAUTH_TOKEN_URL: {
     secret: false,
     readers: ['contract', 'token'],

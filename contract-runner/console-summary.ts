@@ -3,6 +3,7 @@
  * the verdict (verdict.ts) as its last line, worded as every other artifact words it.
  */
 import { relative } from 'node:path';
+import { openFactsAsserted } from './results.ts';
 import type { ContractResult } from './run-contract.ts';
 import { verdictLine } from './verdict.ts';
 
@@ -54,6 +55,15 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
       details,
       iterations: [clause.iteration + 1],
     });
+  }
+  // What a pass proves: open facts are asserted only where --strict named them (README, "What a pass proves").
+  const openAsserted = openFactsAsserted(result.clauses);
+  if (result.clauses.some((clause) => clause.clause?.assertions !== undefined)) {
+    lines.push(
+      openAsserted.length === 0
+        ? 'Facts asserted: firm and likely ones of docs/reference.md; no open one (--strict names those)'
+        : `Facts asserted: firm and likely ones of docs/reference.md, and the open ${openAsserted.join(', ')} (--strict)`,
+    );
   }
   const unprotected = (result.coverage ?? []).filter((entry) => entry.protection === 'none');
   if (result.coverage !== undefined) {

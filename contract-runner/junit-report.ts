@@ -106,6 +106,15 @@ function clauseSuite(clause: SummaryClause, summary: RunSummary): Testsuite {
       ['expectedStatus', clause.expectedStatus ?? ''],
       ['actualStatus', clause.actualStatus === null ? '' : String(clause.actualStatus)],
       ['outcome', clause.outcome],
+      // What a pass proves: each asserted check with the graded facts it rests on, and what was left open.
+      ...(clause.clause?.assertions ?? []).map((assertion): [string, string] => [
+        'asserted',
+        `${assertion.name} [${assertion.grade}: ${assertion.facts.join(', ')}]`,
+      ]),
+      ...(clause.clause?.unasserted ?? []).map((assertion): [string, string] => [
+        'notAsserted',
+        `${assertion.name} [open: ${assertion.facts.join(', ')}; npm run contract -- --strict to assert]`,
+      ]),
     ],
     testcases,
   };

@@ -7,7 +7,9 @@
  * catalogue row it comes from, is read from the collection's clause table (collections/clause.ts), never
  * from its test titles.
  */
+
 import { type ClauseInfo, UNSENT_KINDS } from '../collections/clause.ts';
+import { OPEN_FACTS } from '../security/facts.ts';
 
 export type Outcome = 'passed' | 'failed' | 'skipped';
 
@@ -211,4 +213,21 @@ export function countResults(clauses: readonly ClauseResult[]): RunCounts {
     },
     requestErrors: clauses.filter((c) => c.requestError !== undefined).length,
   };
+}
+
+/**
+ * The open facts of docs/reference.md the clauses asserted (only where --strict named them), from the
+ * clause data the collection carries: what summary.json and the console say beside the verdict.
+ */
+export function openFactsAsserted(clauses: readonly ClauseResult[]): string[] {
+  const open = new Set<string>(OPEN_FACTS);
+  return [
+    ...new Set(
+      clauses.flatMap((clause) =>
+        (clause.clause?.assertions ?? [])
+          .filter((assertion) => assertion.grade === 'open')
+          .flatMap((assertion) => assertion.facts.filter((fact) => open.has(fact))),
+      ),
+    ),
+  ];
 }

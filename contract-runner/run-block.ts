@@ -124,6 +124,40 @@ ${rows.join('\n')}
 </table>`;
 };
 
+/**
+ * What a pass proves, clause by clause: the status the clause asserted, every check with the graded
+ * facts of docs/reference.md it rests on, and what it left open (an open fact the run did not name in
+ * --strict). Read from the same clause data the sandbox checked.
+ */
+const asserted: RunBlockSection = (summary) => {
+  const clauses = summary.clauses.filter((clause) => clause.iteration === 1 && clause.clause?.assertions);
+  if (clauses.length === 0) return '';
+  const list = (entries: readonly { name: string; grade: string; facts: readonly string[] }[]) =>
+    entries
+      .map(
+        (entry) =>
+          `${escapeHtml(entry.name)} <span class="muted">[${escapeHtml(entry.grade)}: ${entry.facts.map(code).join(', ')}]</span>`,
+      )
+      .join('<br>');
+  const rows = clauses.map(
+    (clause) =>
+      `  <tr class="${clause.outcome}"><td>${escapeHtml(clause.name)}</td><td>${escapeHtml(clause.expectedStatus ?? '')}</td><td>${list(clause.clause?.assertions ?? [])}</td><td>${list(clause.clause?.unasserted ?? [])}</td></tr>`,
+  );
+  const open =
+    summary.openFactsAsserted.length === 0
+      ? 'none (the default: only firm and likely facts are asserted)'
+      : `${summary.openFactsAsserted.map(code).join(', ')} (named by --strict, asserted as the project's guess)`;
+  return `<h2>What each clause asserted</h2>
+<p>Open facts of docs/reference.md asserted: ${open}</p>
+<details class="run-asserted">
+<summary>Each check with the facts of docs/reference.md it rests on and how sure they are (firm, likely; open only where --strict named it), and what was left open</summary>
+<table class="run-asserted">
+  <tr><th>Clause</th><th>Expected status</th><th>Asserted</th><th>Not asserted (open)</th></tr>
+${rows.join('\n')}
+</table>
+</details>`;
+};
+
 const PROTECTION: Readonly<Record<string, string>> = {
   cognito: 'Cognito authorizer (ID tokens)',
   'cognito-scopes': 'Cognito authorizer with OAuth scopes (access tokens)',
@@ -160,6 +194,7 @@ const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [
   coverage,
   totals,
   notPassed,
+  asserted,
 ];
 
 export function renderRunBlock(

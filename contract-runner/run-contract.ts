@@ -11,6 +11,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
 import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
+import { DEFAULT_SETTINGS, type ExpectationSettings, strictFacts } from '../collections/assertions.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateClauses, generationNotes } from '../collections/generate.ts';
@@ -18,6 +19,7 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
+import { ATTACKS } from '../security/catalogue.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
 import {
   type ClientCredentialsSettings,
@@ -63,6 +65,11 @@ interface CommonOptions {
   readonly clientCredentials?: ClientCredentialsSettings;
   /** Comma-separated `METHOD /path` of methods that are public on purpose (CONTRACT_ALLOW_UNPROTECTED). */
   readonly allowUnprotected?: string;
+  /**
+   * Which open facts to assert as well (`--strict`): settled before generation, so a run with any
+   * generates its collection from the description instead of reading the committed one.
+   */
+  readonly expectations?: ExpectationSettings;
   readonly reportsDir?: string;
   readonly reporters?: readonly ReporterName[];
   readonly iterations?: number;
@@ -186,10 +193,14 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
 
 /**
  * The collection of an API description, generated in memory: the one place a run calls the generator,
- * so whatever settles the clauses' expectations (the generator's settings) is passed here.
+ * with the expectation settings settled before generation.
  */
-export function generatedCollection(api: ApiSpec, rootDir: string): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api, generateClauses(api)), 'utf8');
+export function generatedCollection(
+  api: ApiSpec,
+  rootDir: string,
+  settings: ExpectationSettings = DEFAULT_SETTINGS,
+): LoadedCollection {
+  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings)), 'utf8');
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -276,9 +287,16 @@ export async function composeContractRun(
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
+  const expectations = options.expectations ?? DEFAULT_SETTINGS;
+  const strict = strictFacts(expectations);
+  if (strict.length > 0 && options.collectionPath !== undefined) {
+    throw new UsageError(
+      `--strict settles the expectations before the collection is generated, so it cannot change the file given to --collection: drop --collection, or drop --strict (it names ${strict.join(', ')}).`,
+    );
+  }
   const collection =
     options.collectionPath === undefined
-      ? generatedCollection(api ?? helloApi, rootDir)
+      ? generatedCollection(api ?? helloApi, rootDir, expectations)
       : await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
   const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
@@ -355,8 +373,6 @@ async function runInFolder(
       poolJwks: jwks,
       ...(poolKeyTokens ? { poolKeyTokens } : {}),
       ...(attacker ? { attacker } : {}),
-      // The local stack refuses the open points (its documented guess); elsewhere only the certain part.
-      openPoints: options.target === 'local' ? 'refuse' : 'no-5xx',
       allowUnprotected: [...context.allowList].join(', '),
       ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
       ...(grant

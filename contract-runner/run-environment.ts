@@ -18,8 +18,6 @@ export interface RunValues {
   readonly poolKeyTokens?: PoolKeyTokens;
   /** The attacker's loopback server (local only): where the jku and x5u rows point. */
   readonly attacker?: { readonly jwksUrl: string; readonly certificateUrl: string };
-  /** "refuse": also assert 401 on the open-point rows (the local stack's documented guess). */
-  readonly openPoints?: 'refuse' | 'no-5xx';
   /** Comma-separated `METHOD /path` entries of methods that are public on purpose. */
   readonly allowUnprotected?: string;
   readonly maxResponseMs?: number;
@@ -56,7 +54,6 @@ function entries(values: RunValues): PostmanVariable[] {
   );
   add('attacker_jwks_url', values.attacker?.jwksUrl, 'default');
   add('attacker_x5u_url', values.attacker?.certificateUrl, 'default');
-  add('open_points', values.openPoints, 'default');
   add('allow_unprotected', values.allowUnprotected, 'default');
   add(
     'max_response_ms',

@@ -18,7 +18,7 @@ import { isRecord } from '../common/records.ts';
 import type { IdTokenClaims } from '../token-helper/index.ts';
 import type { GitState, SuiteIdentity, ToolVersions } from './provenance.ts';
 import type { Redactor } from './redaction.ts';
-import type { ClauseResult, RunCounts } from './results.ts';
+import { type ClauseResult, openFactsAsserted, type RunCounts } from './results.ts';
 import type { Verdict } from './verdict.ts';
 
 export const SUMMARY_FILE = 'summary.json';
@@ -69,6 +69,11 @@ export interface RunSummary {
   /** Every method of the description and its authorizer; null without a description. */
   readonly coverage: readonly SummaryCoverage[] | null;
   readonly counts: RunCounts;
+  /**
+   * The open facts of docs/reference.md this run asserted, as the project's guess (npm run contract
+   * --strict); empty for the default, which asserts only firm and likely facts.
+   */
+  readonly openFactsAsserted: readonly string[];
   readonly clauses: readonly SummaryClause[];
   readonly reports: { readonly html: string | null; readonly junit: string | null };
 }
@@ -219,6 +224,7 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
         allowListed: entry.allowListed,
       })) ?? null,
     counts: input.counts,
+    openFactsAsserted: openFactsAsserted(input.clauses),
     clauses: input.clauses.map(summaryClause),
     reports: {
       html: input.files.html ? basename(input.files.html) : null,

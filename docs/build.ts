@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../api/routes.ts';
+import { type Assertion, DEFAULT_SETTINGS, rowAssertions, UNAUTHORIZED } from '../collections/assertions.ts';
 import { generateClauses } from '../collections/generate.ts';
 import { envExample } from '../common/config-table.ts';
 import {
@@ -23,9 +24,11 @@ import {
   WEAKNESSES,
   type WeaknessId,
 } from '../security/catalogue.ts';
+import { FACT_IDS, FACTS, type Fact } from '../security/facts.ts';
 import { libraryAuthorizers } from '../tests/contract/support/library-authorizers.ts';
 
 const MATRIX = new URL('./attack-matrix.md', import.meta.url);
+const REFERENCE = new URL('./reference.md', import.meta.url);
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -47,17 +50,37 @@ function source(ref: SourceRef): string {
   return name === '' ? ref.detail : `${name}: ${ref.detail}`;
 }
 
-function mustComeBack(row: AttackRow): string {
-  switch (row.refusal) {
-    case 'unauthorized':
-      return '401 Unauthorized';
-    case 'expired':
-      return '401 `{"message":"The incoming token has expired"}`';
-    case 'client-error':
-      return 'any 4xx (which one is open), never a 5xx';
-    case 'open':
-      return 'never a 2xx or 5xx; 401 Unauthorized where `open_points` is `refuse` (the local target)';
+/** What a set of assertions demands, in a few words. */
+function answerWords(assertions: readonly Assertion[]): string {
+  const find = <K extends Assertion['check']>(check: K) =>
+    assertions.find((assertion): assertion is Extract<Assertion, { check: K }> => assertion.check === check);
+  const status = find('status');
+  const body = find('body');
+  const errorType = find('error-type');
+  if (status) {
+    if (body?.equals === UNAUTHORIZED && errorType?.equals === 'UnauthorizedException')
+      return `${status.equals} Unauthorized`;
+    const parts = [String(status.equals)];
+    if (body) parts.push(`\`${body.equals}\``);
+    parts.push(errorType ? `\`${errorType.equals}\`` : 'error type not asserted');
+    if (!body) parts.push('body not asserted');
+    return parts.join(', ');
   }
+  if (find('status-range')) return 'a 4xx (which one is open), never a 5xx';
+  if (find('refused')) return 'never a 2xx, 3xx or 5xx (status and body not asserted)';
+  if (find('not-5xx')) return 'never a 5xx (whether it is refused at all is open)';
+  return 'nothing';
+}
+
+function mustComeBack(row: AttackRow): string {
+  const made = rowAssertions(row, undefined, DEFAULT_SETTINGS);
+  const words = answerWords(made.assertions);
+  const open = [...new Set(made.unasserted.flatMap((assertion) => assertion.facts))].filter(
+    (id) => FACTS[id].grade === 'open',
+  );
+  if (open.length === 0) return words;
+  const strict = rowAssertions(row, undefined, { strict: open });
+  return `${words}; with \`--strict ${open.join(',')}\`: ${answerWords(strict.assertions)}`;
 }
 
 function runsWhere(row: AttackRow): string {
@@ -76,7 +99,9 @@ function matrixTable(): string {
   const lines = [
     `For the tutorial's API the generator makes **${clauses.length} clauses**, ${attacks} of them the ${ATTACKS.length} rows below sent raw and as \`Bearer <token>\`. ` +
       '`401 Unauthorized` means status 401, body exactly `{"message":"Unauthorized"}`, `Content-Type: application/json`, ' +
-      '`x-amzn-ErrorType: UnauthorizedException`, and no trace of the authorized answer.',
+      '`x-amzn-ErrorType: UnauthorizedException`, and no trace of the authorized answer. Every row also asserts "never a 5xx". ' +
+      'What comes back is what the default settings assert; an open point (docs/reference.md) is asserted only when ' +
+      '`npm run contract -- --strict FACT` names its fact, and then as the column says.',
     '',
     '| Row | What it sends in `Authorization` | What must come back | Why it matters | Where it runs | Listed by |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -104,7 +129,13 @@ function matrixDoc(): string {
   );
   const libraries = libraryAuthorizers.map(
     (library) =>
-      `| ${library.package} ${library.version} | ${library.vulnerable ? cell(library.advisory.join(', ')) : 'control (current release)'} | ${cell(library.verifiesWith)} | ${
+      `| ${library.package} ${library.version} | ${
+        library.vulnerable
+          ? cell(library.advisory.join(', '))
+          : library.expectedToFallTo.length > 0
+            ? 'no advisory: its set-up is weak'
+            : 'control (current release)'
+      } | ${library.setUp === 'readme' ? 'its README alone; default settings' : "inside the authorizer's claim checks; `--strict all`"} | ${cell(library.verifiesWith)} | ${
         library.expectedToFallTo.length === 0
           ? 'none: passes the whole contract'
           : library.expectedToFallTo.map((id) => `\`${id}\``).join(', ')
@@ -117,7 +148,7 @@ function matrixDoc(): string {
     '',
     '### Each weakness and the rows that catch it',
     '',
-    "The mutation proof runs the whole contract against a gateway with exactly this weakness (the tests' reference verifier, `tests/contract/support/weak-authorizers.ts`) and demands that exactly these rows' clauses fail, raw and as Bearer, and every other clause pass.",
+    "The mutation proof runs the whole contract against a gateway with exactly this weakness (the tests' reference verifier, `tests/contract/support/weak-authorizers.ts`) and demands that exactly these rows' clauses fail, raw and as Bearer, and every other clause pass, with every open fact asserted as the local gateway's guess (`--strict all`): some weaknesses (a token without `exp`, an `iss` array) show only on open points, which the default settings never assert.",
     '',
     '| Weakness | Gateway | Caught by (and only by) |',
     '| --- | --- | --- |',
@@ -125,11 +156,25 @@ function matrixDoc(): string {
     '',
     '### Real published library versions',
     '',
-    'Authorizers built on these versions, each called the way its README of that version shows (`tests/contract/support/library-authorizers.ts`), with the same claim checks around it as the Cognito authorizer applies. The rows are measured: the proof demands exactly these clauses fail.',
+    "Authorizers built on these versions, each called the way its README of that version shows (`tests/contract/support/library-authorizers.ts`). A current library is set up exactly as its README does and nothing else, and judged on the contract's default settings, which assert nothing open: a control must pass it whole, a weak README set-up must fail exactly the rows of its weakness. A library with an advisory runs inside the same claim checks as the Cognito authorizer, so only its own weakness shows, and is judged with every open fact asserted (`--strict all`), like the weakened gateways above. The rows are measured: the proof demands exactly these clauses fail.",
     '',
-    '| Library | Advisory | Called as | Falls to |',
-    '| --- | --- | --- | --- |',
+    '| Library | Advisory | Set up, judged with | Called as | Falls to |',
+    '| --- | --- | --- | --- | --- |',
     ...libraries,
+  ].join('\n');
+}
+
+/** docs/reference.md's index of the facts the contract's assertions rest on (security/facts.ts). */
+function factIndex(): string {
+  return [
+    '| Fact | § | Grade | Statement | What `--strict` asserts |',
+    '| --- | --- | --- | --- | --- |',
+    ...FACT_IDS.map((id) => {
+      const fact: Fact = FACTS[id];
+      const strict =
+        fact.grade !== 'open' ? 'always asserted' : (fact.guess ?? 'nothing: no guess to assert');
+      return `| \`${id}\` | [§${fact.section}](#${SECTION_ANCHORS[fact.section] ?? ''}) | ${fact.grade} | ${cell(fact.statement)} | ${cell(strict)} |`;
+    }),
   ].join('\n');
 }
 
@@ -154,6 +199,17 @@ function formatted(text: string, name: string): string {
 
 const ENV_EXAMPLE = new URL('../.env.example', import.meta.url);
 
+/** GitHub's anchors of docs/reference.md's numbered sections, read from the file's own headings. */
+const SECTION_ANCHORS: Readonly<Record<number, string>> = Object.fromEntries(
+  [...readFileSync(REFERENCE, 'utf8').matchAll(/^## (\d+)\. (.+)$/gm)].map((match) => [
+    Number(match[1]),
+    `${match[1]}-${(match[2] ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-')}`,
+  ]),
+);
+
 const outputs: [URL, string][] = [
   [ENV_EXAMPLE, envExample()],
   [
@@ -166,6 +222,13 @@ const outputs: [URL, string][] = [
         'docs/attack-matrix.md',
       ),
       'docs/attack-matrix.md',
+    ),
+  ],
+  [
+    REFERENCE,
+    formatted(
+      replaceBetween(readFileSync(REFERENCE, 'utf8'), 'facts', factIndex(), 'docs/reference.md'),
+      'docs/reference.md',
     ),
   ],
 ];

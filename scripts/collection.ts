@@ -11,19 +11,23 @@ import { fileURLToPath } from 'node:url';
 import { readApiSpecFile } from '../api/openapi-export.ts';
 import { helloApi } from '../api/routes.ts';
 import { isProtected, routeKey } from '../api/spec.ts';
+import { DEFAULT_SETTINGS, parseStrict } from '../collections/assertions.ts';
 import { COMMITTED_COLLECTION, renderCollection } from '../collections/collection.ts';
 import { generateClauses } from '../collections/generate.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError, UserError } from '../common/cli-error.ts';
+import { ATTACKS } from '../security/catalogue.ts';
 
-const usage = `Usage: npm run collection -- [--check] [--api-spec FILE --out PATH]
+const usage = `Usage: npm run collection -- [--check] [--api-spec FILE --out PATH] [--strict FACTS]
 
 Writes the contract's Postman collection (v2.1), generated from the API description, for the Postman app:
   (no flag)         collections/hello-api.postman_collection.json from api/routes.ts
   --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
                     --parameters extensions=apigateway); needs --out
   --out PATH        where to write the collection
+  --strict FACTS    also assert these open facts of docs/reference.md (comma-separated ids, or all), as
+                    the project's guess; default: none (what the committed collection asserts)
   --check           write nothing; exit 1 if the file is not exactly what would be written
 
 Exit code: 0 written (or, with --check, current); 1 --check found the file stale, or it cannot be
@@ -37,6 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
       'api-spec': { type: 'string' },
       out: { type: 'string' },
       check: { type: 'boolean' },
+      strict: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
     },
@@ -55,7 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
     : helloApi;
   const out = flags.out ? resolve(flags.out) : fileURLToPath(COMMITTED_COLLECTION);
   const shown = flags.out ?? relative(process.cwd(), out);
-  const clauses = generateClauses(api);
+  const clauses = generateClauses(api, ATTACKS, parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS);
   const text = renderCollection(api, clauses);
   if (flags.check) {
     const committed = await readFile(out, 'utf8').catch(() => undefined);

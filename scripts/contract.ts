@@ -5,6 +5,7 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { parseStrict } from '../collections/assertions.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { configValue, flagOrEnv, processEnv } from '../common/config-table.ts';
@@ -33,6 +34,9 @@ const usage = `Usage: npm run contract -- [flags]
                             (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
   --collection FILE         run this collection file instead of the one generated in memory from the
                             API description (default: generated; the committed export is never read)
+  --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
+                            all; CONTRACT_STRICT), as the project's guess (not with --collection).
+                            Default: none
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 
@@ -49,6 +53,7 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
+  strict: { type: 'string' },
   collection: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -78,6 +83,10 @@ async function main(argv: readonly string[]): Promise<number> {
           specPath,
         );
   const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
+  const expectations =
+    flags.strict === undefined
+      ? parseStrict('CONTRACT_STRICT', configValue(env, 'CONTRACT_STRICT'))
+      : parseStrict('--strict', flags.strict);
   const clientCredentials = clientCredentialsFromEnv(env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
@@ -87,6 +96,7 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(expectations ? { expectations } : {}),
     ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),
     ...(flags.collection ? { collectionPath: flags.collection } : {}),

@@ -120,7 +120,6 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       poolJwks: stack.jwks,
     }),
     attacker,
-    openPoints: 'refuse',
     // The collection gets the scoped access token itself (client_credentials), as it would on AWS.
     ...(stack.cognito.clientCredentials ? { clientCredentials: stack.cognito.clientCredentials } : {}),
   });

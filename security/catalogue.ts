@@ -12,6 +12,8 @@
  * the access token for a scoped method; H, P, S its header, payload and signature.
  */
 
+import type { FactId } from './facts.ts';
+
 /** The public catalogues a row comes from. */
 export const SOURCES = {
   jwt_tool: {
@@ -47,14 +49,31 @@ export interface SourceRef {
 }
 
 /**
- * How a refused token must be answered.
- * - `unauthorized`: 401 `{"message":"Unauthorized"}`, UnauthorizedException (docs/reference.md §1, §8).
- * - `expired`: 401 `{"message":"The incoming token has expired"}` (§1, firm body).
- * - `client-error`: any 4xx, never a 5xx (which 4xx is open, §8).
- * - `open`: the real answer is an open point (§8): never a 5xx, never let through; the 401 itself is
- *   asserted only where the setting for open points says so.
+ * What is wrong with a row's token, each with the refusal API Gateway gives a token that has only that
+ * defect and the graded fact (security/facts.ts) that says so. A row lists its defects in the order the
+ * local authorizer finds them; collections/assertions.ts asserts of a row with several defects only
+ * what every defect's refusal shares, since which refusal wins is open (docs/reference.md §1).
+ * - `unauthorized`: 401 `{"message":"Unauthorized"}`, UnauthorizedException;
+ * - `expired`: 401 `{"message":"The incoming token has expired"}` (its x-amzn-ErrorType is open);
+ * - `client-error`: a 4xx, which one is open.
  */
-export type Refusal = 'unauthorized' | 'expired' | 'client-error' | 'open';
+export const DEFECTS = {
+  malformed: { answer: 'unauthorized', fact: 'malformed-token-refused' },
+  'bad-signature': { answer: 'unauthorized', fact: 'bad-signature-refused' },
+  'foreign-key': { answer: 'unauthorized', fact: 'foreign-key-refused' },
+  'foreign-issuer': { answer: 'unauthorized', fact: 'foreign-issuer-refused' },
+  'access-token': { answer: 'unauthorized', fact: 'access-token-refused' },
+  expired: { answer: 'expired', fact: 'expired-refused' },
+  oversized: { answer: 'client-error', fact: 'broken-token-4xx' },
+  /**
+   * A valid pool signature over claims Cognito never issues (no exp, exp as a string, no token_use or
+   * one in upper case, iss as an array): whether it is refused at all is open.
+   */
+  'odd-claims': { answer: 'unauthorized', fact: 'pool-signed-odd-claims' },
+} as const satisfies Record<string, { readonly answer: Refusal; readonly fact: FactId }>;
+export type Defect = keyof typeof DEFECTS;
+
+export type Refusal = 'unauthorized' | 'expired' | 'client-error';
 
 /**
  * Where the token is made. `sandbox`: in the collection's scripts from T, the pool's public JWKS and the
@@ -151,7 +170,8 @@ export interface AttackRow {
   readonly clause: string;
   /** What the Authorization header carries, for the docs table (Markdown). */
   readonly sends: string;
-  readonly refusal: Refusal;
+  /** What is wrong with the token, first the defect the local authorizer finds first (at least one). */
+  readonly defects: readonly [Defect, ...Defect[]];
   /** Why it matters: the bug it finds. */
   readonly why: string;
   readonly built: BuiltBy;
@@ -213,7 +233,7 @@ function malformed<P extends 'header' | 'payload'>(part: P): MalformedRow<P>[] {
     id: `${part}-${suffix}` as const,
     clause: `a token with ${clause}`,
     sends: `the ${part} part replaced by ${sends}; T's ${other} and signature kept`,
-    refusal: 'unauthorized',
+    defects: ['malformed'],
     why: 'a parser that fails open or crashes on input it cannot read: must be 401, never a 5xx',
     built: 'sandbox' as const,
     sources: [
@@ -230,7 +250,7 @@ const ROWS = [
     id: 'empty-header',
     clause: 'an empty Authorization header',
     sends: 'an empty value (raw); `Bearer ` and nothing (Bearer form)',
-    refusal: 'unauthorized',
+    defects: ['malformed'],
     why: 'an authorizer that treats "present" as "valid", or an empty token as an anonymous caller',
     built: 'sandbox',
     sources: [jt('prescan: no token'), wstg('missing token')],
@@ -240,7 +260,7 @@ const ROWS = [
     id: 'garbage',
     clause: 'a garbage token',
     sends: '`this-is-not-a-jwt`',
-    refusal: 'unauthorized',
+    defects: ['malformed'],
     why: 'a parser that fails open (exception → allow) or crashes',
     built: 'sandbox',
     sources: [jt('forced errors (-M er)'), wstg('malformed tokens')],
@@ -250,7 +270,7 @@ const ROWS = [
     id: 'two-parts',
     clause: 'a token with only two parts',
     sends: '`H.P`: the signature part gone with its dot',
-    refusal: 'unauthorized',
+    defects: ['malformed'],
     why: 'verifiers that treat a token without signature part as an unsecured JWT',
     built: 'sandbox',
     sources: [{ source: 'rfc7519', detail: '§6 unsecured JWTs' }, bcp('§3.1 perform algorithm verification')],
@@ -260,7 +280,7 @@ const ROWS = [
     id: 'five-parts-jwe',
     clause: 'a JWE-shaped token with five parts',
     sends: 'five parts, header `{"alg":"dir","enc":"A256GCM","kid":H.kid}`, made-up ciphertext',
-    refusal: 'unauthorized',
+    defects: ['malformed'],
     why: 'verifiers that take an encrypted-looking token as authentic',
     built: 'sandbox',
     sources: [bcp('§2.3 incorrect composition of encryption and signature')],
@@ -271,7 +291,7 @@ const ROWS = [
     id: 'signature-removed',
     clause: 'a token whose signature was removed',
     sends: '`H.P.` (three parts, empty signature)',
-    refusal: 'unauthorized',
+    defects: ['bad-signature'],
     why: 'verifiers that accept an empty signature',
     built: 'sandbox',
     sources: [jt('-X n null signature'), cve('CVE-2020-28042')],
@@ -281,7 +301,7 @@ const ROWS = [
     id: 'signature-truncated',
     clause: 'a token with a truncated signature',
     sends: "T's signature without its last 4 characters (jwt_tool's broken signature)",
-    refusal: 'unauthorized',
+    defects: ['bad-signature'],
     why: 'verifiers that skip a signature they cannot check instead of refusing it',
     built: 'sandbox',
     sources: [jt('playbook: broken signature'), ps('unverified signature lab')],
@@ -292,7 +312,7 @@ const ROWS = [
     clause: 'a token carrying the signature of another genuine token',
     sends:
       "`H.P.` + the signature of the user's other genuine token (access token for an ID-token method, and the reverse)",
-    refusal: 'unauthorized',
+    defects: ['bad-signature'],
     why: 'a genuine signature proves nothing about a header and payload it was not made for',
     built: 'sandbox',
     needs: ['other-token'],
@@ -303,7 +323,7 @@ const ROWS = [
     id: 'signature-standard-base64',
     clause: 'a token whose signature is in padded standard base64',
     sends: "T's own signature re-encoded with `+/=` instead of base64url",
-    refusal: 'unauthorized',
+    defects: ['bad-signature'],
     why: 'lenient decoders accept several spellings of one signature (RFC 7515 §2 requires base64url without padding)',
     built: 'sandbox',
     sources: [{ source: 'rfc7515', detail: '§2 Base64url Encoding' }, bcp('§2.6 multiplicity of encodings')],
@@ -313,7 +333,7 @@ const ROWS = [
     id: 'signature-junk-characters',
     clause: 'a token whose signature has characters outside base64url',
     sends: "T's own signature with `!@$%` inserted in the middle",
-    refusal: 'unauthorized',
+    defects: ['bad-signature'],
     why: 'decoders that skip what they cannot read turn the junk back into the genuine signature',
     built: 'sandbox',
     sources: [cve('CVE-2022-25898'), { source: 'rfc7515', detail: '§2 Base64url Encoding' }],
@@ -323,7 +343,7 @@ const ROWS = [
     id: 'payload-tampered',
     clause: 'a token whose payload was changed after signing',
     sends: "T with `cognito:username` (or `username`) changed, T's signature kept",
-    refusal: 'unauthorized',
+    defects: ['bad-signature'],
     why: 'privilege escalation by editing claims: the signature is what makes them trustworthy',
     built: 'sandbox',
     sources: [ps('unverified signature lab'), jt('playbook: claim processing check'), wstg('tampering')],
@@ -333,7 +353,7 @@ const ROWS = [
     id: 'payload-duplicate-claim',
     clause: 'a token whose payload names a claim twice',
     sends: 'T\'s payload JSON text followed by a second `"cognito:username":"admin"`, T\'s signature kept',
-    refusal: 'unauthorized',
+    defects: ['bad-signature'],
     why: 'two parsers reading one token differently (first vs last duplicate wins)',
     built: 'sandbox',
     sources: [bcp('§2.6 multiplicity of JSON encodings')],
@@ -345,7 +365,7 @@ const ROWS = [
     id: 'header-duplicate-alg',
     clause: 'a token whose header names alg twice',
     sends: 'header JSON text `{"alg":"none",…H…,"alg":"RS256"}`, T\'s payload and signature',
-    refusal: 'unauthorized',
+    defects: ['bad-signature'],
     why: 'a signature step and a claims step that parse the header differently',
     built: 'sandbox',
     sources: [bcp('§2.6 multiplicity of JSON encodings')],
@@ -355,7 +375,7 @@ const ROWS = [
     id: 'header-values-null',
     clause: 'a token whose header values are null',
     sends: "H with `alg` and `kid` set to `null`, T's payload and signature",
-    refusal: 'unauthorized',
+    defects: ['foreign-key', 'bad-signature'],
     why: 'code that assumes a string crashes or falls through',
     built: 'sandbox',
     sources: [jt('forced errors: null into each header claim')],
@@ -365,7 +385,7 @@ const ROWS = [
     id: 'header-values-wrong-type',
     clause: 'a token whose header values have the wrong JSON type',
     sends: "H with `alg: 0` and `kid: true`, T's payload and signature",
-    refusal: 'unauthorized',
+    defects: ['foreign-key', 'bad-signature'],
     why: 'code that assumes a string crashes or falls through',
     built: 'sandbox',
     sources: [jt('forced errors: 0 / true into each header claim')],
@@ -375,7 +395,7 @@ const ROWS = [
     id: 'payload-values-null',
     clause: 'a token whose claims are all null',
     sends: "every claim of P set to `null`, T's header and signature",
-    refusal: 'unauthorized',
+    defects: ['bad-signature', 'odd-claims'],
     why: 'claim checks that crash or are skipped for a null',
     built: 'sandbox',
     sources: [jt('forced errors: null into each payload claim')],
@@ -385,7 +405,7 @@ const ROWS = [
     id: 'payload-values-wrong-type',
     clause: 'a token whose claims have the wrong JSON types',
     sends: '`exp: "jwt_tool"`, `iss: 0`, `token_use: false`, T\'s header and signature',
-    refusal: 'unauthorized',
+    defects: ['bad-signature', 'odd-claims'],
     why: 'claim checks that crash or are skipped for an unexpected type',
     built: 'sandbox',
     sources: [jt('forced errors: "jwt_tool" / 0 / false into each payload claim')],
@@ -404,7 +424,7 @@ const ROWS = [
       id,
       clause: `a token with alg "${alg}"`,
       sends: `H with \`alg: "${alg}"\`, T's payload, empty signature`,
-      refusal: 'unauthorized',
+      defects: ['foreign-key'],
       why: 'the unsigned-token bypass; case variants slip past a check for the lowercase word only',
       built: 'sandbox',
       sources: [
@@ -432,7 +452,7 @@ const ROWS = [
       id,
       clause: `a token with alg "none" ${how}`,
       sends: `H with \`alg: "none"\` ${kid ? 'and `kid: "contract-attacker-1"`' : 'and no `kid`'}, T's payload, empty signature`,
-      refusal: 'unauthorized',
+      defects: ['foreign-key'],
       why: 'a key lookup that finds nothing leaves a falsy key, and some verifiers then take "none" at its word',
       built: 'sandbox',
       sources: [cve('CVE-2022-23540'), jt('-X a'), bcp('§3.1 perform algorithm verification')],
@@ -450,7 +470,7 @@ const ROWS = [
     id: 'alg-none-signature-kept',
     clause: 'a token with alg "none" that keeps its signature',
     sends: 'H with `alg: "none"`, T\'s payload and signature',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'verifiers that honour "none" whatever follows the second dot',
     built: 'sandbox',
     sources: [jt('-X a'), wstg('none algorithm')],
@@ -460,7 +480,7 @@ const ROWS = [
     id: 'alg-missing',
     clause: 'a token without alg',
     sends: "H without `alg`, T's payload and signature",
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'a verifier that dispatches on alg and does nothing when it is absent',
     built: 'sandbox',
     sources: [bcp('§3.1 perform algorithm verification')],
@@ -477,7 +497,7 @@ const ROWS = [
       id: `alg-${alg.toLowerCase() as Lowercase<typeof alg>}-attacker-key`,
       clause: `an ${alg} token signed by an attacker's key`,
       sends: `H with \`alg: "${alg}"\` (the pool's kid), T's payload, signed by the attacker key with ${alg}`,
-      refusal: 'unauthorized',
+      defects: ['foreign-key'],
       why: 'an algorithm the pool never uses: a verifier must refuse it, not skip it',
       built: 'sandbox',
       sources: [
@@ -491,7 +511,7 @@ const ROWS = [
     id: 'alg-es256-zero-signature',
     clause: 'an ES256 token with an all-zero signature',
     sends: 'H with `alg: "ES256"`, T\'s payload, a signature of 64 zero bytes (r = s = 0)',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'the "psychic signature" ECDSA check that accepts r = s = 0',
     built: 'sandbox',
     sources: [cve('CVE-2022-21449'), bcp('§3.4 validate cryptographic inputs')],
@@ -502,7 +522,7 @@ const ROWS = [
       id: `alg-${alg.toLowerCase()}-public-key`,
       clause: `an ${alg} token keyed with the pool's public key`,
       sends: `H with \`alg: "${alg}"\`, T's payload, HMAC keyed with the pool's public key as SPKI PEM`,
-      refusal: 'unauthorized',
+      defects: ['foreign-key'],
       why: 'key confusion with a longer HMAC: the public key is public, so anyone can make this token',
       built: 'sandbox',
       needs: ['pool-jwks'],
@@ -515,7 +535,7 @@ const ROWS = [
     id: 'hs256-empty-secret',
     clause: 'an HS256 token signed with an empty secret',
     sends: 'H with `alg: "HS256"`, T\'s payload, HMAC-SHA256 with an empty key',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'a blank secret in a configuration (jwt_tool\'s "blank password")',
     built: 'sandbox',
     sources: [jt('-X b blank password'), cve('CVE-2019-20933')],
@@ -525,7 +545,7 @@ const ROWS = [
     id: 'hs256-common-secret',
     clause: 'an HS256 token signed with the secret "secret"',
     sends: 'H with `alg: "HS256"`, T\'s payload, HMAC-SHA256 keyed `secret`',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'a weak, guessable HMAC secret',
     built: 'sandbox',
     sources: [ps('weak signing key lab'), jt('common HMAC secrets (jwt-common.txt)'), bcp('§2.2, §3.5')],
@@ -535,7 +555,7 @@ const ROWS = [
     id: 'hs256-jwt-io-secret',
     clause: "an HS256 token signed with jwt.io's default secret",
     sends: 'H with `alg: "HS256"`, T\'s payload, HMAC-SHA256 keyed `your-256-bit-secret`',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: "the secret every jwt.io user has seen: the tutorial's own tool",
     built: 'sandbox',
     sources: [jt('common HMAC secrets (jwt-common.txt)'), wstg('weak HMAC keys')],
@@ -584,7 +604,7 @@ const ROWS = [
       id,
       clause: `an HS256 token keyed with the pool's public key ${how}`,
       sends: `H with \`alg: "HS256"\`, T's payload, HMAC-SHA256 keyed with the pool's public key: ${detail}`,
-      refusal: 'unauthorized',
+      defects: ['foreign-key'],
       why: 'key confusion: a verifier that lets the token choose the algorithm uses the public key as the HMAC secret',
       built: 'sandbox',
       needs: ['pool-jwks'],
@@ -603,7 +623,7 @@ const ROWS = [
     id: 'attacker-key-pool-kid',
     clause: "an RS256 token signed by another key under the pool's kid",
     sends: "H and P unchanged, signed by the attacker key (kid still the pool's)",
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: "a forged token: the key must come from the pool's JWKS, never from the token",
     built: 'sandbox',
     sources: [wstg('signature verification'), bcp('§3.10 do not trust received claims')],
@@ -613,7 +633,7 @@ const ROWS = [
     id: 'attacker-key-unknown-kid',
     clause: 'an RS256 token signed by another key under its own kid',
     sends: 'H with `kid: "contract-attacker-1"`, T\'s payload, attacker-signed',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'verifiers that fetch or trust an unknown kid, or fall back to "any key"',
     built: 'sandbox',
     sources: [bcp('§3.10'), wstg('kid')],
@@ -623,7 +643,7 @@ const ROWS = [
     id: 'kid-missing',
     clause: 'an RS256 token without kid signed by another key',
     sends: "H without `kid`, T's payload, attacker-signed",
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'a key lookup that does nothing when the kid is absent',
     built: 'sandbox',
     sources: [jt('injected kid claim'), bcp('§3.10')],
@@ -670,7 +690,7 @@ const ROWS = [
       id,
       clause: `an HS256 token with ${how}`,
       sends: `H with \`alg: "HS256"\`, \`kid: ${JSON.stringify(kid)}\`, T's payload, HMAC with a${key === 'empty' ? 'n empty' : ''} key${key === 'empty' ? '' : ` ${key}`}`,
-      refusal: 'unauthorized',
+      defects: ['foreign-key'],
       why: 'the kid chooses the key: verifiers that resolve it as a path, a query or a command',
       built: 'sandbox',
       sources: [...sources, wstg('kid manipulation')],
@@ -681,7 +701,7 @@ const ROWS = [
     id: 'jwk-injection',
     clause: 'a token carrying its own key in a jwk header',
     sends: 'H with `kid: "contract-attacker-1"` and `jwk` = the attacker\'s public key, attacker-signed',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'verifiers that trust a key embedded in the token (CVE-2018-0114)',
     built: 'sandbox',
     sources: [jt('-X i injected JWKS'), ps('jwk header injection lab'), cve('CVE-2018-0114'), bcp('§3.10')],
@@ -692,7 +712,7 @@ const ROWS = [
     clause: "a token pointing its jku header at an attacker's key set",
     sends:
       'H with `kid: "contract-attacker-1"` and `jku` = a URL serving the attacker\'s JWKS (on loopback for local runs), attacker-signed',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'verifiers that fetch keys from a URL the token names (and SSRF)',
     built: 'sandbox',
     sources: [jt('-X s spoof JWKS'), ps('jku header injection lab'), bcp('§2.9, §3.10')],
@@ -703,7 +723,7 @@ const ROWS = [
     clause: 'a token carrying its own certificate in an x5c header',
     sends:
       'H with `kid: "contract-attacker-1"` and `x5c` = the attacker\'s self-signed certificate, attacker-signed',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'verifiers that trust a certificate embedded in the token',
     built: 'sandbox',
     sources: [{ source: 'rfc7515', detail: '§4.1.6 x5c' }, bcp('§3.10'), wstg('x5c')],
@@ -714,7 +734,7 @@ const ROWS = [
     clause: "a token pointing its x5u header at an attacker's certificate",
     sends:
       'H with `kid: "contract-attacker-1"` and `x5u` = a URL serving the attacker\'s certificate, attacker-signed',
-    refusal: 'unauthorized',
+    defects: ['foreign-key'],
     why: 'verifiers that fetch a certificate from a URL the token names (and SSRF)',
     built: 'sandbox',
     sources: [jt('common headers: x5u'), { source: 'rfc7515', detail: '§4.1.5 x5u' }, bcp('§2.9')],
@@ -724,7 +744,7 @@ const ROWS = [
     id: 'oversized-header',
     clause: 'an oversized Authorization header',
     sends: 'T followed by 32 KiB of `A`',
-    refusal: 'client-error',
+    defects: ['oversized'],
     why: 'header limits must fail closed: no crash, no integration',
     built: 'sandbox',
     sources: [wstg('input limits')],
@@ -735,7 +755,7 @@ const ROWS = [
     id: 'access-token',
     clause: 'an access token instead of the ID token',
     sends: "the user's genuine access token (`token_use: access`)",
-    refusal: 'unauthorized',
+    defects: ['access-token'],
     why: "a method without OAuth scopes accepts only ID tokens; Postman's OAuth helper sends the access token",
     built: 'sign-in',
     appliesTo: 'id-token-methods',
@@ -746,7 +766,7 @@ const ROWS = [
     id: 'token-use-case',
     clause: 'a genuinely signed token whose token_use is in upper case',
     sends: 'P with `token_use` upper-cased (`ID`, `ACCESS`), signed with the pool key',
-    refusal: 'unauthorized',
+    defects: ['odd-claims'],
     why: 'a case-insensitive comparison of the token kind',
     built: 'pool-key',
     sources: [bcp('§3.12 mutually exclusive validation rules')],
@@ -756,7 +776,7 @@ const ROWS = [
     id: 'token-use-missing',
     clause: 'a genuinely signed token without token_use',
     sends: 'P without `token_use`, signed with the pool key',
-    refusal: 'open',
+    defects: ['odd-claims'],
     why: 'a token-kind check that passes when the claim is absent',
     built: 'pool-key',
     sources: [bcp('§3.11 explicit typing, §3.12')],
@@ -767,7 +787,7 @@ const ROWS = [
     id: 'issuer-other-pool',
     clause: 'a token from another issuer',
     sends: 'P with `iss` = the same host and another pool id, signed with the pool key',
-    refusal: 'unauthorized',
+    defects: ['foreign-issuer'],
     why: 'a token from another pool or stage must not open this API',
     built: 'pool-key',
     sources: [bcp('§3.8 validate issuer and subject'), wstg('issuer')],
@@ -777,7 +797,7 @@ const ROWS = [
     id: 'issuer-suffix',
     clause: "a token whose issuer extends the pool's issuer",
     sends: "P with `iss` = the pool's issuer followed by `x`, signed with the pool key",
-    refusal: 'unauthorized',
+    defects: ['foreign-issuer'],
     why: 'an issuer compared with startsWith',
     built: 'pool-key',
     sources: [bcp('§3.8')],
@@ -788,7 +808,7 @@ const ROWS = [
     clause: "a token whose issuer ends with the pool's issuer",
     sends:
       "P with `iss` = `https://attacker.example/` followed by the pool's issuer, signed with the pool key",
-    refusal: 'unauthorized',
+    defects: ['foreign-issuer'],
     why: 'an issuer compared with endsWith or includes',
     built: 'pool-key',
     sources: [bcp('§3.8')],
@@ -798,7 +818,7 @@ const ROWS = [
     id: 'issuer-case',
     clause: "a token whose issuer differs from the pool's in case",
     sends: "P with the pool id's letters in `iss` case-swapped, signed with the pool key",
-    refusal: 'unauthorized',
+    defects: ['foreign-issuer'],
     why: 'an issuer compared without regard to case',
     built: 'pool-key',
     sources: [bcp('§3.8')],
@@ -808,7 +828,7 @@ const ROWS = [
     id: 'iss-array',
     clause: 'a genuinely signed token whose issuer is an array',
     sends: "P with `iss` = `[<the pool's issuer>]`, signed with the pool key",
-    refusal: 'open',
+    defects: ['odd-claims'],
     why: 'claim checks that accept an array containing the expected value',
     built: 'pool-key',
     sources: [{ source: 'rfc7519', detail: '§4.1.1 iss is a StringOrURI' }],
@@ -818,7 +838,7 @@ const ROWS = [
     id: 'iss-array-attacker-first',
     clause: "a genuinely signed token whose issuer array names an attacker's issuer first",
     sends: 'P with `iss` = `["https://attacker.example", <the pool\'s issuer>]`, signed with the pool key',
-    refusal: 'open',
+    defects: ['odd-claims'],
     why: 'a check that finds the pool among several issuers, while the application trusts the first',
     built: 'pool-key',
     sources: [cve('CVE-2025-30144'), { source: 'rfc7519', detail: '§4.1.1 iss' }],
@@ -829,7 +849,7 @@ const ROWS = [
     id: 'expired',
     clause: 'a genuinely signed but expired token',
     sends: 'P with `exp` an hour ago, signed with the pool key',
-    refusal: 'expired',
+    defects: ['expired'],
     why: 'a stolen token must stop working; only a genuine signature proves exp is checked',
     built: 'pool-key',
     sources: [
@@ -843,7 +863,7 @@ const ROWS = [
     id: 'exp-missing',
     clause: 'a genuinely signed token without exp',
     sends: 'P without `exp`, signed with the pool key',
-    refusal: 'open',
+    defects: ['odd-claims'],
     why: 'a token that never expires',
     built: 'pool-key',
     sources: [bcp('§3.1'), { source: 'rfc7519', detail: '§4.1.4 exp' }],
@@ -853,7 +873,7 @@ const ROWS = [
     id: 'exp-string',
     clause: 'a genuinely signed token whose exp is a string',
     sends: 'P with `exp` as a JSON string of its number, signed with the pool key',
-    refusal: 'open',
+    defects: ['odd-claims'],
     why: 'claim checks that coerce types',
     built: 'pool-key',
     sources: [{ source: 'rfc7519', detail: '§2 NumericDate' }],

@@ -17,8 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { helloApi } from '../../api/routes.ts';
 import { routeKey, scopesOf } from '../../api/spec.ts';
+import { describeCheck, expectedStatusOf } from '../../collections/assertions.ts';
 import { renderCollection } from '../../collections/collection.ts';
-import { displayTime } from '../../contract-runner/html.ts';
+import { generateClauses } from '../../collections/generate.ts';
+import { displayTime, escapeHtml } from '../../contract-runner/html.ts';
 import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import type { RunSummary } from '../../contract-runner/run-summary.ts';
 import type { TokenResult } from '../../token-helper/index.ts';
@@ -30,6 +32,10 @@ const require = createRequire(import.meta.url);
 const schema: unknown = JSON.parse(await readFile(join(rootDir, 'schemas/run-summary.schema.json'), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validate = ajv.compile(schema as object);
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -163,6 +169,39 @@ describe('an audited run of the contract on the local stack', () => {
     assert.equal(first.actualStatus, 401);
     assert.ok(first.assertions.length >= 3);
     assert.ok(first.assertions.every((a) => a.outcome === 'passed' && a.message === null));
+  });
+
+  it('states of every clause exactly what the sandbox asserted, with its facts and grades, in summary.json, JUnit and report.html', async () => {
+    const clauses = generateClauses(helloApi);
+    const junit = await readFile(join(result.runFolder ?? '', 'junit.xml'), 'utf8');
+    for (const entry of summary.clauses) {
+      const generated = clauses.find((candidate) => candidate.id === entry.clause?.id);
+      assert.ok(generated, entry.name);
+      if (generated.expect.kind !== 'answer' || entry.outcome === 'skipped') continue;
+      const ran = entry.assertions
+        .map((assertion) => assertion.name)
+        .filter((name) => !name.startsWith('Response time'));
+      const stated = (entry.clause?.assertions ?? []).map((assertion) => assertion.name);
+      // What ran in Newman is what summary.json says was asserted, which is the generated data.
+      assert.deepEqual(ran, stated, entry.name);
+      assert.deepEqual(stated, generated.expect.assertions.map(describeCheck), entry.name);
+      assert.equal(entry.expectedStatus, expectedStatusOf(generated.expect.assertions), entry.name);
+      for (const assertion of entry.clause?.assertions ?? []) {
+        assert.ok(assertion.facts.length > 0, `${entry.name}: ${assertion.name} names no fact`);
+        assert.notEqual(assertion.grade, 'open', `${entry.name}: ${assertion.name} rests on an open fact`);
+        const property = `${assertion.name} [${assertion.grade}: ${assertion.facts.join(', ')}]`;
+        assert.ok(junit.includes(escapeXml(property)), `junit.xml lacks "${property}"`);
+        assert.ok(html.includes(escapeHtml(assertion.name)), `report.html lacks "${assertion.name}"`);
+      }
+    }
+    assert.deepEqual(summary.openFactsAsserted, [], 'the default run asserts no open fact');
+    const expMissing = summary.clauses.find(
+      (entry) => entry.clause?.key === 'GET /hello · exp-missing · raw',
+    );
+    assert.equal(expMissing?.expectedStatus, 'not 5xx');
+    assert.ok(
+      expMissing?.clause?.unasserted?.some((assertion) => assertion.facts.includes('pool-signed-odd-claims')),
+    );
   });
 
   it('identifies the run, the target, the API, the times, the code and the tools', async () => {

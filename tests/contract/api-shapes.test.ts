@@ -33,7 +33,7 @@ const TIMEOUT_MS = 300_000;
 function oneRowPerKind(): AttackRow[] {
   const seen = new Set<string>();
   return ATTACKS.filter((row) => {
-    const kind = [row.built, row.refusal, row.appliesTo ?? '', ...(row.needs ?? [])].join('|');
+    const kind = [row.built, ...row.defects, row.appliesTo ?? '', ...(row.needs ?? [])].join('|');
     if (seen.has(kind)) return false;
     seen.add(kind);
     return true;

@@ -126,6 +126,11 @@ describe('npm run contract on the local stack', () => {
       summary,
     );
     assert.match(summary, /^Reports: .*report\.html.*junit\.xml/m);
+    // The committed collection asserts nothing open, and the summary says so.
+    assert.match(
+      summary,
+      /^Facts asserted: firm and likely ones of docs\/reference\.md; no open one \(--strict names those\)$/m,
+    );
     assert.equal(lines.at(-1), `Result: PASSED: all ${total} clauses ran and passed`);
   });
 
@@ -199,9 +204,12 @@ describe('npm run contract with a collection one assertion of which cannot hold'
       .find((item) => item.id === noHeader.id)
       ?.request.header.find((entry) => entry.key === CLAUSE_HEADER);
     assert.ok(header, 'the no-header clause carries no clause header');
-    const data = JSON.parse(header.value) as { expect: { status: number } };
-    assert.equal(data.expect.status, 401);
-    data.expect.status = 418;
+    const data = JSON.parse(header.value) as {
+      expect: { assertions: { check: string; equals?: unknown }[] };
+    };
+    const status = data.expect.assertions.find((assertion) => assertion.check === 'status');
+    assert.equal(status?.equals, 401);
+    status.equals = 418;
     header.value = JSON.stringify(data);
     const path = join(folder, 'flipped.postman_collection.json');
     await writeFile(path, JSON.stringify(collection));
@@ -228,7 +236,7 @@ describe('npm run contract with a collection one assertion of which cannot hold'
     );
     assert.match(
       summary,
-      /- Status is 418: the gateway refused the request: expected 418, the gateway answered 401/,
+      /- Status is 418: expected 418, the gateway answered 401 \(docs\/reference\.md, firm: no-header-refused\)/,
     );
     assert.equal(summary.trimEnd().split('\n').at(-1), `Result: FAILED: 1 of ${total} clauses failed`);
     const [runFolder = ''] = await runFolders(join(folder, 'reports'));

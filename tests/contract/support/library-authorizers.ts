@@ -1,14 +1,16 @@
 /**
- * Authorizers built on real, published JWT libraries: versions with a public
- * verification CVE, each called the way that version's README shows, and correct current versions as
- * controls. Around the library call every one applies the same claim checks as API Gateway's Cognito
- * authorizer (raw or `Bearer ` header, iss equal to the pool's issuer, token_use "id", exp not passed →
- * "expired"), so the only weakness of a vulnerable authorizer is its library's. Put in front of the
- * local gateway through `LocalStackOptions.authorizer` (see `asStackAuthorizer`), each makes a
- * gateway that is wrong the way a real deployment on that library version is wrong.
+ * Authorizers built on real, published JWT libraries: versions with a public verification CVE, each
+ * called the way that version's README shows, and current versions as controls. Two set-ups
+ * (`setUp`): a current library runs exactly as its README sets it up and nothing else (`readmeShaped`:
+ * the token from a raw or `Bearer ` header, the library's verdict, its "expired" as API Gateway's), and
+ * must pass the contract's default settings whole, or, where the README set-up is genuinely weak, fail
+ * exactly the row that catches it; a vulnerable library runs inside the claim checks of API Gateway's
+ * Cognito authorizer (`cognitoShaped`: iss, token_use "id", exp), so its only weakness is its library's,
+ * and is judged with every open fact asserted, like the weakened gateways. Put in front of the local
+ * gateway through the stack's composition root (`GatewayParts.authorizer`, see `asStackAuthorizer`).
  *
- * The libraries are exact-pinned devDependencies under npm aliases (`jsonwebtoken-4.2.0` is
- * jsonwebtoken@4.2.0), test-only; the old ones bring old transitive packages, on purpose, and only
+ * The libraries are exact-pinned devDependencies under npm aliases (`jsonwebtoken-4.1.0` is
+ * jsonwebtoken@4.1.0), test-only; the old ones bring old transitive packages, on purpose, and only
  * into devDependencies. `expectedToFallTo` is measured, not assumed: the mutation proof
  * (tests/contract/mutation-proof.test.ts) runs the whole contract against a gateway on each and demands
  * that exactly these rows' clauses fail, raw and as Bearer.
@@ -18,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { isRecord } from '../../../common/records.ts';
@@ -32,6 +35,8 @@ import type { AttackId } from '../../../security/catalogue.ts';
 /** What a library authorizer is built from: the pool's issuer and its published keys. */
 export interface PoolKeys {
   readonly issuer: string;
+  /** The app client the user signs in through (what a README's clientId or audience names). */
+  readonly clientId: string;
   readonly jwksUri: string;
   readonly jwks: { readonly keys: readonly JsonWebKey[] };
 }
@@ -70,6 +75,14 @@ export interface LibraryAuthorizer {
    * too, not only the rows above.
    */
   readonly acceptsGenuineTokens: boolean;
+  /**
+   * `readme`: the library alone, called exactly as its README sets it up, with no claim check of ours
+   * around it (a control must pass the contract as it is; a weak set-up is caught by a row); judged on
+   * the contract's default settings, which assert nothing open. `claim-checked`: the library inside the
+   * Cognito authorizer's claim checks (cognitoShaped), so only its signature weakness shows; judged with
+   * every open fact asserted as the local gateway's guess (`--strict all`), like the weakened gateways.
+   */
+  readonly setUp: 'readme' | 'claim-checked';
   readonly create: LibraryAuthorizerFactory;
 }
 
@@ -116,6 +129,26 @@ function cognitoShaped(pool: PoolKeys, call: () => LibraryCall): Authorizer {
     if (typeof payload.exp !== 'number') return unauthorized;
     if (Math.floor(Date.now() / 1000) >= payload.exp) return expired;
     return { effect: 'allow', claims: payload };
+  };
+}
+
+/**
+ * A library as its README sets it up, in front of the integration: the token from the header (raw or
+ * `Bearer `, what the gateway hands any authorizer), the library's verdict, and its own "expired" as
+ * API Gateway's expired answer. No claim check of ours: whatever the README's options check is all.
+ */
+function readmeShaped(call: () => LibraryCall): Authorizer {
+  let library: LibraryCall | undefined;
+  return async (header) => {
+    if (header === undefined || header === '') return unauthorized;
+    library ??= call();
+    let payload: unknown;
+    try {
+      payload = await library.verify(tokenFromHeader(header));
+    } catch (error) {
+      return library.isExpired(error) ? expired : unauthorized;
+    }
+    return isRecord(payload) ? { effect: 'allow', claims: payload } : unauthorized;
   };
 }
 
@@ -180,8 +213,12 @@ const JOSE_ALIAS: string = 'jose-6.2.18';
 
 /** What the jose README calls, narrowed from its (here unresolved) types. */
 interface JoseModule {
-  createLocalJWKSet(jwks: { readonly keys: readonly object[] }): unknown;
-  jwtVerify(token: string, key: unknown, options: { algorithms: string[] }): Promise<{ payload: Json }>;
+  createRemoteJWKSet(url: URL): unknown;
+  jwtVerify(
+    token: string,
+    key: unknown,
+    options: { readonly issuer?: string; readonly audience?: string },
+  ): Promise<{ payload: Json }>;
 }
 
 function load<T extends object>(alias: string, ...functions: readonly string[]): T {
@@ -337,6 +374,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: ['alg-hs384-public-key', 'alg-hs512-public-key', 'hs256-spki-pem'],
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: jsonwebtoken4('jsonwebtoken-4.1.0', spkiPem),
   },
   {
@@ -351,6 +389,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: HMAC_WITH_THE_PUBLIC_KEY.fallsTo,
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: (pool) =>
       cognitoShaped(pool, () => {
         const jwt = load<JwtSimpleModule>('jwt-simple-0.3.0', 'decode');
@@ -375,6 +414,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     ],
     fallsToProposed: [],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: nodeJose('node-jose-0.10.0'),
   },
   {
@@ -390,6 +430,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: ['alg-none-unknown-kid', 'alg-none-kid-missing'],
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: jsonwebtokenGetKey('jsonwebtoken-8.5.1', {}),
   },
   {
@@ -405,6 +446,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: ['hs256-pkcs1-pem'],
     fallsToProposed: [],
     acceptsGenuineTokens: false,
+    setUp: 'claim-checked',
     create: fastJwt('fast-jwt-3.3.1', (pool) => ({ key: pkcs1Pem(onlyKey(pool, 'fast-jwt-3.3.1')) })),
   },
   {
@@ -425,6 +467,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     ],
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: fastJwt(
       'fast-jwt-5.0.5',
       (pool) => ({ key: spkiPem(onlyKey(pool, 'fast-jwt-5.0.5')), allowedIss: pool.issuer }),
@@ -444,6 +487,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: ['signature-standard-base64', 'signature-junk-characters'],
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: fastJwt('fast-jwt-6.1.0', (pool) => ({ key: spkiPem(onlyKey(pool, 'fast-jwt-6.1.0')) })),
   },
   {
@@ -458,6 +502,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: HMAC_WITH_THE_PUBLIC_KEY.fallsTo,
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: (pool) =>
       cognitoShaped(pool, () => {
         const jwt = load<JsonWebTokenPackage>('json-web-token-3.2.0', 'decode');
@@ -481,6 +526,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: ['signature-standard-base64', 'signature-junk-characters'],
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: (pool) =>
       cognitoShaped(pool, () => {
         const rs = load<JsrsasignModule>('jsrsasign-10.5.24', 'KEYUTIL.getKey', 'KJUR.jws.JWS.verify');
@@ -509,6 +555,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: [],
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: jsonwebtokenGetKey('jsonwebtoken-9.0.3', { algorithms: ['RS256'] }),
   },
   {
@@ -517,20 +564,29 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     package: 'jose',
     version: '6.2.18',
     advisory: [],
-    weakness: 'none known (control)',
-    verifiesWith: "await jwtVerify(token, createLocalJWKSet(jwks), { algorithms: ['RS256'] })",
+    weakness: 'none known (control, as its README sets it up)',
+    verifiesWith:
+      'const JWKS = createRemoteJWKSet(new URL(jwksUri)); await jwtVerify(token, JWKS, { issuer, audience: clientId })',
     vulnerable: false,
     expectedToFallTo: [],
     fallsToProposed: [],
     acceptsGenuineTokens: true,
+    setUp: 'readme',
     create: (pool) =>
-      cognitoShaped(pool, () => {
+      readmeShaped(() => {
         // jose 6 is an ES module: imported on first use, like the others are required on first use.
         const loaded = import(JOSE_ALIAS).then((module: unknown) => module as JoseModule);
-        const keySet = loaded.then((jose) => jose.createLocalJWKSet({ keys: [...pool.jwks.keys] }));
+        const jwks = loaded.then((jose) => jose.createRemoteJWKSet(new URL(pool.jwksUri)));
         return {
           verify: async (token) =>
-            (await (await loaded).jwtVerify(token, await keySet, { algorithms: ['RS256'] })).payload,
+            (
+              await (
+                await loaded
+              ).jwtVerify(token, await jwks, {
+                issuer: pool.issuer,
+                audience: pool.clientId,
+              })
+            ).payload,
           isExpired: (error) => isRecord(error) && error.code === 'ERR_JWT_EXPIRED',
         };
       }),
@@ -547,6 +603,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: [],
     fallsToProposed: [],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: fastJwt('fast-jwt-6.3.6', (pool) => ({
       key: spkiPem(onlyKey(pool, 'fast-jwt-6.3.6')),
       algorithms: ['RS256'],
@@ -565,6 +622,7 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     expectedToFallTo: ['signature-standard-base64', 'signature-junk-characters'],
     fallsToProposed: [],
     acceptsGenuineTokens: true,
+    setUp: 'claim-checked',
     create: nodeJose('node-jose-2.2.0'),
   },
   {
@@ -573,24 +631,59 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     package: 'aws-jwt-verify',
     version: '5.2.1',
     advisory: [],
-    weakness: "none known (control; the product's own verifier library)",
+    weakness: "none known (control, as its README sets it up; the product's own verifier library)",
     verifiesWith:
-      'JwtRsaVerifier.create({ issuer, audience: null, jwksUri }).cacheJwks(jwks); await verifier.verify(token)',
+      "CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId }).verify(token), keys handed over with cacheJwks",
     vulnerable: false,
     expectedToFallTo: [],
     fallsToProposed: ['crit-unknown-extension'],
     acceptsGenuineTokens: true,
+    setUp: 'readme',
+    // CognitoJwtVerifier derives its issuer from an AWS pool id (region_id) and refuses the emulator's, so
+    // it is composed here of exactly what its verify runs: the RS256 verifier on the pool's issuer, then
+    // the library's own Cognito field checks with the README's tokenUse and clientId.
     create: (pool) =>
-      cognitoShaped(pool, () => {
+      readmeShaped(() => {
         const verifier = JwtRsaVerifier.create({
           issuer: pool.issuer,
           audience: null,
           jwksUri: pool.jwksUri,
+          customJwtCheck: ({ payload }) =>
+            validateCognitoJwtFields(payload, { tokenUse: 'id', clientId: pool.clientId }),
         });
         verifier.cacheJwks(pool.jwks as Jwks);
         return {
           verify: (token) => verifier.verify(token),
           isExpired: (error) => error instanceof JwtExpiredError,
+        };
+      }),
+  },
+  // ------------------------------------------- as its README sets it up: weak, caught by a row
+  {
+    id: 'jsonwebtoken-8.5.1-rs256',
+    installedAs: 'jsonwebtoken-8.5.1',
+    package: 'jsonwebtoken',
+    version: '8.5.1',
+    advisory: [],
+    weakness:
+      'as its README sets it up (key, RS256 only, issuer) it checks neither token_use nor the audience, so the genuine access token opens a method that takes ID tokens only',
+    verifiesWith:
+      "jwt.verify(token, fs.readFileSync('public.pem'), { algorithms: ['RS256'], issuer }, callback)",
+    vulnerable: false,
+    expectedToFallTo: ['access-token'],
+    fallsToProposed: ['crit-unknown-extension'],
+    acceptsGenuineTokens: true,
+    setUp: 'readme',
+    create: (pool) =>
+      readmeShaped(() => {
+        const jwt = load<JsonWebTokenModule>('jsonwebtoken-8.5.1', 'verify');
+        const cert = Buffer.from(spkiPem(onlyKey(pool, 'jsonwebtoken-8.5.1')));
+        return {
+          verify: (token) =>
+            callbackToPromise((done) =>
+              jwt.verify(token, cert, { algorithms: ['RS256'], issuer: pool.issuer }, done),
+            ),
+          isExpired: errorNamed('TokenExpiredError'),
         };
       }),
   },
@@ -614,7 +707,7 @@ export function asStackAuthorizer(
     let authorizer: Promise<Authorizer> | undefined;
     return async (header) => {
       authorizer ??= fetchJwks(cognito.jwksUri).then((jwks) =>
-        factory({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, jwks }),
+        factory({ issuer: cognito.issuer, clientId: cognito.clientId, jwksUri: cognito.jwksUri, jwks }),
       );
       return (await authorizer)(header);
     };

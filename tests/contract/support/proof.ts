@@ -37,13 +37,17 @@ export interface Proof {
   readonly clauses: readonly Clause[];
   readonly stack: ComposedStack;
   readonly attacker: AttackerServer;
-  /** Runs the whole contract against the stack's own gateway, or against a variant of it. */
-  run(variant?: GatewayParts): Promise<ProofRun>;
+  /**
+   * Runs the whole contract against the stack's own gateway, or against a variant of it; `clauses`
+   * (default: the default settings' clauses) are the same requests with other expectations, e.g.
+   * those of `--strict all`.
+   */
+  run(variant?: GatewayParts, clauses?: readonly Clause[]): Promise<ProofRun>;
   /**
    * Replays the requests the collection sent in a real Newman run against the product gateway (made
    * once, on first use) against the variant's gateway, judged by the collection's own checks.
    */
-  replay(variant: GatewayParts): Promise<ProofRun>;
+  replay(variant: GatewayParts, clauses?: readonly Clause[]): Promise<ProofRun>;
   stop(): Promise<void>;
 }
 
@@ -62,12 +66,23 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       poolJwks: stack.jwks,
       poolKeyTokens,
       attacker,
-      openPoints: 'refuse',
     });
     const redact = createRedactor([token.idToken, token.accessToken, ...poolKeyTokenValues(poolKeyTokens)]);
-    const collection = buildCollection(api);
-    const table = readClauseTable(collection);
     const clauses = generateClauses(api);
+    /** The collection of a clause set (the requests are the same, the expectations differ). */
+    const collections = new Map<
+      readonly Clause[],
+      { parsed: object; table: ReturnType<typeof readClauseTable> }
+    >();
+    const collectionOf = (set: readonly Clause[]) => {
+      let made = collections.get(set);
+      if (made === undefined) {
+        const parsed = buildCollection(api, set);
+        made = { parsed, table: readClauseTable(parsed) };
+        collections.set(set, made);
+      }
+      return made;
+    };
     const variables = new Map<string, string>([
       ...Object.entries(COLLECTION_DEFAULTS),
       ...base.values.map((entry): [string, string] => [entry.key, entry.value]),
@@ -75,9 +90,13 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
     let recorded = new Map<string, { method: string; path: string; authorization?: string }>();
     let baseline: Promise<ProofRun> | undefined;
     /** One Newman run over the given gateways, one iteration each; results split per iteration. */
-    const runIterations = async (apiUrls: readonly string[]): Promise<ProofRun[]> => {
+    const runIterations = async (
+      apiUrls: readonly string[],
+      set: readonly Clause[] = clauses,
+    ): Promise<ProofRun[]> => {
+      const { parsed, table } = collectionOf(set);
       const run = await runNewman({
-        collection,
+        collection: parsed,
         clauseTable: table,
         environment: base,
         iterations: apiUrls.length,
@@ -89,7 +108,8 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
         redact,
       });
       const results = run.clauses;
-      if (apiUrls.length === 1 && apiUrls[0] === stack.apiUrl) recorded = recordedRequests(run.summary);
+      if (apiUrls.length === 1 && apiUrls[0] === stack.apiUrl && set === clauses)
+        recorded = recordedRequests(run.summary);
       return apiUrls.map((_, iteration) => ({
         results: results.filter((result) => result.iteration === iteration),
         ...(run.runError ? { runError: run.runError.message } : {}),
@@ -100,32 +120,26 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       clauses,
       stack,
       attacker,
-      async run(variant) {
+      async run(variant, set = clauses) {
         const gateway =
           variant === undefined
             ? { apiUrl: stack.apiUrl, stop: async () => {} }
             : await stack.startGatewayVariant(variant);
         try {
-          const [run] = await runIterations([gateway.apiUrl]);
+          const [run] = await runIterations([gateway.apiUrl], set);
           return run as ProofRun;
         } finally {
           await gateway.stop();
         }
       },
-      replay: async (variant) => {
+      replay: async (variant, set = clauses) => {
         baseline ??= runIterations([stack.apiUrl]).then(([run]) => run as ProofRun);
         const control = await baseline;
         if (control.runError !== undefined) return control;
         const gateway = await stack.startGatewayVariant(variant);
         try {
           return {
-            results: await replay(
-              new URL(gateway.apiUrl).origin,
-              clauses,
-              recorded,
-              control.results,
-              variables,
-            ),
+            results: await replay(new URL(gateway.apiUrl).origin, set, recorded, control.results, variables),
           };
         } finally {
           await gateway.stop();

@@ -191,6 +191,10 @@ describe('the clauses generated for an API Gateway export', () => {
     const get = clauses.find((clause) => clause.key === 'GET /items/{itemId} · id token · raw');
     assert.ok(get);
     assert.equal(get.path, '/items/contract-placeholder');
-    assert.deepEqual(get.expect, { kind: 'authorized', answer: null });
+    assert.deepEqual(get.expect, {
+      kind: 'answer',
+      assertions: [{ check: 'let-through', facts: ['id-token-accepted'], grade: 'firm' }],
+      unasserted: [],
+    });
   });
 });
