@@ -104,7 +104,9 @@ describe('the docs and the comments', () => {
   it('cite no numbered issue', () => {
     const cited: string[] = [];
     for (const { path, text } of texts()) {
-      for (const match of text.matchAll(/\b(?:issues?|PR|pull request)\s*#?\d+\b|(?<![\w&/])#\d+(?![\w-])/gi)) {
+      for (const match of text.matchAll(
+        /\b(?:issues?|PR|pull request)\s*#?\d+\b|(?<![\w&/])#\d+(?![\w-])/gi,
+      )) {
         cited.push(`${path}: ${match[0]}`);
       }
     }
