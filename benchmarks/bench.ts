@@ -15,6 +15,7 @@ import { type ClauseCost, measureClauseCost } from './measures/clause-cost.ts';
 import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts';
 import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
 import { type HotPath, measureHotPath } from './measures/hot-path.ts';
+import { measureScaling, SCALING_SIZES, type Scaling } from './measures/scaling.ts';
 import { measureSignIn, SIGN_IN_FLOWS, type SignInCost } from './measures/sign-in.ts';
 import { measureStartup, type Startup } from './measures/startup.ts';
 import { measureThroughput, type Throughput } from './measures/throughput.ts';
@@ -23,7 +24,16 @@ import { repoRoot } from './support/processes.ts';
 import { formats, markdownTable, type Row, spreadRow, textTable } from './support/report.ts';
 import { assertNoOtherStack, type RunningStack, startRunningStack } from './support/running-stack.ts';
 
-const MEASURES = ['contract', 'startup', 'throughput', 'cognito', 'hotpath', 'clauses', 'signin'] as const;
+const MEASURES = [
+  'contract',
+  'startup',
+  'throughput',
+  'cognito',
+  'hotpath',
+  'clauses',
+  'signin',
+  'scaling',
+] as const;
 type Measure = (typeof MEASURES)[number];
 
 /** What the chosen measures found; a measure not chosen is absent. */
@@ -35,6 +45,7 @@ interface Results {
   hotPath?: HotPath;
   clauses?: ClauseCost;
   signIn?: SignInCost;
+  scaling?: Scaling;
 }
 
 const usage = `Usage: npm run bench -- [flags]
@@ -46,6 +57,9 @@ const usage = `Usage: npm run bench -- [flags]
   --connections N   autocannon connections (default 10)
   --iterations N    Newman iterations for the Cognito-call count (default 100)
   --clause-iterations N  Newman iterations of each run of the per-clause cost (default 5)
+  --scaling-runs N  cold contracts of each API size (${SCALING_SIZES.join(', ')} methods) for measure 8 (default 1)
+  --matrix MODE     the attack matrix measure 8 runs (planned, the default, or full)
+  --scaling-sizes LIST  comma-separated numbers of protected methods for measure 8 (default ${SCALING_SIZES.join(',')})
   --only LIST       comma-separated from ${MEASURES.join(',')} (default: all)
   --out DIR         where the JSON and Markdown go (default: reports/bench)
 `;
@@ -80,6 +94,9 @@ async function main(argv: readonly string[]): Promise<number> {
       connections: { type: 'string' },
       iterations: { type: 'string' },
       'clause-iterations': { type: 'string' },
+      'scaling-runs': { type: 'string' },
+      matrix: { type: 'string' },
+      'scaling-sizes': { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
@@ -96,6 +113,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const connections = count('connections', flags.connections, 10, 1_000);
   const iterations = count('iterations', flags.iterations, 100, 10_000);
   const clauseIterations = count('clause-iterations', flags['clause-iterations'], 5, 1_000);
+  const scalingRuns = count('scaling-runs', flags['scaling-runs'], 1, 20);
+  const matrix = flags.matrix ?? 'planned';
+  if (matrix !== 'planned' && matrix !== 'full') {
+    throw new UsageError(`--matrix is "${matrix}": use planned or full.`);
+  }
+  const scalingSizes = flags['scaling-sizes']
+    ?.split(',')
+    .map((size) => wholeNumber('--scaling-sizes', size.trim(), { min: 1, max: 2_000 }) ?? 0) ?? [
+    ...SCALING_SIZES,
+  ];
   const only: Measure[] = listOf('--only', flags.only, MEASURES) ?? [...MEASURES];
   const outDir = resolve(flags.out ?? join(repoRoot, 'reports', 'bench'));
 
@@ -106,7 +133,18 @@ async function main(argv: readonly string[]): Promise<number> {
     cpus: cpus().length,
     node: process.version,
     commit: gitDescription(),
-    settings: { runs, rounds, durationSeconds, connections, iterations, clauseIterations, only },
+    settings: {
+      runs,
+      rounds,
+      durationSeconds,
+      connections,
+      iterations,
+      clauseIterations,
+      scalingRuns,
+      scalingSizes,
+      matrix,
+      only,
+    },
   };
   log(
     `Bench at ${context.startedAt}, commit ${context.commit}, ${context.cpus} CPUs, load average (1, 5, 15 min) ${context.loadAverageAtStart.join(', ')}`,
@@ -126,7 +164,20 @@ async function main(argv: readonly string[]): Promise<number> {
       log(`Hot path: each step of a request in ${runs} fresh processes, no sockets`);
       results.hotPath = await measureHotPath({ runs, log });
     }
-    if (only.some((name) => name !== 'startup' && name !== 'hotpath')) {
+    // Each cold contract starts its own stack, like the start-ups: before the running stack exists.
+    if (only.includes('scaling')) {
+      log(
+        `Scaling: cold contracts of ${scalingSizes.join(', ')} protected methods, ${scalingRuns} each, matrix ${matrix}`,
+      );
+      results.scaling = await measureScaling({
+        runs: scalingRuns,
+        workDir,
+        matrix,
+        sizes: scalingSizes,
+        log,
+      });
+    }
+    if (only.some((name) => name !== 'startup' && name !== 'hotpath' && name !== 'scaling')) {
       stack = await startRunningStack(workDir, 'running-stack');
       log(`Running stack for the floor, throughput and Cognito counts: ${stack.settings.API_URL}`);
     }
@@ -217,7 +268,7 @@ const cliRatioTarget = Number(process.versions.node.split('.')[0]) >= 22 ? 1.2 :
 
 function buildRows(results: Results): Row[] {
   const rows: Row[] = [];
-  const { contract, startup, throughput, cognito, hotPath, clauses, signIn } = results;
+  const { contract, startup, throughput, cognito, hotPath, clauses, signIn, scaling } = results;
   if (contract) {
     rows.push(
       spreadRow('1. cold npm run contract (local)', contract.contractMs, formats.ms),
@@ -284,16 +335,57 @@ function buildRows(results: Results): Row[] {
     rows.push(
       spreadRow(`6. bare newman run, ${runsOf}`, clauses.wholeMs, formats.ms),
       spreadRow(`6. the same with zero clauses × ${clauses.iterations}`, clauses.emptyMs, formats.ms),
-      spreadRow('6. run cost per clause (per pair)', clauses.perClauseMs, formats.ms1, {
+      spreadRow('6. run cost per clause, bare newman (per pair)', clauses.perClauseMs, formats.ms1, {
         target: '≤ 15 ms',
         ok: (median) => median <= 15,
       }),
+      spreadRow(`6. the same with setImmediate hops, ${runsOf}`, clauses.wholeHopsMs, formats.ms),
+      spreadRow('6. the same with zero clauses', clauses.emptyHopsMs, formats.ms),
+      spreadRow(
+        '6. run cost per clause, setImmediate hops (as the runner)',
+        clauses.perClauseHopsMs,
+        formats.ms1,
+        {
+          target: '≤ 10 ms',
+          ok: (median) => median <= 10,
+        },
+      ),
     );
   }
   if (signIn) {
     for (const flow of SIGN_IN_FLOWS) {
       rows.push(spreadRow(`7. sign-in, ${SIGN_IN_LABELS[flow]}`, signIn[flow], formats.ms1));
     }
+  }
+  if (scaling) {
+    for (const point of scaling.points) {
+      const methods = `${point.methods} method${point.methods === 1 ? '' : 's'}`;
+      const what = `8. cold contract, ${methods} (${point.clauses} clauses, ${scaling.matrix})`;
+      rows.push(
+        spreadRow(
+          what,
+          point.ms,
+          formats.ms,
+          point.methods === 200 ? { target: '< 60000 ms', ok: (median) => median < 60_000 } : undefined,
+        ),
+        spreadRow(
+          `8. peak RSS, ${methods}`,
+          point.maxRssBytes,
+          formats.mib,
+          point.methods === 200 ? { target: '< 1 GB', ok: (median) => median < 1e9 } : undefined,
+        ),
+        spreadRow(`8. report bytes, ${methods}`, point.reportBytes, formats.mib),
+      );
+    }
+    // Only where both sizes ran (--scaling-sizes may leave one out).
+    if (Number.isFinite(scaling.ratio20to1))
+      rows.push({
+        measure: '8. ratio 20 methods / 1 method (medians)',
+        median: formats.ratio(scaling.ratio20to1),
+        spread: '',
+        target: '≤ 3',
+        verdict: scaling.ratio20to1 <= 3 ? 'met' : 'NOT met',
+      });
   }
   return rows;
 }
@@ -333,6 +425,11 @@ function notes(results: Results): string[] {
   if (results.clauses) {
     lines.push(
       `Per-clause cost: bare newman run -r cli against the running stack, the whole collection and the same with every item removed (collection scripts kept), ${results.clauses.iterations} iterations each, alternating; (whole − empty) ÷ (clauses × iterations) per pair.`,
+    );
+  }
+  if (results.scaling) {
+    lines.push(
+      'Scaling: a synthetic API Gateway OpenAPI export per size (resources of up to four methods, one Cognito authorizer, stand-in handlers), each run a cold `npm run contract -- --api-spec FILE` with its own stack, timed from spawn to exit; peak RSS of that process; report bytes: the whole run folder (report.html, junit.xml, summary.json, the generated collection).',
     );
   }
   if (results.signIn) {

@@ -1,8 +1,9 @@
 /**
  * The generator: the one place where the API description and the attack catalogue meet. For each
  * Cognito-protected method it makes the no-header 401, the raw and `Bearer` acceptance clauses with the
- * method's expected answer, every catalogue row in both header forms, and a last check that the genuine
- * token still works; for a scoped method, the ID-token and missing-scope refusals; for each resource,
+ * method's expected answer, the catalogue rows the plan gives it (collections/plan.ts: every row in both
+ * header forms on the first method of each authorizer, a fixed sample on the others, or every row
+ * everywhere with `--matrix full`), and a last check that the genuine token still works; for a scoped method, the ID-token and missing-scope refusals; for each resource,
  * every method it does not define (with and without a token) and the spellings of its path that are not
  * it; one undefined path; and for each method without authorizer, a coverage check that fails unless the
  * allow-list names it. Nothing here is written per route: a new route in the description is new clauses.
@@ -26,6 +27,7 @@ import {
   undefinedRouteAssertions,
 } from './assertions.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
+import { type ContractPlan, type MatrixMode, type MethodPlan, planContract } from './plan.ts';
 
 const FORMS: readonly HeaderForm[] = ['raw', 'bearer'];
 const FORM_WORDS: Readonly<Record<HeaderForm, string>> = {
@@ -97,12 +99,10 @@ function needsOf(row: AttackRow): string | undefined {
   return undefined;
 }
 
-function rowApplies(row: AttackRow, base: TokenBase): boolean {
-  return row.appliesTo !== 'id-token-methods' || base === 'id';
-}
-
 interface Builder {
   readonly clauses: Clause[];
+  /** Every key so far: a duplicate is a generator bug, and a Set keeps the check linear. */
+  readonly keys: Set<string>;
 }
 
 function add(
@@ -116,8 +116,8 @@ function add(
   const key = [routeKey({ method: fields.method, path: fields.path ?? fields.resource }), ...keyParts].join(
     ' · ',
   );
-  if (builder.clauses.some((clause) => clause.key === key))
-    throw new Error(`two clauses share the key "${key}"`);
+  if (builder.keys.has(key)) throw new Error(`two clauses share the key "${key}"`);
+  builder.keys.add(key);
   builder.clauses.push({
     id: stableId(key),
     key,
@@ -135,8 +135,9 @@ function protectedMethodClauses(
   builder: Builder,
   api: ApiSpec,
   route: RouteSpec,
-  attacks: readonly AttackRow[],
+  attacks: ReadonlyMap<string, AttackRow>,
   settings: ExpectationSettings,
+  plan: MethodPlan,
 ): void {
   const folder = routeKey(route);
   const scopes = scopesOf(route);
@@ -212,12 +213,14 @@ function protectedMethodClauses(
       );
     }
   }
-  for (const row of attacks) {
-    if (!rowApplies(row, base)) continue;
+  // Which rows and header forms: the plan's (collections/plan.ts), in catalogue order.
+  for (const id of plan.rows) {
+    const row = attacks.get(id);
+    if (row === undefined) continue;
     const made = rowAssertions(row, absent, settings);
     const verb = refusalVerb(made);
     const needs = needsOf(row);
-    for (const form of FORMS) {
+    for (const form of plan.forms) {
       clause(
         'attack',
         [row.id, form],
@@ -253,14 +256,38 @@ function protectedMethodClauses(
 
 /**
  * The clauses of an API description, in run order, with their expectations final for `settings` (which
- * open facts to assert: collections/assertions.ts); the committed collection uses the defaults.
+ * open facts to assert: collections/assertions.ts; the committed collection uses the defaults), and the
+ * plan that chose each protected method's attack rows (collections/plan.ts; `matrix` full: all of them).
  */
+export function generateContract(
+  api: ApiSpec,
+  attacks: readonly AttackRow[] = ATTACKS,
+  settings: ExpectationSettings = DEFAULT_SETTINGS,
+  matrix?: MatrixMode,
+): { clauses: Clause[]; plan: ContractPlan } {
+  const plan = planContract(api, attacks, matrix);
+  return { clauses: clausesOf(api, attacks, settings, plan), plan };
+}
+
+/** The clauses of an API description, in run order (see generateContract). */
 export function generateClauses(
   api: ApiSpec,
   attacks: readonly AttackRow[] = ATTACKS,
   settings: ExpectationSettings = DEFAULT_SETTINGS,
+  matrix?: MatrixMode,
 ): Clause[] {
-  const builder: Builder = { clauses: [] };
+  return generateContract(api, attacks, settings, matrix).clauses;
+}
+
+function clausesOf(
+  api: ApiSpec,
+  attacks: readonly AttackRow[],
+  settings: ExpectationSettings,
+  plan: ContractPlan,
+): Clause[] {
+  const builder: Builder = { clauses: [], keys: new Set() };
+  const rows = new Map(attacks.map((row) => [row.id, row]));
+  const methodPlans = new Map(plan.methods.map((method) => [method.route, method]));
   add(builder, {
     folder: 'Before the contract',
     kind: 'environment',
@@ -273,7 +300,8 @@ export function generateClauses(
     expectedStatus: 'no request',
   });
   for (const route of api.routes) {
-    if (isProtected(route)) protectedMethodClauses(builder, api, route, attacks, settings);
+    const method = isProtected(route) ? methodPlans.get(routeKey(route)) : undefined;
+    if (method !== undefined) protectedMethodClauses(builder, api, route, rows, settings, method);
   }
   for (const resource of resourcesOf(api)) {
     const folder = `${resource.path}: what it does not define`;

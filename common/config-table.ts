@@ -169,6 +169,17 @@ export const CONFIG_TABLE = {
       "project's guess; the collection is then generated with them. Empty: none.",
     ],
   },
+  CONTRACT_MATRIX: {
+    secret: false,
+    flag: 'matrix',
+    default: 'planned',
+    readers: ['contract'],
+    envExample: true,
+    description: [
+      'Optional: planned (the default): the whole attack catalogue once per authorizer configuration and a',
+      'fixed sample on the other methods behind it; full: the whole catalogue on every protected method.',
+    ],
+  },
   CONTRACT_OAUTH_TOKEN_URL: {
     secret: false,
     readers: ['contract', 'token'],

@@ -75,6 +75,12 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
       }`,
     );
   }
+  if (result.plan !== undefined) {
+    const sampled = result.plan.methods.filter((method) => method.coverage === 'sample');
+    lines.push(
+      `Attack matrix: ${result.plan.why}${sampled.length > 0 ? ` (sampled: ${sampled.length <= 5 ? sampled.map((method) => method.route).join(', ') : `${sampled.length} methods, listed in summary.json`})` : ''}`,
+    );
+  }
   for (const note of result.notes ?? []) lines.push(`Not generated: ${note}`);
   // The list stays on one screen however many clauses fail; every report has them all.
   const MAX_LISTED = 25;

@@ -13,6 +13,7 @@ import { describeNoResponse, uncheckedForWantOfResponse } from './observed.ts';
 import { type Redactor, redactWrites } from './redaction.ts';
 import type { ReporterName } from './reporters.ts';
 import { type ClauseResult, clauseResults } from './results.ts';
+import { useImmediateHops } from './runtime-hops.ts';
 
 export interface NewmanRunInput {
   readonly collection: object;
@@ -260,6 +261,8 @@ async function withoutWarning<T>(code: string, load: () => Promise<T>): Promise<
 
 export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
   if (input.signal?.aborted) throw new RunInterruptedError();
+  // The runtime's 0 ms timer hops become setImmediate (runtime-hops.ts), before Newman loads it.
+  useImmediateHops();
   // Loaded on demand: Newman takes about half a second to load, and commands that fail on their
   // configuration should not pay for it.
   const { default: newman } = await withoutWarning('DEP0176', () => import('newman'));

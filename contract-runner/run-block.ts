@@ -187,11 +187,30 @@ ${rows.join('\n')}
 </table>`;
 };
 
+/** Which attack matrix ran, and why each protected method got its clauses (collections/plan.ts). */
+const matrix: RunBlockSection = (summary) => {
+  if (summary.matrix === null) return '';
+  const rows = summary.matrix.methods.map(
+    (method) =>
+      `  <tr><td>${code(method.route)}</td><td>${code(method.authorizer)}</td><td>${escapeHtml(method.coverage)}: ${method.rows} row${method.rows === 1 ? '' : 's'} &times; ${escapeHtml(method.forms.join(', '))}</td><td>${escapeHtml(method.reason)}</td></tr>`,
+  );
+  // A large API has hundreds of methods: the table is folded, the mode and why stay in view.
+  return `<h2>Attack matrix: ${escapeHtml(summary.matrix.mode)}</h2>
+<p>${escapeHtml(summary.matrix.why)}</p>
+<details class="run-matrix"${rows.length <= 20 ? ' open' : ''}><summary>${rows.length} protected method${rows.length === 1 ? '' : 's'}</summary>
+<table>
+  <tr><th>Method</th><th>Authorizer (pools | header | token)</th><th>Attacks</th><th>Why</th></tr>
+${rows.join('\n')}
+</table>
+</details>`;
+};
+
 /** In page order. Add a section here; each is a function of the RunSummary alone. */
 const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [
   verdictBanner,
   provenance,
   coverage,
+  matrix,
   totals,
   notPassed,
   asserted,

@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS, type ExpectationSettings, strictFacts } from '../coll
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateClauses, generationNotes } from '../collections/generate.ts';
+import { type ContractPlan, type MatrixMode, planContract } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
@@ -70,6 +71,11 @@ interface CommonOptions {
    * generates its collection from the description instead of reading the committed one.
    */
   readonly expectations?: ExpectationSettings;
+  /**
+   * The attack matrix (collections/plan.ts): `planned` (default) runs the whole catalogue once per
+   * authorizer, `full` on every protected method (`--matrix full`, CONTRACT_MATRIX=full).
+   */
+  readonly matrix?: MatrixMode;
   readonly reportsDir?: string;
   readonly reporters?: readonly ReporterName[];
   readonly iterations?: number;
@@ -120,6 +126,8 @@ export interface ContractResult {
   readonly counts: RunCounts;
   /** Every method of the description and its authorizer; undefined for a collection without description. */
   readonly coverage?: readonly CoverageEntry[];
+  /** Which attack matrix the collection was generated with; undefined for a collection file given. */
+  readonly plan?: ContractPlan;
   /** Clauses the description's shape leaves out, each with why (collections/generate.ts generationNotes). */
   readonly notes?: readonly string[];
   /** The collection's own name (info.name), e.g. "hello-api contract": how the summary titles the run. */
@@ -199,8 +207,9 @@ export function generatedCollection(
   api: ApiSpec,
   rootDir: string,
   settings: ExpectationSettings = DEFAULT_SETTINGS,
+  matrix: MatrixMode | undefined = undefined,
 ): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings)), 'utf8');
+  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings, matrix)), 'utf8');
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -294,12 +303,29 @@ export async function composeContractRun(
       `--strict settles the expectations before the collection is generated, so it cannot change the file given to --collection: drop --collection, or drop --strict (it names ${strict.join(', ')}).`,
     );
   }
+  // The plan is known wherever the collection comes from a description: generated here, or the
+  // committed one (generated from api/routes.ts in the default mode by `npm run collection`).
+  const plan =
+    options.collectionPath === undefined && api !== undefined
+      ? planContract(api, ATTACKS, options.matrix)
+      : undefined;
+  // The committed collection is the planned one; `full` differs from it only where a method is sampled.
+  const sampled = plan?.methods.some((method) => method.coverage === 'sample') ?? false;
   const collection =
     options.collectionPath === undefined
-      ? generatedCollection(api ?? helloApi, rootDir, expectations)
+      ? generatedCollection(api ?? helloApi, rootDir, expectations, options.matrix)
       : await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
-  const context: RunContext = { startedAt, now, reporters, collection, reportsDir, api, allowList };
+  const context: RunContext = {
+    startedAt,
+    now,
+    reporters,
+    collection,
+    reportsDir,
+    api,
+    allowList,
+    ...(plan ? { plan } : {}),
+  };
   if (runFolder === undefined) return runInFolder(options, parts, context);
   options.onRunFolderCreated?.(runFolder);
   try {
@@ -320,6 +346,7 @@ interface RunContext {
   readonly reportsDir: string;
   readonly api: ApiSpec | undefined;
   readonly allowList: ReadonlySet<string>;
+  readonly plan?: ContractPlan;
   readonly runFolder?: string;
 }
 
@@ -340,7 +367,7 @@ async function runInFolder(
   parts: ContractParts,
   context: RunContext,
 ): Promise<ContractResult> {
-  const { startedAt, now, reporters, collection, reportsDir, runFolder, api } = context;
+  const { startedAt, now, reporters, collection, reportsDir, runFolder, api, plan } = context;
   const rootDir = options.rootDir;
 
   let stack: LocalStack | undefined;
@@ -426,6 +453,7 @@ async function runInFolder(
       clauses,
       counts,
       ...(coverage ? { coverage } : {}),
+      ...(plan ? { plan } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(named === undefined ? {} : { collectionName: named }),
       ...(runError === undefined ? {} : { runError }),
@@ -457,6 +485,7 @@ async function runInFolder(
       signInFlow: token.flow,
       ...(api ? { api } : {}),
       ...(coverage ? { coverage } : {}),
+      ...(plan ? { plan } : {}),
     });
     // Every file of the run folder is rendered from this one object, which is also summary.json.
     if (junit) await writeJunitReport(summary, title, runFolder, redact);

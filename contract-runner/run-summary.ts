@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { ApiSpec } from '../api/spec.ts';
 import type { CoverageEntry } from '../api/surface.ts';
+import type { ContractPlan, MatrixMode } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { isRecord } from '../common/records.ts';
 import type { IdTokenClaims } from '../token-helper/index.ts';
@@ -68,6 +69,8 @@ export interface RunSummary {
   } | null;
   /** Every method of the description and its authorizer; null without a description. */
   readonly coverage: readonly SummaryCoverage[] | null;
+  /** Which attack matrix ran and why each protected method got its clauses; null for a hand-made collection. */
+  readonly matrix: SummaryMatrix | null;
   readonly counts: RunCounts;
   /**
    * The open facts of docs/reference.md this run asserted, as the project's guess (npm run contract
@@ -108,6 +111,21 @@ export interface SummaryCoverage {
   readonly allowListed: boolean;
 }
 
+export interface SummaryMatrix {
+  readonly mode: MatrixMode;
+  readonly why: string;
+  readonly methods: readonly {
+    readonly route: string;
+    /** The authorizer configuration: pools | identity header | token kind. */
+    readonly authorizer: string;
+    readonly coverage: 'catalogue' | 'sample';
+    /** Catalogue rows the method is attacked with, and in which header forms. */
+    readonly rows: number;
+    readonly forms: readonly string[];
+    readonly reason: string;
+  }[];
+}
+
 export interface RunSummaryInput {
   readonly rootDir: string;
   readonly runFolder: string;
@@ -127,6 +145,7 @@ export interface RunSummaryInput {
   readonly signInFlow?: string;
   readonly api?: ApiSpec;
   readonly coverage?: readonly CoverageEntry[];
+  readonly plan?: ContractPlan;
   readonly clauses: readonly ClauseResult[];
   readonly counts: RunCounts;
   /** Paths of the reports this run writes next to summary.json. */
@@ -223,6 +242,21 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
         scopes: entry.scopes,
         allowListed: entry.allowListed,
       })) ?? null,
+    matrix:
+      input.plan === undefined
+        ? null
+        : {
+            mode: input.plan.mode,
+            why: input.plan.why,
+            methods: input.plan.methods.map((method) => ({
+              route: method.route,
+              authorizer: method.group,
+              coverage: method.coverage,
+              rows: method.rows.length,
+              forms: method.forms,
+              reason: method.reason,
+            })),
+          },
     counts: input.counts,
     openFactsAsserted: openFactsAsserted(input.clauses),
     clauses: input.clauses.map(summaryClause),

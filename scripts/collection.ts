@@ -13,10 +13,12 @@ import { helloApi } from '../api/routes.ts';
 import { isProtected, routeKey } from '../api/spec.ts';
 import { DEFAULT_SETTINGS, parseStrict } from '../collections/assertions.ts';
 import { COMMITTED_COLLECTION, renderCollection } from '../collections/collection.ts';
-import { generateClauses } from '../collections/generate.ts';
+import { generateContract } from '../collections/generate.ts';
+import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError, UserError } from '../common/cli-error.ts';
+import { configValue, processEnv } from '../common/config-table.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 
 const usage = `Usage: npm run collection -- [--check] [--api-spec FILE --out PATH] [--strict FACTS]
@@ -26,6 +28,8 @@ Writes the contract's Postman collection (v2.1), generated from the API descript
   --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
                     --parameters extensions=apigateway); needs --out
   --out PATH        where to write the collection
+  --matrix MODE     planned (default): the whole attack catalogue once per authorizer, a fixed sample on
+                    the other methods behind it; full: on every protected method (CONTRACT_MATRIX)
   --strict FACTS    also assert these open facts of docs/reference.md (comma-separated ids, or all), as
                     the project's guess; default: none (what the committed collection asserts)
   --check           write nothing; exit 1 if the file is not exactly what would be written
@@ -41,6 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
       'api-spec': { type: 'string' },
       out: { type: 'string' },
       check: { type: 'boolean' },
+      matrix: { type: 'string' },
       strict: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -58,9 +63,21 @@ async function main(argv: readonly string[]): Promise<number> {
   const api = flags['api-spec']
     ? await readApiSpecFile(resolve(flags['api-spec']), flags['api-spec'])
     : helloApi;
+  const matrixText = flags.matrix ?? configValue(processEnv(), 'CONTRACT_MATRIX');
+  const matrix = parseMatrixMode(matrixText);
+  if (matrixText !== undefined && matrix === undefined) {
+    throw new UsageError(
+      `${flags.matrix === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${matrixText}": use one of ${MATRIX_MODES.join(', ')}.`,
+    );
+  }
   const out = flags.out ? resolve(flags.out) : fileURLToPath(COMMITTED_COLLECTION);
   const shown = flags.out ?? relative(process.cwd(), out);
-  const clauses = generateClauses(api, ATTACKS, parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS);
+  const { clauses, plan } = generateContract(
+    api,
+    ATTACKS,
+    parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS,
+    matrix,
+  );
   const text = renderCollection(api, clauses);
   if (flags.check) {
     const committed = await readFile(out, 'utf8').catch(() => undefined);
@@ -85,6 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(
     [
       `Wrote ${shown}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
+      `Attack matrix: ${plan.why}.`,
       ...(unprotected.length > 0
         ? [
             `Without an authorizer: ${unprotected.map(routeKey).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,

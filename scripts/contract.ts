@@ -6,8 +6,9 @@
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseStrict } from '../collections/assertions.ts';
+import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
-import { runCli } from '../common/cli-error.ts';
+import { runCli, UsageError } from '../common/cli-error.ts';
 import { configValue, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
@@ -34,6 +35,9 @@ const usage = `Usage: npm run contract -- [flags]
                             (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
   --collection FILE         run this collection file instead of the one generated in memory from the
                             API description (default: generated; the committed export is never read)
+  --matrix planned|full     planned (default): the whole attack catalogue once per authorizer and a
+                            fixed sample on the other methods behind it; full: the whole catalogue on
+                            every protected method (CONTRACT_MATRIX)
   --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
                             all; CONTRACT_STRICT), as the project's guess (not with --collection).
                             Default: none
@@ -55,6 +59,7 @@ const flagSpec = {
   'api-spec': { type: 'string' },
   strict: { type: 'string' },
   collection: { type: 'string' },
+  matrix: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -83,6 +88,18 @@ async function main(argv: readonly string[]): Promise<number> {
           specPath,
         );
   const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
+  const matrixText = flagOrEnv(flags.matrix, env, 'CONTRACT_MATRIX');
+  const matrix = parseMatrixMode(matrixText);
+  if (matrixText !== undefined && matrix === undefined) {
+    throw new UsageError(
+      `${flags.matrix === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${matrixText}": use one of ${MATRIX_MODES.join(', ')}.`,
+    );
+  }
+  if (flags.matrix !== undefined && flags.collection !== undefined) {
+    throw new UsageError(
+      '--matrix chooses how a collection is generated, and --collection gives one already made: drop one of them.',
+    );
+  }
   const expectations =
     flags.strict === undefined
       ? parseStrict('CONTRACT_STRICT', configValue(env, 'CONTRACT_STRICT'))
@@ -96,6 +113,7 @@ async function main(argv: readonly string[]): Promise<number> {
     rootDir,
     ...(api ? { api } : {}),
     ...(allowUnprotected ? { allowUnprotected } : {}),
+    ...(matrix ? { matrix } : {}),
     ...(expectations ? { expectations } : {}),
     ...(clientCredentials ? { clientCredentials } : {}),
     ...(flags['reports-dir'] ? { reportsDir: flags['reports-dir'] } : {}),

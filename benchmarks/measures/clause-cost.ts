@@ -7,10 +7,14 @@
  * grow with the clauses (node and Newman start-up, reading the collection, the reporter's summary), so
  * the difference is the requests, their scripts and their share of the reporter; it includes the local
  * gateway's answer time, which measure 3 prices separately (tens of microseconds).
+ *
+ * The same pair also runs with the runner's setImmediate hops preloaded (contract-runner/runtime-hops.ts,
+ * what `npm run contract` runs with): the four runs of a round alternate, so both per-clause figures
+ * meet the same load.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { bareNewmanArgs, failure, timeCommand } from '../support/processes.ts';
+import { join, resolve } from 'node:path';
+import { bareNewmanArgs, failure, repoRoot, timeCommand } from '../support/processes.ts';
 import { type Spread, spread } from '../support/stats.ts';
 import { COLLECTION } from './contract-vs-newman.ts';
 
@@ -21,7 +25,13 @@ export interface ClauseCost {
   readonly emptyMs: Spread;
   /** Milliseconds per clause and iteration, one value per round. */
   readonly perClauseMs: Spread;
+  /** The same with the runner's setImmediate hops preloaded. */
+  readonly wholeHopsMs: Spread;
+  readonly emptyHopsMs: Spread;
+  readonly perClauseHopsMs: Spread;
 }
+
+const HOPS_PRELOAD = resolve(repoRoot, 'benchmarks', 'support', 'runtime-hops-preload.mjs');
 
 interface Item {
   readonly item?: readonly Item[];
@@ -50,19 +60,31 @@ export async function measureClauseCost(input: {
       '--reporters',
       'cli',
     ]);
+  const hopsArgs = (path: string) => ['--import', HOPS_PRELOAD, ...args(path)];
   const whole: number[] = [];
   const empty: number[] = [];
   const perClause: number[] = [];
+  const wholeHops: number[] = [];
+  const emptyHops: number[] = [];
+  const perClauseHops: number[] = [];
+  const timed = async (what: string, command: readonly string[]) => {
+    const result = await timeCommand(command);
+    if (result.code !== 0) throw failure(`newman run (${what})`, result);
+    return result.ms;
+  };
   for (let run = 0; run < input.runs; run++) {
-    const w = await timeCommand(args(COLLECTION));
-    if (w.code !== 0) throw failure('newman run (whole collection)', w);
-    const e = await timeCommand(args(emptyPath));
-    if (e.code !== 0) throw failure('newman run (zero clauses)', e);
-    whole.push(w.ms);
-    empty.push(e.ms);
-    perClause.push((w.ms - e.ms) / (clauses * input.iterations));
+    const w = await timed('whole collection', args(COLLECTION));
+    const e = await timed('zero clauses', args(emptyPath));
+    const wh = await timed('whole collection, setImmediate hops', hopsArgs(COLLECTION));
+    const eh = await timed('zero clauses, setImmediate hops', hopsArgs(emptyPath));
+    whole.push(w);
+    empty.push(e);
+    perClause.push((w - e) / (clauses * input.iterations));
+    wholeHops.push(wh);
+    emptyHops.push(eh);
+    perClauseHops.push((wh - eh) / (clauses * input.iterations));
     input.log(
-      `  run ${run + 1}/${input.runs}: ${clauses} clauses × ${input.iterations} ${w.ms.toFixed(0)} ms, zero clauses ${e.ms.toFixed(0)} ms, ${(perClause.at(-1) ?? 0).toFixed(1)} ms per clause`,
+      `  run ${run + 1}/${input.runs}: ${clauses} clauses × ${input.iterations} ${w.toFixed(0)} ms, zero clauses ${e.toFixed(0)} ms, ${(perClause.at(-1) ?? 0).toFixed(1)} ms per clause; setImmediate hops ${wh.toFixed(0)} / ${eh.toFixed(0)} ms, ${(perClauseHops.at(-1) ?? 0).toFixed(1)} ms per clause`,
     );
   }
   return {
@@ -71,5 +93,8 @@ export async function measureClauseCost(input: {
     wholeMs: spread(whole),
     emptyMs: spread(empty),
     perClauseMs: spread(perClause),
+    wholeHopsMs: spread(wholeHops),
+    emptyHopsMs: spread(emptyHops),
+    perClauseHopsMs: spread(perClauseHops),
   };
 }

@@ -19,8 +19,9 @@ const rps = (value: number) => `${Math.round(value)} req/s`;
 const ms1 = (value: number) => `${value.toFixed(1)} ms`;
 const us = (value: number) => `${value.toFixed(1)} µs`;
 const us2 = (value: number) => `${value.toFixed(2)} µs`;
+const mib = (value: number) => `${(value / 2 ** 20).toFixed(1)} MiB`;
 
-export const formats = { ms, ms1, ratio, rps, us, us2 };
+export const formats = { ms, ms1, ratio, rps, us, us2, mib };
 
 export function spreadRow(
   measure: string,

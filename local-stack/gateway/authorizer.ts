@@ -22,11 +22,14 @@ export type AuthorizerDecision =
 /**
  * Decides one request from its identity header's value (undefined when absent) and the method's OAuth
  * scopes (empty or omitted for a method without). The gateway depends on this type only, so tests can
- * put a deliberately weakened authorizer in front of the same gateway.
+ * put a deliberately weakened authorizer in front of the same gateway. `route` (`METHOD /resource`) is
+ * what the gateway matched; the product's authorizer ignores it, and tests use it to attach another
+ * authorizer to one method only.
  */
 export type Authorizer = (
   authorizationHeader: string | undefined,
   scopes?: readonly string[],
+  route?: string,
 ) => Promise<AuthorizerDecision>;
 
 export interface CognitoAuthorizerOptions {

@@ -137,7 +137,7 @@ export async function handleRequest(
     // The authorizer reads its identity source only: a token in any other header is no token (docs/reference.md §14).
     const identity =
       route.identityHeader === undefined ? authorization : headerValue(request, route.identityHeader);
-    const decision = await options.authorizer(identity, route.scopes);
+    const decision = await options.authorizer(identity, route.scopes, `${route.method} ${route.resource}`);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
   }

@@ -16,7 +16,8 @@ import { readApiSpecFile } from '../../api/openapi-export.ts';
 import type { ApiSpec } from '../../api/spec.ts';
 import { assertsCheck as asserts, type Clause, readClauseTable } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
-import type { ContractResult } from '../../contract-runner/run-contract.ts';
+import { formatContractSummary } from '../../contract-runner/console-summary.ts';
+import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
 import { runContractWith } from '../support/weakened-stack.ts';
 
@@ -94,6 +95,21 @@ describe('the contract generated from an API Gateway export, against the local s
       scoped.some((clause) => clause.clause?.kind === 'scope-without-scope' && clause.actualStatus === 401),
     );
     assert.ok(scoped.some((clause) => clause.clause?.kind === 'accepted' && clause.actualStatus === 200));
+    // The default plan: the catalogue once per authorizer configuration, a sample elsewhere, and the
+    // summary says so.
+    assert.deepEqual(
+      result.plan?.methods.map((method) => `${method.route} ${method.coverage}`),
+      [
+        'GET /items catalogue',
+        'POST /items sample',
+        'GET /items/{itemId} sample',
+        'DELETE /items/{itemId} catalogue',
+      ],
+    );
+    assert.match(
+      formatContractSummary(result, repoRoot),
+      /^Attack matrix: planned \(the default\): the whole catalogue runs once per authorizer \(2\), 2 other methods get a sample/m,
+    );
   });
 
   it('fails exactly the clauses of the one method a gateway leaves without its authorizer', {

@@ -9,9 +9,18 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { apiSpecFromExport } from '../../../api/openapi-export.ts';
 import { helloApi } from '../../../api/routes.ts';
-import { type ApiSpec, HTTP_METHODS, isProtected, type RouteSpec, scopesOf } from '../../../api/spec.ts';
+import {
+  type ApiSpec,
+  type CognitoAuthorizerSpec,
+  HTTP_METHODS,
+  isProtected,
+  type RouteSpec,
+  scopesOf,
+} from '../../../api/spec.ts';
 import { pathVariants } from '../../../api/surface.ts';
+import { DEFAULT_SETTINGS } from '../../../collections/assertions.ts';
 import { generateClauses } from '../../../collections/generate.ts';
+import { MATRIX_MODES, parseMatrixMode, planContract, SAMPLE_ROWS } from '../../../collections/plan.ts';
 import { attackBuilders } from '../../../collections/sandbox/attack-builders.ts';
 import { ATTACKS, rowsBuiltBy, SOURCES, WEAKNESSES } from '../../../security/catalogue.ts';
 import { POOL_KEY_BUILDERS } from '../../../security/pool-key-tokens.ts';
@@ -20,12 +29,6 @@ const shop = apiSpecFromExport(
   JSON.parse(readFileSync(new URL('../../fixtures/api/shop.oas30.json', import.meta.url), 'utf8')),
   { path: 'tests/fixtures/api/shop.oas30.json', sha256: 'test' },
 );
-
-function keysFor(api: ApiSpec, route: RouteSpec): string[] {
-  return generateClauses(api)
-    .filter((clause) => clause.folder === `${route.method} ${route.path}`)
-    .map((clause) => clause.key);
-}
 
 describe('the attack catalogue', () => {
   it('gives every row an id, a sentence, at least one public source and at least one weakness it catches', () => {
@@ -121,32 +124,171 @@ describe('the clauses generated for the route table', () => {
       assert.match(clause.id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it("grow by exactly the new route's clauses when a route is added to the table, and nothing else changes", () => {
-    const extra: RouteSpec = {
-      method: 'GET',
-      path: '/goodbye',
-      protection: { kind: 'cognito', authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
+  for (const matrix of MATRIX_MODES) {
+    it(`grow by exactly the new route's clauses when a route is added to the table, and nothing else changes (matrix ${matrix})`, () => {
+      const extra: RouteSpec = {
+        method: 'GET',
+        path: '/goodbye',
+        protection: { kind: 'cognito', authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
+        integration: 'AWS_PROXY',
+        handler: { file: 'lambda/hello.ts', exportName: 'handler' },
+      };
+      const wider: ApiSpec = { ...helloApi, routes: [...helloApi.routes, extra] };
+      const own = generateClauses(helloApi, ATTACKS, DEFAULT_SETTINGS, matrix);
+      const before = new Set(own.map((clause) => clause.key));
+      const added = generateClauses(wider, ATTACKS, DEFAULT_SETTINGS, matrix).filter(
+        (clause) => !before.has(clause.key),
+      );
+      const attacked = added.filter((clause) => clause.kind === 'attack');
+      if (matrix === 'full') {
+        assert.ok(attacked.length > ATTACKS.length * 2 - 10, 'the new route did not get the catalogue');
+      } else {
+        // Behind the same authorizer as GET /hello, which runs the catalogue: the sample, sent raw.
+        assert.deepEqual(
+          attacked.map((clause) => clause.key),
+          SAMPLE_ROWS.map((row) => `GET /goodbye · ${row} · raw`),
+        );
+      }
+      assert.ok(
+        added.every((clause) => clause.resource === '/goodbye'),
+        'another route changed',
+      );
+      assert.deepEqual(
+        generateClauses(wider, ATTACKS, DEFAULT_SETTINGS, matrix)
+          .filter((clause) => clause.folder === 'GET /goodbye')
+          .map((clause) => clause.key),
+        added.filter((clause) => clause.folder === 'GET /goodbye').map((clause) => clause.key),
+      );
+      const addedKeys = new Set(added.map((clause) => clause.key));
+      assert.deepEqual(
+        generateClauses(wider, ATTACKS, DEFAULT_SETTINGS, matrix).filter(
+          (clause) => !addedKeys.has(clause.key),
+        ),
+        own,
+        'a clause of the routes already there was dropped or changed',
+      );
+    });
+  }
+
+  it('are the same in both matrix modes for an API with one protected method', () => {
+    assert.deepEqual(generateClauses(helloApi, ATTACKS, DEFAULT_SETTINGS, 'full'), clauses);
+  });
+});
+
+describe('the plan (collections/plan.ts)', () => {
+  const route = (method: RouteSpec['method'], path: string, authorizer: string, scopes: string[] = []) =>
+    ({
+      method,
+      path,
+      protection: { kind: 'cognito', authorizer, scopes },
       integration: 'AWS_PROXY',
-      handler: { file: 'lambda/hello.ts', exportName: 'handler' },
+    }) satisfies RouteSpec;
+  const pool = (key: string) => ({ key, label: key });
+  const api: ApiSpec = {
+    ...helloApi,
+    authorizers: [
+      { ...(helloApi.authorizers[0] as CognitoAuthorizerSpec), id: 'A', pools: [pool('P1')] },
+      // The same pool and header under another name: the same authorizer configuration.
+      { ...(helloApi.authorizers[0] as CognitoAuthorizerSpec), id: 'A2', pools: [pool('P1')] },
+      { ...(helloApi.authorizers[0] as CognitoAuthorizerSpec), id: 'B', pools: [pool('P2')] },
+      {
+        ...(helloApi.authorizers[0] as CognitoAuthorizerSpec),
+        id: 'C',
+        pools: [pool('P1')],
+        identityHeader: 'X-Token',
+      },
+    ],
+    routes: [
+      route('GET', '/a', 'A'),
+      route('POST', '/a', 'A2'),
+      route('GET', '/b', 'B'),
+      route('GET', '/c', 'C'),
+      route('GET', '/s', 'A', ['shop/read']),
+      route('PUT', '/s', 'A', ['shop/write']),
+      { method: 'GET', path: '/open', protection: { kind: 'none' }, integration: 'MOCK' },
+    ],
+  };
+
+  it('runs the catalogue once per pool × identity header × token kind, on its first method, and samples the others', () => {
+    const plan = planContract(api, ATTACKS);
+    assert.equal(plan.mode, 'planned');
+    assert.deepEqual(
+      plan.methods.map((method) => `${method.route} ${method.coverage}`),
+      [
+        'GET /a catalogue',
+        'POST /a sample',
+        'GET /b catalogue',
+        'GET /c catalogue',
+        'GET /s catalogue',
+        'PUT /s sample',
+      ],
+    );
+    assert.deepEqual(
+      plan.groups.map((group) => [group.key, group.representative, group.methods.length]),
+      [
+        ['P1 | authorization | id', 'GET /a', 2],
+        ['P2 | authorization | id', 'GET /b', 1],
+        ['P1 | x-token | id', 'GET /c', 1],
+        ['P1 | authorization | access', 'GET /s', 2],
+      ],
+    );
+    const sampleFor = (key: string) => plan.methods.find((method) => method.route === key);
+    assert.deepEqual(sampleFor('POST /a')?.rows, SAMPLE_ROWS);
+    // The access-token row is for ID-token methods; a scoped method proves the token kind with its scope clauses.
+    assert.deepEqual(
+      sampleFor('PUT /s')?.rows,
+      SAMPLE_ROWS.filter((row) => row !== 'access-token'),
+    );
+    assert.ok(plan.methods.every((method) => method.reason.length > 0));
+    assert.match(plan.why, /^planned/);
+  });
+
+  it('runs the catalogue on a method whose answers have a body: HEAD only where the authorizer has nothing else', () => {
+    const headFirst: ApiSpec = {
+      ...api,
+      routes: [route('HEAD', '/h', 'B'), route('GET', '/h', 'B'), route('HEAD', '/only', 'C')],
     };
-    const wider: ApiSpec = { ...helloApi, routes: [...helloApi.routes, extra] };
-    const before = new Set(clauses.map((clause) => clause.key));
-    const added = generateClauses(wider).filter((clause) => !before.has(clause.key));
-    assert.ok(added.length > ATTACKS.length * 2, 'the new route did not get the catalogue');
-    assert.ok(
-      added.every((clause) => clause.resource === '/goodbye'),
-      'another route changed',
-    );
     assert.deepEqual(
-      keysFor(wider, extra),
-      added.filter((clause) => clause.folder === 'GET /goodbye').map((clause) => clause.key),
+      planContract(headFirst, ATTACKS).methods.map((method) => `${method.route} ${method.coverage}`),
+      ['HEAD /h sample', 'GET /h catalogue', 'HEAD /only catalogue'],
     );
-    const addedKeys = new Set(added.map((clause) => clause.key));
-    assert.deepEqual(
-      generateClauses(wider).filter((clause) => !addedKeys.has(clause.key)),
-      clauses,
-      'a clause of the routes already there was dropped or changed',
-    );
+  });
+
+  it('gives a sampled method its own no-header, genuine-token, scope and persistence clauses', () => {
+    const kinds = (key: string) =>
+      generateClauses(api)
+        .filter((clause) => clause.folder === key)
+        .map((clause) => (clause.kind === 'attack' ? `attack ${clause.row}` : clause.kind));
+    assert.deepEqual(kinds('PUT /s'), [
+      'no-header',
+      'accepted',
+      'accepted',
+      'scope-id-token',
+      'scope-without-scope',
+      'scope-id-token',
+      'scope-without-scope',
+      ...SAMPLE_ROWS.filter((row) => row !== 'access-token').map((row) => `attack ${row}`),
+      'persistence',
+    ]);
+  });
+
+  it('gives every protected method the whole catalogue in both forms with --matrix full', () => {
+    const plan = planContract(api, ATTACKS, 'full');
+    assert.ok(plan.methods.every((method) => method.coverage === 'catalogue' && method.forms.length === 2));
+    assert.match(plan.why, /^full/);
+    const full = generateClauses(api, ATTACKS, DEFAULT_SETTINGS, 'full');
+    const planned = generateClauses(api);
+    assert.ok(full.length > planned.length);
+    // Every planned clause is also a full-matrix clause, with the same meaning.
+    const byKey = new Map(full.map((clause) => [clause.key, clause]));
+    for (const clause of planned) assert.deepEqual(byKey.get(clause.key), clause, clause.key);
+  });
+
+  it('reads the matrix mode from its words only', () => {
+    assert.equal(parseMatrixMode('full'), 'full');
+    assert.equal(parseMatrixMode('planned'), 'planned');
+    assert.equal(parseMatrixMode(undefined), undefined);
+    assert.equal(parseMatrixMode('Full'), undefined);
   });
 });
 
