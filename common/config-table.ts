@@ -234,6 +234,20 @@ export const CONFIG_TABLE = {
       'Optional (npm run deploy): the Cognito domain prefix; default hello-api-<account id> (infra/README.md).',
     ],
   },
+  CONTRACT_RUNTIME_HOPS: {
+    secret: false,
+    readers: ['contract'],
+    envExample: false,
+    description: [
+      "timeout: keep postman-runtime's own 0 ms timer hops instead of setImmediate (contract-runner/runtime-hops.ts).",
+    ],
+  },
+  BENCH_MAX_RSS_FILE: {
+    secret: false,
+    readers: ['internal'],
+    envExample: false,
+    description: ['Set by npm run bench for its children: the file each writes its peak RSS to.'],
+  },
   COGNITO_LOCAL_DEBUG: {
     secret: false,
     readers: ['internal'],
