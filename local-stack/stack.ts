@@ -288,10 +288,11 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
       return { apiUrl: `${gateway.origin}/${served.stage}`, stop };
     };
     const gateway = await gatewayFor(
+      // A replaced part wins over the stack's own settings (e.g. a test serving another API).
       {
-        ...parts,
         ...(options.api ? { api: options.api } : {}),
         ...(options.handler ? { handler: options.handler } : {}),
+        ...parts,
       },
       options.apiPort ?? 0,
     );

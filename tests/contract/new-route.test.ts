@@ -110,7 +110,8 @@ describe('a route added to api/routes.ts, and nothing else', () => {
     const ofNewRoute = summary.clauses.filter((clause) =>
       clause.requestLine.startsWith('POST /dev/greetings/'),
     );
-    assert.ok(ofNewRoute.length > 10, `only ${ofNewRoute.length} clauses sent to the new route`);
+    // Behind the same authorizer as the first route, the planned matrix sends it a sample of the rows.
+    assert.ok(ofNewRoute.length > 5, `only ${ofNewRoute.length} clauses sent to the new route`);
     assert.ok(ofNewRoute.every((clause) => clause.outcome === 'passed'));
     assert.ok(
       ofNewRoute.some((clause) => /reaches/.test(clause.name)),
