@@ -1,28 +1,27 @@
 /**
- * Reads API Gateway's OpenAPI 3 export of a deployed stage into an ApiSpec, so a console-built API (which
- * has no route table) gets its contract generated like the tutorial's:
+ * Reads an OpenAPI description of an API Gateway REST API: an export of a deployed stage in OpenAPI 3
+ * or Swagger 2 (any `extensions=` choice), or the body of a SAM / CloudFormation API
+ * (`DefinitionBody`, `Body`). Swagger 2 is read by a small mapping, not converted: the reader needs only
+ * what both versions spell alike (`paths`, `security`, the `x-amazon-apigateway-*` extensions) and the
+ * two places they differ (`securityDefinitions` for `components.securitySchemes`, `basePath` for
+ * `servers`).
  *
  *   aws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30 \
  *     --parameters extensions=apigateway api.json
  *
- * What the export says and how it is read (docs/reference.md §9): a Cognito authorizer is a security
- * scheme with `x-amazon-apigateway-authtype: cognito_user_pools`; a protected operation carries
- * `security: [{"<scheme>": []}]` (ID tokens) or `[{"<scheme>": ["scope", ...]}]` (access tokens with one
- * of the scopes); an operation without `security` has no authorizer. The file is untrusted input: every
- * defect is collected and reported in one message, each naming where it is and what to do.
+ * How the extensions are read (docs/reference.md §9): a Cognito authorizer is a security scheme with
+ * `x-amazon-apigateway-authtype: cognito_user_pools`; IAM is `awsSigv4`; a Lambda authorizer has
+ * `x-amazon-apigateway-authorizer.type` `token` or `request`; an API key is the `x-api-key` header
+ * scheme (`api_key`). An operation lists its scheme in `security` (a Cognito one with its scopes), or
+ * says `x-amazon-apigateway-auth: {type: AWS_IAM}`; without either it has no authorizer. Every
+ * defect is collected and reported once (api/problems.ts).
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { UsageError } from '../common/cli-error.ts';
 import { isRecord } from '../common/records.ts';
-import {
-  type ApiSpec,
-  type AuthorizedAnswer,
-  HTTP_METHODS,
-  type HttpMethod,
-  type IntegrationType,
-  type RouteSpec,
-} from './spec.ts';
+import { type AuthorizerDecl, assemble, type MethodDecl, RESOURCE_PATH } from './assemble.ts';
+import { Intrinsics } from './intrinsics.ts';
+import { at, Problems } from './problems.ts';
+import type { ApiSpec, AuthorizedAnswer, HttpMethod, IntegrationType, Protection } from './spec.ts';
+import { HTTP_METHODS } from './spec.ts';
 
 type Json = Record<string, unknown>;
 
@@ -34,160 +33,252 @@ const INTEGRATION_TYPES: Readonly<Record<string, IntegrationType>> = {
   mock: 'MOCK',
 };
 
-/** API Gateway's own default; the export states it per integration only when it differs. */
-const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
-
 /** The vendor extension a user may add to an operation to pin what an authorized call answers. */
 export const EXPECT_EXTENSION = 'x-contract-authorized';
 
-const HOW_TO_EXPORT =
+const ANY_METHOD = 'x-amazon-apigateway-any-method';
+
+export const HOW_TO_EXPORT =
   'export the stage again with `aws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30 --parameters extensions=apigateway FILE`';
 
-class Problems {
-  readonly list: string[] = [];
-  add(where: string, what: string): void {
-    this.list.push(`${where} ${what}`);
+/** What an unknown scheme was, so a method using it can say so (and nothing is said when unused). */
+type SchemeEntry = AuthorizerDecl | { readonly kind: 'unknown'; readonly id: string; readonly what: string };
+
+export interface BodyContext {
+  /** JSON path of the body in its file ('' for an export; `Resources.Api.Properties.DefinitionBody` in a template). */
+  readonly base: string;
+  readonly problems: Problems;
+  readonly intrinsics: Intrinsics;
+  /** Authorizers declared outside the body (SAM's `Auth.Authorizers`), by id. */
+  readonly outside?: ReadonlyMap<string, AuthorizerDecl>;
+  /** The fix for a defect in the body (re-export, or edit the template). */
+  readonly fix: string;
+  /**
+   * SAM's `Auth.DefaultAuthorizer` of the API whose `DefinitionBody` this is: SAM adds it to every method
+   * of the body that names no authorizer of `outside` (nor `AWS_IAM`) and is not marked `NONE`, OPTIONS
+   * included unless `AddDefaultAuthorizerToCorsPreflight` is false.
+   */
+  readonly defaultAuthorizer?: { readonly name: string; readonly preflight: boolean };
+}
+
+/** The security a method of a SAM DefinitionBody ends up with once SAM has applied the default authorizer. */
+function withSamDefault(security: unknown, method: HttpMethod | 'ANY', context: BodyContext): unknown {
+  const fallback = context.defaultAuthorizer;
+  if (fallback === undefined || (method === 'OPTIONS' && !fallback.preflight)) return security;
+  if (security !== undefined && !Array.isArray(security)) return security;
+  const list: unknown[] = security ?? [];
+  if (!list.every(isRecord)) return security;
+  const names = new Set(['AWS_IAM', ...(context.outside?.keys() ?? [])]);
+  const entries = list as Json[];
+  if (entries.some((entry) => 'NONE' in entry)) return entries.filter((entry) => !('NONE' in entry));
+  if (entries.some((entry) => Object.keys(entry).some((key) => names.has(key)))) return security;
+  // One requirement: the default authorizer with whatever else the method asks (an API key).
+  return [Object.assign({}, ...entries, { [fallback.name]: [] })];
+}
+
+export interface BodyRead {
+  readonly name: string | undefined;
+  readonly stage: string | undefined;
+  readonly stageWhere: string;
+  readonly authorizers: readonly AuthorizerDecl[];
+  readonly methods: readonly MethodDecl[];
+}
+
+const IDENTITY_SOURCE = /^method\.request\.header\.([A-Za-z0-9!#$%&'*+.^_`|~-]+)$/;
+
+function readScheme(id: string, scheme: Json, where: string, context: BodyContext): SchemeEntry | undefined {
+  const { problems } = context;
+  const authtype = String(scheme['x-amazon-apigateway-authtype'] ?? '').toLowerCase();
+  const authorizer = scheme['x-amazon-apigateway-authorizer'];
+  const authorizerType = isRecord(authorizer) ? String(authorizer.type ?? '').toLowerCase() : '';
+  if (authtype === 'cognito_user_pools' || authorizerType === 'cognito_user_pools') {
+    const arns = isRecord(authorizer) ? authorizer.providerARNs : undefined;
+    const pools = Array.isArray(arns) ? arns.map((arn) => context.intrinsics.pool(arn)) : [];
+    if (!Array.isArray(arns) || arns.length === 0 || pools.some((pool) => pool === undefined)) {
+      problems.add(
+        at(where, 'x-amazon-apigateway-authorizer', 'providerARNs'),
+        'is not a list of user pool ARNs',
+        `list the pools, e.g. ["arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID"], or ${context.fix}`,
+      );
+      problems.refused.add(id);
+      return undefined;
+    }
+    const source = isRecord(authorizer) ? authorizer.identitySource : undefined;
+    const fromSource = typeof source === 'string' ? IDENTITY_SOURCE.exec(source)?.[1] : undefined;
+    if (typeof source === 'string' && fromSource === undefined) {
+      problems.add(
+        at(where, 'x-amazon-apigateway-authorizer', 'identitySource'),
+        `is ${JSON.stringify(source)}, but a Cognito authorizer reads its token from one request header`,
+        'write it as method.request.header.NAME',
+      );
+      problems.refused.add(id);
+      return undefined;
+    }
+    if (fromSource === undefined && scheme.in !== undefined && scheme.in !== 'header') {
+      problems.add(
+        at(where, 'in'),
+        `is ${JSON.stringify(scheme.in)}, but a Cognito authorizer reads its token from a request header`,
+        'set "in": "header" and "name" to the header (Authorization unless the authorizer names another)',
+      );
+      problems.refused.add(id);
+      return undefined;
+    }
+    const named = typeof scheme.name === 'string' && scheme.name !== '' ? scheme.name : undefined;
+    if (fromSource !== undefined && named !== undefined && fromSource.toLowerCase() !== named.toLowerCase()) {
+      problems.add(
+        where,
+        `names the header ${named} but its identitySource reads ${fromSource}`,
+        'make them agree (the identity source is the header the authorizer reads)',
+      );
+      problems.refused.add(id);
+      return undefined;
+    }
+    const header = fromSource ?? named ?? 'Authorization';
+    const ttl = isRecord(authorizer) ? authorizer.authorizerResultTtlInSeconds : undefined;
+    return {
+      kind: 'cognito',
+      id,
+      pools: pools.filter((pool) => pool !== undefined),
+      identityHeader: header,
+      // An export without the TTL: 0, so the contract sees a changed authorizer at once.
+      resultTtlSeconds: typeof ttl === 'number' && ttl >= 0 ? ttl : 0,
+    };
   }
+  if (authtype === 'awssigv4') return { kind: 'iam', id };
+  if (authorizerType === 'token' || authorizerType === 'request' || authtype === 'custom') {
+    return { kind: 'lambda', id, type: authorizerType === 'request' ? 'REQUEST' : 'TOKEN' };
+  }
+  if (
+    authtype === '' &&
+    scheme.type === 'apiKey' &&
+    scheme.in === 'header' &&
+    typeof scheme.name === 'string' &&
+    scheme.name.toLowerCase() === 'x-api-key'
+  ) {
+    return { kind: 'api-key', id };
+  }
+  const what =
+    authtype !== ''
+      ? `the ${authtype} authorizer`
+      : scheme.type === 'apiKey'
+        ? `an authorizer whose type the file does not say (no x-amazon-apigateway-authtype: an export made without extensions=apigateway or extensions=authorizers)`
+        : `a ${String(scheme.type ?? 'untyped')} scheme, which API Gateway REST APIs do not use`;
+  return { kind: 'unknown', id, what };
 }
 
-interface CognitoScheme {
-  readonly name: string;
-  readonly providerArns: readonly string[];
-  /** The header the token is read from (the scheme's `name`, the authorizer's identity source). */
-  readonly header: string;
-}
-
-/** `method.request.header.<Name>`, the only identity source a Cognito authorizer takes. */
-const IDENTITY_SOURCE = /^method\.request\.header\.([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/;
-
-/** The security schemes that are Cognito user pool authorizers, by name; others are reported if used. */
-function readSchemes(document: Json, problems: Problems): Map<string, CognitoScheme | { other: string }> {
-  const schemes = new Map<string, CognitoScheme | { other: string }>();
+function readSchemes(document: Json, swagger: boolean, context: BodyContext): Map<string, SchemeEntry> {
+  const schemes = new Map<string, SchemeEntry>();
+  for (const [id, declared] of context.outside ?? []) schemes.set(id, declared);
+  const where = swagger
+    ? at(context.base, 'securityDefinitions')
+    : at(context.base, 'components', 'securitySchemes');
   const components = document.components;
-  const raw = isRecord(components) ? components.securitySchemes : undefined;
+  const raw = swagger
+    ? document.securityDefinitions
+    : isRecord(components)
+      ? components.securitySchemes
+      : undefined;
   if (raw === undefined) return schemes;
   if (!isRecord(raw)) {
-    problems.add('components.securitySchemes', 'is not an object');
+    context.problems.add(where, 'is not an object', context.fix);
     return schemes;
   }
-  for (const [name, scheme] of Object.entries(raw)) {
+  for (const [id, scheme] of Object.entries(raw)) {
     if (!isRecord(scheme)) {
-      problems.add(`components.securitySchemes.${name}`, 'is not an object');
+      context.problems.add(at(where, id), 'is not an object', context.fix);
+      context.problems.refused.add(id);
       continue;
     }
-    const authtype = scheme['x-amazon-apigateway-authtype'];
-    const authorizer = scheme['x-amazon-apigateway-authorizer'];
-    if (authtype === 'cognito_user_pools') {
-      const arns = isRecord(authorizer) ? authorizer.providerARNs : undefined;
-      if (!Array.isArray(arns) || arns.some((arn) => typeof arn !== 'string')) {
-        problems.add(
-          `components.securitySchemes.${name}.x-amazon-apigateway-authorizer.providerARNs`,
-          'is not a list of user pool ARNs',
-        );
-        continue;
-      }
-      // The identity source: the scheme's header `name` (Authorization unless the authorizer names
-      // another, docs/reference.md §14), which `identitySource` repeats where the export writes it.
-      const source = isRecord(authorizer) ? authorizer.identitySource : undefined;
-      const fromSource = typeof source === 'string' ? IDENTITY_SOURCE.exec(source)?.[1] : undefined;
-      if (source !== undefined && fromSource === undefined) {
-        problems.add(
-          `components.securitySchemes.${name}.x-amazon-apigateway-authorizer.identitySource`,
-          'is not method.request.header.<Name>, the only identity source a Cognito authorizer takes',
-        );
-        continue;
-      }
-      if (
-        scheme.in !== 'header' ||
-        typeof scheme.name !== 'string' ||
-        !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(scheme.name)
-      ) {
-        problems.add(
-          `components.securitySchemes.${name}`,
-          'does not read the token from a request header (in: header, name: <Header>), which a Cognito authorizer always does',
-        );
-        continue;
-      }
-      if (fromSource !== undefined && fromSource.toLowerCase() !== scheme.name.toLowerCase()) {
-        problems.add(
-          `components.securitySchemes.${name}`,
-          `names the header ${scheme.name} but its identitySource reads ${fromSource}: make them agree`,
-        );
-        continue;
-      }
-      schemes.set(name, { name, providerArns: arns as string[], header: scheme.name });
-    } else {
-      schemes.set(name, {
-        other: typeof authtype === 'string' ? authtype : String(scheme.type ?? 'unknown'),
-      });
-    }
+    const entry = readScheme(id, scheme, at(where, id), context);
+    if (entry !== undefined) schemes.set(id, entry);
   }
   return schemes;
 }
 
-interface Authorization {
-  readonly authorization: 'COGNITO_USER_POOLS' | 'NONE';
-  readonly scopes?: readonly string[];
-  readonly scheme?: string;
+interface Security {
+  readonly protection: Protection;
+  readonly apiKeyRequired: boolean;
 }
+
+const NONE: Security = { protection: { kind: 'none' }, apiKeyRequired: false };
 
 function readSecurity(
   security: unknown,
   where: string,
-  schemes: ReadonlyMap<string, CognitoScheme | { other: string }>,
-  problems: Problems,
-): Authorization | undefined {
-  if (security === undefined) return { authorization: 'NONE' };
+  schemes: ReadonlyMap<string, SchemeEntry>,
+  context: BodyContext,
+  definedAt: string,
+): Security | undefined {
+  const { problems } = context;
+  if (security === undefined) return NONE;
   if (!Array.isArray(security)) {
-    problems.add(`${where}.security`, 'is not a list of security requirements');
+    problems.add(where, 'is not a list of security requirements', context.fix);
     return undefined;
   }
-  if (security.length === 0) return { authorization: 'NONE' };
+  if (security.length === 0) return NONE;
   if (security.length > 1) {
     problems.add(
-      `${where}.security`,
-      'lists alternative security requirements, which API Gateway does not export for a Cognito authorizer: keep one',
+      where,
+      `lists ${security.length} alternative security requirements, but an API Gateway method has one authorizer`,
+      `keep one requirement, or ${context.fix}`,
     );
     return undefined;
   }
   const requirement: unknown = security[0];
-  if (!isRecord(requirement) || Object.keys(requirement).length === 0) {
-    return { authorization: 'NONE' };
-  }
-  const names = Object.keys(requirement);
-  if (names.length > 1) {
-    problems.add(
-      `${where}.security`,
-      `requires several schemes at once (${names.join(', ')}), which this contract does not cover`,
-    );
+  if (!isRecord(requirement)) {
+    problems.add(at(where, 0), 'is not a security requirement object', context.fix);
     return undefined;
   }
-  const [name = ''] = names;
-  const scheme = schemes.get(name);
-  if (scheme === undefined) {
-    problems.add(
-      `${where}.security`,
-      `names the scheme "${name}", which components.securitySchemes does not define`,
-    );
-    return undefined;
+  let protection: Protection | undefined;
+  let apiKeyRequired = false;
+  for (const [id, scopes] of Object.entries(requirement)) {
+    const here = at(where, 0, id);
+    if (problems.refused.has(id)) return undefined;
+    // SAM writes `NONE` for "no authorizer" (Auth.Authorizer: NONE) into the bodies it generates.
+    if (id === 'NONE' && !schemes.has(id)) continue;
+    const scheme = schemes.get(id);
+    if (scheme === undefined) {
+      problems.add(
+        here,
+        `names the scheme "${id}", which ${definedAt} does not define`,
+        `define it there or remove it`,
+      );
+      problems.refused.add(id);
+      return undefined;
+    }
+    if (scheme.kind === 'unknown') {
+      problems.add(here, `uses "${id}", ${scheme.what}`, context.fix);
+      problems.refused.add(id);
+      return undefined;
+    }
+    if (scheme.kind === 'api-key') {
+      apiKeyRequired = true;
+      continue;
+    }
+    if (protection !== undefined) {
+      problems.add(
+        at(where, 0),
+        'requires two authorizers at once, but an API Gateway method has one',
+        `keep one (an API key, api_key, may go with it), or ${context.fix}`,
+      );
+      return undefined;
+    }
+    if (scheme.kind === 'iam') protection = { kind: 'iam' };
+    else if (scheme.kind === 'lambda') protection = { kind: 'lambda', authorizer: id };
+    else {
+      if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || scope === '')) {
+        problems.add(here, 'is not a list of OAuth scope names', `write [] or ["resource-server/scope"]`);
+        return undefined;
+      }
+      const listed = scopes as string[];
+      protection = {
+        kind: 'cognito',
+        authorizer: id,
+        scopes: listed.length > 0 ? listed : (scheme.defaultScopes ?? []),
+      };
+    }
   }
-  if ('other' in scheme) {
-    problems.add(
-      `${where}.security`,
-      `uses the ${scheme.other} authorizer "${name}"; this contract tests Cognito user pool authorizers only`,
-    );
-    return undefined;
-  }
-  const scopes = requirement[name];
-  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || scope === '')) {
-    problems.add(`${where}.security.${name}`, 'is not a list of OAuth scope names');
-    return undefined;
-  }
-  return {
-    authorization: 'COGNITO_USER_POOLS',
-    scheme: name,
-    ...(scopes.length > 0 ? { scopes: scopes as string[] } : {}),
-  };
+  return { protection: protection ?? { kind: 'none' }, apiKeyRequired };
 }
 
 function readExpected(operation: Json, where: string, problems: Problems): AuthorizedAnswer | undefined {
@@ -203,8 +294,9 @@ function readExpected(operation: Json, where: string, problems: Problems): Autho
     (raw.contentType !== undefined && typeof raw.contentType !== 'string')
   ) {
     problems.add(
-      `${where}.${EXPECT_EXTENSION}`,
+      at(where, EXPECT_EXTENSION),
       'is not {"status": <number>, "body"?: <string>, "contentType"?: <string>}',
+      'correct it or remove it',
     );
     return undefined;
   }
@@ -215,180 +307,162 @@ function readExpected(operation: Json, where: string, problems: Problems): Autho
   };
 }
 
-function readStage(document: Json, problems: Problems): string {
+function readStage(document: Json, swagger: boolean, base: string): { stage?: string; where: string } {
+  if (swagger) {
+    const basePath = document.basePath;
+    const where = at(base, 'basePath');
+    if (typeof basePath === 'string') {
+      const name = /^\/?([\w-]+)\/?$/.exec(basePath)?.[1];
+      if (name !== undefined) return { stage: name, where };
+    }
+    return { where };
+  }
+  const where = at(base, 'servers');
   const servers = document.servers;
   const server: unknown = Array.isArray(servers) ? servers[0] : undefined;
   if (isRecord(server)) {
     const variables = server.variables;
     const basePath = isRecord(variables) ? variables.basePath : undefined;
     const fromVariable = isRecord(basePath) ? basePath.default : undefined;
-    if (typeof fromVariable === 'string' && /^\/?[\w-]+$/.test(fromVariable))
-      return fromVariable.replace(/^\//, '');
+    if (typeof fromVariable === 'string' && /^\/?[\w-]+$/.test(fromVariable)) {
+      return { stage: fromVariable.replace(/^\//, ''), where };
+    }
     if (typeof server.url === 'string') {
       const last = /\/([\w-]+)\/?$/.exec(server.url.replace(/\{basePath\}/, ''))?.[1];
-      if (last !== undefined && !last.includes('.')) return last;
+      if (last !== undefined && !last.includes('.')) return { stage: last, where };
     }
   }
-  problems.add('servers', 'names no stage (servers[0].variables.basePath.default)');
-  return '';
+  return { where };
 }
 
-const PATH =
-  /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_.-]+\+?\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_.-]+\+?\}))*$/;
-
-/** Reads an already parsed export (untrusted JSON) into an ApiSpec, or throws one UsageError naming every defect. */
-export function apiSpecFromExport(json: unknown, source: { path: string; sha256: string }): ApiSpec {
-  const file = source.path;
-  if (!isRecord(json)) {
-    throw new UsageError(`The API description ${file} is not a JSON object: ${HOW_TO_EXPORT}.`);
-  }
-  if (typeof json.openapi !== 'string' || !json.openapi.startsWith('3.')) {
-    throw new UsageError(
-      `The API description ${file} is not an OpenAPI 3 document (no "openapi": "3.x"; a Swagger 2 export has "swagger"): ${HOW_TO_EXPORT}.`,
-    );
-  }
-  const problems = new Problems();
-  const schemes = readSchemes(json, problems);
-  const stage = readStage(json, problems);
-  const info = json.info;
-  const name = isRecord(info) && typeof info.title === 'string' && info.title !== '' ? info.title : 'api';
-  const paths = json.paths;
+/** Reads an OpenAPI 3 or Swagger 2 body (untrusted, already parsed) into authorizers and declared methods. */
+export function readBody(document: Json, context: BodyContext): BodyRead {
+  const { problems, base } = context;
+  const swagger = document.swagger !== undefined && document.openapi === undefined;
+  const definedAt = swagger ? at(base, 'securityDefinitions') : at(base, 'components.securitySchemes');
+  const schemes = readSchemes(document, swagger, context);
+  const { stage, where: stageWhere } = readStage(document, swagger, base);
+  const info = document.info;
+  const name = isRecord(info) && typeof info.title === 'string' && info.title !== '' ? info.title : undefined;
+  const paths = document.paths;
   if (!isRecord(paths) || Object.keys(paths).length === 0) {
-    problems.add('paths', 'is missing or empty: the export describes no resource');
+    problems.add(at(base, 'paths'), 'is missing or empty: the description has no resource', context.fix);
   }
-  const routes: RouteSpec[] = [];
-  const usedSchemes = new Set<string>();
-  let sawIntegration = false;
+  const methods: MethodDecl[] = [];
   for (const [path, item] of Object.entries(isRecord(paths) ? paths : {})) {
-    const at = `paths.${path}`;
-    if (!PATH.test(path)) {
-      problems.add(at, 'is not a resource path like /items/{id}');
+    const here = at(base, 'paths', path);
+    if (!RESOURCE_PATH.test(path)) {
+      if (path === '$default') {
+        // HTTP APIs (v2) route unmatched requests to `$default`; a REST API has no such resource.
+        problems.add(
+          here,
+          "is an HTTP API's default route, which a REST API does not have",
+          'remove it, or give it as a greedy resource such as /{proxy+}',
+        );
+        continue;
+      }
+      problems.add(here, 'is not a resource path like /items/{id}', 'correct the path');
       continue;
     }
     if (!isRecord(item)) {
-      problems.add(at, 'is not an object');
+      problems.add(here, 'is not an object', context.fix);
       continue;
     }
-    const operations: [HttpMethod, unknown, string][] = [];
+    const operations: [HttpMethod | 'ANY', unknown, string][] = [];
     for (const method of HTTP_METHODS) {
       const key = method.toLowerCase();
-      if (item[key] !== undefined) operations.push([method, item[key], `${at}.${key}`]);
+      if (item[key] !== undefined) operations.push([method, item[key], at(here, key)]);
     }
-    const any = item['x-amazon-apigateway-any-method'];
-    if (any !== undefined) {
-      // ANY answers every method the resource does not define by name.
-      for (const method of HTTP_METHODS) {
-        if (!operations.some(([defined]) => defined === method)) {
-          operations.push([method, any, `${at}.x-amazon-apigateway-any-method`]);
-        }
-      }
-    }
+    if (item[ANY_METHOD] !== undefined) operations.push(['ANY', item[ANY_METHOD], at(here, ANY_METHOD)]);
     for (const [method, operation, where] of operations) {
       if (!isRecord(operation)) {
-        problems.add(where, 'is not an operation object');
+        problems.add(where, 'is not an operation object', context.fix);
         continue;
       }
-      const integration = operation['x-amazon-apigateway-integration'];
-      if (!isRecord(integration)) {
-        problems.add(
-          where,
-          'has no x-amazon-apigateway-integration (an export without API Gateway extensions)',
-        );
-        continue;
+      let integration: IntegrationType | undefined;
+      const declared = operation['x-amazon-apigateway-integration'];
+      if (isRecord(declared)) {
+        integration =
+          typeof declared.type === 'string' ? INTEGRATION_TYPES[declared.type.toLowerCase()] : undefined;
+        if (integration === undefined) {
+          problems.add(
+            at(where, 'x-amazon-apigateway-integration', 'type'),
+            `is not one of ${Object.keys(INTEGRATION_TYPES).join(', ')}`,
+            context.fix,
+          );
+          continue;
+        }
       }
-      sawIntegration = true;
-      const type =
-        typeof integration.type === 'string' ? INTEGRATION_TYPES[integration.type.toLowerCase()] : undefined;
-      if (type === undefined) {
-        problems.add(
-          `${where}.x-amazon-apigateway-integration.type`,
-          `is not one of ${Object.keys(INTEGRATION_TYPES).join(', ')}`,
-        );
-        continue;
-      }
-      const security = readSecurity(operation.security ?? json.security, where, schemes, problems);
+      const auth = operation['x-amazon-apigateway-auth'];
+      const authType = isRecord(auth) && typeof auth.type === 'string' ? auth.type.toUpperCase() : undefined;
+      const security =
+        authType === 'AWS_IAM'
+          ? { protection: { kind: 'iam' as const }, apiKeyRequired: false }
+          : readSecurity(
+              withSamDefault(operation.security ?? document.security, method, context),
+              operation.security === undefined ? at(base, 'security') : at(where, 'security'),
+              schemes,
+              context,
+              definedAt,
+            );
       if (security === undefined) continue;
-      if (security.scheme !== undefined) usedSchemes.add(security.scheme);
       const authorized = readExpected(operation, where, problems);
-      routes.push({
+      methods.push({
         method,
         path,
-        protection:
-          security.authorization === 'COGNITO_USER_POOLS'
-            ? { kind: 'cognito', authorizer: security.scheme ?? '', scopes: security.scopes ?? [] }
-            : { kind: 'none' },
-        integration: type,
+        where,
+        protection: security.protection,
+        ...(security.apiKeyRequired ? { apiKeyRequired: true } : {}),
+        ...(integration ? { integration } : {}),
         ...(authorized ? { authorized } : {}),
       });
     }
   }
-  // Several authorizers (schemes) of one pool are fine: each method is tested with its own scheme's
-  // header and scopes, and one user of that pool signs in. Several pools are not: the local stack seeds
-  // one pool and a run signs in one user, so a method of another pool could only be tested with a token
-  // it must refuse (docs/reference.md §14).
-  const pools = new Set(
-    [...usedSchemes].flatMap((id) => (schemes.get(id) as CognitoScheme | undefined)?.providerArns ?? []),
+  const authorizers = [...schemes.values()].filter(
+    (entry): entry is AuthorizerDecl => entry.kind !== 'unknown',
   );
-  if (pools.size > 1) {
-    problems.add(
-      'components.securitySchemes',
-      `names several user pools (${[...pools].join(', ')}, through ${[...usedSchemes].join(', ')}); a run signs in one user of one pool, so this contract tests one pool at a time: split the description per pool and run each`,
-    );
-  }
-  if (problems.list.length > 0) {
-    const fix = sawIntegration ? `fix the export or ${HOW_TO_EXPORT}` : HOW_TO_EXPORT;
-    throw new UsageError(
-      `The API description ${file} has ${problems.list.length === 1 ? 'a problem' : `${problems.list.length} problems`}: ${problems.list.join('; ')}. To fix: ${fix}.`,
-    );
-  }
-  return {
-    name,
-    stage,
-    authorizers: [...usedSchemes].map((id) => {
-      const scheme = schemes.get(id) as CognitoScheme;
-      return {
-        id,
-        type: 'COGNITO_USER_POOLS' as const,
-        pools: scheme.providerArns.map((arn) => ({ key: arn, arn, label: arn })),
-        identityHeader: scheme.header,
-        // The export does not carry the result cache TTL; 0 is what the contract needs to see changes at once.
-        resultTtlSeconds: 0,
-      };
-    }),
-    routes: routes.sort(
-      (a, b) =>
-        a.path.localeCompare(b.path) || HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method),
-    ),
-    integrationTimeoutMs: DEFAULT_INTEGRATION_TIMEOUT_MS,
-    source: { kind: 'openapi', path: source.path, sha256: source.sha256 },
-  };
+  return { name, stage, stageWhere, authorizers, methods };
 }
 
-/** Reads the export from a file; `shown` is how the user typed the path. */
-export async function readApiSpecFile(path: string, shown: string = path): Promise<ApiSpec> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `The API description ${shown} does not exist: check the path given to --api-spec (or CONTRACT_API_SPEC).`
-        : `The API description ${shown} cannot be read (${code}): check its permissions.`,
-      { cause: error },
-    );
+/** Reads an export that is already parsed (untrusted JSON) into an ApiSpec, or throws one UsageError naming every defect. */
+export function apiSpecFromExport(
+  json: unknown,
+  source: { path: string; sha256: string },
+  options: { stage?: string } = {},
+): ApiSpec {
+  const problems = new Problems();
+  const document = isRecord(json) ? json : {};
+  const swagger = document.swagger !== undefined && document.openapi === undefined;
+  if (!isRecord(json) || (!swagger && !(typeof json.openapi === 'string' && json.openapi.startsWith('3.')))) {
+    problems.add('openapi', 'is missing: this is not an OpenAPI 3 or Swagger 2 document', HOW_TO_EXPORT);
+    problems.throwIfAny(source.path);
   }
-  const text = bytes.toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    const yaml = /^\s*(openapi|swagger)\s*:/m.test(text);
-    throw new UsageError(
-      yaml
-        ? `The API description ${shown} is YAML: export it as JSON (the default of \`aws apigateway get-export\`, or --accepts application/json).`
-        : `The API description ${shown} is not valid JSON: ${HOW_TO_EXPORT}.`,
-    );
-  }
-  return apiSpecFromExport(json, { path: shown, sha256: createHash('sha256').update(bytes).digest('hex') });
+  const read = readBody(document, {
+    base: '',
+    problems,
+    intrinsics: new Intrinsics(undefined),
+    fix: HOW_TO_EXPORT,
+  });
+  return assemble({
+    name: read.name ?? 'api',
+    stage: read.stage,
+    stageWhere: read.stageWhere,
+    stageOverride: options.stage,
+    authorizers: read.authorizers,
+    methods: read.methods,
+    source: { kind: swagger ? 'swagger' : 'openapi', path: source.path, sha256: source.sha256 },
+    authorizersWhere: swagger ? 'securityDefinitions' : 'components.securitySchemes',
+    problems,
+    file: source.path,
+  });
+}
+
+/** Reads any supported description from a file; kept under its old name for the callers that import it. */
+export async function readApiSpecFile(
+  path: string,
+  shown: string = path,
+  options: { stage?: string } = {},
+): Promise<ApiSpec> {
+  const { readApiDescription } = await import('./read-description.ts');
+  return readApiDescription(path, shown, options);
 }

@@ -94,7 +94,8 @@ export interface RouteSpec {
    * `Method: ANY`): one declaration, one message, one allow-list entry (`ANY /path`).
    */
   readonly declaredAs?: 'ANY';
-  readonly integration: IntegrationType;
+  /** Absent when the description does not say (an export made without `extensions=integrations`). */
+  readonly integration?: IntegrationType;
   /**
    * The Lambda behind the method. The route table names one for every route (CDK deploys it); an
    * imported description has none, and the local stack answers with a stand-in instead.
@@ -114,6 +115,11 @@ export interface ApiSpec {
   readonly integrationTimeoutMs: number;
   /** Where the description came from, for reports. */
   readonly source: ApiSource;
+  /**
+   * What the reader chose for the user, one sentence each, printed before anything runs (e.g. which of a
+   * template's REST APIs it read).
+   */
+  readonly notes?: readonly string[];
 }
 
 /** The forms a description can come in (the readers in api/ tell them apart). */

@@ -2,15 +2,7 @@
  * Views of an API description that the contract, the coverage check and the local stack share: its
  * resources, the methods each does not define, requestable paths, and which methods lack an authorizer.
  */
-import {
-  type ApiSpec,
-  HTTP_METHODS,
-  type HttpMethod,
-  isProtected,
-  type RouteSpec,
-  routeKey,
-  scopesOf,
-} from './spec.ts';
+import { type ApiSpec, HTTP_METHODS, type HttpMethod, type RouteSpec, routeKey, scopesOf } from './spec.ts';
 
 /** What a path parameter is filled with in a request: a value no real resource is likely to have. */
 export const PATH_PLACEHOLDER = 'contract-placeholder';
@@ -156,34 +148,74 @@ export function undefinedPath(api: Pick<ApiSpec, 'routes'>): UndefinedPath {
   };
 }
 
+/** What protects a method, as the coverage check reports it. */
+export type CoverageProtection = 'cognito' | 'cognito-scopes' | 'iam' | 'lambda' | 'api-key' | 'none';
+
+/**
+ * How the coverage check names each protection the contract does not test: one wording for the
+ * generated clause, its failure message, the console summary and the HTML report.
+ */
+export const COVERAGE_WORDS: Readonly<
+  Record<Exclude<CoverageProtection, 'cognito' | 'cognito-scopes'>, string>
+> = {
+  iam: 'IAM: not tested by this contract',
+  lambda: 'Lambda authorizer: not tested by this contract',
+  'api-key': 'API key only: unprotected',
+  none: 'no authorizer: unprotected',
+};
+
+export function coverageProtection(route: RouteSpec): CoverageProtection {
+  switch (route.protection.kind) {
+    case 'cognito':
+      return scopesOf(route).length > 0 ? 'cognito-scopes' : 'cognito';
+    case 'none':
+      return route.apiKeyRequired ? 'api-key' : 'none';
+    default:
+      return route.protection.kind;
+  }
+}
+
+/** A method behind a Cognito authorizer: the contract tests it; any other must be allow-listed. */
+export function isCognitoCovered(protection: CoverageProtection): boolean {
+  return protection === 'cognito' || protection === 'cognito-scopes';
+}
+
+/**
+ * The key a method is allow-listed by: `METHOD /path`, or `ANY /path` for the methods one `ANY`
+ * declaration stands for (one declaration, one entry).
+ */
+export function allowListKey(route: RouteSpec): string {
+  return route.declaredAs === 'ANY' ? `ANY ${route.path}` : routeKey(route);
+}
+
 export interface CoverageEntry {
   readonly route: string;
   readonly method: HttpMethod;
   readonly path: string;
-  readonly protection: 'cognito' | 'cognito-scopes' | 'none';
+  readonly protection: CoverageProtection;
   readonly scopes: readonly string[];
-  /** For unprotected methods: whether the allow-list names it. */
+  /** For methods the contract does not test: whether the allow-list names it. */
   readonly allowListed: boolean;
 }
 
-/** Every method of the description with its protection; unprotected ones must be on the allow-list. */
+/** Every method of the description with its protection; the ones not behind Cognito must be on the allow-list. */
 export function authorizerCoverage(api: ApiSpec, allowList: ReadonlySet<string>): CoverageEntry[] {
   return api.routes.map((route) => {
-    const scopes = scopesOf(route);
+    const protection = coverageProtection(route);
     return {
       route: routeKey(route),
       method: route.method,
       path: route.path,
-      protection: !isProtected(route) ? 'none' : scopes.length > 0 ? 'cognito-scopes' : 'cognito',
-      scopes,
-      allowListed: !isProtected(route) && allowList.has(routeKey(route)),
+      protection,
+      scopes: scopesOf(route),
+      allowListed: !isCognitoCovered(protection) && allowList.has(allowListKey(route)),
     };
   });
 }
 
 /**
  * Parses the allow-list setting: comma-separated `METHOD /path` entries as the description writes the
- * path (e.g. `OPTIONS /items, GET /health`). Returns the entries and the ones that are not well formed.
+ * path (e.g. `OPTIONS /items, GET /health, ANY /proxy/{proxy+}`). Returns the entries and the ones that are not well formed.
  */
 export function parseAllowList(text: string): { entries: Set<string>; malformed: string[] } {
   const entries = new Set<string>();
@@ -192,7 +224,8 @@ export function parseAllowList(text: string): { entries: Set<string>; malformed:
     const entry = raw.trim().replace(/\s+/g, ' ');
     if (entry === '') continue;
     const [method = '', path = ''] = entry.split(' ');
-    if (!(HTTP_METHODS as readonly string[]).includes(method.toUpperCase()) || !path.startsWith('/')) {
+    const verb = method.toUpperCase();
+    if (!((HTTP_METHODS as readonly string[]).includes(verb) || verb === 'ANY') || !path.startsWith('/')) {
       malformed.push(entry);
       continue;
     }

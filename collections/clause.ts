@@ -49,8 +49,15 @@ export type Expectation =
       readonly assertions: readonly Assertion[];
       readonly unasserted: readonly Assertion[];
     }
-  /** A method without authorizer: passes only when `allow_unprotected` names it. No request is sent. */
-  | { readonly kind: 'coverage'; readonly route: string }
+  /**
+   * A method the contract does not test (no authorizer, API key only, IAM, a Lambda authorizer): passes
+   * only when `allow_unprotected` names it (`route` is its allow-list key). No request is sent.
+   */
+  | {
+      readonly kind: 'coverage';
+      readonly route: string;
+      readonly protection?: 'none' | 'api-key' | 'iam' | 'lambda';
+    }
   /** The environment's pool-key material belongs to this stack and is current. No request is sent. */
   | { readonly kind: 'environment' };
 

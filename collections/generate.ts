@@ -11,7 +11,15 @@
 import { createHash } from 'node:crypto';
 import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
 import { authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
-import { pathVariants, requestPath, resourcesOf, undefinedPath } from '../api/surface.ts';
+import {
+  allowListKey,
+  COVERAGE_WORDS,
+  coverageProtection,
+  pathVariants,
+  requestPath,
+  resourcesOf,
+  undefinedPath,
+} from '../api/surface.ts';
 import { ATTACKS, type AttackRow } from '../security/catalogue.ts';
 import {
   type Assertions,
@@ -384,16 +392,25 @@ function clausesOf(
       ...expecting(undefinedRouteAssertions('GET', 'none', undefined, settings), 'GET'),
     });
   }
-  for (const route of api.routes.filter((candidate) => !isProtected(candidate))) {
+  // One coverage clause per declaration the contract does not test: an `ANY` method is one clause.
+  const declared = new Map<string, RouteSpec>();
+  for (const route of api.routes) {
+    if (!isProtected(route) && !declared.has(allowListKey(route))) declared.set(allowListKey(route), route);
+  }
+  for (const [key, route] of declared) {
+    const protection = coverageProtection(route) as keyof typeof COVERAGE_WORDS;
     add(builder, {
       folder: 'Authorizer coverage',
       kind: 'coverage',
       keyParts: ['coverage'],
       method: route.method,
       resource: route.path,
-      name: `${routeKey(route)} is declared without an authorizer and must be on the allow-list (allow_unprotected)`,
+      name:
+        protection === 'none'
+          ? `${key} is declared without an authorizer and must be on the allow-list (allow_unprotected)`
+          : `${key} is ${COVERAGE_WORDS[protection]}, and must be on the allow-list (allow_unprotected)`,
       send: { authorization: 'none' },
-      expect: { kind: 'coverage', route: routeKey(route) },
+      expect: { kind: 'coverage', route: key, protection },
       expectedStatus: 'no request',
     });
   }

@@ -143,9 +143,29 @@ export const CONFIG_TABLE = {
     readers: ['contract', 'stack'],
     envExample: true,
     description: [
-      "Optional (npm run contract, npm run stack): generate the contract from API Gateway's OpenAPI 3 export of a",
-      'stage instead of api/routes.ts (flag --api-spec): aws apigateway get-export --rest-api-id ID',
-      '--stage-name STAGE --export-type oas30 --parameters extensions=apigateway api.json',
+      'Optional (npm run contract, npm run stack): generate the contract from an API description instead of',
+      'api/routes.ts (flag --api-spec): an API Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or',
+      'CloudFormation template (cdk synth output).',
+    ],
+  },
+  CONTRACT_API_STAGE: {
+    secret: false,
+    flag: 'stage',
+    readers: ['contract', 'stack'],
+    envExample: true,
+    description: [
+      'Optional (npm run contract, npm run stack, npm run collection): the stage, for an API description that',
+      'names none (a SAM DefinitionBody, an export without servers) (flag --stage).',
+    ],
+  },
+  CONTRACT_API_ID: {
+    secret: false,
+    flag: 'api-id',
+    readers: ['contract', 'stack'],
+    envExample: true,
+    description: [
+      "Optional: the REST API's logical id, in a SAM or CloudFormation template that defines several (flag",
+      '--api-id).',
     ],
   },
   CONTRACT_ALLOW_UNPROTECTED: {

@@ -3,6 +3,7 @@
  * the verdict (verdict.ts) as its last line, worded as every other artifact words it.
  */
 import { relative } from 'node:path';
+import { COVERAGE_WORDS, isCognitoCovered } from '../api/surface.ts';
 import { openFactsAsserted } from './results.ts';
 import type { ContractResult } from './run-contract.ts';
 import { verdictLine } from './verdict.ts';
@@ -65,13 +66,13 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
         : `Facts asserted: firm and likely ones of docs/reference.md, and the open ${openAsserted.join(', ')} (--strict)`,
     );
   }
-  const unprotected = (result.coverage ?? []).filter((entry) => entry.protection === 'none');
+  const unprotected = (result.coverage ?? []).filter((entry) => !isCognitoCovered(entry.protection));
   if (result.coverage !== undefined) {
     lines.push(
       `Authorizer coverage: ${result.coverage.length} method${result.coverage.length === 1 ? '' : 's'}, ${
         unprotected.length === 0
           ? 'every one behind the Cognito authorizer'
-          : `without authorizer: ${unprotected.map((entry) => `${entry.route}${entry.allowListed ? ' (allow-listed)' : ' (NOT allow-listed)'}`).join(', ')}`
+          : `not behind Cognito: ${unprotected.map((entry) => `${entry.route} (${entry.protection === 'none' ? 'no authorizer' : COVERAGE_WORDS[entry.protection as keyof typeof COVERAGE_WORDS]}${entry.allowListed ? ', allow-listed' : ', NOT allow-listed'})`).join(', ')}`
       }`,
     );
   }

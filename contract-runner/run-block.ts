@@ -8,6 +8,7 @@
  * methods have no authorizer) is one more function in RUN_BLOCK_SECTIONS. Everything a section prints
  * goes through escapeHtml; the file is redacted as a whole afterwards.
  */
+import { COVERAGE_WORDS, isCognitoCovered } from '../api/surface.ts';
 import { displayTime, escapeHtml } from './html.ts';
 import type { RunSummary, SummaryClause } from './run-summary.ts';
 
@@ -161,6 +162,9 @@ ${rows.join('\n')}
 const PROTECTION: Readonly<Record<string, string>> = {
   cognito: 'Cognito authorizer (ID tokens)',
   'cognito-scopes': 'Cognito authorizer with OAuth scopes (access tokens)',
+  iam: COVERAGE_WORDS.iam,
+  lambda: COVERAGE_WORDS.lambda,
+  'api-key': COVERAGE_WORDS['api-key'],
   none: 'no authorizer',
 };
 
@@ -168,13 +172,15 @@ const PROTECTION: Readonly<Record<string, string>> = {
 const coverage: RunBlockSection = (summary) => {
   if (summary.coverage === null) return '';
   const rows = summary.coverage.map((entry) => {
-    const open = entry.protection === 'none';
+    const open = !isCognitoCovered(entry.protection);
     const state = !open ? 'passed' : entry.allowListed ? 'skipped' : 'failed';
     const note = !open
       ? ''
       : entry.allowListed
         ? 'public on purpose (allow-listed)'
-        : 'UNPROTECTED: not on the allow-list, fails the run';
+        : entry.protection === 'none' || entry.protection === 'api-key'
+          ? 'UNPROTECTED: not on the allow-list, fails the run'
+          : 'NOT TESTED: not on the allow-list, fails the run';
     const scopes = entry.scopes.length > 0 ? ` (${entry.scopes.map(code).join(', ')})` : '';
     return `  <tr class="${state}"><td>${code(entry.route)}</td><td>${escapeHtml(PROTECTION[entry.protection] ?? entry.protection)}${scopes}</td><td>${escapeHtml(note)}</td></tr>`;
   });

@@ -9,8 +9,8 @@
 import { readFile, rmdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { helloApi } from '../api/routes.ts';
-import { type ApiSpec, routeKey } from '../api/spec.ts';
-import { authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
+import type { ApiSpec } from '../api/spec.ts';
+import { allowListKey, authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import { DEFAULT_SETTINGS, type ExpectationSettings, strictFacts } from '../collections/assertions.ts';
 import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
@@ -247,19 +247,45 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
   const { entries, malformed } = parseAllowList(text ?? '');
   if (malformed.length > 0) {
     throw new UsageError(
-      `CONTRACT_ALLOW_UNPROTECTED has entries that are not "METHOD /path" (${malformed.join(', ')}): write them like "OPTIONS /items, GET /health".`,
+      `CONTRACT_ALLOW_UNPROTECTED has entries that are not "METHOD /path" (${malformed.join(', ')}): write them like "OPTIONS /items, GET /health, ANY /proxy/{proxy+}".`,
     );
   }
   if (api !== undefined) {
-    const known = new Set(api.routes.map(routeKey));
+    const known = new Set(api.routes.map(allowListKey));
     const unknown = [...entries].filter((entry) => !known.has(entry));
     if (unknown.length > 0) {
+      // A method an `ANY` declaration stands for is allow-listed as that declaration.
+      const asAny = unknown.flatMap((entry) => {
+        const path = entry.slice(entry.indexOf(' ') + 1);
+        return known.has(`ANY ${path}`) ? [`${entry} (declared as ANY ${path}: name that)`] : [];
+      });
       throw new UsageError(
-        `CONTRACT_ALLOW_UNPROTECTED names ${unknown.join(', ')}, which the API description does not have: remove ${unknown.length === 1 ? 'it' : 'them'} or check the path as the description writes it.`,
+        asAny.length > 0
+          ? `CONTRACT_ALLOW_UNPROTECTED names ${asAny.join(', ')}: one ANY declaration is one entry.`
+          : `CONTRACT_ALLOW_UNPROTECTED names ${unknown.join(', ')}, which the API description does not have: remove ${unknown.length === 1 ? 'it' : 'them'} or check the path as the description writes it.`,
       );
     }
   }
   return entries;
+}
+
+/**
+ * A description whose authorizer names its pools by ARN must name the pool the run signs in to, or
+ * every protected method would refuse the run's own token: a placeholder ARN (an example account, a
+ * pool of another stage) is refused before anything is sent. Pools named by a template reference
+ * (`!GetAtt UserPool.Arn`, an ARN completed only when deployed) are the deployed pool by construction.
+ */
+function checkPools(api: ApiSpec, userPoolId: string): void {
+  const used = new Set(
+    api.routes.flatMap((route) => (route.protection.kind === 'cognito' ? [route.protection.authorizer] : [])),
+  );
+  for (const authorizer of api.authorizers.filter((candidate) => used.has(candidate.id))) {
+    const arns = authorizer.pools.map((pool) => pool.arn);
+    if (arns.some((arn) => arn === undefined || arn.endsWith(`/${userPoolId}`))) continue;
+    throw new UsageError(
+      `The API description's authorizer ${authorizer.id} accepts tokens of ${arns.join(', ')} only, but COGNITO_USER_POOL_ID is ${userPoolId}: sign in to that pool (COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID in .env), or export the deployed stage again if the description is a placeholder.`,
+    );
+  }
 }
 
 /**
@@ -295,6 +321,7 @@ export async function composeContractRun(
   // Fail on a broken description, collection or reports folder before starting anything.
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
+  if (options.target === 'aws' && api !== undefined) checkPools(api, options.settings.userPoolId);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
   const expectations = options.expectations ?? DEFAULT_SETTINGS;
   const strict = strictFacts(expectations);

@@ -9,6 +9,7 @@
  * its parts: tests build stacks with weakened parts through it (tests/support/weakened-stack.ts), and no
  * product interface carries a test's hook.
  */
+import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
@@ -17,6 +18,7 @@ import {
   type ApiSpec,
   authorizerOf,
   type HandlerRef,
+  type ProtectionKind,
   type RouteSpec,
   routeKey,
   scopesOf,
@@ -38,6 +40,14 @@ import {
   startGateway,
 } from './gateway/server.ts';
 import { createDataDirectory, removeDataDirectory, sweepStaleDataDirectories } from './temp-dir.ts';
+
+/** How API Gateway names each protection (its authorizationType). */
+const GATEWAY_AUTHORIZATION: Readonly<Record<ProtectionKind, GatewayRoute['authorization']>> = {
+  cognito: 'COGNITO_USER_POOLS',
+  iam: 'AWS_IAM',
+  lambda: 'CUSTOM',
+  none: 'NONE',
+};
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -118,6 +128,8 @@ export interface ComposedStack extends LocalStack {
 export interface LocalStack {
   /** Stage invoke URL, e.g. http://127.0.0.1:3000/dev */
   readonly apiUrl: string;
+  /** The API key (`x-api-key`) methods with apiKeyRequired accept; random per start. */
+  readonly apiKey: string;
   readonly cognito: LocalCognitoSettings;
   /** The pool's public keys as served at jwksUri. */
   readonly jwks: Jwks;
@@ -186,8 +198,8 @@ async function unwind(cleanups: (() => Promise<void>)[]): Promise<void> {
 
 /** The stack as the product runs it: every part its own. */
 export async function startStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const { apiUrl, cognito, jwks, stop } = await composeStack(options, {});
-  return { apiUrl, cognito, jwks, stop };
+  const { apiUrl, apiKey, cognito, jwks, stop } = await composeStack(options, {});
+  return { apiUrl, apiKey, cognito, jwks, stop };
 }
 
 /** The stack with the gateway's parts `parts` replaces (none: the product's stack). */
@@ -248,6 +260,8 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
         : {}),
     };
 
+    // The one API key of this stack, for methods that require one (random per start, never a secret elsewhere).
+    const apiKey = randomBytes(20).toString('hex');
     const realAuthorizer = createCognitoAuthorizer({ issuer, jwksUri, jwks });
     const loaded = new Map(handlers);
     const gatewayFor = async (variant: GatewayParts, port: number) => {
@@ -256,7 +270,8 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
         served.routes.map(async (route) => ({
           method: route.method,
           resource: route.path,
-          authorization: route.protection.kind === 'cognito' ? 'COGNITO_USER_POOLS' : 'NONE',
+          authorization: GATEWAY_AUTHORIZATION[route.protection.kind],
+          ...(route.apiKeyRequired ? { apiKeyRequired: true } : {}),
           scopes: scopesOf(route),
           ...(route.protection.kind === 'cognito'
             ? { identityHeader: authorizerOf(served, route).identityHeader }
@@ -276,6 +291,7 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
           authorizer: variant.authorizer ? variant.authorizer(realAuthorizer, cognito) : realAuthorizer,
           integrationTimeoutMs: variant.integrationTimeoutMs ?? served.integrationTimeoutMs,
           apiId: 'local0api0',
+          apiKey,
         },
         { ...DEFAULT_SERVER_PARTS, ...variant.server },
       );
@@ -300,6 +316,7 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: gateway.apiUrl,
+      apiKey,
       cognito,
       jwks,
       startGatewayVariant: (variant) =>

@@ -8,9 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readApiSpecFile } from '../api/openapi-export.ts';
+import { descriptionOptions, readApiDescription } from '../api/read-description.ts';
 import { helloApi } from '../api/routes.ts';
-import { isProtected, routeKey } from '../api/spec.ts';
+import { isProtected } from '../api/spec.ts';
+import { allowListKey } from '../api/surface.ts';
 import { DEFAULT_SETTINGS, parseStrict } from '../collections/assertions.ts';
 import { COMMITTED_COLLECTION, renderCollection } from '../collections/collection.ts';
 import { generateContract } from '../collections/generate.ts';
@@ -21,12 +22,14 @@ import { runCli, UsageError, UserError } from '../common/cli-error.ts';
 import { configValue, processEnv } from '../common/config-table.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 
-const usage = `Usage: npm run collection -- [--check] [--api-spec FILE --out PATH] [--strict FACTS]
+const usage = `Usage: npm run collection -- [--check] [--api-spec FILE [--stage NAME] [--api-id ID] --out PATH] [--strict FACTS]
 
 Writes the contract's Postman collection (v2.1), generated from the API description, for the Postman app:
   (no flag)         collections/hello-api.postman_collection.json from api/routes.ts
-  --api-spec FILE   API Gateway's OpenAPI 3 export of a stage (aws apigateway get-export --export-type oas30
-                    --parameters extensions=apigateway); needs --out
+  --api-spec FILE   an API Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
+                    template (cdk synth output); needs --out
+  --stage NAME      the stage, for a description that names none (CONTRACT_API_STAGE)
+  --api-id ID       the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --out PATH        where to write the collection
   --matrix MODE     planned (default): the whole attack catalogue once per authorizer, a fixed sample on
                     the other methods behind it; full: on every protected method (CONTRACT_MATRIX)
@@ -43,6 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
     argv,
     {
       'api-spec': { type: 'string' },
+      stage: { type: 'string' },
+      'api-id': { type: 'string' },
       out: { type: 'string' },
       check: { type: 'boolean' },
       matrix: { type: 'string' },
@@ -60,9 +65,11 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(
       'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
     );
+  const readOptions = descriptionOptions(flags, process.env);
   const api = flags['api-spec']
-    ? await readApiSpecFile(resolve(flags['api-spec']), flags['api-spec'])
+    ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
     : helloApi;
+  for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
   const matrixText = flags.matrix ?? configValue(processEnv(), 'CONTRACT_MATRIX');
   const matrix = parseMatrixMode(matrixText);
   if (matrixText !== undefined && matrix === undefined) {
@@ -98,14 +105,14 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     );
   }
-  const unprotected = api.routes.filter((route) => !isProtected(route));
+  const unprotected = [...new Set(api.routes.filter((route) => !isProtected(route)).map(allowListKey))];
   process.stdout.write(
     [
       `Wrote ${shown}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
       `Attack matrix: ${plan.why}.`,
       ...(unprotected.length > 0
         ? [
-            `Without an authorizer: ${unprotected.map(routeKey).join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
+            `Not behind Cognito: ${unprotected.join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
           ]
         : []),
       '',

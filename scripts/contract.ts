@@ -5,6 +5,7 @@
  */
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
 import { parseStrict } from '../collections/assertions.ts';
 import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
@@ -31,8 +32,12 @@ const usage = `Usage: npm run contract -- [flags]
   --iterations N            run the collection N times, ${ITERATIONS.min} to ${ITERATIONS.max} (default 1)
   --timeout-request MS      per-request timeout in milliseconds, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default 10000)
   --max-response-ms MS      response-time bound every clause asserts, ${MILLISECONDS.min} to ${MILLISECONDS.max} (default: the environment's, 10000)
-  --api-spec FILE           generate the contract from API Gateway's OpenAPI 3 export of a stage
-                            (CONTRACT_API_SPEC); the local stack then serves that API with stand-ins
+  --api-spec FILE           generate the contract from an API description (CONTRACT_API_SPEC): an API
+                            Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
+                            template (cdk synth output); the local stack then serves that API
+  --stage NAME              the stage, for a description that names none (CONTRACT_API_STAGE)
+  --api-id ID               the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
+  --handler FILE#EXPORT     the Lambda that answers every described method locally (default: a stand-in)
   --collection FILE         run this collection file instead of the one generated in memory from the
                             API description (default: generated; the committed export is never read)
   --matrix planned|full     planned (default): the whole attack catalogue once per authorizer and a
@@ -45,8 +50,8 @@ const usage = `Usage: npm run contract -- [flags]
   --debug                   print stack traces of unexpected failures
 
 Exit code: 0 the run passed (at least one clause ran, none failed); 1 it failed, or the sign-in or
-something else went wrong; 2 a flag, .env, --collection or --reports-dir is wrong, or a local port is
-taken; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
+something else went wrong; 2 a flag, .env, --api-spec, --collection or --reports-dir is wrong, or a
+local port is taken; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
 `;
 
 const flagSpec = {
@@ -57,6 +62,9 @@ const flagSpec = {
   'timeout-request': { type: 'string' },
   'max-response-ms': { type: 'string' },
   'api-spec': { type: 'string' },
+  stage: { type: 'string' },
+  'api-id': { type: 'string' },
+  handler: { type: 'string' },
   strict: { type: 'string' },
   collection: { type: 'string' },
   matrix: { type: 'string' },
@@ -80,13 +88,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
   const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
+  const readOptions = descriptionOptions(flags, env);
+  const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   const api =
     specPath === undefined
       ? undefined
-      : await (await import('../api/openapi-export.ts')).readApiSpecFile(
-          resolve(rootDir, specPath),
-          specPath,
-        );
+      : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
+  for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
   const matrixText = flagOrEnv(flags.matrix, env, 'CONTRACT_MATRIX');
   const matrix = parseMatrixMode(matrixText);
@@ -137,6 +145,7 @@ async function main(argv: readonly string[]): Promise<number> {
       : {
           ...common,
           target,
+          ...(handler ? { stack: { handler } } : {}),
           onStackStarted: (stack) => {
             // Ctrl-C during the run must still stop the stack before the process exits.
             onShutdown(() => stack.stop());

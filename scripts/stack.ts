@@ -4,8 +4,7 @@
  * a private file that `npm run token` reads, and runs until Ctrl-C.
  */
 import { relative, resolve } from 'node:path';
-import { readApiSpecFile } from '../api/openapi-export.ts';
-import type { HandlerRef } from '../api/spec.ts';
+import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
 import { parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
 import { CONFIG_TABLE, configValue, type Env, flagOrEnv, processEnv } from '../common/config-table.ts';
@@ -33,11 +32,14 @@ function portFromEnv(env: Env, name: 'LOCAL_API_PORT' | 'LOCAL_COGNITO_PORT', fa
   return wholeNumber(name, configValue(env, name), PORT) ?? fallback;
 }
 
-const usage = `Usage: npm run stack [-- --api-spec FILE [--handler FILE#EXPORT]]
+const usage = `Usage: npm run stack [-- --api-spec FILE [--stage NAME] [--handler FILE#EXPORT]]
 
 Starts a local Cognito and a local API Gateway in front of the Lambda on 127.0.0.1 and runs until Ctrl-C.
-  --api-spec FILE        serve the API described by API Gateway's OpenAPI 3 export instead of api/routes.ts
-                         (CONTRACT_API_SPEC); each method answers 200 JSON from a stand-in handler
+  --api-spec FILE        serve the API a file describes instead of api/routes.ts (CONTRACT_API_SPEC): an API
+                         Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or CloudFormation
+                         template; each method answers 200 JSON from a stand-in handler
+  --stage NAME           the stage, for a file that names none (CONTRACT_API_STAGE); wins over the file's
+  --api-id ID            the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --handler FILE#EXPORT  a Lambda handler (TypeScript or JavaScript module) to answer every described method
 Ports: LOCAL_API_PORT (default ${DEFAULT_API_PORT}) and LOCAL_COGNITO_PORT (default ${DEFAULT_COGNITO_PORT}); 0 picks a free port.
 The test user's password is CONTRACT_PASSWORD if set, otherwise random; it is written only to
@@ -55,6 +57,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       debug: { type: 'boolean' },
       'api-spec': { type: 'string' },
       handler: { type: 'string' },
+      stage: { type: 'string' },
+      'api-id': { type: 'string' },
     },
     { command: 'npm run stack --' },
   );
@@ -68,7 +72,9 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const password = configValue(env, 'CONTRACT_PASSWORD');
   const username = configValue(env, 'CONTRACT_USERNAME');
   const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
-  const api = specPath === undefined ? undefined : await readApiSpecFile(resolve(specPath), specPath);
+  const readOptions = descriptionOptions(flags, env);
+  const api =
+    specPath === undefined ? undefined : await readApiDescription(resolve(specPath), specPath, readOptions);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   // `npm run` starts every command in the package root: the stack's files belong to that checkout.
   const rootDir = process.cwd();
@@ -153,17 +159,6 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   // Keep running until a signal or the parent's death calls shutdown().
   await new Promise<never>(() => undefined);
   return undefined;
-}
-
-/** `FILE#EXPORT` (default export name `handler`) for --handler. */
-function handlerRef(value: string): HandlerRef {
-  const [file = '', exportName = 'handler'] = value.split('#');
-  if (file === '' || !/^[A-Za-z_$][\w$]*$/.test(exportName)) {
-    throw new UsageError(
-      `Flag --handler ${JSON.stringify(value)} is not FILE#EXPORT: give it as in --handler lambda/items.ts#handler.`,
-    );
-  }
-  return { file: resolve(file), exportName };
 }
 
 // Ctrl-C at any moment, even while the stack is still starting, must end through the one exit path.

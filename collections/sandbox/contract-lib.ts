@@ -8,7 +8,7 @@
  * one attack; the expensive tokens are built once per live token.
  * It never logs a token, a password or a secret: Newman's --verbose and the app's console keep logs.
  */
-import { parseAllowList } from '../../api/surface.ts';
+import { COVERAGE_WORDS, parseAllowList } from '../../api/surface.ts';
 import type { JsonObject } from '../../common/jwt-parts.ts';
 import { isRecord } from '../../common/records.ts';
 import type { Assertion } from '../assertions.ts';
@@ -301,14 +301,18 @@ export function createContract(config: ContractConfig): Contract {
     build();
   }
 
-  function coverage(pm: Pm, route: string): void {
+  function coverage(pm: Pm, route: string, protection: keyof typeof COVERAGE_WORDS = 'none'): void {
     const allowed = parseAllowList(setting(pm, 'allow_unprotected')).entries.has(route);
     pm.test(`${route} has an authorizer or is on the allow-list`, () => {
-      if (!allowed) {
+      if (allowed) return;
+      if (protection === 'none') {
         throw new Error(
           `${route} has no authorizer: attach the Cognito authorizer and redeploy, or, if it is public on purpose, add "${route}" to allow_unprotected (CONTRACT_ALLOW_UNPROTECTED in .env).`,
         );
       }
+      throw new Error(
+        `${route} is ${COVERAGE_WORDS[protection]}: put it behind the Cognito authorizer, or, if that is on purpose, add "${route}" to allow_unprotected (CONTRACT_ALLOW_UNPROTECTED in .env).`,
+      );
     });
   }
 
@@ -329,7 +333,7 @@ export function createContract(config: ContractConfig): Contract {
     pm.variables.set('contract_skipped', '');
     if (!clause) return;
     if (clause.expect.kind === 'coverage' || clause.expect.kind === 'environment') {
-      if (clause.expect.kind === 'coverage') coverage(pm, clause.expect.route);
+      if (clause.expect.kind === 'coverage') coverage(pm, clause.expect.route, clause.expect.protection);
       else environmentCheck(pm);
       // These clauses are decided without a request: sending one to an unprotected method could change data.
       skipRequest(pm);

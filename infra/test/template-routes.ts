@@ -111,7 +111,8 @@ export function routesFromSpec(spec: ApiSpec): RouteFacts[] {
       authorization: route.protection.kind === 'cognito' ? 'COGNITO_USER_POOLS' : 'NONE',
       authorizer: route.protection.kind === 'cognito' ? route.protection.authorizer : null,
       scopes: [...scopesOf(route)].sort(),
-      integration: route.integration,
+      // The CDK app deploys Lambda proxy routes only (infra/rest-api-from-spec.ts refuses others).
+      integration: route.integration ?? 'AWS_PROXY',
       integrationTimeoutMs: spec.integrationTimeoutMs,
       lambdaHandler: route.handler === undefined ? null : `index.${route.handler.exportName}`,
     }))

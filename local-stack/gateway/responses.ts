@@ -17,6 +17,7 @@ export type GatewayErrorKind =
   | 'expired'
   | 'missingAuthenticationToken'
   | 'incompleteSignature'
+  | 'forbidden'
   | 'internalServerError'
   | 'endpointTimeout';
 
@@ -25,6 +26,7 @@ const errorStatus: Record<GatewayErrorKind, number> = {
   expired: 401,
   missingAuthenticationToken: 403,
   incompleteSignature: 403,
+  forbidden: 403,
   internalServerError: 502,
   endpointTimeout: 504,
 };
@@ -34,6 +36,7 @@ const errorType: Record<GatewayErrorKind, string> = {
   expired: 'UnauthorizedException',
   missingAuthenticationToken: 'MissingAuthenticationTokenException',
   incompleteSignature: 'IncompleteSignatureException',
+  forbidden: 'ForbiddenException',
   internalServerError: 'InternalServerErrorException',
   endpointTimeout: 'InternalServerErrorException',
 };
@@ -42,6 +45,7 @@ export const errorBodies = {
   unauthorized: '{"message":"Unauthorized"}',
   expired: '{"message":"The incoming token has expired"}',
   missingAuthenticationToken: '{"message":"Missing Authentication Token"}',
+  forbidden: '{"message":"Forbidden"}',
   internalServerError: '{"message": "Internal server error"}',
   endpointTimeout: '{"message": "Endpoint request timed out"}',
 } as const;

@@ -11,7 +11,14 @@ import type { LambdaHandler } from './integration.ts';
 export interface GatewayRoute {
   readonly method: string;
   readonly resource: string;
-  readonly authorization: 'COGNITO_USER_POOLS' | 'NONE';
+  /**
+   * API Gateway's authorizationType: `AWS_IAM` and `CUSTOM` (a Lambda authorizer) are answered without
+   * reaching the integration, since the local stack neither checks SigV4 nor runs a team's authorizer
+   * (docs/reference.md §15).
+   */
+  readonly authorization: 'COGNITO_USER_POOLS' | 'AWS_IAM' | 'CUSTOM' | 'NONE';
+  /** The method requires an API key in `x-api-key`; without the stack's key the answer is 403 Forbidden. */
+  readonly apiKeyRequired?: boolean;
   /** OAuth scopes the method requires (empty: ID tokens). */
   readonly scopes: readonly string[];
   /**

@@ -27,6 +27,8 @@ export interface GatewayOptions {
   readonly routes: readonly GatewayRoute[];
   readonly authorizer: Authorizer;
   readonly integrationTimeoutMs: number;
+  /** The API key methods with `apiKeyRequired` accept in `x-api-key`; absent, they accept none. */
+  readonly apiKey?: string;
   /** Ten lowercase alphanumerics, like a real REST API id. */
   readonly apiId: string;
 }
@@ -140,6 +142,22 @@ export async function handleRequest(
     const decision = await options.authorizer(identity, route.scopes, `${route.method} ${route.resource}`);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
+  } else if (route.authorization === 'AWS_IAM') {
+    // No SigV4 signature is ever verified here: unsigned, Missing Authentication Token; anything in the
+    // Authorization header, the SigV4 complaint (docs/reference.md §15).
+    return authorization === undefined
+      ? gatewayError('missingAuthenticationToken', ids)
+      : gatewayError('incompleteSignature', ids, authorization);
+  } else if (route.authorization === 'CUSTOM') {
+    // A team's Lambda authorizer cannot run here: every call is refused as one that throws
+    // "Unauthorized" would refuse it (docs/reference.md §15, a local-stack decision).
+    return gatewayError('unauthorized', ids);
+  }
+  if (
+    route.apiKeyRequired &&
+    (options.apiKey === undefined || request.headers['x-api-key'] !== options.apiKey)
+  ) {
+    return gatewayError('forbidden', ids);
   }
 
   const event = buildProxyEvent({

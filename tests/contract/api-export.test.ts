@@ -165,7 +165,7 @@ describe('npm run collection with an export', () => {
           `: ${clauses.length} clauses for ${shop.routes.length} methods of shop-api \\(stage prod\\)`,
         ),
       );
-      assert.match(stdout, /Without an authorizer: GET \/health, OPTIONS \/items;/);
+      assert.match(stdout, /Not behind Cognito: GET \/health, OPTIONS \/items;/);
       const table = readClauseTable(JSON.parse(await readFile(out, 'utf8')));
       assert.deepEqual(
         [...(table?.values() ?? [])].map((clause) => clause.key),
@@ -176,7 +176,7 @@ describe('npm run collection with an export', () => {
     }
   });
 
-  it('refuses a broken export with one sentence and exit code 2', async () => {
+  it('refuses a file that is no API description with one sentence and exit code 2', async () => {
     await assert.rejects(
       run(
         process.execPath,
@@ -187,7 +187,7 @@ describe('npm run collection with an export', () => {
         assert.equal(error.code, 2);
         assert.match(
           String(error.stderr).trim(),
-          /^The API description package\.json is not an OpenAPI 3 document[^\n]*$/,
+          /^The API description package\.json is JSON but not a form this reader knows[^\n]*$/,
         );
         return true;
       },

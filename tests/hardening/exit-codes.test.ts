@@ -17,6 +17,7 @@ import {
   type ContractProcess,
   repoRoot,
   runContractCli,
+  STACK_TRACE,
   scratchRoot,
   spawnContract,
 } from './support/contract-process.ts';
@@ -66,6 +67,11 @@ before(async () => {
     }),
   );
   await writeFile(join(root, 'a-file'), 'in the way');
+  await writeFile(
+    join(root, 'broken-api.yaml'),
+    'openapi: 3.0.1\ninfo: {title: broken}\npaths:\n  /items:\n    x-amazon-apigateway-any-method:\n      security: [{Nope: []}]\n',
+  );
+  await writeFile(join(stackRoot, 'broken-api.yaml'), 'swagger: "2.0"\npaths: [unclosed\n');
 });
 after(async () => {
   for (const server of servers) await new Promise((resolve) => server.close(resolve));
@@ -159,6 +165,25 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
     async () => [await code(runContractCli(['--collection', 'missing.json'], { cwd: root }))],
   'npm run contract 2: `--reports-dir` cannot be written: a file is in the way, or the folder is read-only or forbidden':
     async () => [await code(runContractCli(['--reports-dir', 'a-file'], { cwd: root }))],
+  'npm run contract 2: `--api-spec` names a file that is missing, not JSON or YAML, not an API description, or one with problems; or `--stage` is not a stage name':
+    async () => {
+      const ends = await Promise.all([
+        runContractCli(['--api-spec', 'missing.yaml'], { cwd: root }),
+        runContractCli(['--api-spec', 'package.json'], { cwd: root }),
+        runContractCli(['--api-spec', 'broken-api.yaml'], { cwd: root }),
+        runContractCli(['--api-spec', 'broken-api.yaml', '--stage', 'not a stage'], { cwd: root }),
+      ]);
+      for (const ended of ends) assert.doesNotMatch(ended.stderr, STACK_TRACE);
+      // The ANY method and both problems of the file, each once: no stage, and the undefined scheme.
+      assert.match(
+        ends[2]?.stderr ?? '',
+        /^The API description broken-api\.yaml has 2 problems:\s+broken-api\.yaml paths\.\/items\.x-amazon-apigateway-any-method\.security\[0\]\.Nope: names the scheme "Nope"/,
+      );
+      assert.equal((ends[2]?.stderr.match(/Nope/g) ?? []).length, 2);
+      const codes = new Set(ends.map((ended) => ended.code));
+      assert.equal(codes.size, 1, `every case ends the same way: ${[...codes].join(', ')}`);
+      return [...codes];
+    },
   'npm run contract 130, 143, 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (or its parent died): one line says so, and no result is reported':
     async () => {
       const codes: (number | null)[] = [];
@@ -201,6 +226,17 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
       const taken = await code(stack({ LOCAL_COGNITO_PORT: String(await takenPort()) }).done);
       assert.equal(notAPort, taken, 'both halves of the row end the same way');
       return [taken];
+    },
+  'npm run stack 2: `--api-spec` names a file that is missing, not JSON or YAML, not an API description, or one with problems':
+    async () => {
+      const ended = await spawnContract(['--api-spec', 'broken-api.yaml'], {
+        script: 'scripts/stack.ts',
+        cwd: stackRoot,
+        killAfterMs: 30_000,
+      }).done;
+      assert.match(ended.stderr, /^The API description broken-api\.yaml is not valid YAML/);
+      assert.doesNotMatch(ended.stderr, STACK_TRACE);
+      return [ended.code];
     },
   "npm run stack 1: the stack's files in `environments/generated/` cannot be written, or something unexpected failed":
     async () => {

@@ -40,7 +40,7 @@ export interface Proof {
   /**
    * Runs the whole contract against the stack's own gateway, or against a variant of it; `clauses`
    * (default: the default settings' clauses) are the same requests with other expectations, e.g.
-   * those of `--strict all`.
+   * those of `--strict FACT`.
    */
   run(variant?: GatewayParts, clauses?: readonly Clause[]): Promise<ProofRun>;
   /**
@@ -48,6 +48,11 @@ export interface Proof {
    * once, on first use) against the variant's gateway, judged by the collection's own checks.
    */
   replay(variant: GatewayParts, clauses?: readonly Clause[]): Promise<ProofRun>;
+  /**
+   * Runs the contract generated from another description against a gateway serving that description,
+   * in front of the same Cognito (one stack, one sign-in for many descriptions).
+   */
+  runDescription(other: ApiSpec): Promise<ProofRun>;
   stop(): Promise<void>;
 }
 
@@ -141,6 +146,27 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
           return {
             results: await replay(new URL(gateway.apiUrl).origin, set, recorded, control.results, variables),
           };
+        } finally {
+          await gateway.stop();
+        }
+      },
+      runDescription: async (other) => {
+        const otherCollection = buildCollection(other);
+        const gateway = await stack.startGatewayVariant({ api: other });
+        try {
+          const run = await runNewman({
+            collection: otherCollection,
+            clauseTable: readClauseTable(otherCollection),
+            environment: base,
+            iterations: 1,
+            iterationData: [{ baseUrl: gateway.apiUrl }],
+            timeoutRequestMs: 10_000,
+            reporters: [],
+            title: other.name,
+            secretKeys: [],
+            redact,
+          });
+          return { results: run.clauses, ...(run.runError ? { runError: run.runError.message } : {}) };
         } finally {
           await gateway.stop();
         }

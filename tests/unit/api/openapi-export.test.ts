@@ -26,6 +26,7 @@ function refusal(json: unknown): string {
     assert.ok(error instanceof UsageError, `not a UsageError: ${String(error)}`);
     assert.equal(error.exitCode, EXIT_USAGE);
     assert.doesNotMatch(error.message, /\n/);
+    assert.doesNotMatch(error.message, /\n| {4}at /);
     return error.message;
   }
   assert.fail('the export was accepted');
@@ -79,6 +80,15 @@ describe('an API Gateway OpenAPI 3 export', () => {
     json.paths['/proxy/{path+}'] = { 'x-amazon-apigateway-any-method': json.paths['/items'].get };
     const api = apiSpecFromExport(json, source);
     assert.equal(api.routes.filter((route) => route.path === '/proxy/{path+}').length, 7);
+    // One declaration, one allow-list entry: `ANY /path` covers every method it stands for.
+    const coverage = authorizerCoverage(
+      { ...api, routes: api.routes.map((route) => ({ ...route, protection: { kind: 'none' as const } })) },
+      parseAllowList('ANY /proxy/{path+}').entries,
+    );
+    assert.deepEqual(
+      coverage.filter((entry) => entry.allowListed).map((entry) => entry.method),
+      ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+    );
   });
 
   it(`takes what an authorized call answers from ${EXPECT_EXTENSION} where the user pinned it`, () => {
@@ -90,19 +100,90 @@ describe('an API Gateway OpenAPI 3 export', () => {
     assert.deepEqual(route?.authorized, { status: 200, body: '[]', contentType: 'application/json' });
   });
 
+  it('reads a scheme with another identity header, and merges schemes naming the same pool', () => {
+    const json = fixture();
+    json.components.securitySchemes.Again = structuredClone(
+      json.components.securitySchemes.ShopPoolAuthorizer,
+    );
+    json.paths['/items'].post.security = [{ Again: [] }];
+    const api = apiSpecFromExport(json, source);
+    assert.deepEqual(
+      api.authorizers.map((authorizer) => authorizer.id),
+      ['ShopPoolAuthorizer'],
+    );
+    const post = api.routes.find((route) => route.method === 'POST' && route.path === '/items');
+    assert.deepEqual(post?.protection, { kind: 'cognito', authorizer: 'ShopPoolAuthorizer', scopes: [] });
+
+    json.components.securitySchemes.Again['x-amazon-apigateway-authorizer'].identitySource =
+      'method.request.header.X-Id-Token';
+    json.components.securitySchemes.Again.name = 'X-Id-Token';
+    const other = apiSpecFromExport(json, source);
+    assert.deepEqual(
+      other.authorizers.map((authorizer) => [authorizer.id, authorizer.identityHeader]),
+      [
+        ['ShopPoolAuthorizer', 'Authorization'],
+        ['Again', 'X-Id-Token'],
+      ],
+    );
+  });
+
+  it('keeps IAM, Lambda authorizer, API key and SAM NONE methods as what they are', () => {
+    const json = fixture();
+    const schemes = json.components.securitySchemes;
+    schemes.sigv4 = {
+      type: 'apiKey',
+      name: 'Authorization',
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    };
+    schemes.Token = {
+      type: 'apiKey',
+      name: 'Authorization',
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': { type: 'token' },
+    };
+    schemes.api_key = { type: 'apiKey', name: 'x-api-key', in: 'header' };
+    json.paths['/items'].get.security = [{ sigv4: [] }];
+    json.paths['/items'].post.security = [{ Token: [] }];
+    json.paths['/health'].get.security = [{ api_key: [] }];
+    json.paths['/items/{itemId}'].get.security = [{ NONE: [] }];
+    json.paths['/items/{itemId}'].delete['x-amazon-apigateway-auth'] = { type: 'AWS_IAM' };
+    const coverage = authorizerCoverage(apiSpecFromExport(json, source), new Set());
+    assert.deepEqual(
+      coverage.map((entry) => [entry.route, entry.protection]),
+      [
+        ['GET /health', 'api-key'],
+        ['GET /items', 'iam'],
+        ['POST /items', 'lambda'],
+        ['OPTIONS /items', 'none'],
+        ['GET /items/{itemId}', 'none'],
+        ['DELETE /items/{itemId}', 'iam'],
+      ],
+    );
+  });
+
+  it('reads an export without integrations (extensions=authorizers, postman, none)', () => {
+    const json = fixture();
+    for (const item of Object.values(json.paths) as Editable[]) {
+      for (const operation of Object.values(item) as Editable[])
+        delete operation['x-amazon-apigateway-integration'];
+    }
+    const api = apiSpecFromExport(json, source);
+    assert.equal(api.routes.length, 6);
+    assert.ok(api.routes.every((route) => route.integration === undefined));
+  });
+
+  it('takes the stage from --stage when the export names none, and lets it win when it does', () => {
+    assert.equal(apiSpecFromExport({ ...fixture(), servers: [] }, source, { stage: 'dev' }).stage, 'dev');
+    assert.equal(apiSpecFromExport(fixture(), source, { stage: 'qa' }).stage, 'qa');
+  });
+
   const defects: [string, (json: Editable) => unknown, RegExp][] = [
     [
-      'a Swagger 2 export',
-      (json) => ({ ...json, openapi: undefined, swagger: '2.0' }),
-      /not an OpenAPI 3 document.*--export-type oas30/,
-    ],
-    [
-      'an export without API Gateway extensions',
-      (json) => {
-        delete json.paths['/items'].get['x-amazon-apigateway-integration'];
-        return json;
-      },
-      /paths\.\/items\.get has no x-amazon-apigateway-integration.*extensions=apigateway/,
+      'a document that is not OpenAPI',
+      (json) => ({ ...json, openapi: undefined }),
+      /export\.json openapi: is missing: this is not an OpenAPI 3 or Swagger 2 document: export the stage again/,
     ],
     [
       'security naming an undefined scheme',
@@ -110,21 +191,19 @@ describe('an API Gateway OpenAPI 3 export', () => {
         json.paths['/items'].get.security = [{ Nope: [] }];
         return json;
       },
-      /names the scheme "Nope", which components\.securitySchemes does not define/,
+      /^The API description export\.json paths\.\/items\.get\.security\[0\]\.Nope: names the scheme "Nope", which components\.securitySchemes does not define: define it there or remove it\.$/,
     ],
     [
-      'a Lambda authorizer',
+      'a scheme an export without authorizers cannot say the type of (extensions=integrations)',
       (json) => {
-        json.components.securitySchemes.Custom = {
+        json.components.securitySchemes.ShopPoolAuthorizer = {
           type: 'apiKey',
           name: 'Authorization',
           in: 'header',
-          'x-amazon-apigateway-authtype': 'custom',
         };
-        json.paths['/items'].get.security = [{ Custom: [] }];
         return json;
       },
-      /uses the custom authorizer "Custom"; this contract tests Cognito user pool authorizers only/,
+      /^The API description export\.json paths\.\/items\.get\.security\[0\]\.ShopPoolAuthorizer: uses "ShopPoolAuthorizer", an authorizer whose type the file does not say .*extensions=apigateway.*$/,
     ],
     [
       'scopes that are not strings',
@@ -132,7 +211,7 @@ describe('an API Gateway OpenAPI 3 export', () => {
         json.paths['/items'].get.security = [{ ShopPoolAuthorizer: [7] }];
         return json;
       },
-      /is not a list of OAuth scope names/,
+      /security\[0\]\.ShopPoolAuthorizer: is not a list of OAuth scope names/,
     ],
     [
       'a path that is not a resource path',
@@ -140,39 +219,85 @@ describe('an API Gateway OpenAPI 3 export', () => {
         json.paths.items = json.paths['/items'];
         return json;
       },
-      /paths\.items is not a resource path/,
+      /paths\.items: is not a resource path/,
     ],
-    ['no stage', (json) => ({ ...json, servers: [] }), /names no stage/],
-    ['no paths', (json) => ({ ...json, paths: {} }), /describes no resource/],
+    [
+      'no stage',
+      (json) => ({ ...json, servers: [] }),
+      /servers: names no stage: pass the stage .* --stage NAME/,
+    ],
+    ['no paths', (json) => ({ ...json, paths: {} }), /has no resource/],
     [
       'a malformed expectation',
       (json) => {
         json.paths['/items'].get[EXPECT_EXTENSION] = { status: 'ok' };
         return json;
       },
-      /x-contract-authorized is not \{"status"/,
+      /x-contract-authorized: is not \{"status"/,
     ],
   ];
   for (const [what, edit, expected] of defects) {
-    it(`refuses ${what} with one sentence naming it`, () => {
+    it(`refuses ${what} with one sentence naming where and the fix`, () => {
       assert.match(refusal(edit(fixture())), expected);
     });
   }
 
-  it('lists several defects in one message, each with its place', () => {
+  it('says a problem once however many methods share it, and nothing more after a refused scheme', () => {
     const json = fixture();
-    delete json.paths['/items'].get['x-amazon-apigateway-integration'];
-    json.paths['/items'].post.security = [{ Nope: [] }];
+    json.components.securitySchemes.ShopPoolAuthorizer['x-amazon-apigateway-authorizer'].providerARNs =
+      'pool';
+    json.paths['/any/{proxy+}'] = { 'x-amazon-apigateway-any-method': json.paths['/items'].get };
     const message = refusal(json);
-    assert.match(message, /has 2 problems: paths\.\/items\.get .*; paths\.\/items\.post\.security /);
+    assert.match(
+      message,
+      /^The API description export\.json components\.securitySchemes\.ShopPoolAuthorizer\.x-amazon-apigateway-authorizer\.providerARNs: is not a list of user pool ARNs: /,
+    );
   });
 
-  it('says a YAML export is YAML, and a missing file is missing', async () => {
+  it("says an HTTP API's $default route is not a REST API resource, and what to write instead", () => {
+    const json = fixture();
+    json.paths.$default = { 'x-amazon-apigateway-any-method': { responses: {} } };
+    assert.equal(
+      refusal(json),
+      "The API description export.json paths.$default: is an HTTP API's default route, which a REST API does not have: remove it, or give it as a greedy resource such as /{proxy+}.",
+    );
+  });
+
+  it('lists several defects, one line each, each naming the file and the place', () => {
+    const json = fixture();
+    json.paths['/items'].get['x-amazon-apigateway-integration'].type = 'lambda';
+    json.paths['/items'].post.security = [{ Nope: [] }];
+    let message = '';
+    try {
+      apiSpecFromExport(json, source);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    assert.deepEqual(
+      message.split('\n').map((line) => line.replace(/:.*/, '')),
+      [
+        'The API description export.json has 2 problems',
+        '  export.json paths./items.get.x-amazon-apigateway-integration.type',
+        '  export.json paths./items.post.security[0].Nope',
+      ],
+    );
+  });
+
+  it('reads a YAML export as well as JSON, and says a missing file is missing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'export-'));
-    writeFileSync(join(dir, 'api.yaml'), 'openapi: 3.0.1\ninfo:\n  title: x\n');
+    writeFileSync(
+      join(dir, 'api.yaml'),
+      'openapi: 3.0.1\ninfo:\n  title: tiny\nservers:\n  - url: https://x.example.com/dev\npaths:\n  /ping:\n    get: {}\n',
+    );
+    const api = await readApiSpecFile(join(dir, 'api.yaml'), 'api.yaml');
+    assert.deepEqual(
+      [api.name, api.stage, api.routes.map((route) => route.path)],
+      ['tiny', 'dev', ['/ping']],
+    );
+    writeFileSync(join(dir, 'bad.yaml'), 'openapi: 3.0.1\npaths: [\n');
     await assert.rejects(
-      readApiSpecFile(join(dir, 'api.yaml'), 'api.yaml'),
-      /api\.yaml is YAML: export it as JSON/,
+      readApiSpecFile(join(dir, 'bad.yaml'), 'bad.yaml'),
+      /^UsageError: The API description bad\.yaml is not valid YAML/,
     );
     await assert.rejects(
       readApiSpecFile(join(dir, 'nope.json'), 'nope.json'),

@@ -60,7 +60,7 @@ describe('authorizers in an OpenAPI 3 export', () => {
       'method.request.header.X-Other';
     assert.match(
       refusal(json),
-      /TokenAuthorizer names the header X-Token but its identitySource reads X-Other/,
+      /TokenAuthorizer: names the header X-Token but its identitySource reads X-Other: make them agree/,
     );
   });
 
@@ -68,7 +68,10 @@ describe('authorizers in an OpenAPI 3 export', () => {
     const json = fixture();
     json.components.securitySchemes.TokenAuthorizer['x-amazon-apigateway-authorizer'].identitySource =
       'method.request.querystring.token';
-    assert.match(refusal(json), /identitySource is not method\.request\.header\.<Name>/);
+    assert.match(
+      refusal(json),
+      /identitySource: is "method\.request\.querystring\.token", but a Cognito authorizer reads its token from one request header: write it as method\.request\.header\.NAME/,
+    );
   });
 
   it('refuses several user pools by name, saying why and what to do', () => {

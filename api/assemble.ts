@@ -1,0 +1,194 @@
+/**
+ * What every reader produces before it becomes an ApiSpec: the authorizers a file declares and its
+ * methods as declared (an `ANY` method is one declaration). Assembling merges authorizers that accept
+ * the same pools through the same header (several security schemes naming one pool are one authorizer
+ * to a caller), expands `ANY` to the methods a resource does not define by name, and sorts the routes.
+ */
+import type { Problems } from './problems.ts';
+import {
+  type ApiSource,
+  type ApiSpec,
+  type AuthorizedAnswer,
+  type CognitoAuthorizerSpec,
+  HTTP_METHODS,
+  type HttpMethod,
+  type IntegrationType,
+  type PoolRef,
+  type Protection,
+  type RouteSpec,
+} from './spec.ts';
+
+/** An authorizer as a file declares it (security scheme, SAM `Auth.Authorizers` entry, CFN resource). */
+export type AuthorizerDecl =
+  | {
+      readonly kind: 'cognito';
+      readonly id: string;
+      readonly pools: readonly PoolRef[];
+      readonly identityHeader: string;
+      readonly resultTtlSeconds: number;
+      /** SAM's `AuthorizationScopes` on the authorizer: the default for the methods using it. */
+      readonly defaultScopes?: readonly string[];
+    }
+  | { readonly kind: 'lambda'; readonly id: string; readonly type: 'TOKEN' | 'REQUEST' }
+  | { readonly kind: 'iam'; readonly id: string }
+  | { readonly kind: 'api-key'; readonly id: string };
+
+export interface MethodDecl {
+  readonly method: HttpMethod | 'ANY';
+  readonly path: string;
+  /** Where the file declares it, for messages. */
+  readonly where: string;
+  /** `cognito` and `lambda` name an AuthorizerDecl id. */
+  readonly protection: Protection;
+  readonly apiKeyRequired?: boolean;
+  readonly integration?: IntegrationType;
+  readonly authorized?: AuthorizedAnswer;
+}
+
+export const RESOURCE_PATH =
+  /^\/(?:[A-Za-z0-9._~:@-]+|\{[A-Za-z0-9_.-]+\+?\})?(?:\/(?:[A-Za-z0-9._~:@-]+|\{[A-Za-z0-9_.-]+\+?\}))*$/;
+
+export const STAGE_NAME = /^[A-Za-z0-9_-]+$/;
+
+export const STAGE_FIX = 'pass the stage the API is deployed to with --stage NAME (or CONTRACT_API_STAGE)';
+
+export interface Assembly {
+  readonly name: string;
+  /** The stage the file names, if any; `stageOverride` (--stage) wins. */
+  readonly stage: string | undefined;
+  readonly stageWhere: string;
+  readonly stageOverride: string | undefined;
+  readonly authorizers: readonly AuthorizerDecl[];
+  readonly methods: readonly MethodDecl[];
+  readonly source: ApiSource;
+  readonly problems: Problems;
+  readonly file: string;
+  readonly integrationTimeoutMs?: number;
+  /** Where the file declares its authorizers, for a message about all of them. */
+  readonly authorizersWhere?: string;
+}
+
+function poolsKey(authorizer: Extract<AuthorizerDecl, { kind: 'cognito' }>): string {
+  const keys = [...new Set(authorizer.pools.map((pool) => pool.key))].sort();
+  return `${authorizer.identityHeader.toLowerCase()}\u0000${keys.join('\u0000')}`;
+}
+
+export function assemble(assembly: Assembly): ApiSpec {
+  const { problems } = assembly;
+  const stage = assembly.stageOverride ?? assembly.stage;
+  if (stage === undefined) {
+    problems.add(assembly.stageWhere, 'names no stage', STAGE_FIX);
+  } else if (!STAGE_NAME.test(stage)) {
+    problems.add(
+      assembly.stageWhere,
+      `names the stage ${JSON.stringify(stage)}, which is not a stage name`,
+      STAGE_FIX,
+    );
+  }
+  problems.throwIfAny(assembly.file);
+
+  // One authorizer per (identity header, pools): the first declared keeps its name.
+  const canonical = new Map<string, string>();
+  const byKey = new Map<string, CognitoAuthorizerSpec>();
+  for (const authorizer of assembly.authorizers) {
+    if (authorizer.kind !== 'cognito') continue;
+    const key = poolsKey(authorizer);
+    const first = byKey.get(key);
+    if (first === undefined) {
+      byKey.set(key, {
+        id: authorizer.id,
+        type: 'COGNITO_USER_POOLS',
+        pools: authorizer.pools,
+        identityHeader: authorizer.identityHeader,
+        resultTtlSeconds: authorizer.resultTtlSeconds,
+      });
+      canonical.set(authorizer.id, authorizer.id);
+    } else {
+      canonical.set(authorizer.id, first.id);
+      if (authorizer.resultTtlSeconds < first.resultTtlSeconds) {
+        byKey.set(key, { ...first, resultTtlSeconds: authorizer.resultTtlSeconds });
+      }
+    }
+  }
+
+  const routes = new Map<string, RouteSpec>();
+  const named = new Set(
+    assembly.methods
+      .filter((method) => method.method !== 'ANY')
+      .map((method) => `${method.method} ${method.path}`),
+  );
+  for (const declared of assembly.methods) {
+    const protection: Protection =
+      declared.protection.kind === 'cognito'
+        ? {
+            ...declared.protection,
+            authorizer: canonical.get(declared.protection.authorizer) ?? declared.protection.authorizer,
+          }
+        : declared.protection;
+    const methods = declared.method === 'ANY' ? HTTP_METHODS : [declared.method];
+    for (const method of methods) {
+      // ANY answers only the methods the resource does not define by name.
+      if (declared.method === 'ANY' && named.has(`${method} ${declared.path}`)) continue;
+      routes.set(`${method} ${declared.path}`, {
+        method,
+        path: declared.path,
+        protection,
+        ...(declared.apiKeyRequired ? { apiKeyRequired: true } : {}),
+        ...(declared.method === 'ANY' ? { declaredAs: 'ANY' as const } : {}),
+        ...(declared.integration ? { integration: declared.integration } : {}),
+        ...(declared.authorized ? { authorized: declared.authorized } : {}),
+      });
+    }
+  }
+  const used = new Set(
+    [...routes.values()].flatMap((route) =>
+      route.protection.kind === 'cognito' ? [route.protection.authorizer] : [],
+    ),
+  );
+  // Authorizers in the order the file's methods first use them.
+  const firstUse = [
+    ...new Set(
+      assembly.methods.flatMap((method) =>
+        method.protection.kind === 'cognito'
+          ? [canonical.get(method.protection.authorizer) ?? method.protection.authorizer]
+          : [],
+      ),
+    ),
+  ];
+  // Several authorizers of one pool are fine; authorizers with no pool in common are not: a run signs in
+  // one user of one pool and the local stack seeds one, so a method of another pool could only be tried
+  // with a token it must refuse (docs/reference.md §14).
+  const pools = new Map<string, string>();
+  const through: string[] = [];
+  const usedAuthorizers = [...byKey.values()]
+    .filter((authorizer) => used.has(authorizer.id))
+    .sort((a, b) => firstUse.indexOf(a.id) - firstUse.indexOf(b.id));
+  // A pool every used authorizer accepts: one authorizer listing several pools takes a token of any of
+  // them, so a user of a pool they all share can call every method.
+  let shared: Set<string> | undefined;
+  for (const authorizer of usedAuthorizers) {
+    through.push(authorizer.id);
+    for (const pool of authorizer.pools) pools.set(pool.key, pool.label);
+    const keys = new Set(authorizer.pools.map((pool) => pool.key));
+    shared = shared === undefined ? keys : new Set([...shared].filter((key) => keys.has(key)));
+  }
+  if (pools.size > 1 && (shared === undefined || shared.size === 0)) {
+    problems.add(
+      assembly.authorizersWhere ?? 'authorizers',
+      `names several user pools (${[...pools.values()].join(', ')}, through ${through.join(', ')}), but a run signs in one user of one pool`,
+      'split the description per pool and run each',
+    );
+    problems.throwIfAny(assembly.file);
+  }
+  return {
+    name: assembly.name,
+    stage: stage ?? '',
+    authorizers: usedAuthorizers,
+    routes: [...routes.values()].sort(
+      (a, b) =>
+        a.path.localeCompare(b.path) || HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method),
+    ),
+    integrationTimeoutMs: assembly.integrationTimeoutMs ?? 29_000,
+    source: assembly.source,
+  };
+}
