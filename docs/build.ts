@@ -9,12 +9,15 @@
  * (.ci/run runs it after the tests). Nothing in these tables is typed by hand.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../api/routes.ts';
 import { type Assertion, DEFAULT_SETTINGS, rowAssertions, UNAUTHORIZED } from '../collections/assertions.ts';
 import { generateClauses } from '../collections/generate.ts';
+import { parseFlags } from '../common/args.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { runCli } from '../common/cli-error.ts';
 import { envExample } from '../common/config-table.ts';
 import {
   ATTACKS,
@@ -238,22 +241,45 @@ const outputs: [URL, string][] = [
   ],
 ];
 
-if (process.argv.includes('--check')) {
-  const stale = outputs
-    .filter(([url, text]) => {
-      try {
-        return readFileSync(url, 'utf8') !== text;
-      } catch {
-        return true;
-      }
-    })
-    .map(([url]) => relative(process.cwd(), fileURLToPath(url)));
-  if (stale.length > 0) {
-    console.error(
-      `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`npm run docs\` to rewrite ${stale.length === 1 ? 'it' : 'them'}.`,
-    );
-    process.exitCode = 1;
+const usage = `Usage: npm run docs -- [--check]
+
+Writes the generated parts of the docs from their one source each: the attack matrix
+(docs/attack-matrix.md, from security/catalogue.ts and the proof's library table), the fact index of
+docs/reference.md (security/facts.ts) and .env.example (common/config-table.ts).
+  --check   write nothing; exit 1 if a file is not exactly what would be written
+
+Exit code: 0 written (or, with --check, current); 1 a file is stale (--check) or cannot be written;
+2 a flag is wrong.
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    { check: { type: 'boolean' }, help: { type: 'boolean' }, debug: { type: 'boolean' } },
+    { command: 'npm run docs --' },
+  );
+  if (flags.help) {
+    process.stdout.write(usage);
+    return 0;
   }
-} else {
-  for (const [url, text] of outputs) writeFileSync(url, text);
+  if (flags.check) {
+    const stale = outputs
+      .filter(([url, text]) => {
+        try {
+          return readFileSync(url, 'utf8') !== text;
+        } catch {
+          return true;
+        }
+      })
+      .map(([url]) => relative(process.cwd(), fileURLToPath(url)));
+    if (stale.length === 0) return 0;
+    process.stderr.write(
+      `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`npm run docs\` to rewrite ${stale.length === 1 ? 'it' : 'them'}.\n`,
+    );
+    return 1;
+  }
+  for (const [url, text] of outputs) await writeFileAtomic(fileURLToPath(url), text, { mode: 0o644 });
+  return 0;
 }
+
+await runCli(main);
