@@ -4,6 +4,7 @@
  * import into the Postman app. The file holds no secret: tokens come from the environment.
  */
 import { resolve } from 'node:path';
+import { poolLines, withPool } from '../api/pools.ts';
 import { descriptionOptions, readApiDescription } from '../api/read-description.ts';
 import { helloApi } from '../api/routes.ts';
 import { isProtected } from '../api/spec.ts';
@@ -27,6 +28,9 @@ Writes the contract's Postman collection (v2.1) to PATH, generated from the API 
   --out PATH        where to write the collection (required)
   --matrix MODE     planned (default): the whole attack catalogue once per authorizer, a fixed sample on
                     the other methods behind it; full: on every protected method (CONTRACT_MATRIX)
+  --pool POOL       when the authorizers name several user pools, the one whose methods are tested (its
+                    ARN, id or reference, or an authorizer's name; CONTRACT_POOL); default: the pool
+                    protecting the most methods; the others' clauses are generated skipped
   --strict FACTS    also assert these open facts of docs/reference.md (comma-separated ids, or all), as
                     the project's guess; default: none (what the committed collection asserts)
 `;
@@ -40,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
       'api-id': { type: 'string' },
       out: { type: 'string' },
       matrix: { type: 'string' },
+      pool: { type: 'string' },
       strict: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -55,9 +60,13 @@ async function main(argv: readonly string[]): Promise<number> {
       'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
     );
   const readOptions = descriptionOptions(flags, process.env);
-  const api = flags['api-spec']
-    ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
-    : helloApi;
+  const api = withPool(
+    flags['api-spec']
+      ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
+      : helloApi,
+    flags.pool ?? (process.env.CONTRACT_POOL || undefined),
+    flags.pool === undefined ? 'CONTRACT_POOL' : '--pool',
+  );
   for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
   const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
   const matrix = parseMatrixMode(matrixText);
@@ -89,6 +98,7 @@ async function main(argv: readonly string[]): Promise<number> {
     [
       `Wrote ${flags.out}: ${clauses.length} clauses for ${api.routes.length} methods of ${api.name} (stage ${api.stage}).`,
       `Attack matrix: ${plan.why}.`,
+      ...poolLines(plan.pool),
       ...(unprotected.length > 0
         ? [
             `Not behind Cognito: ${unprotected.join(', ')}; their coverage checks fail unless allow_unprotected names them.`,
