@@ -121,7 +121,9 @@ export function choosePool(api: ApiSpec, signedInPoolId?: string): PoolChoice | 
     why =
       uses.length === 1
         ? 'the only pool the description names'
-        : `the pool that protects the most methods, ${uses[0]?.methods.length} of ${api.routes.filter(isProtected).length}; choose another with ${POOL_SETTING}`;
+        : uses[1]?.methods.length === uses[0]?.methods.length
+          ? `the first the description uses of the pools that protect the most methods, ${uses[0]?.methods.length} of ${api.routes.filter(isProtected).length} each; choose another with ${POOL_SETTING}`
+          : `the pool that protects the most methods, ${uses[0]?.methods.length} of ${api.routes.filter(isProtected).length}; choose another with ${POOL_SETTING}`;
   }
   if (chosen === undefined) return undefined;
   const key = chosen.key;
