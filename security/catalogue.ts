@@ -162,6 +162,41 @@ export const WEAKNESSES = {
 } as const;
 export type WeaknessId = keyof typeof WEAKNESSES;
 
+/**
+ * Weaknesses the default settings cannot catch: every row listing them rests on an open fact, so a
+ * gateway with them passes the default contract. Each is proven under `--strict` of that fact alone;
+ * the mutation proof (tests/contract/mutation-proof.test.ts) lists them for the reviewer and fails if one of their rows rests on a firm
+ * or likely fact (then the default settings must catch it).
+ */
+export const OPEN_ONLY_WEAKNESSES: Partial<
+  Record<WeaknessId, { readonly fact: FactId; readonly reason: string }>
+> = {
+  'token-use-case-insensitive': {
+    fact: 'pool-signed-odd-claims',
+    reason:
+      'only a token signed with the pool key can carry token_use in upper case, and whether API Gateway refuses one is open',
+  },
+  'token-use-optional': {
+    fact: 'pool-signed-odd-claims',
+    reason:
+      'only a token signed with the pool key can lack token_use, and whether API Gateway refuses one is open',
+  },
+  'iss-array-contains': {
+    fact: 'pool-signed-odd-claims',
+    reason:
+      'only a token signed with the pool key can carry iss as an array, and whether API Gateway refuses one is open',
+  },
+  'exp-optional': {
+    fact: 'pool-signed-odd-claims',
+    reason: 'only a token signed with the pool key can lack exp, and whether API Gateway refuses one is open',
+  },
+  'exp-coerced': {
+    fact: 'pool-signed-odd-claims',
+    reason:
+      'only a token signed with the pool key can carry exp as a string, and whether API Gateway refuses one is open',
+  },
+};
+
 export interface AttackRow {
   readonly id: string;
   /** The clause sentence's subject, e.g. `a token with alg "none"` (the generator adds the verb and method). */

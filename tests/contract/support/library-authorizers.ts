@@ -77,8 +77,8 @@ export interface LibraryAuthorizer {
    * `readme`: the library alone, called exactly as its README sets it up, with no claim check of ours
    * around it (a control must pass the contract as it is; a weak set-up is caught by a row); judged on
    * the contract's default settings, which assert nothing open. `claim-checked`: the library inside the
-   * Cognito authorizer's claim checks (cognitoShaped), so only its signature weakness shows; judged with
-   * every open fact asserted as the local gateway's guess (`--strict all`), like the weakened gateways.
+   * Cognito authorizer's claim checks (cognitoShaped), so only its signature weakness shows; judged on
+   * the default settings too, like the weakened gateways.
    */
   readonly setUp: 'readme' | 'claim-checked';
   readonly create: LibraryAuthorizerFactory;

@@ -40,7 +40,7 @@ export interface Proof {
   /**
    * Runs the whole contract against the stack's own gateway, or against a variant of it; `clauses`
    * (default: the default settings' clauses) are the same requests with other expectations, e.g.
-   * those of `--strict all`.
+   * those of `--strict FACT`.
    */
   run(variant?: GatewayVariantOptions, clauses?: readonly Clause[]): Promise<ProofRun>;
   /**

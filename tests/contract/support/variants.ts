@@ -8,13 +8,17 @@
  * - `gateway:<id>`: a gateway wrong outside the token checks (authorizer off, routes, answers).
  * Variants are built from their id alone, so a worker thread can build the same one (proof-worker.ts).
  */
+import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { helloApi } from '../../../api/routes.ts';
 import type { ApiSpec, RouteSpec } from '../../../api/spec.ts';
 import { pathVariants } from '../../../api/surface.ts';
+import { EXPIRED } from '../../../collections/assertions.ts';
 import { assertsCheck as asserts, type Clause } from '../../../collections/clause.ts';
+import { emulatorSigningKey } from '../../../local-stack/cognito/emulator-key.ts';
 import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
 import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
-import { ATTACKS, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
+import { ATTACKS, OPEN_ONLY_WEAKNESSES, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
+import type { FactId } from '../../../security/facts.ts';
 import { asStackAuthorizer, libraryAuthorizers } from './library-authorizers.ts';
 import { authorizerOff, weakenedAuthorizer } from './weak-authorizers.ts';
 
@@ -28,12 +32,32 @@ export interface Variant {
   /** How a caught clause was answered: let through (2xx), a server error (5xx), or either. */
   readonly caughtAs: 'let-through' | 'server-error' | 'any';
   /**
-   * The settings whose clauses judge it: `strict` (every open fact asserted as the local gateway's
-   * guess, `--strict all`) for gateways wrong in one way against the project's own reference, since some
-   * weaknesses show only on open points; `default` for a library as its README sets it up, which must
-   * pass (or fail exactly its rows) on what the contract asserts by default.
+   * The settings whose clauses judge it: the default ones (what users run: nothing open asserted), or,
+   * for a weakness only an open fact can catch (OPEN_ONLY_WEAKNESSES in security/catalogue.ts),
+   * `--strict` of that one fact.
    */
-  readonly settings: 'default' | 'strict';
+  readonly strict?: FactId;
+}
+
+/**
+ * The check a weakened gateway's answer breaks on the rows meant to catch it: a token let through
+ * breaks "refused" (the least a row asserts of a refusal), a server error breaks "not 5xx".
+ */
+export function brokenCheck(caughtAs: Variant['caughtAs']): 'refused' | 'not-5xx' {
+  return caughtAs === 'server-error' ? 'not-5xx' : 'refused';
+}
+
+/**
+ * The clauses of `rows` that fail against a gateway breaking `check` on them: those that assert it
+ * under the settings `clauses` were made with. A row whose check rests on an open fact nobody opted in
+ * for does not assert it, and passes.
+ */
+function rowClausesAsserting(
+  clauses: readonly Clause[],
+  rows: ReadonlySet<string>,
+  check: 'refused' | 'not-5xx',
+): Set<string> {
+  return keys(clauses, (clause) => rowsAre(clause, rows) && asserts(clause, check));
 }
 
 function keys(clauses: readonly Clause[], keep: (clause: Clause) => boolean): Set<string> {
@@ -57,6 +81,12 @@ const authorizerRefusal = (clause: Clause): boolean => {
 };
 /** Every clause asserting exactly 401. */
 const expects401 = (clause: Clause): boolean => asserts(clause, 'status', 401);
+/**
+ * Every clause asserting a 401 and its body. A row whose body is open (several defects whose refusals
+ * differ only on open points) asserts none by default, and its "absent" check looks for the integration's
+ * exact body, which a greeting quoted inside a JSON string is not.
+ */
+const expects401Body = (clause: Clause): boolean => expects401(clause) && asserts(clause, 'body');
 const genuineTokenAnswer = (clause: Clause): boolean =>
   clause.kind === 'accepted' || clause.kind === 'persistence';
 
@@ -77,14 +107,16 @@ const oversizedCrash: GatewayVariantOptions = {
 
 const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).map((weakness) => {
   const rows = new Set(ATTACKS.filter((row) => row.catches.includes(weakness)).map((row) => row.id));
+  const caughtAs = CRASHES.has(weakness) ? 'server-error' : 'let-through';
+  const openOnly = OPEN_ONLY_WEAKNESSES[weakness];
   return {
     id: `weakness:${weakness}`,
     description: WEAKNESSES[weakness],
     options: () =>
       weakness === 'oversized-header-crash' ? oversizedCrash : { authorizer: weakenedAuthorizer(weakness) },
-    caughtBy: (clauses) => keys(clauses, (clause) => rowsAre(clause, rows)),
-    caughtAs: CRASHES.has(weakness) ? 'server-error' : 'let-through',
-    settings: 'strict',
+    caughtBy: (clauses) => rowClausesAsserting(clauses, rows, brokenCheck(caughtAs)),
+    caughtAs,
+    ...(openOnly ? { strict: openOnly.fact } : {}),
   };
 });
 
@@ -108,11 +140,10 @@ const libraryVariants: Variant[] = libraryAuthorizers.map((library) => {
       keys(
         clauses,
         (clause) =>
-          rowsAre(clause, rows) ||
+          (rowsAre(clause, rows) && asserts(clause, 'refused')) ||
           (!library.acceptsGenuineTokens && (genuineTokenAnswer(clause) || clause.row === 'expired')),
       ),
     caughtAs: library.acceptsGenuineTokens ? 'let-through' : 'any',
-    settings: library.setUp === 'readme' ? 'default' : 'strict',
   };
 });
 
@@ -144,7 +175,6 @@ const gatewayVariants: Variant[] = [
     options: () => ({ authorizer: () => authorizerOff() }),
     caughtBy: (clauses) => keys(clauses, authorizerRefusal),
     caughtAs: 'let-through',
-    settings: 'strict',
   },
   {
     id: 'gateway:other-greeting',
@@ -156,7 +186,6 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, genuineTokenAnswer),
     caughtAs: 'let-through',
-    settings: 'strict',
   },
   {
     id: 'gateway:403-for-401',
@@ -166,7 +195,6 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, expects401),
     caughtAs: 'any',
-    settings: 'strict',
   },
   {
     id: 'gateway:greeting-in-401',
@@ -177,9 +205,8 @@ const gatewayVariants: Variant[] = [
           ? withBody(answer, '{"message":"Unauthorized","preview":"\\"Hello from Lambda!\\""}')
           : answer,
     }),
-    caughtBy: (clauses) => keys(clauses, expects401),
+    caughtBy: (clauses) => keys(clauses, expects401Body),
     caughtAs: 'any',
-    settings: 'strict',
   },
   {
     id: 'gateway:post-unprotected',
@@ -189,7 +216,6 @@ const gatewayVariants: Variant[] = [
     caughtBy: (clauses) =>
       keys(clauses, (clause) => clause.kind === 'undefined-method' && clause.method === 'POST'),
     caughtAs: 'let-through',
-    settings: 'strict',
   },
   {
     id: 'gateway:any-method',
@@ -205,7 +231,6 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'undefined-method'),
     caughtAs: 'any',
-    settings: 'strict',
   },
   {
     id: 'gateway:path-variants-unprotected',
@@ -222,11 +247,135 @@ const gatewayVariants: Variant[] = [
     }),
     caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'path-variant'),
     caughtAs: 'let-through',
-    settings: 'strict',
   },
 ];
 
-export const VARIANTS: readonly Variant[] = [...weaknessVariants, ...libraryVariants, ...gatewayVariants];
+/** Whether a request's token verifies under the pool's key and carries claims Cognito never issues. */
+function poolSignedOddClaims(authorization: string | undefined): boolean {
+  const [header, payload, signature] = (authorization ?? '').replace(/^Bearer /, '').split('.');
+  if (header === undefined || payload === undefined || signature === undefined) return false;
+  const key = createPublicKey({ key: emulatorSigningKey().privateJwk as JsonWebKey, format: 'jwk' });
+  const signed = verify(
+    'RSA-SHA256',
+    Buffer.from(`${header}.${payload}`),
+    key,
+    Buffer.from(signature, 'base64url'),
+  );
+  if (!signed) return false;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return (
+      typeof claims.exp !== 'number' ||
+      (claims.token_use !== 'id' && claims.token_use !== 'access') ||
+      Array.isArray(claims.iss)
+    );
+  } catch {
+    return false;
+  }
+}
+
+function withError(
+  answer: GatewayResponse,
+  status: number,
+  body: string,
+  errorType: string,
+): GatewayResponse {
+  return {
+    ...withBody(answer, body),
+    status,
+    headers: { ...withBody(answer, body).headers, 'x-amzn-ErrorType': errorType },
+  };
+}
+
+/**
+ * Correct gateways that differ from the reference only on an open point (security/facts.ts), one per
+ * open fact where another correct answer is possible: each must pass the default contract with nothing
+ * skipped, and (where the fact can be opted in) fail under `--strict` of that fact, which shows it really
+ * answers differently there. Open facts without one here: `several-defects` (no row of the hello API has
+ * defects whose refusals differ on firm or likely facts) and `scope-refusal-status` (the hello API has
+ * no method with OAuth scopes, so no clause asks).
+ */
+export interface Control extends Variant {
+  /** The open fact it answers differently on. */
+  readonly differsOn: FactId;
+  /**
+   * Whether `--strict` of that fact fails it: not where the fact has no guess to assert (the SigV4
+   * text) or the guess admits the control's answer too (any 4xx for a path variant).
+   */
+  readonly failsStrict: boolean;
+}
+
+const controlVariants: Control[] = [
+  {
+    id: 'control:expired-error-type',
+    differsOn: 'expired-error-type',
+    failsStrict: true,
+    description: 'names the expired-token answer ExpiredTokenException instead of UnauthorizedException',
+    options: () => ({
+      tamperResponse: (answer) =>
+        answer.body.toString('utf8') === EXPIRED
+          ? { ...answer, headers: { ...answer.headers, 'x-amzn-ErrorType': 'ExpiredTokenException' } }
+          : answer,
+    }),
+    caughtBy: () => new Set(),
+    caughtAs: 'any',
+  },
+  {
+    id: 'control:pool-signed-odd-claims',
+    differsOn: 'pool-signed-odd-claims',
+    failsStrict: true,
+    description:
+      'refuses a pool-signed token with claims Cognito never issues with 403 Forbidden instead of 401 Unauthorized',
+    options: () => ({
+      tamperResponse: (answer, request) =>
+        answer.status === 401 && poolSignedOddClaims(request.headers.authorization)
+          ? withError(answer, 403, '{"message":"Forbidden"}', 'AccessDeniedException')
+          : answer,
+    }),
+    caughtBy: () => new Set(),
+    caughtAs: 'any',
+  },
+  {
+    id: 'control:path-variant-status',
+    differsOn: 'path-variant-status',
+    failsStrict: false,
+    description: 'answers every spelling variant of /hello 404 Not Found',
+    options: () => {
+      const variants = new Set(pathVariants('/hello').map((variant) => `/dev${variant.path}`));
+      return {
+        tamperResponse: (answer, request) =>
+          variants.has(request.url ?? '') && answer.status >= 400 && answer.status < 500
+            ? withError(answer, 404, '{"message":"Not Found"}', 'NotFoundException')
+            : answer,
+      };
+    },
+    caughtBy: () => new Set(),
+    caughtAs: 'any',
+  },
+  {
+    id: 'control:sigv4-complaint-text',
+    differsOn: 'sigv4-complaint-text',
+    failsStrict: false,
+    description: 'words its IncompleteSignatureException complaint differently',
+    options: () => ({
+      tamperResponse: (answer) =>
+        answer.headers['x-amzn-ErrorType'] === 'IncompleteSignatureException' && answer.body.length > 0
+          ? withBody(answer, '{"message":"Authorization header requires \'Credential\' parameter."}')
+          : answer,
+    }),
+    caughtBy: () => new Set(),
+    caughtAs: 'any',
+  },
+];
+
+export const CONTROLS: readonly Control[] = controlVariants;
+
+export const VARIANTS: readonly Variant[] = [
+  ...weaknessVariants,
+  ...libraryVariants,
+  ...gatewayVariants,
+  ...controlVariants,
+];
 
 export function variantById(id: string): Variant {
   const found = VARIANTS.find((variant) => variant.id === id);
