@@ -128,7 +128,7 @@ export interface ApiSpec {
   readonly pool?: string;
 }
 
-/** The forms a description can come in (api/read-description.ts tells them apart). */
+/** The forms a description can come in (the readers in api/ tell them apart). */
 export type ApiSourceKind = 'route-table' | 'openapi' | 'swagger' | 'sam' | 'cloudformation';
 
 export type ApiSource =

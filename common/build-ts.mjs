@@ -8,7 +8,7 @@
  * Why not run the build's output with paths of its own: the sources find their resources (templates,
  * the collection's scripts, environments/generated, .env) relative to `import.meta.url`. Each compiled
  * file gets its source's `import.meta.url`, `dirname` and `filename` instead, so every such path means
- * what it means in the source tree, while its imports (rewritten from `./x.ts` to `./x.js`) stay inside
+ * what it means in the source tree, while its imports (their `.ts` specifiers rewritten to `.js`) stay inside
  * `.build/`.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';

@@ -1,10 +1,10 @@
 /**
  * `npm run contract` as a function: start the local stack (target local) or take the .env settings
  * (target aws), get the tokens through the token helper, mint what needs the pool's key, run the
- * collection with Newman, stop everything started, and report. The collection is the committed one
- * (generated from api/routes.ts), a file given with `collectionPath`, or generated in memory from an API
- * description (`api`, e.g. an API Gateway export). Tests call this with a deliberately weakened local
- * gateway to prove that the contract catches each weakness.
+ * collection with Newman, stop everything started, and report. The collection is generated in memory
+ * from the API description the run serves and reports (`api`, default api/routes.ts), so the clauses
+ * always match the routes; only a file given with `collectionPath` is read from disk. The committed
+ * collection is an export for the Postman app (`npm run collection`) and is never what a run tests.
  */
 import { readFile, rmdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -47,14 +47,13 @@ import { contractEnvironment } from './run-environment.ts';
 import { buildRunSummary, writeRunSummary } from './run-summary.ts';
 import { decideVerdict, type Verdict } from './verdict.ts';
 
-export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
 /** The collection a run generated from an API description, kept in its report folder for auditors. */
 export const GENERATED_COLLECTION = 'collection.postman_collection.json';
 
 interface CommonOptions {
   /** Repository root: collection, templates and reports are resolved against it. */
   readonly rootDir: string;
-  /** A collection file; default the committed one, or the one generated from `api`. */
+  /** A collection file to run instead of the one generated from `api` (`--collection`). */
   readonly collectionPath?: string;
   /**
    * The API description: the collection is generated from it (unless `collectionPath` is given), the
@@ -86,8 +85,6 @@ interface CommonOptions {
   readonly maxResponseMs?: number;
   /** Called once the run's report folder exists, so a caller can remove it if a signal ends the run. */
   readonly onRunFolderCreated?: (path: string) => void;
-  /** Called with the token result; tests use it to know which secrets must never appear in output. */
-  readonly onToken?: (token: TokenResult) => void;
   /**
    * Aborted when the run is interrupted (Ctrl-C): reporter output stops at once and runContract rejects
    * with RunInterruptedError instead of reporting a run that did not finish.
@@ -100,8 +97,6 @@ export type ContractOptions = CommonOptions &
   (
     | {
         readonly target: 'local';
-        /** Options for the embedded stack (tests inject weaknesses here). */
-        readonly stack?: LocalStackOptions;
         /** Called once the stack is up, so a caller can stop it on a signal. */
         readonly onStackStarted?: (stack: LocalStack) => void;
       }
@@ -146,7 +141,7 @@ export interface ContractResult {
   readonly token: Pick<TokenResult, 'claims' | 'reused' | 'flow'>;
 }
 
-interface LoadedCollection {
+export interface LoadedCollection {
   readonly parsed: object;
   readonly bytes: Buffer;
   readonly sha256: string;
@@ -205,7 +200,11 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
   };
 }
 
-function generatedCollection(
+/**
+ * The collection of an API description, generated in memory: the one place a run calls the generator,
+ * with the expectation settings settled before generation.
+ */
+export function generatedCollection(
   api: ApiSpec,
   rootDir: string,
   settings: ExpectationSettings = DEFAULT_SETTINGS,
@@ -293,7 +292,31 @@ function checkPools(api: ApiSpec, userPoolId: string): void {
   );
 }
 
-export async function runContract(options: ContractOptions): Promise<ContractResult> {
+/**
+ * The parts a run is composed of. `runContract` uses the product's own; `composeContractRun` takes
+ * others, so a test can run the contract against a stack with a weakened part or watch the token it
+ * must never find in any output (tests/support/weakened-stack.ts), with no hook in ContractOptions.
+ */
+export interface ContractParts {
+  /** Starts the embedded stack for the local target (given the description the run serves). */
+  readonly startStack: (options: LocalStackOptions) => Promise<LocalStack>;
+  readonly obtainToken: typeof obtainToken;
+}
+
+export const DEFAULT_CONTRACT_PARTS: ContractParts = {
+  startStack: async (stackOptions) => (await import('../local-stack/stack.ts')).startStack(stackOptions),
+  obtainToken,
+};
+
+export function runContract(options: ContractOptions): Promise<ContractResult> {
+  return composeContractRun(options, DEFAULT_CONTRACT_PARTS);
+}
+
+/** A run with the parts `parts` gives (DEFAULT_CONTRACT_PARTS: the product's run). */
+export async function composeContractRun(
+  options: ContractOptions,
+  parts: ContractParts,
+): Promise<ContractResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const rootDir = options.rootDir;
@@ -322,9 +345,9 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   // The committed collection is the planned one; `full` differs from it only where a method is sampled.
   const sampled = plan?.methods.some((method) => method.coverage === 'sample') ?? false;
   const collection =
-    options.collectionPath === undefined && (options.api !== undefined || strict.length > 0 || sampled)
-      ? generatedCollection(options.api ?? helloApi, rootDir, expectations, options.matrix, signedInPoolId)
-      : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
+    options.collectionPath === undefined
+      ? generatedCollection(api ?? helloApi, rootDir, expectations, options.matrix, signedInPoolId)
+      : await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir);
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
   const context: RunContext = {
     startedAt,
@@ -336,10 +359,10 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     allowList,
     ...(plan ? { plan } : {}),
   };
-  if (runFolder === undefined) return runInFolder(options, context);
+  if (runFolder === undefined) return runInFolder(options, parts, context);
   options.onRunFolderCreated?.(runFolder);
   try {
-    return await runInFolder(options, { ...context, runFolder });
+    return await runInFolder(options, parts, { ...context, runFolder });
   } catch (error) {
     // A run that failed before writing any report leaves no empty folder behind (rmdir refuses a
     // folder with anything in it, so partial reports are kept).
@@ -372,7 +395,11 @@ async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<Pool
   });
 }
 
-async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
+async function runInFolder(
+  options: ContractOptions,
+  parts: ContractParts,
+  context: RunContext,
+): Promise<ContractResult> {
   const { startedAt, now, reporters, collection, reportsDir, runFolder, api, plan } = context;
   const rootDir = options.rootDir;
 
@@ -381,27 +408,20 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
   try {
     let settings: TokenSettings;
     if (options.target === 'local') {
-      const [{ startStack }, { startAttackerServer }] = await Promise.all([
-        import('../local-stack/stack.ts'),
-        import('../security/attacker-server.ts'),
-      ]);
-      [stack, attacker] = await Promise.all([
-        startStack({ ...(api ? { api } : {}), ...options.stack }),
-        startAttackerServer(),
-      ]);
+      const { startAttackerServer } = await import('../security/attacker-server.ts');
+      [stack, attacker] = await Promise.all([parts.startStack(api ? { api } : {}), startAttackerServer()]);
       options.onStackStarted?.(stack);
       settings = settingsFromLocalStack(stack);
     } else {
       settings = options.settings;
     }
 
-    const token = await obtainToken(settings, {
+    const token = await parts.obtainToken(settings, {
       rootDir,
       // The local stack lives only for this run: its token is useless afterwards, so keep it in memory.
       write: options.target === 'aws',
       ...(options.target === 'aws' && options.force ? { force: true } : {}),
     });
-    options.onToken?.(token);
     // A scoped method accepts only an access token carrying one of its scopes: the client_credentials
     // grant of the local stack's confidential app client gives one (none on AWS unless configured).
     const grant = options.clientCredentials ?? stack?.cognito.clientCredentials;

@@ -12,6 +12,7 @@ import { parseStrict } from '../collections/assertions.ts';
 import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
+import { configValue, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
 import { RunInterruptedError } from '../contract-runner/newman-run.ts';
@@ -39,7 +40,8 @@ const usage = `Usage: npm run contract -- [flags]
   --stage NAME              the stage, for a description that names none (CONTRACT_API_STAGE)
   --api-id ID               the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --handler FILE#EXPORT     the Lambda that answers every described method locally (default: a stand-in)
-  --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --collection FILE         run this collection file instead of the one generated in memory from the
+                            API description (default: generated; the committed export is never read)
   --matrix planned|full     planned (default): the whole attack catalogue once per authorizer and a
                             fixed sample on the other methods behind it; full: the whole catalogue on
                             every protected method (CONTRACT_MATRIX)
@@ -48,8 +50,8 @@ const usage = `Usage: npm run contract -- [flags]
                             default: the pool protecting the most methods; the methods of the others
                             get their clauses skipped, saying which pool tests them
   --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
-                            all; CONTRACT_STRICT), as the project's guess; the collection is then
-                            generated for the run (not with --collection). Default: none
+                            all; CONTRACT_STRICT), as the project's guess (not with --collection).
+                            Default: none
   --force                   sign in even if the saved token is still good (aws)
   --debug                   print stack traces of unexpected failures
 
@@ -86,15 +88,16 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const rootDir = process.cwd();
   const dotenvKeys = loadDotenvOnce(resolve(rootDir, '.env'));
-  const target = resolveTarget(flags.target, process.env);
+  const env = processEnv();
+  const target = resolveTarget(flags.target, env);
   const iterations = wholeNumber('--iterations', flags.iterations, ITERATIONS);
   const timeoutRequestMs = wholeNumber('--timeout-request', flags['timeout-request'], MILLISECONDS);
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
-  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
-  const readOptions = descriptionOptions(flags, process.env);
+  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
+  const readOptions = descriptionOptions(flags, env);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
-  const poolSetting = flags.pool ?? (process.env.CONTRACT_POOL || undefined);
+  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
   const read =
     specPath === undefined
       ? undefined
@@ -104,8 +107,8 @@ async function main(argv: readonly string[]): Promise<number> {
       ? undefined
       : withPool(read ?? helloApi, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
   for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
-  const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
-  const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
+  const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
+  const matrixText = flagOrEnv(flags.matrix, env, 'CONTRACT_MATRIX');
   const matrix = parseMatrixMode(matrixText);
   if (matrixText !== undefined && matrix === undefined) {
     throw new UsageError(
@@ -119,9 +122,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const expectations =
     flags.strict === undefined
-      ? parseStrict('CONTRACT_STRICT', process.env.CONTRACT_STRICT || undefined)
+      ? parseStrict('CONTRACT_STRICT', configValue(env, 'CONTRACT_STRICT'))
       : parseStrict('--strict', flags.strict);
-  const clientCredentials = clientCredentialsFromEnv(process.env);
+  const clientCredentials = clientCredentialsFromEnv(env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
   const interrupt = new AbortController();
@@ -148,7 +151,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ? {
           ...common,
           target,
-          settings: resolveSettings('aws', { env: process.env, dotenvKeys }),
+          settings: resolveSettings('aws', { env, dotenvKeys }),
           ...(flags.force ? { force: true } : {}),
         }
       : {

@@ -7,7 +7,8 @@ import { relative, resolve } from 'node:path';
 import { choosePool, poolLines, withPool } from '../api/pools.ts';
 import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
 import { parseFlags, wholeNumber } from '../common/args.ts';
-import { runCli } from '../common/cli-error.ts';
+import { runCli, UsageError } from '../common/cli-error.ts';
+import { CONFIG_TABLE, configValue, type Env, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { contractEnvironment } from '../contract-runner/run-environment.ts';
 import { emulatorSigningKey } from '../local-stack/cognito/emulator-key.ts';
@@ -24,13 +25,12 @@ import { mintPoolKeyTokens } from '../security/pool-key-tokens.ts';
 import { obtainToken, settingsFromLocalStack } from '../token-helper/index.ts';
 import { generatedIdentity } from '../token-helper/postman-environment.ts';
 
-export const DEFAULT_API_PORT = 3000;
-export const DEFAULT_COGNITO_PORT = 9229;
+export const DEFAULT_API_PORT = Number(CONFIG_TABLE.LOCAL_API_PORT.default);
+export const DEFAULT_COGNITO_PORT = Number(CONFIG_TABLE.LOCAL_COGNITO_PORT.default);
 const PORT = { min: 0, max: 65_535, note: '(0 picks a free port)' } as const;
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  return wholeNumber(name, raw === '' ? undefined : raw, PORT) ?? fallback;
+function portFromEnv(env: Env, name: 'LOCAL_API_PORT' | 'LOCAL_COGNITO_PORT', fallback: number): number {
+  return wholeNumber(name, configValue(env, name), PORT) ?? fallback;
 }
 
 const usage = `Usage: npm run stack [-- --api-spec FILE [--stage NAME] [--handler FILE#EXPORT]]
@@ -70,15 +70,17 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const apiPort = portFromEnv('LOCAL_API_PORT', DEFAULT_API_PORT);
-  const cognitoPort = portFromEnv('LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
-  const password = process.env.CONTRACT_PASSWORD;
-  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
-  const readOptions = descriptionOptions(flags, process.env);
+  const env = processEnv();
+  const apiPort = portFromEnv(env, 'LOCAL_API_PORT', DEFAULT_API_PORT);
+  const cognitoPort = portFromEnv(env, 'LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
+  const password = configValue(env, 'CONTRACT_PASSWORD');
+  const username = configValue(env, 'CONTRACT_USERNAME');
+  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
+  const readOptions = descriptionOptions(flags, env);
   const read =
     specPath === undefined ? undefined : await readApiDescription(resolve(specPath), specPath, readOptions);
   // Several user pools: the seeded user stands for the chosen one (api/pools.ts), as in npm run contract.
-  const poolSetting = flags.pool ?? (process.env.CONTRACT_POOL || undefined);
+  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
   const api =
     read === undefined
       ? undefined
@@ -100,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     ...(api ? { api } : {}),
     ...(handler ? { handler } : {}),
     ...(password ? { password } : {}),
-    ...(process.env.CONTRACT_USERNAME ? { username: process.env.CONTRACT_USERNAME } : {}),
+    ...(username ? { username } : {}),
   });
   // Registered before start-up finishes, so a Ctrl-C during start-up still waits for the stack and
   // stops it (a failed start has already cleaned up after itself).

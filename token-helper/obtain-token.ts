@@ -267,7 +267,7 @@ export async function readSavedTokens(
 }
 
 /**
- * Reused only with everything the clauses need (issue 16: a reused token without its access token
+ * Reused only with everything the clauses need (a reused token without its access token
  * silently skipped the access-token clause): the ID token and the access token, each with more than
  * MIN_REMAINING_SECONDS left.
  */

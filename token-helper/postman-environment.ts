@@ -32,7 +32,7 @@ export interface PostmanEnvironment {
 export const BASE_URL = 'baseUrl';
 export const ID_TOKEN = 'id_token';
 export const ID_TOKEN_EXP = 'id_token_exp';
-/** Saved beside the ID token so that a reused token still provides every clause its token (issue 16). */
+/** Saved beside the ID token so that a reused token still provides every clause its token. */
 export const ACCESS_TOKEN = 'access_token';
 /** Lets the next run (and the collection) sign in again without the password, for 30 days by default. */
 export const REFRESH_TOKEN = 'refresh_token';

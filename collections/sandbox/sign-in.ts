@@ -217,8 +217,8 @@ export function signInEnsureTokens(pm: Pm, done: () => void): void {
     done(); // A token we cannot read (pasted by hand?): let the clauses judge it.
     return;
   }
-  // id_token_exp, which the token helper writes, wins over the token's own exp (tests shorten it).
-  const expiry = Number(pm.variables.get('id_token_exp')) || (current ? Number(current.exp) : 0);
+  // The token's own exp decides (id_token_exp, which the token helper writes, is for people to read).
+  const expiry = current ? Number(current.exp) : 0;
   if (usable(current) && expiry - now > SIGN_IN_MARGIN_SECONDS && pm.variables.get('access_token')) {
     done();
     return;

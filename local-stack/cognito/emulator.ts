@@ -32,6 +32,7 @@ import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js'
 import type { Triggers } from 'cognito-local/lib/services/triggers/triggers.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
 import { pino } from 'pino';
+import { configValue, processEnv } from '../../common/config-table.ts';
 import { PortInUseError } from '../gateway/server.ts';
 import { authRouter } from './auth-router.ts';
 import { type CognitoCall, CognitoJsonApiError } from './json-api.ts';
@@ -77,7 +78,7 @@ const noTriggers: Triggers = {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   // The emulator logs every request at info level; only its errors are worth surfacing, and they
   // reach the caller as HTTP 500 answers anyway.
-  const logger = pino({ level: process.env.COGNITO_LOCAL_DEBUG ? 'debug' : 'silent' });
+  const logger = pino({ level: configValue(processEnv(), 'COGNITO_LOCAL_DEBUG') ? 'debug' : 'silent' });
   const ctx = { logger };
 
   // Mutable on purpose: the issuer embeds the port, which is only known once the server listens, and

@@ -31,16 +31,17 @@ export interface GatewayOptions {
   readonly apiKey?: string;
   /** Ten lowercase alphanumerics, like a real REST API id. */
   readonly apiId: string;
-  /**
-   * Tests only: the request-line-plus-headers limit (default API Gateway's 10 KiB), raised to build a
-   * gateway whose authorizer meets a header the real one never passes on.
-   */
-  readonly maxHeaderBytes?: number;
-  /**
-   * Tests only: rewrites each answer before it is sent, to build a gateway that is wrong in one way
-   * (e.g. 403 instead of 401) and prove the contract notices. Never set by the product's own code.
-   */
-  readonly tamperResponse?: (answer: GatewayResponse, request: IncomingMessage) => GatewayResponse;
+}
+
+/**
+ * The HTTP shell's parts, which the composition root (local-stack/stack.ts) wires: the product's are
+ * DEFAULT_SERVER_PARTS; a test composes a gateway with one replaced to make it wrong in one way.
+ */
+export interface GatewayServerParts {
+  /** The request-line-plus-headers limit: API Gateway's 10 KiB. */
+  readonly maxHeaderBytes: number;
+  /** The last word on each answer before it is sent: the answer as it is. */
+  readonly finish: (answer: GatewayResponse, request: IncomingMessage) => GatewayResponse;
 }
 
 export interface RunningGateway {
@@ -55,6 +56,11 @@ export const LOOPBACK = '127.0.0.1';
 const MAX_HEADER_BYTES = 10_240;
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export const DEFAULT_SERVER_PARTS: GatewayServerParts = {
+  maxHeaderBytes: MAX_HEADER_BYTES,
+  finish: (answer) => answer,
+};
 
 /** A taken port is a configuration mistake (the setting names another port): exit code 2. */
 export class PortInUseError extends UsageError {
@@ -196,18 +202,17 @@ function send(request: IncomingMessage, response: ServerResponse, answer: Gatewa
   response.end(answer.body.toString('latin1'), 'latin1');
 }
 
-export function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const server: Server = createServer(
-    { maxHeaderSize: options.maxHeaderBytes ?? MAX_HEADER_BYTES },
-    (request, response) => {
-      const ids = newRequestIds();
-      handleRequest(options, request, ids).then(
-        (answer) =>
-          send(request, response, options.tamperResponse ? options.tamperResponse(answer, request) : answer),
-        () => send(request, response, gatewayError('internalServerError', ids)),
-      );
-    },
-  );
+export function startGateway(
+  options: GatewayOptions,
+  parts: GatewayServerParts = DEFAULT_SERVER_PARTS,
+): Promise<RunningGateway> {
+  const server: Server = createServer({ maxHeaderSize: parts.maxHeaderBytes }, (request, response) => {
+    const ids = newRequestIds();
+    handleRequest(options, request, ids).then(
+      (answer) => send(request, response, parts.finish(answer, request)),
+      () => send(request, response, gatewayError('internalServerError', ids)),
+    );
+  });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

@@ -1,7 +1,7 @@
 /**
  * A console-built API, described only by API Gateway's OpenAPI export (tests/fixtures/api/shop.oas30.json:
  * several resources, a path parameter, a method without authorization, one with OAuth scopes, a CORS
- * preflight), end to end (issue 14): the local stack serves it with stand-in handlers, the contract is
+ * preflight), end to end: the local stack serves it with stand-in handlers, the contract is
  * generated from it and run, the methods without authorizer fail the run until the allow-list names
  * them, and a gateway that leaves one method unprotected fails exactly that method's clauses.
  */
@@ -19,6 +19,7 @@ import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
+import { runContractWith } from '../support/weakened-stack.ts';
 
 const run = promisify(execFile);
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -29,14 +30,16 @@ const ALLOW = 'GET /health, OPTIONS /items';
 const TIMEOUT_MS = 300_000;
 
 function contract(options: { allowUnprotected?: string; served?: ApiSpec } = {}): Promise<ContractResult> {
-  return runContract({
-    target: 'local',
-    rootDir: repoRoot,
-    reporters: [],
-    api: shop,
-    ...(options.allowUnprotected ? { allowUnprotected: options.allowUnprotected } : {}),
-    ...(options.served ? { stack: { api: options.served } } : {}),
-  });
+  return runContractWith(
+    {
+      target: 'local',
+      rootDir: repoRoot,
+      reporters: [],
+      api: shop,
+      ...(options.allowUnprotected ? { allowUnprotected: options.allowUnprotected } : {}),
+    },
+    { parts: options.served ? { api: options.served } : {} },
+  );
 }
 
 function failed(result: ContractResult): string[] {

@@ -1,5 +1,5 @@
 /**
- * Issue 8, bad input to `npm run contract`: each mistake is one sentence on stderr that names the problem
+ * Bad input to `npm run contract`: each mistake is one sentence on stderr that names the problem
  * and the fix, a non-zero exit, no stack trace, no half-written file and no stack left running. The token
  * helper's own bad-input cases live in tests/unit/token-helper and tests/integration/token-helper.
  */

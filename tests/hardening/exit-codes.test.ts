@@ -1,5 +1,5 @@
 /**
- * Issue 16, item 7: the exit codes are what the README's "Exit codes" table says, row by row. The table
+ * The exit codes are what the README's "Exit codes" table says, row by row. The table
  * is read from README.md; each row has one case below, keyed by the row's text, and a row without a
  * case (or a case without a row) fails, so the table and the code cannot drift apart. Each case runs the
  * real command as a child process in a scratch project root, so no developer file is touched.
@@ -192,6 +192,22 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
         codes.push(await afterSignal(run, stackStarting, signal));
       }
       return codes;
+    },
+  'npm run collection 1: `--check`: the collection file is missing or is not what the API description generates now: run `npm run collection`':
+    async () => {
+      const out = join(root, 'export.postman_collection.json');
+      const collection = (args: string[]) =>
+        spawnContract(args, { script: 'scripts/collection.ts', cwd: root, killAfterMs: 60_000 }).done;
+      const written = await collection(['--out', out]);
+      assert.equal(written.code, 0, written.stderr);
+      assert.equal((await collection(['--check', '--out', out])).code, 0, 'a current export passes --check');
+      await writeFile(out, '{}');
+      const stale = await collection(['--check', '--out', out]);
+      assert.match(
+        stale.stderr,
+        /^\S+export\.postman_collection\.json is stale: run `npm run collection -- --out [^`]+` to write it\.\n$/,
+      );
+      return [stale.code];
     },
   'npm run stack 2: another stack of this checkout is running: the message names its pid and ports':
     async () => {

@@ -1,5 +1,5 @@
 /**
- * Issue 8, interrupts: SIGINT or SIGTERM at several moments of `npm run contract` and `npm run stack`
+ * Interrupts: SIGINT or SIGTERM at several moments of `npm run contract` and `npm run stack`
  * leaves no process, no listening port, no emulator data directory and no temporary or partial file.
  * What the process owned (descendants, listening ports) is read from /proc just before the signal.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 8, bad credentials and app-client settings as real commands meet them: Cognito's refusals
+ * Bad credentials and app-client settings as real commands meet them: Cognito's refusals
  * (scripted over real HTTP by the fake) come out of `npm run token` and `npm run contract --target aws`
  * as one sentence with the fix, a non-zero exit, no stack trace, no secret and no file written.
  * Wrong password, a mismatched secret and the missing auth flow through `npm run token` are already in
