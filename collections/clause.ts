@@ -104,6 +104,11 @@ export interface Clause {
   /** Why a clause may be skipped where it cannot run (shown with SKIPPED). */
   readonly needs?: string;
   /**
+   * Why the clause is skipped in every run of this collection, sending nothing: its method's authorizer
+   * accepts only another user pool than the one the run signs in to (collections/plan.ts).
+   */
+  readonly skip?: string;
+  /**
    * The request header the method's authorizer reads the token from (its identity source), when it is
    * not Authorization: the token is sent in it, and a "no header" clause leaves it out.
    */

@@ -20,7 +20,7 @@ export function parseFlags<const O extends FlagSpec>(
   context: ParseFlagsContext,
 ) {
   // Every command that has --help answers -h too: the first thing a new user types.
-  const help = options['help'];
+  const help = options.help;
   const withShortHelp: O =
     help?.type === 'boolean' && help.short === undefined
       ? { ...options, help: { ...help, short: 'h' } }

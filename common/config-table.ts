@@ -210,6 +210,17 @@ export const CONFIG_TABLE = {
       'fixed sample on the other methods behind it; full: the whole catalogue on every protected method.',
     ],
   },
+  CONTRACT_POOL: {
+    secret: false,
+    flag: 'pool',
+    readers: ['contract', 'stack'],
+    envExample: true,
+    description: [
+      "Optional: when the API description's authorizers name several user pools, the one a run signs in to",
+      "and tests (its ARN, its id, the file's reference, or an authorizer's name); default: the pool that",
+      "protects the most methods. The other pools' methods are skipped, each saying which pool tests it.",
+    ],
+  },
   CONTRACT_OAUTH_TOKEN_URL: {
     secret: false,
     readers: ['contract', 'token'],

@@ -214,12 +214,30 @@ ${rows.join('\n')}
 </details>`;
 };
 
+/** The user pool the run signed in to, when the description names several, and the methods left for another. */
+const pool: RunBlockSection = (summary) => {
+  if (summary.pool === null || summary.pool.pools.length < 2) return '';
+  const left = summary.pool.leftForAnotherRun.map(
+    (method) => `  <li>${code(method.route)}: SKIPPED, ${escapeHtml(method.reason)}</li>`,
+  );
+  return `<h2>User pool: ${code(summary.pool.chosen)}</h2>
+<p>${escapeHtml(summary.pool.why)}</p>
+${
+  left.length === 0
+    ? '<p>Every protected method accepts it.</p>'
+    : `<ul class="run-pool-left">
+${left.join('\n')}
+</ul>`
+}`;
+};
+
 /** In page order. Add a section here; each is a function of the RunSummary alone. */
 const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [
   verdictBanner,
   provenance,
   coverage,
   matrix,
+  pool,
   totals,
   notPassed,
   asserted,

@@ -8,6 +8,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { choosePool, POOL_SETTING, poolIdOf } from '../api/pools.ts';
 import { helloApi } from '../api/routes.ts';
 import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { allowListKey, authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
@@ -212,8 +213,12 @@ export function generatedCollection(
   rootDir: string,
   settings: ExpectationSettings = DEFAULT_SETTINGS,
   matrix: MatrixMode | undefined = undefined,
+  signedInPoolId: string | undefined = undefined,
 ): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings, matrix)), 'utf8');
+  const bytes = Buffer.from(
+    renderCollection(api, generateClauses(api, ATTACKS, settings, matrix, signedInPoolId)),
+    'utf8',
+  );
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -346,22 +351,21 @@ function displayFrom(rootDir: string, path: string): string {
 }
 
 /**
- * A description whose authorizer names its pools by ARN must name the pool the run signs in to, or
- * every protected method would refuse the run's own token: a placeholder ARN (an example account, a
- * pool of another stage) is refused before anything is sent. Pools named by a template reference
+ * The pool the run tests (api/pools.ts) must be the pool it signs in to, or every method it tests would
+ * refuse the run's own token: a placeholder ARN (`arn:aws:1`, an example account, a pool of another
+ * stage) is refused in one sentence before anything is sent. Pools named by a template reference
  * (`!GetAtt UserPool.Arn`, an ARN completed only when deployed) are the deployed pool by construction.
  */
 function checkPools(api: ApiSpec, userPoolId: string): void {
-  const used = new Set(
-    api.routes.flatMap((route) => (route.protection.kind === 'cognito' ? [route.protection.authorizer] : [])),
+  const choice = choosePool(api, userPoolId);
+  if (choice === undefined) return;
+  const arn = api.authorizers
+    .flatMap((authorizer) => authorizer.pools)
+    .find((pool) => pool.key === choice.key)?.arn;
+  if (arn === undefined || poolIdOf(arn) === userPoolId) return;
+  throw new UsageError(
+    `The API description's pool ${arn} (${choice.why}) is not the pool signed in to, COGNITO_USER_POOL_ID ${userPoolId}: sign in to that pool (COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID in .env), choose another of the description's pools with ${POOL_SETTING}, or export the deployed stage again if the ARN is a placeholder.`,
   );
-  for (const authorizer of api.authorizers.filter((candidate) => used.has(candidate.id))) {
-    const arns = authorizer.pools.map((pool) => pool.arn);
-    if (arns.some((arn) => arn === undefined || arn.endsWith(`/${userPoolId}`))) continue;
-    throw new UsageError(
-      `The API description's authorizer ${authorizer.id} accepts tokens of ${arns.join(', ')} only, but COGNITO_USER_POOL_ID is ${userPoolId}: sign in to that pool (COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID in .env), or export the deployed stage again if the description is a placeholder.`,
-    );
-  }
 }
 
 /**
@@ -397,7 +401,9 @@ export async function composeContractRun(
   // Fail on a broken description, collection or reports folder before starting anything.
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
-  if (options.target === 'aws' && api !== undefined) checkPools(api, options.settings.userPoolId);
+  // On AWS the run signs in to the .env pool: it is the pool tested when the description names it.
+  const signedInPoolId = options.target === 'aws' ? options.settings.userPoolId : undefined;
+  if (signedInPoolId !== undefined && api !== undefined) checkPools(api, signedInPoolId);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
   const expectations = options.expectations ?? DEFAULT_SETTINGS;
   const strict = strictFacts(expectations);
@@ -406,17 +412,15 @@ export async function composeContractRun(
       `--strict settles the expectations before the collection is generated, so it cannot change the file given to --collection: drop --collection, or drop --strict (it names ${strict.join(', ')}).`,
     );
   }
-  // The plan is known wherever the collection comes from a description: generated here, or the
-  // committed one (generated from api/routes.ts in the default mode by `npm run collection`).
+  // The plan of the collection generated here from the description the run serves (none for a
+  // collection file the user gave).
   const plan =
-    options.collectionPath === undefined && api !== undefined
-      ? planContract(api, ATTACKS, options.matrix)
+    options.collectionPath === undefined
+      ? planContract(api ?? helloApi, ATTACKS, options.matrix, signedInPoolId)
       : undefined;
-  // The committed collection is the planned one; `full` differs from it only where a method is sampled.
-  const sampled = plan?.methods.some((method) => method.coverage === 'sample') ?? false;
   const collection =
     options.collectionPath === undefined
-      ? generatedCollection(api ?? helloApi, rootDir, expectations, options.matrix)
+      ? generatedCollection(api ?? helloApi, rootDir, expectations, options.matrix, signedInPoolId)
       : await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir);
   const served = options.target === 'local' ? (api ?? helloApi) : api;
   if (served !== undefined && options.collectionPath !== undefined) {

@@ -13,6 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
+import { choosePool } from '../api/pools.ts';
 import { helloApi } from '../api/routes.ts';
 import {
   type ApiSpec,
@@ -202,6 +203,17 @@ async function unwind(cleanups: (() => Promise<void>)[]): Promise<void> {
   if (first !== undefined) throw first;
 }
 
+/**
+ * The gateway's authorizer for `api`: the seeded pool's for the methods whose authorizer accepts the
+ * pool the run signs in to, `other` (a pool the user is not in) for the methods left for another pool.
+ */
+function servedByPool(api: ApiSpec, authorizer: Authorizer, other: Authorizer): Authorizer {
+  const left = new Set((choosePool(api)?.left ?? []).map((method) => method.route));
+  if (left.size === 0) return authorizer;
+  return (header, scopes, route) =>
+    route !== undefined && left.has(route) ? other(header, scopes, route) : authorizer(header, scopes, route);
+}
+
 /** The stack as the product runs it: every part its own. */
 export async function startStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const { apiUrl, apiKey, runId, cognito, jwks, stop } = await composeStack(options, {});
@@ -269,6 +281,14 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
     // The one API key of this stack, for methods that require one (random per start, never a secret elsewhere).
     const apiKey = randomBytes(20).toString('hex');
     const realAuthorizer = createCognitoAuthorizer({ issuer, jwksUri, jwks });
+    // The authorizers that accept only pools other than the one seeded here (api/pools.ts) are served
+    // as API Gateway serves them: verifying against a pool the seeded user is not in, so they refuse
+    // every token of this stack with 401 Unauthorized, whatever its signature.
+    const otherPoolAuthorizer = createCognitoAuthorizer({
+      issuer: `${emulator.endpoint}/${LOCAL_REGION}_OtherPool`,
+      jwksUri,
+      jwks,
+    });
     const loaded = new Map(handlers);
     const gatewayFor = async (variant: GatewayParts, port: number) => {
       const served = variant.api ?? api;
@@ -294,7 +314,11 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
           port,
           stage: served.stage,
           routes,
-          authorizer: variant.authorizer ? variant.authorizer(realAuthorizer, cognito) : realAuthorizer,
+          authorizer: servedByPool(
+            served,
+            variant.authorizer ? variant.authorizer(realAuthorizer, cognito) : realAuthorizer,
+            otherPoolAuthorizer,
+          ),
           integrationTimeoutMs: variant.integrationTimeoutMs ?? served.integrationTimeoutMs,
           apiId: 'local0api0',
           apiKey,

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { poolLines, withPool } from '../api/pools.ts';
 import { descriptionOptions, readApiDescription } from '../api/read-description.ts';
 import { helloApi } from '../api/routes.ts';
 import { isProtected } from '../api/spec.ts';
@@ -19,7 +20,7 @@ import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
-import { configValue, processEnv } from '../common/config-table.ts';
+import { configValue, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { plural } from '../common/plural.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 
@@ -34,6 +35,9 @@ Writes the contract's Postman collection (v2.1), generated from the API descript
   --out PATH        where to write the collection
   --matrix MODE     planned (default): the whole attack catalogue once per authorizer, a fixed sample on
                     the other methods behind it; full: on every protected method (CONTRACT_MATRIX)
+  --pool POOL       when the authorizers name several user pools, the one whose methods are tested (its
+                    ARN, id or reference, or an authorizer's name; CONTRACT_POOL); default: the pool
+                    protecting the most methods; the others' clauses are generated skipped
   --strict FACTS    also assert these open facts of docs/reference.md (comma-separated ids, or all), as
                     the project's guess; default: none (what the committed collection asserts)
   --check           write nothing; exit 1 if the file is not exactly what would be written
@@ -52,6 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
       out: { type: 'string' },
       check: { type: 'boolean' },
       matrix: { type: 'string' },
+      pool: { type: 'string' },
       strict: { type: 'string' },
       help: { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -67,9 +72,13 @@ async function main(argv: readonly string[]): Promise<number> {
       'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
     );
   const readOptions = descriptionOptions(flags, process.env);
-  const api = flags['api-spec']
-    ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
-    : helloApi;
+  const api = withPool(
+    flags['api-spec']
+      ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
+      : helloApi,
+    flagOrEnv(flags.pool, processEnv(), 'CONTRACT_POOL'),
+    flags.pool === undefined ? 'CONTRACT_POOL' : '--pool',
+  );
   for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
   const matrixText = flags.matrix ?? configValue(processEnv(), 'CONTRACT_MATRIX');
   const matrix = parseMatrixMode(matrixText);
@@ -112,6 +121,7 @@ async function main(argv: readonly string[]): Promise<number> {
     [
       `Wrote ${shown}: ${plural(clauses.length, 'clause')} for ${plural(api.routes.length, 'method')} of ${api.name} (stage ${api.stage}).`,
       `Attack matrix: ${plan.why}.`,
+      ...poolLines(plan.pool),
       ...(unprotected.length > 0
         ? [
             `Not behind Cognito: ${unprotected.join(', ')}; their coverage checks fail unless allow_unprotected names them.`,

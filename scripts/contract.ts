@@ -5,7 +5,9 @@
  */
 import { rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import { withPool } from '../api/pools.ts';
 import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
+import { helloApi } from '../api/routes.ts';
 import { parseStrict } from '../collections/assertions.ts';
 import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
 import { listOf, oneOf, parseFlags, wholeNumber } from '../common/args.ts';
@@ -44,6 +46,10 @@ const usage = `Usage: npm run contract -- [flags]
   --matrix planned|full     planned (default): the whole attack catalogue once per authorizer and a
                             fixed sample on the other methods behind it; full: the whole catalogue on
                             every protected method (CONTRACT_MATRIX)
+  --pool POOL               when the authorizers name several user pools, the one whose methods are
+                            tested: its ARN, id or reference, or an authorizer's name (CONTRACT_POOL);
+                            default: the pool protecting the most methods; the methods of the others
+                            get their clauses skipped, saying which pool tests them
   --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
                             all; CONTRACT_STRICT), as the project's guess (not with --collection).
                             Default: none
@@ -69,6 +75,7 @@ const flagSpec = {
   strict: { type: 'string' },
   collection: { type: 'string' },
   matrix: { type: 'string' },
+  pool: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -93,10 +100,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
   const readOptions = descriptionOptions(flags, env);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
-  const api =
+  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
+  const read =
     specPath === undefined
       ? undefined
       : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
+  const api =
+    read === undefined && poolSetting === undefined
+      ? undefined
+      : withPool(read ?? helloApi, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
   for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
   const matrixText = flagOrEnv(flags.matrix, env, 'CONTRACT_MATRIX');

@@ -4,9 +4,10 @@
  * a private file that `npm run token` reads, and runs until Ctrl-C.
  */
 import { relative, resolve } from 'node:path';
+import { choosePool, poolLines, withPool } from '../api/pools.ts';
 import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
 import { oneOf, parseFlags, wholeNumber } from '../common/args.ts';
-import { runCli, UsageError } from '../common/cli-error.ts';
+import { runCli } from '../common/cli-error.ts';
 import { CONFIG_TABLE, configValue, type Env, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { contractEnvironment } from '../contract-runner/run-environment.ts';
@@ -41,6 +42,8 @@ Starts a local Cognito and a local API Gateway in front of the Lambda on 127.0.0
                          template; each method answers 200 JSON from a stand-in handler
   --stage NAME           the stage, for a file that names none (CONTRACT_API_STAGE); wins over the file's
   --api-id ID            the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
+  --pool POOL            when the authorizers name several user pools, the one the test user belongs to
+                         (CONTRACT_POOL; as npm run contract); the others' authorizers refuse its tokens
   --handler FILE#EXPORT  a Lambda handler (TypeScript or JavaScript module) to answer every described method
 Ports: LOCAL_API_PORT (default ${DEFAULT_API_PORT}) and LOCAL_COGNITO_PORT (default ${DEFAULT_COGNITO_PORT}); 0 picks a free port.
 The test user's password is CONTRACT_PASSWORD if set, otherwise random; it is written only to
@@ -60,6 +63,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       handler: { type: 'string' },
       stage: { type: 'string' },
       'api-id': { type: 'string' },
+      pool: { type: 'string' },
     },
     { command: 'npm run stack --' },
   );
@@ -76,8 +80,15 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const authFlow = oneOf('CONTRACT_AUTH_FLOW', configValue(env, 'CONTRACT_AUTH_FLOW'), AUTH_FLOWS);
   const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
   const readOptions = descriptionOptions(flags, env);
-  const api =
+  const read =
     specPath === undefined ? undefined : await readApiDescription(resolve(specPath), specPath, readOptions);
+  // Several user pools: the seeded user stands for the chosen one (api/pools.ts), as in npm run contract.
+  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
+  const api =
+    read === undefined
+      ? undefined
+      : withPool(read, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
+  for (const line of api === undefined ? [] : poolLines(choosePool(api))) process.stderr.write(`${line}\n`);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   // `npm run` starts every command in the package root: the stack's files belong to that checkout.
   const rootDir = process.cwd();

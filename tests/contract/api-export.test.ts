@@ -18,7 +18,7 @@ import type { ApiSpec } from '../../api/spec.ts';
 import { assertsCheck as asserts, type Clause, readClauseTable } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
-import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
+import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
 import { runContractWith } from '../support/weakened-stack.ts';
 
