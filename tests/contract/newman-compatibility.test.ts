@@ -142,7 +142,6 @@ interface RunVerdict {
 /** argv: collection file, base URL, reporter, export file. Prints the reporter's output, then a verdict. */
 const RUN_ONE = `
 import { readFileSync } from 'node:fs';
-import { renderCollection } from '../../collections/collection.ts';
 import newman from 'newman';
 const [collectionFile, base, reporter, exportFile] = process.argv.slice(1);
 newman.run(
