@@ -222,7 +222,8 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
 
 /** The stack with the gateway's parts `parts` replaces (none: the product's stack). */
 export async function composeStack(options: LocalStackOptions, parts: GatewayParts): Promise<ComposedStack> {
-  const api = options.api ?? helloApi;
+  // The API the stack serves: a replaced part (a test serving another description) wins over the options.
+  const api = parts.api ?? options.api ?? helloApi;
   const cleanups: (() => Promise<void>)[] = [];
   try {
     await sweepStaleDataDirectories();
