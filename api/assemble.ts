@@ -155,31 +155,11 @@ export function assemble(assembly: Assembly): ApiSpec {
       ),
     ),
   ];
-  // Several authorizers of one pool are fine; authorizers with no pool in common are not: a run signs in
-  // one user of one pool and the local stack seeds one, so a method of another pool could only be tried
-  // with a token it must refuse (docs/reference.md §14).
-  const pools = new Map<string, string>();
-  const through: string[] = [];
+  // Several pools are fine: a run signs in to one of them (api/pools.ts chooses which), and the methods
+  // whose authorizers accept only others are generated and skipped, saying which pool tests them.
   const usedAuthorizers = [...byKey.values()]
     .filter((authorizer) => used.has(authorizer.id))
     .sort((a, b) => firstUse.indexOf(a.id) - firstUse.indexOf(b.id));
-  // A pool every used authorizer accepts: one authorizer listing several pools takes a token of any of
-  // them, so a user of a pool they all share can call every method.
-  let shared: Set<string> | undefined;
-  for (const authorizer of usedAuthorizers) {
-    through.push(authorizer.id);
-    for (const pool of authorizer.pools) pools.set(pool.key, pool.label);
-    const keys = new Set(authorizer.pools.map((pool) => pool.key));
-    shared = shared === undefined ? keys : new Set([...shared].filter((key) => keys.has(key)));
-  }
-  if (pools.size > 1 && (shared === undefined || shared.size === 0)) {
-    problems.add(
-      assembly.authorizersWhere ?? 'authorizers',
-      `names several user pools (${[...pools.values()].join(', ')}, through ${through.join(', ')}), but a run signs in one user of one pool`,
-      'split the description per pool and run each',
-    );
-    problems.throwIfAny(assembly.file);
-  }
   return {
     name: assembly.name,
     stage: stage ?? '',

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../common/cli-error.ts';
+import { type Env, flagOrEnv } from '../common/config-table.ts';
 import { STAGE_NAME } from './assemble.ts';
 import { loadDescription } from './document.ts';
 import { apiSpecFromExport } from './openapi-export.ts';
@@ -38,8 +39,8 @@ export async function readApiDescription(
 }
 
 /** `--stage NAME` or CONTRACT_API_STAGE: checked here so a typo is refused before anything starts. */
-export function stageSetting(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const value = flag ?? (env.CONTRACT_API_STAGE || undefined);
+export function stageSetting(flag: string | undefined, env: Env): string | undefined {
+  const value = flagOrEnv(flag, env, 'CONTRACT_API_STAGE');
   if (value === undefined) return undefined;
   if (!STAGE_NAME.test(value)) {
     throw new UsageError(
@@ -63,9 +64,9 @@ export function handlerRef(value: string): HandlerRef {
 /** The --stage and --api-id settings of a command that reads a description (flags win over the environment). */
 export function descriptionOptions(
   flags: { readonly stage?: string | undefined; readonly 'api-id'?: string | undefined },
-  env: NodeJS.ProcessEnv,
+  env: Env,
 ): ReadOptions {
   const stage = stageSetting(flags.stage, env);
-  const apiId = flags['api-id'] ?? (env.CONTRACT_API_ID || undefined);
+  const apiId = flagOrEnv(flags['api-id'], env, 'CONTRACT_API_ID');
   return { ...(stage === undefined ? {} : { stage }), ...(apiId === undefined ? {} : { apiId }) };
 }

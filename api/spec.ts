@@ -120,9 +120,15 @@ export interface ApiSpec {
    * template's REST APIs it read).
    */
   readonly notes?: readonly string[];
+  /**
+   * Which user pool the run signs in to, when the authorizers name several: a pool's ARN, id, label or
+   * reference, or an authorizer's name (--pool, CONTRACT_POOL; api/pools.ts). Absent: the pool that
+   * protects the most methods.
+   */
+  readonly pool?: string;
 }
 
-/** The forms a description can come in (api/read-description.ts tells them apart). */
+/** The forms a description can come in (the readers in api/ tell them apart). */
 export type ApiSourceKind = 'route-table' | 'openapi' | 'swagger' | 'sam' | 'cloudformation';
 
 export type ApiSource =

@@ -263,7 +263,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** Issue 17: contract ÷ cli-only floor at most 1.3 on Node 20, 1.2 on Node 22 and 24. */
+/** The speed target: contract ÷ cli-only floor at most 1.3 on Node 20, 1.2 on Node 22 and 24. */
 const cliRatioTarget = Number(process.versions.node.split('.')[0]) >= 22 ? 1.2 : 1.3;
 
 function buildRows(results: Results): Row[] {

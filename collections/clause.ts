@@ -124,6 +124,11 @@ export interface Clause {
    */
   readonly sequence?: { readonly id: string; readonly step: number };
   /**
+   * Why the clause is skipped in every run of this collection, sending nothing: its method's authorizer
+   * accepts only another user pool than the one the run signs in to (collections/plan.ts).
+   */
+  readonly skip?: string;
+  /**
    * The request header the method's authorizer reads the token from (its identity source), when it is
    * not Authorization: the token is sent in it, and a "no header" clause leaves it out.
    */
@@ -247,4 +252,43 @@ export function readClauseTable(collection: unknown): ReadonlyMap<string, Clause
   };
   visit(isRecord(collection) ? collection.item : undefined);
   return table.size > 0 ? table : undefined;
+}
+
+/** Kinds whose request goes to a method the description defines (the others probe undefined ones). */
+const DEFINED_ROUTE_KINDS: ReadonlySet<ClauseKind> = new Set(['no-header', 'accepted']);
+
+/**
+ * The methods (`GET /hello`) a collection's clauses test as defined, read from the clauses its requests
+ * carry (untrusted JSON); empty for a hand-made collection. Compared with the API the run serves, it
+ * tells a collection made for another API before any request is sent.
+ */
+export function collectionRoutes(collection: unknown): string[] {
+  const routes = new Set<string>();
+  const visit = (items: unknown): void => {
+    if (!Array.isArray(items)) return;
+    for (const item of items as unknown[]) {
+      if (!isRecord(item)) continue;
+      visit(item.item);
+      const headers = isRecord(item.request) ? item.request.header : undefined;
+      if (!Array.isArray(headers)) continue;
+      const header: unknown = headers.find(
+        (entry: unknown) => isRecord(entry) && entry.key === CLAUSE_HEADER,
+      );
+      const value = isRecord(header) ? header.value : undefined;
+      if (typeof value !== 'string') continue;
+      let clause: unknown;
+      try {
+        clause = JSON.parse(value);
+      } catch {
+        continue;
+      }
+      if (!isRecord(clause) || typeof clause.method !== 'string' || typeof clause.resource !== 'string')
+        continue;
+      const kind = CLAUSE_KINDS.find((candidate) => candidate === clause.kind);
+      if (kind !== undefined && DEFINED_ROUTE_KINDS.has(kind))
+        routes.add(`${clause.method} ${clause.resource}`);
+    }
+  };
+  visit(isRecord(collection) ? collection.item : undefined);
+  return [...routes].sort();
 }

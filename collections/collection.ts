@@ -48,7 +48,7 @@ function attackerKeyForSandbox(): SandboxAttacker {
   };
 }
 
-/** The committed collection (collections/build.ts writes it): also the cache of the bundled library. */
+/** The committed collection (`npm run collection` writes it): also the cache of the bundled library. */
 export const COMMITTED_COLLECTION = new URL('./hello-api.postman_collection.json', import.meta.url);
 
 /**

@@ -210,7 +210,17 @@ function protectedMethodClauses(
     send: Send,
     expected: { expect: Expectation; expectedStatus: string },
     extra: Partial<Clause> = {},
-  ) => add(builder, { ...common, kind, keyParts, name, send, ...expected, ...extra });
+  ) =>
+    add(builder, {
+      ...common,
+      kind,
+      keyParts,
+      name,
+      send,
+      ...expected,
+      ...extra,
+      ...(plan.skip === undefined ? {} : { skip: plan.skip }),
+    });
 
   clause(
     'no-header',
@@ -320,8 +330,9 @@ export function generateContract(
   attacks: readonly AttackRow[] = ATTACKS,
   settings: ExpectationSettings = DEFAULT_SETTINGS,
   matrix?: MatrixMode,
+  signedInPoolId?: string,
 ): { clauses: Clause[]; plan: ContractPlan } {
-  const plan = planContract(api, attacks, matrix);
+  const plan = planContract(api, attacks, matrix, signedInPoolId);
   return { clauses: clausesOf(api, attacks, settings, plan), plan };
 }
 
@@ -331,8 +342,9 @@ export function generateClauses(
   attacks: readonly AttackRow[] = ATTACKS,
   settings: ExpectationSettings = DEFAULT_SETTINGS,
   matrix?: MatrixMode,
+  signedInPoolId?: string,
 ): Clause[] {
-  return generateContract(api, attacks, settings, matrix).clauses;
+  return generateContract(api, attacks, settings, matrix, signedInPoolId).clauses;
 }
 
 function clausesOf(
@@ -350,7 +362,7 @@ function clausesOf(
     keyParts: ['environment'],
     method: 'GET',
     resource: '/',
-    name: 'The environment belongs to the system under test and its attack material is current',
+    name: 'The environment belongs to the system under test and its tokens are current',
     send: { authorization: 'none' },
     expect: { kind: 'environment' },
     expectedStatus: 'no request',

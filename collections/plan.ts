@@ -15,6 +15,7 @@
  * and the reports (summary.json, the HTML run block, the console summary) say which mode ran and why
  * each method got what it got.
  */
+import { choosePool, type PoolChoice } from '../api/pools.ts';
 import type { ApiSpec, RouteSpec } from '../api/spec.ts';
 import { authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import type { AttackRow } from '../security/catalogue.ts';
@@ -62,6 +63,11 @@ export interface MethodPlan {
   readonly forms: readonly HeaderForm[];
   /** Why the method got these clauses, in one sentence. */
   readonly reason: string;
+  /**
+   * Set when its authorizer accepts only pools other than the one the run signs in to (api/pools.ts):
+   * its clauses are generated and skipped with this sentence, never sent with a token of the wrong pool.
+   */
+  readonly skip?: string;
 }
 
 export interface ContractPlan {
@@ -71,6 +77,8 @@ export interface ContractPlan {
   readonly groups: readonly AuthorizerGroup[];
   /** One entry per Cognito-protected method, in description order. */
   readonly methods: readonly MethodPlan[];
+  /** The user pool the run signs in to and the methods left for a run of another pool; absent without Cognito methods. */
+  readonly pool?: PoolChoice;
 }
 
 function rowApplies(row: AttackRow, base: TokenBase): boolean {
@@ -99,7 +107,10 @@ export function planContract(
   api: ApiSpec,
   attacks: readonly AttackRow[],
   mode: MatrixMode = DEFAULT_MATRIX,
+  signedInPoolId?: string,
 ): ContractPlan {
+  const pool = choosePool(api, signedInPoolId);
+  const left = new Map((pool?.left ?? []).map((method) => [method.route, method.reason]));
   // First pass: the groups, each with its representative: its first method that is not HEAD, whose
   // answers carry a body (a HEAD answer has none, so the catalogue's refusal messages could not be
   // read there), or its first method when all are HEAD.
@@ -122,6 +133,10 @@ export function planContract(
     }
   }
   const methods: MethodPlan[] = [];
+  const skipOf = (key: string) => {
+    const reason = left.get(key);
+    return reason === undefined ? {} : { skip: reason };
+  };
   for (const { key, configuration } of protectedRoutes) {
     const representative = groups.get(configuration.key)?.group.representative ?? key;
     const applicable = attacks.filter((row) => rowApplies(row, configuration.token));
@@ -136,6 +151,7 @@ export function planContract(
           mode === 'full'
             ? 'the full matrix was asked for (--matrix full or CONTRACT_MATRIX=full): every catalogue row in both header forms'
             : `the representative of its authorizer (${configuration.key}): the whole catalogue runs here, in both header forms`,
+        ...skipOf(key),
       });
       continue;
     }
@@ -147,6 +163,7 @@ export function planContract(
       rows: sample,
       forms: SAMPLE_FORMS,
       reason: `behind the same authorizer as ${representative}, which runs the whole catalogue: ${sample.join(', ')} sent raw prove that same authorizer is attached here`,
+      ...skipOf(key),
     });
   }
   const sampled = methods.filter((method) => method.coverage === 'sample').length;
@@ -159,6 +176,7 @@ export function planContract(
   return {
     mode,
     why,
+    ...(pool ? { pool } : {}),
     groups: [...groups.values()].map(({ group, methods: members }) => ({ ...group, methods: members })),
     methods,
   };

@@ -19,10 +19,16 @@ export function parseFlags<const O extends FlagSpec>(
   options: O,
   context: ParseFlagsContext,
 ) {
+  // Every command that has --help answers -h too: the first thing a new user types.
+  const help = options.help;
+  const withShortHelp: O =
+    help?.type === 'boolean' && help.short === undefined
+      ? { ...options, help: { ...help, short: 'h' } }
+      : options;
   try {
     return parseArgs({
-      args: joinNegativeNumbers(argv, options),
-      options,
+      args: joinNegativeNumbers(argv, withShortHelp),
+      options: withShortHelp,
       strict: true,
       allowPositionals: false,
     }).values;

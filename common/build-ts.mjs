@@ -1,5 +1,5 @@
 /**
- * The Node 20 build: every TypeScript file the commands run (not the test files, not infra/) compiled by esbuild
+ * The Node 20 build: every TypeScript file the commands run (not the test files) compiled by esbuild
  * into `.build/` (gitignored, never committed), one `.js` per `.ts`, with a manifest of the sources'
  * sizes and modification times. `npm ci` makes it (the `prepare` script); `common/run-ts.mjs` uses it on
  * a Node without native type stripping, and rebuilds it first whenever a source changed, so a command
@@ -8,7 +8,7 @@
  * Why not run the build's output with paths of its own: the sources find their resources (templates,
  * the collection's scripts, environments/generated, .env) relative to `import.meta.url`. Each compiled
  * file gets its source's `import.meta.url`, `dirname` and `filename` instead, so every such path means
- * what it means in the source tree, while its imports (rewritten from `./x.ts` to `./x.js`) stay inside
+ * what it means in the source tree, while its imports (their `.ts` specifiers rewritten to `.js`) stay inside
  * `.build/`.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -20,13 +20,39 @@ export const buildDir = join(repoRoot, '.build');
 export const manifestPath = join(buildDir, 'manifest.json');
 
 /**
- * The folders to compile: tsconfig.json's `include` (one list for the type check and the build), test
- * files excepted, which run under the test runner's own loader; their helpers are built, as the bench
- * and a few spawned commands import them.
+ * Folders the commands import from that tsconfig.json leaves to a tsconfig of their own: infra/ (the CDK
+ * app, type-checked by infra/tsconfig.json) holds what `npm run deploy`, `destroy` and `user` import.
+ * Without it those three could not even print their --help on Node 20.
+ */
+const OWN_TSCONFIG_DIRS = ['infra'];
+
+/**
+ * The folders to compile: tsconfig.json's `include` (one list for the type check and the build) and
+ * OWN_TSCONFIG_DIRS, test files excepted, which run under the test runner's own loader; their helpers
+ * are built, as the bench and a few spawned commands import them.
  */
 export function sourceDirs() {
   const { include } = JSON.parse(readFileSync(join(repoRoot, 'tsconfig.json'), 'utf8'));
-  return Array.isArray(include) ? include.filter((dir) => typeof dir === 'string') : [];
+  const included = Array.isArray(include) ? include.filter((dir) => typeof dir === 'string') : [];
+  return [...new Set([...included, ...OWN_TSCONFIG_DIRS])];
+}
+
+/** Folders never searched: dependencies (infra/node_modules alone holds the whole CDK) and CDK output. */
+const SKIPPED_DIRS = new Set(['node_modules', 'cdk.out', '.build']);
+
+/** Every file under `dir`, without descending into SKIPPED_DIRS (a recursive readdir would walk them). */
+function walk(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return []; // a folder this checkout does not have
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return SKIPPED_DIRS.has(entry.name) ? [] : walk(path);
+    return entry.isFile() ? [path] : [];
+  });
 }
 /** Files whose change alters the output of every file: the compiler settings and this build itself. */
 const BUILD_INPUTS = ['tsconfig.json', 'common/build-ts.mjs'];
@@ -35,20 +61,12 @@ const BUILD_INPUTS = ['tsconfig.json', 'common/build-ts.mjs'];
 export function sourceFiles() {
   const files = [];
   for (const dir of sourceDirs()) {
-    let entries;
-    try {
-      entries = readdirSync(join(repoRoot, dir), { recursive: true, withFileTypes: true });
-    } catch {
-      continue; // a folder this checkout does not have
-    }
-    for (const entry of entries) {
-      const skipped = entry.name.endsWith('.d.ts') || entry.name.endsWith('.test.ts');
-      if (!entry.isFile() || !entry.name.endsWith('.ts') || skipped) continue;
-      const path = relative(repoRoot, join(entry.parentPath ?? entry.path, entry.name));
-      if (!path.split(sep).includes('node_modules')) files.push(path.split(sep).join('/'));
+    for (const path of walk(join(repoRoot, dir))) {
+      const skipped = path.endsWith('.d.ts') || path.endsWith('.test.ts');
+      if (path.endsWith('.ts') && !skipped) files.push(relative(repoRoot, path).split(sep).join('/'));
     }
   }
-  return files.sort();
+  return [...new Set(files)].sort();
 }
 
 /** `[mtimeMs, size]` of a repository file, or undefined if it is gone. */

@@ -33,9 +33,28 @@ const entry = resolve(entryArg);
 // The entry point sees the argv that `node entry.ts args…` would give it.
 process.argv[1] = entry;
 
+/**
+ * Imports the entry point. A module that cannot be found (a dependency not installed, a file missing
+ * from the build) is one sentence with the fix instead of Node's stack trace; whatever the entry point
+ * itself throws is its own to report (every command runs under common/cli-error.ts's runCli).
+ */
+async function start(url) {
+  try {
+    await import(url);
+  } catch (error) {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || process.argv.includes('--debug')) throw error;
+    const missing = /Cannot find (?:module|package) '([^']+)'/.exec(error.message)?.[1] ?? 'a module';
+    const infra = missing.includes('/infra/') || /aws-cdk|constructs/.test(missing);
+    process.stderr.write(
+      `${entryArg} cannot start: ${missing} is missing: run \`npm ci\`${infra ? ' and `npm ci --prefix infra`' : ''} in ${resolve(import.meta.dirname, '..')} (or re-run with --debug for the stack trace).\n`,
+    );
+    process.exit(2);
+  }
+}
+
 // RUN_TS_BUILD=1 takes the build path on any Node (the tests of this launcher use it on Node 24).
 if (process.features.typescript && process.env.RUN_TS_BUILD !== '1') {
-  await import(pathToFileURL(entry).href);
+  await start(pathToFileURL(entry).href);
 } else {
   const { build, buildDir, repoRoot, staleness } = await import('./build-ts.mjs');
   const inRepo = entry.startsWith(`${repoRoot}/`) ? entry.slice(repoRoot.length + 1) : undefined;
@@ -61,5 +80,5 @@ if (process.features.typescript && process.env.RUN_TS_BUILD !== '1') {
       ? pathToFileURL(`${buildDir}/${url.slice(pathToFileURL(`${repoRoot}/`).href.length, -3)}.js`).href
       : url;
   if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
-  await import(pathToFileURL(`${buildDir}/${inRepo.slice(0, -3)}.js`).href);
+  await start(pathToFileURL(`${buildDir}/${inRepo.slice(0, -3)}.js`).href);
 }

@@ -3,6 +3,7 @@
  * the verdict (verdict.ts) as its last line, worded as every other artifact words it.
  */
 import { relative } from 'node:path';
+import { poolLines } from '../api/pools.ts';
 import { COVERAGE_WORDS, isCognitoCovered } from '../api/surface.ts';
 import { openFactsAsserted } from './results.ts';
 import type { ContractResult } from './run-contract.ts';
@@ -22,8 +23,11 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
   ];
   // A clause that fails in every iteration is listed once; its iterations are named.
   const listed = new Map<string, { line: string; details: string[]; iterations: number[] }>();
+  // The methods left for a run of another user pool are named once, by poolLines, not clause by clause.
+  const leftForAnotherPool = new Set((result.plan?.pool?.left ?? []).map((method) => method.reason));
   for (const clause of result.clauses) {
     if (clause.outcome === 'passed') continue;
+    if (clause.outcome === 'skipped' && leftForAnotherPool.has(clause.reason ?? '')) continue;
     const key = `${clause.outcome}:${clause.folder}/${clause.name}`;
     const seen = listed.get(key);
     if (seen) {
@@ -82,6 +86,7 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
       `Attack matrix: ${result.plan.why}${sampled.length > 0 ? ` (sampled: ${sampled.length <= 5 ? sampled.map((method) => method.route).join(', ') : `${sampled.length} methods, listed in summary.json`})` : ''}`,
     );
   }
+  lines.push(...poolLines(result.plan?.pool));
   for (const note of result.notes ?? []) lines.push(`Not generated: ${note}`);
   // The list stays on one screen however many clauses fail; every report has them all.
   const MAX_LISTED = 25;

@@ -24,3 +24,12 @@ export function displayTime(iso: string): string {
 export function shortHash(hash: string): string {
   return hash.slice(0, 12);
 }
+
+/**
+ * The id of a clause's details in report.html: its position among the run's executions, 1-based
+ * (`clause-1`, …). Newman's own cursor.ref is not in summary.json, a position is, so the run block's
+ * rows, rendered from summary.json alone, link to the very sections htmlextra rendered.
+ */
+export function clauseAnchor(position: number): string {
+  return `clause-${position + 1}`;
+}

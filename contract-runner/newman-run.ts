@@ -6,8 +6,11 @@
  * result per assertion and so loses the failures of every iteration but the last (docs/reference.md §7).
  */
 import type { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
 import type { NewmanRunOptions, NewmanRunSummary } from 'newman';
 import type { ClauseInfo } from '../collections/clause.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { clauseAnchor } from './html.ts';
 import { htmlextraOptions } from './html-report.ts';
 import { describeNoResponse, uncheckedForWantOfResponse } from './observed.ts';
 import { type Redactor, redactWrites } from './redaction.ts';
@@ -73,6 +76,28 @@ const NEWMAN_REPORTERS: readonly ReporterName[] = ['cli', 'htmlextra'];
 interface QueuedExport {
   name?: unknown;
   content?: unknown;
+  path?: unknown;
+}
+
+/** A file a reporter asked Newman to write, taken off Newman's queue to be written atomically here. */
+interface CapturedExport {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * A report file could not be written (disk full, file-size limit, read-only folder): the run itself
+ * happened and was decided; `result` carries it, so the caller can still say what the verdict was.
+ */
+export class ReportWriteError extends Error {
+  override readonly name = 'ReportWriteError';
+  readonly result: NewmanRunResult;
+  readonly path: string;
+  constructor(path: string, result: NewmanRunResult, cause: unknown) {
+    super(`cannot write ${path}`, { cause });
+    this.path = path;
+    this.result = result;
+  }
 }
 
 interface RunEmitter extends EventEmitter {
@@ -170,7 +195,7 @@ function keepSkippedItems(emitter: RunEmitter): void {
 /**
  * The HTML template shows each clause's outcome and reason as results.ts decides them, not as it could
  * work them out from Newman's counts itself: on `beforeDone`, before htmlextra (whose listener comes
- * later) renders, each execution's cursor gets `contract: { outcome, reason }`. clauseResults maps the
+ * later) renders, each execution's cursor gets `contract: { anchor, outcome, reason }`. clauseResults maps the
  * executions one to one, in order.
  */
 function annotateOutcomes(
@@ -187,6 +212,7 @@ function annotateOutcomes(
       const result = results[index];
       if (result === undefined || typeof execution.cursor !== 'object' || execution.cursor === null) return;
       (execution.cursor as { contract?: unknown }).contract = {
+        anchor: clauseAnchor(index),
         outcome: result.outcome,
         ...(result.reason === undefined ? {} : { reason: result.reason }),
       };
@@ -212,24 +238,29 @@ function failOnListenerError(emitter: RunEmitter, reject: (error: unknown) => vo
 }
 
 /**
- * Every file Newman writes (reporter exports, and its own environment or globals exports) is queued
- * on `emitter.exports` first. Transforming each entry as it is queued covers them all, whatever
- * order the reporters' listeners run in: reporters attach theirs only after `newman.run` returns.
+ * Every file Newman would write (reporter exports, and its own environment or globals exports) is queued
+ * on `emitter.exports` first. Taking each entry as it is queued, redacted, covers them all, whatever
+ * order the reporters' listeners run in (reporters attach theirs only after `newman.run` returns), and
+ * leaves Newman nothing to write: it would write with a plain fs.writeFile, which leaves a truncated
+ * report.html behind on a full disk. runNewman writes them atomically once the run is decided, or not at
+ * all when it was interrupted.
  */
-function transformExports(emitter: RunEmitter, redact: Redactor): void {
+function captureExports(emitter: RunEmitter, redact: Redactor): CapturedExport[] {
+  const captured: CapturedExport[] = [];
   emitter.once('start', () => {
     const queue = emitter.exports;
     if (!Array.isArray(queue)) return;
     queue.push = (...files: QueuedExport[]): number => {
       for (const file of files) {
-        if (file.content === undefined) continue;
+        if (file.content === undefined || typeof file.path !== 'string') continue;
         const content =
           typeof file.content === 'string' ? file.content : JSON.stringify(file.content, null, 2);
-        file.content = redact(content);
+        captured.push({ path: resolve(file.path), content: redact(content) });
       }
-      return Array.prototype.push.apply(queue, files);
+      return queue.length;
     };
   });
+  return captured;
 }
 
 /** The postman-runtime run object Newman passes on 'start'; only `abort` is used. */
@@ -257,6 +288,21 @@ async function withoutWarning<T>(code: string, load: () => Promise<T>): Promise<
   } finally {
     process.emitWarning = emitWarning;
   }
+}
+
+/** Writes each captured export whole or not at all; the first that failed, if one did. */
+async function writeCaptured(
+  files: readonly CapturedExport[],
+): Promise<{ readonly path: string; readonly error: unknown } | undefined> {
+  for (const file of files) {
+    try {
+      // The report is for auditors to share: readable by others, like the rest of the run folder.
+      await writeFileAtomic(file.path, file.content, { mode: 0o644 });
+    } catch (error) {
+      return { path: file.path, error };
+    }
+  }
+  return undefined;
 }
 
 export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
@@ -324,13 +370,20 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
       }
       // `run.error` exists at run time but is missing from @types/newman.
       const runError = error ?? (summary?.run as { error?: Error } | undefined)?.error;
-      resolve({
+      const result: NewmanRunResult = {
         summary,
         clauses: decided ?? clauseResults(summary, input.clauseTable),
         ...(runError ? { runError } : {}),
-        files: htmlextra ? { html: htmlextra.path } : {},
-      });
+        files:
+          htmlextra && captured.some((file) => file.path === htmlextra.path) ? { html: htmlextra.path } : {},
+      };
+      writeCaptured(captured).then((failure) =>
+        failure === undefined
+          ? resolve(result)
+          : reject(new ReportWriteError(failure.path, result, failure.error)),
+      );
     });
+    const captured = captureExports(emitter as RunEmitter, input.redact);
     (emitter as RunEmitter).once('start', (_error: unknown, args: { run?: AbortableRun } | undefined) => {
       run = args?.run;
     });
@@ -339,7 +392,6 @@ export async function runNewman(input: NewmanRunInput): Promise<NewmanRunResult>
     annotateOutcomes(emitter as RunEmitter, input.clauseTable, (results) => {
       decided = results;
     });
-    transformExports(emitter as RunEmitter, input.redact);
     failOnListenerError(emitter as RunEmitter, (error) => {
       restore();
       reject(error);

@@ -9,7 +9,7 @@
  * goes through escapeHtml; the file is redacted as a whole afterwards.
  */
 import { COVERAGE_WORDS, isCognitoCovered } from '../api/surface.ts';
-import { displayTime, escapeHtml } from './html.ts';
+import { clauseAnchor, displayTime, escapeHtml } from './html.ts';
 import type { RunSummary, SummaryClause } from './run-summary.ts';
 
 export type RunBlockSection = (summary: RunSummary) => string;
@@ -111,12 +111,15 @@ function why(clause: SummaryClause): string {
 }
 
 const notPassed: RunBlockSection = (summary) => {
-  const listed = summary.clauses.filter((clause) => clause.outcome !== 'passed');
+  // Positions in summary.clauses are positions among the executions: each row links to its details.
+  const listed = summary.clauses
+    .map((clause, position) => ({ clause, anchor: clauseAnchor(position) }))
+    .filter(({ clause }) => clause.outcome !== 'passed');
   if (listed.length === 0) return '';
   const iterations = summary.iterations > 1;
   const rows = listed.map(
-    (clause) =>
-      `  <tr class="${clause.outcome}"><td><span class="badge ${clause.outcome}">${clause.outcome}</span></td><td>${escapeHtml(clause.name)}${iterations ? ` <span class="muted">(iteration ${clause.iteration})</span>` : ''}</td><td>${code(clause.requestLine)}</td><td>${why(clause)}</td></tr>`,
+    ({ clause, anchor }) =>
+      `  <tr class="${clause.outcome}"><td><span class="badge ${clause.outcome}">${clause.outcome}</span></td><td><a href="#${anchor}">${escapeHtml(clause.name)}</a>${iterations ? ` <span class="muted">(iteration ${clause.iteration})</span>` : ''}</td><td>${code(clause.requestLine)}</td><td>${why(clause)}</td></tr>`,
   );
   return `<h2>Clauses that did not pass</h2>
 <table class="run-not-passed">
@@ -211,12 +214,30 @@ ${rows.join('\n')}
 </details>`;
 };
 
+/** The user pool the run signed in to, when the description names several, and the methods left for another. */
+const pool: RunBlockSection = (summary) => {
+  if (summary.pool === null || summary.pool.pools.length < 2) return '';
+  const left = summary.pool.leftForAnotherRun.map(
+    (method) => `  <li>${code(method.route)}: SKIPPED, ${escapeHtml(method.reason)}</li>`,
+  );
+  return `<h2>User pool: ${code(summary.pool.chosen)}</h2>
+<p>${escapeHtml(summary.pool.why)}</p>
+${
+  left.length === 0
+    ? '<p>Every protected method accepts it.</p>'
+    : `<ul class="run-pool-left">
+${left.join('\n')}
+</ul>`
+}`;
+};
+
 /** In page order. Add a section here; each is a function of the RunSummary alone. */
 const RUN_BLOCK_SECTIONS: readonly RunBlockSection[] = [
   verdictBanner,
   provenance,
   coverage,
   matrix,
+  pool,
   totals,
   notPassed,
   asserted,

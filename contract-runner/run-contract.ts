@@ -1,15 +1,16 @@
 /**
  * `npm run contract` as a function: start the local stack (target local) or take the .env settings
  * (target aws), get the tokens through the token helper, mint what needs the pool's key, run the
- * collection with Newman, stop everything started, and report. The collection is the committed one
- * (generated from api/routes.ts), a file given with `collectionPath`, or generated in memory from an API
- * description (`api`, e.g. an API Gateway export). Tests call this with a deliberately weakened local
- * gateway to prove that the contract catches each weakness.
+ * collection with Newman, stop everything started, and report. The collection is generated in memory
+ * from the API description the run serves and reports (`api`, default api/routes.ts), so the clauses
+ * always match the routes; only a file given with `collectionPath` is read from disk. The committed
+ * collection is an export for the Postman app (`npm run collection`) and is never what a run tests.
  */
-import { readFile, rmdir } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { choosePool, POOL_SETTING, poolIdOf } from '../api/pools.ts';
 import { helloApi } from '../api/routes.ts';
-import type { ApiSpec } from '../api/spec.ts';
+import { type ApiSpec, routeKey } from '../api/spec.ts';
 import { allowListKey, authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import {
   DEFAULT_SETTINGS,
@@ -17,16 +18,18 @@ import {
   type ExpectationSettings,
   strictFacts,
 } from '../collections/assertions.ts';
-import { type ClauseInfo, readClauseTable } from '../collections/clause.ts';
+import { type ClauseInfo, collectionRoutes, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
 import { generateClauses, generationNotes } from '../collections/generate.ts';
 import { type ContractPlan, type MatrixMode, planContract } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
+import { errorCode } from '../common/records.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 import { mintPoolKeyTokens, type PoolKeyTokens, poolKeyTokenValues } from '../security/pool-key-tokens.ts';
+import type { AuthFlowSetting } from '../token-helper/auth-flow.ts';
 import {
   type ClientCredentialsSettings,
   obtainClientCredentialsToken,
@@ -40,7 +43,7 @@ import {
 } from '../token-helper/index.ts';
 import { insertRunBlock } from './html-report.ts';
 import { junitPath, writeJunitReport } from './junit-report.ts';
-import { runNewman } from './newman-run.ts';
+import { type NewmanRunResult, ReportWriteError, runNewman } from './newman-run.ts';
 import { gitState, sha256, sha256File, suiteIdentity, toolVersions } from './provenance.ts';
 import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
@@ -51,14 +54,13 @@ import { contractEnvironment } from './run-environment.ts';
 import { buildRunSummary, writeRunSummary } from './run-summary.ts';
 import { decideVerdict, type Verdict } from './verdict.ts';
 
-export const DEFAULT_COLLECTION = 'collections/hello-api.postman_collection.json';
 /** The collection a run generated from an API description, kept in its report folder for auditors. */
 export const GENERATED_COLLECTION = 'collection.postman_collection.json';
 
 interface CommonOptions {
   /** Repository root: collection, templates and reports are resolved against it. */
   readonly rootDir: string;
-  /** A collection file; default the committed one, or the one generated from `api`. */
+  /** A collection file to run instead of the one generated from `api` (`--collection`). */
   readonly collectionPath?: string;
   /**
    * The API description: the collection is generated from it (unless `collectionPath` is given), the
@@ -90,8 +92,6 @@ interface CommonOptions {
   readonly maxResponseMs?: number;
   /** Called once the run's report folder exists, so a caller can remove it if a signal ends the run. */
   readonly onRunFolderCreated?: (path: string) => void;
-  /** Called with the token result; tests use it to know which secrets must never appear in output. */
-  readonly onToken?: (token: TokenResult) => void;
   /**
    * Aborted when the run is interrupted (Ctrl-C): reporter output stops at once and runContract rejects
    * with RunInterruptedError instead of reporting a run that did not finish.
@@ -104,10 +104,10 @@ export type ContractOptions = CommonOptions &
   (
     | {
         readonly target: 'local';
-        /** Options for the embedded stack (tests inject weaknesses here). */
-        readonly stack?: LocalStackOptions;
         /** Called once the stack is up, so a caller can stop it on a signal. */
         readonly onStackStarted?: (stack: LocalStack) => void;
+        /** How to sign in to the embedded stack (CONTRACT_AUTH_FLOW); `auto` when unset. */
+        readonly authFlow?: AuthFlowSetting;
       }
     | {
         readonly target: 'aws';
@@ -150,7 +150,7 @@ export interface ContractResult {
   readonly token: Pick<TokenResult, 'claims' | 'reused' | 'flow'>;
 }
 
-interface LoadedCollection {
+export interface LoadedCollection {
   readonly parsed: object;
   readonly bytes: Buffer;
   readonly sha256: string;
@@ -209,13 +209,21 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
   };
 }
 
-function generatedCollection(
+/**
+ * The collection of an API description, generated in memory: the one place a run calls the generator,
+ * with the expectation settings settled before generation.
+ */
+export function generatedCollection(
   api: ApiSpec,
   rootDir: string,
   settings: ExpectationSettings = DEFAULT_SETTINGS,
   matrix: MatrixMode | undefined = undefined,
+  signedInPoolId: string | undefined = undefined,
 ): LoadedCollection {
-  const bytes = Buffer.from(renderCollection(api, generateClauses(api, ATTACKS, settings, matrix)), 'utf8');
+  const bytes = Buffer.from(
+    renderCollection(api, generateClauses(api, ATTACKS, settings, matrix, signedInPoolId)),
+    'utf8',
+  );
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
     parsed,
@@ -275,26 +283,121 @@ function allowListFor(api: ApiSpec | undefined, text: string | undefined): Set<s
   return entries;
 }
 
+/** What each write error means, in the user's words, and what to do about it. */
+const WRITE_ERRORS: Readonly<Record<string, { readonly what: string; readonly fix: string }>> = {
+  ENOSPC: { what: 'the disk is full', fix: 'free some space or choose another folder with --reports-dir' },
+  EDQUOT: {
+    what: 'the disk quota is used up',
+    fix: 'free some space or choose another folder with --reports-dir',
+  },
+  EFBIG: {
+    what: 'a file outgrew the file-size limit',
+    fix: 'raise the limit (`ulimit -f unlimited`) or run fewer --iterations',
+  },
+  EROFS: { what: 'the file system is read-only', fix: 'choose a writable folder with --reports-dir' },
+  EACCES: { what: 'the folder is not writable', fix: 'choose a writable folder with --reports-dir' },
+  EPERM: { what: 'the folder is not writable', fix: 'choose a writable folder with --reports-dir' },
+  EIO: {
+    what: 'the disk reported an I/O error',
+    fix: 'check the disk, or choose another folder with --reports-dir',
+  },
+};
+
 /**
- * A description whose authorizer names its pools by ARN must name the pool the run signs in to, or
- * every protected method would refuse the run's own token: a placeholder ARN (an example account, a
- * pool of another stage) is refused before anything is sent. Pools named by a template reference
- * (`!GetAtt UserPool.Arn`, an ARN completed only when deployed) are the deployed pool by construction.
+ * The run happened and was decided, but its reports could not be written: one sentence with the
+ * verdict, the cause and the fix. Exit 1 (README, exit codes): CI must not take a run without reports
+ * for a pass. runContract removes the run folder, so no half-written report is left.
  */
-function checkPools(api: ApiSpec, userPoolId: string): void {
-  const used = new Set(
-    api.routes.flatMap((route) => (route.protection.kind === 'cognito' ? [route.protection.authorizer] : [])),
-  );
-  for (const authorizer of api.authorizers.filter((candidate) => used.has(candidate.id))) {
-    const arns = authorizer.pools.map((pool) => pool.arn);
-    if (arns.some((arn) => arn === undefined || arn.endsWith(`/${userPoolId}`))) continue;
-    throw new UsageError(
-      `The API description's authorizer ${authorizer.id} accepts tokens of ${arns.join(', ')} only, but COGNITO_USER_POOL_ID is ${userPoolId}: sign in to that pool (COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID in .env), or export the deployed stage again if the description is a placeholder.`,
+export class ReportsNotWrittenError extends UserError {
+  override readonly name: string = 'ReportsNotWrittenError';
+  readonly verdict: Verdict;
+
+  constructor(runFolder: string, rootDir: string, verdict: Verdict, cause: unknown) {
+    const code = errorCode(cause) ?? 'unknown error';
+    const meaning = WRITE_ERRORS[code] ?? {
+      what: 'a report could not be written',
+      fix: 'choose another folder with --reports-dir',
+    };
+    super(
+      `The run's reports could not be written to ${displayFrom(rootDir, runFolder)} (${code}: ${meaning.what}), so none of them was kept; the run itself was ${verdict.result} (${verdict.summary}): ${meaning.fix}, and run again.`,
+      { cause },
     );
+    this.verdict = verdict;
   }
 }
 
-export async function runContract(options: ContractOptions): Promise<ContractResult> {
+/**
+ * A collection made for another API than the one the run serves would send every clause to methods
+ * that are not there and fail each with a 403 or 404, for a minute and a half, without saying why:
+ * refused before anything starts, when a method the collection tests as defined is not in the API.
+ */
+function checkCollectionFitsApi(
+  collection: LoadedCollection,
+  served: ApiSpec,
+  target: Target,
+  rootDir: string,
+): void {
+  const tested = collectionRoutes(collection.parsed);
+  const defined = new Set(served.routes.map(routeKey));
+  const missing = tested.filter((route) => !defined.has(route));
+  if (missing.length === 0) return;
+  const list = (routes: readonly string[]) =>
+    routes.length > 3 ? `${routes.slice(0, 3).join(', ')} and ${routes.length - 3} more` : routes.join(', ');
+  const where = target === 'local' ? 'served by the local stack' : 'as --api-spec describes it';
+  throw new UsageError(
+    `The collection ${displayFrom(rootDir, collection.path)} was made for another API: it tests ${list(missing)}, which ${served.name} (${where}, with ${list([...defined].sort())}) does not have: give --collection the collection made for ${served.name}, or --api-spec the description the collection was made from.`,
+  );
+}
+
+/** Relative to the project root when inside it, as the user typed it. */
+function displayFrom(rootDir: string, path: string): string {
+  const inside = relative(rootDir, path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+
+/**
+ * The pool the run tests (api/pools.ts) must be the pool it signs in to, or every method it tests would
+ * refuse the run's own token: a placeholder ARN (`arn:aws:1`, an example account, a pool of another
+ * stage) is refused in one sentence before anything is sent. Pools named by a template reference
+ * (`!GetAtt UserPool.Arn`, an ARN completed only when deployed) are the deployed pool by construction.
+ */
+function checkPools(api: ApiSpec, userPoolId: string): void {
+  const choice = choosePool(api, userPoolId);
+  if (choice === undefined) return;
+  const arn = api.authorizers
+    .flatMap((authorizer) => authorizer.pools)
+    .find((pool) => pool.key === choice.key)?.arn;
+  if (arn === undefined || poolIdOf(arn) === userPoolId) return;
+  throw new UsageError(
+    `The API description's pool ${arn} (${choice.why}) is not the pool signed in to, COGNITO_USER_POOL_ID ${userPoolId}: sign in to that pool (COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID in .env), choose another of the description's pools with ${POOL_SETTING}, or export the deployed stage again if the ARN is a placeholder.`,
+  );
+}
+
+/**
+ * The parts a run is composed of. `runContract` uses the product's own; `composeContractRun` takes
+ * others, so a test can run the contract against a stack with a weakened part or watch the token it
+ * must never find in any output (tests/support/weakened-stack.ts), with no hook in ContractOptions.
+ */
+export interface ContractParts {
+  /** Starts the embedded stack for the local target (given the description the run serves). */
+  readonly startStack: (options: LocalStackOptions) => Promise<LocalStack>;
+  readonly obtainToken: typeof obtainToken;
+}
+
+export const DEFAULT_CONTRACT_PARTS: ContractParts = {
+  startStack: async (stackOptions) => (await import('../local-stack/stack.ts')).startStack(stackOptions),
+  obtainToken,
+};
+
+export function runContract(options: ContractOptions): Promise<ContractResult> {
+  return composeContractRun(options, DEFAULT_CONTRACT_PARTS);
+}
+
+/** A run with the parts `parts` gives (DEFAULT_CONTRACT_PARTS: the product's run). */
+export async function composeContractRun(
+  options: ContractOptions,
+  parts: ContractParts,
+): Promise<ContractResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const rootDir = options.rootDir;
@@ -303,7 +406,9 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
   // Fail on a broken description, collection or reports folder before starting anything.
   const api = options.api ?? (options.collectionPath === undefined ? helloApi : undefined);
   const allowList = allowListFor(api, options.allowUnprotected);
-  if (options.target === 'aws' && api !== undefined) checkPools(api, options.settings.userPoolId);
+  // On AWS the run signs in to the .env pool: it is the pool tested when the description names it.
+  const signedInPoolId = options.target === 'aws' ? options.settings.userPoolId : undefined;
+  if (signedInPoolId !== undefined && api !== undefined) checkPools(api, signedInPoolId);
   const reportsDir = resolve(rootDir, options.reportsDir ?? 'reports');
   const expectations = options.expectations ?? DEFAULT_SETTINGS;
   const strict = strictFacts(expectations);
@@ -317,19 +422,20 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
       '--refusal-headers and the slowdown bound settle the expectations before the collection is generated, so they cannot change the file given to --collection: drop --collection, or generate that file with npm run collection and the same settings.',
     );
   }
-  // The plan is known wherever the collection comes from a description: generated here, or the
-  // committed one (generated from api/routes.ts in the default mode by `npm run collection`).
+  // The plan of the collection generated here from the description the run serves (none for a
+  // collection file the user gave).
   const plan =
-    options.collectionPath === undefined && api !== undefined
-      ? planContract(api, ATTACKS, options.matrix)
+    options.collectionPath === undefined
+      ? planContract(api ?? helloApi, ATTACKS, options.matrix, signedInPoolId)
       : undefined;
-  // The committed collection is the planned one; `full` differs from it only where a method is sampled.
-  const sampled = plan?.methods.some((method) => method.coverage === 'sample') ?? false;
   const collection =
-    options.collectionPath === undefined &&
-    (options.api !== undefined || differsFromDefault(expectations) || sampled)
-      ? generatedCollection(options.api ?? helloApi, rootDir, expectations, options.matrix)
-      : await readCollectionFile(resolve(rootDir, options.collectionPath ?? DEFAULT_COLLECTION), rootDir);
+    options.collectionPath === undefined
+      ? generatedCollection(api ?? helloApi, rootDir, expectations, options.matrix, signedInPoolId)
+      : await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir);
+  const served = options.target === 'local' ? (api ?? helloApi) : api;
+  if (served !== undefined && options.collectionPath !== undefined) {
+    checkCollectionFitsApi(collection, served, options.target, rootDir);
+  }
   const runFolder = writesFiles ? await createRunFolder(reportsDir, startedAt, options.target) : undefined;
   const context: RunContext = {
     startedAt,
@@ -341,14 +447,14 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     allowList,
     ...(plan ? { plan } : {}),
   };
-  if (runFolder === undefined) return runInFolder(options, context);
+  if (runFolder === undefined) return runInFolder(options, parts, context);
   options.onRunFolderCreated?.(runFolder);
   try {
-    return await runInFolder(options, { ...context, runFolder });
+    return await runInFolder(options, parts, { ...context, runFolder });
   } catch (error) {
-    // A run that failed before writing any report leaves no empty folder behind (rmdir refuses a
-    // folder with anything in it, so partial reports are kept).
-    await rmdir(runFolder).catch(() => undefined);
+    // A run that did not finish its reports leaves nothing behind: an unfinished report.html (no
+    // verdict banner, no totals) or a summary.json without its report would read as a finished run.
+    await rm(runFolder, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
 }
@@ -386,7 +492,11 @@ function isLoopbackUrl(url: string): boolean {
   }
 }
 
-async function runInFolder(options: ContractOptions, context: RunContext): Promise<ContractResult> {
+async function runInFolder(
+  options: ContractOptions,
+  parts: ContractParts,
+  context: RunContext,
+): Promise<ContractResult> {
   const { startedAt, now, reporters, collection, reportsDir, runFolder, api, plan } = context;
   const rootDir = options.rootDir;
 
@@ -395,16 +505,13 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
   try {
     let settings: TokenSettings;
     if (options.target === 'local') {
-      const [{ startStack }, { startAttackerServer }] = await Promise.all([
-        import('../local-stack/stack.ts'),
-        import('../security/attacker-server.ts'),
-      ]);
-      [stack, attacker] = await Promise.all([
-        startStack({ ...(api ? { api } : {}), ...options.stack }),
-        startAttackerServer(),
-      ]);
+      const { startAttackerServer } = await import('../security/attacker-server.ts');
+      [stack, attacker] = await Promise.all([parts.startStack(api ? { api } : {}), startAttackerServer()]);
       options.onStackStarted?.(stack);
-      settings = settingsFromLocalStack(stack);
+      settings = {
+        ...settingsFromLocalStack(stack),
+        ...(options.authFlow ? { authFlow: options.authFlow } : {}),
+      };
     } else {
       settings = options.settings;
       // The jku, x5u and issuer-discovery rows need a key set the API can fetch: a loopback API (a
@@ -416,13 +523,12 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       }
     }
 
-    const token = await obtainToken(settings, {
+    const token = await parts.obtainToken(settings, {
       rootDir,
       // The local stack lives only for this run: its token is useless afterwards, so keep it in memory.
       write: options.target === 'aws',
       ...(options.target === 'aws' && options.force ? { force: true } : {}),
     });
-    options.onToken?.(token);
     // A scoped method accepts only an access token carrying one of its scopes: the client_credentials
     // grant of the local stack's confidential app client gives one (none on AWS unless configured).
     const grant = options.clientCredentials ?? stack?.cognito.clientCredentials;
@@ -436,6 +542,7 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       ...(attacker ? { attacker } : {}),
       // Every report of this run passes through the redactor below, URLs included.
       queryTokens: 'redacted',
+      ...(stack ? { stackRunId: stack.runId } : {}),
       allowUnprotected: [...context.allowList].join(', '),
       ...(options.maxResponseMs ? { maxResponseMs: options.maxResponseMs } : {}),
       ...(grant
@@ -457,19 +564,29 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
 
     const iterations = options.iterations ?? 1;
     const title = `${api?.name ?? 'API'} contract: target ${options.target} (${settings.apiUrl})`;
-    const run = await runNewman({
-      collection: collection.parsed,
-      clauseTable: collection.table,
-      environment,
-      iterations,
-      timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
-      ...(runFolder ? { runFolder } : {}),
-      reporters,
-      title,
-      secretKeys,
-      redact,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    let run: NewmanRunResult;
+    // A report file that could not be written: the run still happened and is decided below, so the
+    // failure can say what the verdict was.
+    let writeFailure: unknown;
+    try {
+      run = await runNewman({
+        collection: collection.parsed,
+        clauseTable: collection.table,
+        environment,
+        iterations,
+        timeoutRequestMs: options.timeoutRequestMs ?? 10_000,
+        ...(runFolder ? { runFolder } : {}),
+        reporters,
+        title,
+        secretKeys,
+        redact,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof ReportWriteError)) throw error;
+      run = error.result;
+      writeFailure = error.cause;
+    }
     const { clauses } = run;
     const counts = countResults(clauses);
     const runError = run.runError ? redact(run.runError.message) : undefined;
@@ -499,44 +616,51 @@ async function runInFolder(options: ContractOptions, context: RunContext): Promi
       token: { claims: token.claims, reused: token.reused, flow: token.flow },
     };
     if (!runFolder) return result;
-
-    // A generated collection is kept beside the reports: the auditor can import exactly what ran.
-    const collectionFile = collection.generated ? join(runFolder, GENERATED_COLLECTION) : undefined;
-    if (collectionFile) await writeFileAtomic(collectionFile, collection.bytes, { mode: 0o644 });
-    const templatePath = defaultTemplatePath(options.target, rootDir);
-    const summary = buildRunSummary({
-      ...result,
-      rootDir,
-      runFolder,
-      collection: {
-        path: collectionFile ?? collection.path,
-        bytesSha256: collection.sha256,
-        parsed: collection.parsed,
-      },
-      environmentTemplate: { path: templatePath, sha256: await sha256File(templatePath) },
-      suite: await suiteIdentity(rootDir),
-      git: await gitState(rootDir),
-      tools: toolVersions(),
-      claims: token.claims,
-      signInFlow: token.flow,
-      ...(api ? { api } : {}),
-      ...(coverage ? { coverage } : {}),
-      ...(plan ? { plan } : {}),
-    });
-    // Every file of the run folder is rendered from this one object, which is also summary.json.
-    if (junit) await writeJunitReport(summary, title, runFolder, redact);
-    if (files.html) await insertRunBlock(files.html, summary, redact);
-    const summaryFile = await writeRunSummary(summary, runFolder, redact);
-    const index = await rebuildReportsIndex(reportsDir, redact);
-    return {
-      ...result,
-      files: {
-        ...files,
-        summary: summaryFile,
-        index,
-        ...(collectionFile ? { collection: collectionFile } : {}),
-      },
-    };
+    if (writeFailure !== undefined)
+      throw new ReportsNotWrittenError(runFolder, rootDir, verdict, writeFailure);
+    try {
+      // A generated collection is kept beside the reports: the auditor can import exactly what ran.
+      const collectionFile = collection.generated ? join(runFolder, GENERATED_COLLECTION) : undefined;
+      if (collectionFile) await writeFileAtomic(collectionFile, collection.bytes, { mode: 0o644 });
+      const templatePath = defaultTemplatePath(options.target, rootDir);
+      const summary = buildRunSummary({
+        ...result,
+        rootDir,
+        runFolder,
+        collection: {
+          path: collectionFile ?? collection.path,
+          bytesSha256: collection.sha256,
+          parsed: collection.parsed,
+        },
+        environmentTemplate: { path: templatePath, sha256: await sha256File(templatePath) },
+        suite: await suiteIdentity(rootDir),
+        git: await gitState(rootDir),
+        tools: toolVersions(),
+        claims: token.claims,
+        signInFlow: token.flow,
+        ...(api ? { api } : {}),
+        ...(coverage ? { coverage } : {}),
+        ...(plan ? { plan } : {}),
+      });
+      // Every file of the run folder is rendered from this one object, which is also summary.json.
+      if (junit) await writeJunitReport(summary, title, runFolder, redact);
+      if (files.html) await insertRunBlock(files.html, summary, redact);
+      const summaryFile = await writeRunSummary(summary, runFolder, redact);
+      const index = await rebuildReportsIndex(reportsDir, redact);
+      return {
+        ...result,
+        files: {
+          ...files,
+          summary: summaryFile,
+          index,
+          ...(collectionFile ? { collection: collectionFile } : {}),
+        },
+      };
+    } catch (error) {
+      // A file-system error (ENOSPC, EFBIG, EROFS, …) while writing: said in one sentence with the verdict.
+      if (errorCode(error) === undefined) throw error;
+      throw new ReportsNotWrittenError(runFolder, rootDir, verdict, error);
+    }
   } finally {
     await Promise.all([stack?.stop(), attacker?.stop()]);
   }

@@ -21,6 +21,8 @@ export interface RunValues {
   /** Comma-separated `METHOD /path` entries of methods that are public on purpose. */
   readonly allowUnprotected?: string;
   readonly maxResponseMs?: number;
+  /** The local stack's run id (local only): the environment check compares it with the running stack's. */
+  readonly stackRunId?: string;
   /**
    * "redacted" when every report this run writes passes through the redactor (contract-runner/redaction.ts),
    * which also removes tokens from URLs: only then does the collection send a token in a query string.
@@ -66,6 +68,7 @@ function entries(values: RunValues): PostmanVariable[] {
     values.maxResponseMs === undefined ? undefined : String(values.maxResponseMs),
     'default',
   );
+  add('stack_run_id', values.stackRunId, 'default');
   return list;
 }
 

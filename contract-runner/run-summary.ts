@@ -71,6 +71,8 @@ export interface RunSummary {
   readonly coverage: readonly SummaryCoverage[] | null;
   /** Which attack matrix ran and why each protected method got its clauses; null for a hand-made collection. */
   readonly matrix: SummaryMatrix | null;
+  /** The user pool signed in to and the methods left for another pool's run; null without Cognito methods. */
+  readonly pool: SummaryPool | null;
   readonly counts: RunCounts;
   /**
    * The open facts of docs/reference.md this run asserted, as the project's guess (npm run contract
@@ -130,6 +132,22 @@ export interface SummaryMatrix {
     /** Catalogue rows the method is attacked with, and in which header forms. */
     readonly rows: number;
     readonly forms: readonly string[];
+    readonly reason: string;
+    /** Why its clauses were skipped: its authorizer accepts only another user pool (api/pools.ts). */
+    readonly skipped?: string;
+  }[];
+}
+
+/** The user pool the run signed in to, when the description names several (api/pools.ts). */
+export interface SummaryPool {
+  readonly chosen: string;
+  readonly why: string;
+  readonly pools: readonly { readonly pool: string; readonly methods: readonly string[] }[];
+  /** The protected methods whose clauses were skipped: their authorizers accept only other pools. */
+  readonly leftForAnotherRun: readonly {
+    readonly route: string;
+    readonly authorizer: string;
+    readonly pools: readonly string[];
     readonly reason: string;
   }[];
 }
@@ -262,6 +280,21 @@ export function buildRunSummary(input: RunSummaryInput): RunSummary {
               coverage: method.coverage,
               rows: method.rows.length,
               forms: method.forms,
+              reason: method.reason,
+              ...(method.skip === undefined ? {} : { skipped: method.skip }),
+            })),
+          },
+    pool:
+      input.plan?.pool === undefined
+        ? null
+        : {
+            chosen: input.plan.pool.label,
+            why: input.plan.pool.why,
+            pools: input.plan.pool.pools.map((use) => ({ pool: use.label, methods: use.methods })),
+            leftForAnotherRun: input.plan.pool.left.map((method) => ({
+              route: method.route,
+              authorizer: method.authorizer,
+              pools: method.pools,
               reason: method.reason,
             })),
           },

@@ -14,9 +14,11 @@
  * any other runtime version, or where a module is already loaded, nothing is changed and `hopsState`
  * says why: runs are then as before, only slower.
  */
+
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { configValue, processEnv } from '../common/config-table.ts';
 
 /** The postman-runtime whose two hops are rewritten (newman 6.2.2's). */
 export const RUNTIME_VERSION = '7.39.1';
@@ -74,7 +76,8 @@ export function useImmediateHops(): HopsState {
 }
 
 function apply(): HopsState {
-  if (process.env[HOPS_ENV] === 'timeout') return { applied: false, why: `${HOPS_ENV}=timeout` };
+  if (configValue(processEnv(), HOPS_ENV) === 'timeout')
+    return { applied: false, why: `${HOPS_ENV}=timeout` };
   const fromNewman = createRequire(createRequire(import.meta.url).resolve('newman/package.json'));
   let version: unknown;
   try {

@@ -9,6 +9,8 @@
  * and Newman completed the run. Skipped clauses do not fail a run (a clause whose token cannot exist on a
  * target is skipped there), but each says why, and a run in which every clause was skipped fails.
  */
+
+import { plural } from '../common/plural.ts';
 import type { ClauseResult, RunCounts } from './results.ts';
 
 export type VerdictResult = 'PASSED' | 'FAILED';
@@ -27,10 +29,6 @@ export interface VerdictInput {
   readonly counts: RunCounts;
   /** Newman's own failure: the run did not complete, whatever the clauses say. */
   readonly runError?: string;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** "the clause X" or "3 clauses (X, Y, ...)", each clause named once however many iterations it failed. */

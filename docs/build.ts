@@ -1,18 +1,24 @@
 /**
  * Writes the generated parts of the docs from the data they describe, between marker comments:
- * - README.md: the clause counts and the attack matrix (security/catalogue.ts);
- * - docs/attack-matrix.md: the catalogue with every source, and the mutation proof (which weakness and
+ * - .env.example: every setting of the configuration table (common/config-table.ts);
+ * - docs/attack-matrix.md: the clause counts, the attack matrix (security/catalogue.ts) with every
+ *   source, and the mutation proof (which weakness and
  *   which real library version each row catches: the catalogue's `catches`, the library table's
  *   measured `expectedToFallTo`).
- * `node common/run-ts.mjs docs/build.ts` writes them; with --check it writes nothing and exits 1 when a
- * file is stale (a unit test runs the same comparison). Nothing in these tables is typed by hand.
+ * `npm run docs` writes them; `npm run docs -- --check` writes nothing and exits 1 when a file is stale
+ * (.ci/run runs it after the tests). Nothing in these tables is typed by hand.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../api/routes.ts';
 import { type Assertion, DEFAULT_SETTINGS, rowAssertions, UNAUTHORIZED } from '../collections/assertions.ts';
 import { generateClauses } from '../collections/generate.ts';
+import { parseFlags } from '../common/args.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { runCli } from '../common/cli-error.ts';
+import { envExample } from '../common/config-table.ts';
 import {
   ATTACKS,
   type AttackRow,
@@ -26,7 +32,6 @@ import { FACT_IDS, FACTS, type Fact } from '../security/facts.ts';
 import { libraryAuthorizers } from '../tests/contract/support/library-authorizers.ts';
 import { requestMatrixDoc } from './request-matrix.ts';
 
-const README = new URL('../README.md', import.meta.url);
 const MATRIX = new URL('./attack-matrix.md', import.meta.url);
 const REFERENCE = new URL('./reference.md', import.meta.url);
 
@@ -93,7 +98,7 @@ function runsWhere(row: AttackRow): string {
   return 'everywhere (built in the sandbox)';
 }
 
-function readmeMatrix(): string {
+function matrixTable(): string {
   const clauses = generateClauses(helloApi);
   const attacks = clauses.filter((clause) => clause.kind === 'attack').length;
   const lines = [
@@ -201,6 +206,8 @@ function formatted(text: string, name: string): string {
   });
 }
 
+const ENV_EXAMPLE = new URL('../.env.example', import.meta.url);
+
 /** GitHub's anchors of docs/reference.md's numbered sections, read from the file's own headings. */
 const SECTION_ANCHORS: Readonly<Record<number, string>> = Object.fromEntries(
   [...readFileSync(REFERENCE, 'utf8').matchAll(/^## (\d+)\. (.+)$/gm)].map((match) => [
@@ -213,18 +220,22 @@ const SECTION_ANCHORS: Readonly<Record<number, string>> = Object.fromEntries(
 );
 
 const outputs: [URL, string][] = [
-  [
-    README,
-    formatted(
-      replaceBetween(readFileSync(README, 'utf8'), 'attack-matrix', readmeMatrix(), 'README.md'),
-      'README.md',
-    ),
-  ],
+  [ENV_EXAMPLE, envExample()],
   [
     MATRIX,
     formatted(
       replaceBetween(
-        replaceBetween(readFileSync(MATRIX, 'utf8'), 'proof', matrixDoc(), 'docs/attack-matrix.md'),
+        replaceBetween(
+          replaceBetween(
+            readFileSync(MATRIX, 'utf8'),
+            'attack-matrix',
+            matrixTable(),
+            'docs/attack-matrix.md',
+          ),
+          'proof',
+          matrixDoc(),
+          'docs/attack-matrix.md',
+        ),
         'request-matrix',
         requestMatrixDoc(),
         'docs/attack-matrix.md',
@@ -241,16 +252,45 @@ const outputs: [URL, string][] = [
   ],
 ];
 
-if (process.argv.includes('--check')) {
-  const stale = outputs
-    .filter(([url, text]) => readFileSync(url, 'utf8') !== text)
-    .map(([url]) => url.pathname);
-  if (stale.length > 0) {
-    console.error(
-      `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`node common/run-ts.mjs docs/build.ts\`.`,
-    );
-    process.exitCode = 1;
+const usage = `Usage: npm run docs -- [--check]
+
+Writes the generated parts of the docs from their one source each: the attack matrix
+(docs/attack-matrix.md, from security/catalogue.ts and the proof's library table), the fact index of
+docs/reference.md (security/facts.ts) and .env.example (common/config-table.ts).
+  --check   write nothing; exit 1 if a file is not exactly what would be written
+
+Exit code: 0 written (or, with --check, current); 1 a file is stale (--check) or cannot be written;
+2 a flag is wrong.
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    { check: { type: 'boolean' }, help: { type: 'boolean' }, debug: { type: 'boolean' } },
+    { command: 'npm run docs --' },
+  );
+  if (flags.help) {
+    process.stdout.write(usage);
+    return 0;
   }
-} else {
-  for (const [url, text] of outputs) writeFileSync(url, text);
+  if (flags.check) {
+    const stale = outputs
+      .filter(([url, text]) => {
+        try {
+          return readFileSync(url, 'utf8') !== text;
+        } catch {
+          return true;
+        }
+      })
+      .map(([url]) => relative(process.cwd(), fileURLToPath(url)));
+    if (stale.length === 0) return 0;
+    process.stderr.write(
+      `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`npm run docs\` to rewrite ${stale.length === 1 ? 'it' : 'them'}.\n`,
+    );
+    return 1;
+  }
+  for (const [url, text] of outputs) await writeFileAtomic(fileURLToPath(url), text, { mode: 0o644 });
+  return 0;
 }
+
+await runCli(main);

@@ -2,6 +2,7 @@
  * Names shared by the CDK app and the root scripts that drive it. Kept free of aws-cdk-lib imports so
  * `npm run deploy` can parse the outputs (and `npm test` can check that parsing) without infra's install.
  */
+import type { ConfigName } from '../common/config-table.ts';
 
 export const STACK_NAME = 'CognitoApiContract';
 
@@ -20,4 +21,4 @@ export const HOSTED_UI_OUTPUT = 'HostedUiUrl';
 
 /** The CDK context key (`cdk deploy -c domainPrefix=...`) and the `.env` key that fill it. */
 export const DOMAIN_PREFIX_CONTEXT = 'domainPrefix';
-export const DOMAIN_PREFIX_ENV_KEY = 'COGNITO_DOMAIN_PREFIX';
+export const DOMAIN_PREFIX_ENV_KEY = 'COGNITO_DOMAIN_PREFIX' satisfies ConfigName;

@@ -10,6 +10,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { UsageError, UserError } from '../common/cli-error.ts';
+import { type ConfigName, configValue, type Env } from '../common/config-table.ts';
 
 export interface TestUserSettings {
   readonly region: string;
@@ -23,21 +24,21 @@ const REQUIRED = {
   userPoolId: 'COGNITO_USER_POOL_ID',
   username: 'CONTRACT_USERNAME',
   password: 'CONTRACT_PASSWORD',
-} as const satisfies Record<keyof TestUserSettings, string>;
+} as const satisfies Record<keyof TestUserSettings, ConfigName>;
 
 /** Checks every key at once, so one run lists everything that is missing. */
-export function testUserSettings(env: Readonly<Record<string, string | undefined>>): TestUserSettings {
-  const missing = Object.values(REQUIRED).filter((key) => (env[key] ?? '') === '');
+export function testUserSettings(env: Env): TestUserSettings {
+  const missing = Object.values(REQUIRED).filter((key) => configValue(env, key) === undefined);
   if (missing.length > 0) {
     throw new UsageError(
       `Missing ${missing.join(', ')} in .env: run \`npm run deploy\` (it writes AWS_REGION and COGNITO_USER_POOL_ID) and set CONTRACT_USERNAME and CONTRACT_PASSWORD, then retry.`,
     );
   }
   const settings = {
-    region: env[REQUIRED.region] ?? '',
-    userPoolId: env[REQUIRED.userPoolId] ?? '',
-    username: env[REQUIRED.username] ?? '',
-    password: env[REQUIRED.password] ?? '',
+    region: configValue(env, REQUIRED.region) ?? '',
+    userPoolId: configValue(env, REQUIRED.userPoolId) ?? '',
+    username: configValue(env, REQUIRED.username) ?? '',
+    password: configValue(env, REQUIRED.password) ?? '',
   };
   // The pool signs in by e-mail (tutorial step 6), so Cognito refuses any other username.
   if (!settings.username.includes('@')) {

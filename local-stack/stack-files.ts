@@ -127,6 +127,12 @@ export interface RunningStackInfo {
   readonly pid: number;
   readonly apiUrl?: string;
   readonly cognitoEndpoint?: string;
+  /**
+   * What is wrong with its settings file when it is there but unusable (not JSON, not an object, no
+   * apiUrl): the stack is not "still starting" then, however long one waits, since the file is written
+   * once, atomically, when the stack is ready.
+   */
+  readonly corrupt?: string;
 }
 
 async function lockHolder(lock: string): Promise<number | undefined> {
@@ -144,28 +150,50 @@ export async function runningStack(rootDir: string): Promise<RunningStackInfo | 
   const paths = stackFilePaths(rootDir);
   const pid = await lockHolder(paths.lock);
   if (pid === undefined || pid === process.pid || !isAlive(pid)) return undefined;
-  let settings: Record<string, unknown> = {};
+  let text: string;
   try {
-    const json: unknown = JSON.parse(await readFile(paths.settings, 'utf8'));
-    if (isRecord(json) && json.pid === pid) settings = json;
-  } catch {
-    // Still starting: no settings yet.
+    text = await readFile(paths.settings, 'utf8');
+  } catch (error) {
+    // No settings yet: still starting. Unreadable: as good as corrupt.
+    if (errorCode(error) === 'ENOENT') return { pid };
+    return { pid, corrupt: `cannot be read, ${errorCode(error) ?? 'unknown error'}` };
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { pid, corrupt: 'not JSON' };
+  }
+  if (!isRecord(json)) return { pid, corrupt: 'not a JSON object' };
+  // A file another stack (now gone) left: this one has not written its own yet.
+  if (json.pid !== pid) return { pid };
+  if (typeof json.apiUrl !== 'string') return { pid, corrupt: 'no apiUrl' };
   return {
     pid,
-    ...(typeof settings.apiUrl === 'string' ? { apiUrl: settings.apiUrl } : {}),
-    ...(typeof settings.cognitoEndpoint === 'string' ? { cognitoEndpoint: settings.cognitoEndpoint } : {}),
+    apiUrl: json.apiUrl,
+    ...(typeof json.cognitoEndpoint === 'string' ? { cognitoEndpoint: json.cognitoEndpoint } : {}),
   };
 }
 
-/** "pid 4242: API http://127.0.0.1:3000/dev, Cognito http://127.0.0.1:9229" (or "still starting"). */
+/**
+ * "pid 4242: API http://127.0.0.1:3000/dev, Cognito http://127.0.0.1:9229", "pid 4242, still starting",
+ * or "pid 4242, whose settings file … is corrupt (not JSON)".
+ */
 export function describeRunningStack(stack: RunningStackInfo): string {
+  if (stack.corrupt !== undefined) {
+    return `pid ${stack.pid}, whose settings file ${LOCAL_STACK_FILE} is corrupt (${stack.corrupt})`;
+  }
   return stack.apiUrl === undefined
     ? `pid ${stack.pid}, still starting`
     : `pid ${stack.pid}: API ${stack.apiUrl}, Cognito ${stack.cognitoEndpoint ?? 'unknown'}`;
 }
 
 function anotherStack(stack: RunningStackInfo): UsageError {
+  if (stack.corrupt !== undefined) {
+    return new UsageError(
+      `Another local stack of this checkout is running (pid ${stack.pid}) but its settings file ${LOCAL_STACK_FILE} is corrupt (${stack.corrupt}): stop it (Ctrl-C in its shell, or \`kill ${stack.pid}\`) and run \`npm run stack\` again, which writes the file anew.`,
+    );
+  }
   return new UsageError(
     `Another local stack of this checkout is running (${describeRunningStack(stack)}): use that one, or stop it (Ctrl-C in its shell) before starting another, since both would use the files in ${GENERATED_DIR}.`,
   );

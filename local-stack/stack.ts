@@ -1,12 +1,19 @@
 /**
  * The embedded local stack: a local Cognito (the cognito-local emulator) and the local API Gateway in
- * front of the real Lambda, wired from the same route table the AWS deployment uses. This is the one
- * composition root; `npm run stack`, `npm run contract` and the tests all start the stack through it.
+ * front of the real Lambda, wired from the same route table the AWS deployment uses.
+ *
+ * This is the composition root. `startStack` wires the product's own parts (the Cognito authorizer, the
+ * description's handlers, the gateway's answers as they are): `npm run stack` and `npm run contract`
+ * start the stack through it, and its options are the product's settings only. `composeStack` is the
+ * same wiring with parts replaced, the way cognito-local's integration tests build their server from
+ * its parts: tests build stacks with weakened parts through it (tests/support/weakened-stack.ts), and no
+ * product interface carries a test's hook.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
+import { choosePool } from '../api/pools.ts';
 import { helloApi } from '../api/routes.ts';
 import {
   type ApiSpec,
@@ -26,7 +33,13 @@ import { resourceServersFor } from './cognito/oauth2-token.ts';
 import { seedPool } from './cognito/seed.ts';
 import { type Authorizer, createCognitoAuthorizer } from './gateway/authorizer.ts';
 import type { LambdaHandler } from './gateway/integration.ts';
-import { type GatewayOptions, type GatewayRoute, LOOPBACK, startGateway } from './gateway/server.ts';
+import {
+  DEFAULT_SERVER_PARTS,
+  type GatewayRoute,
+  type GatewayServerParts,
+  LOOPBACK,
+  startGateway,
+} from './gateway/server.ts';
 import { createDataDirectory, removeDataDirectory, sweepStaleDataDirectories } from './temp-dir.ts';
 
 /** How API Gateway names each protection (its authorizationType). */
@@ -74,21 +87,7 @@ export interface LocalStackOptions {
   readonly username?: string;
   /** Omit for a random password, generated per start. */
   readonly password?: string;
-  /** Tests only: replace the authorizer to build a deliberately weakened gateway. */
-  readonly authorizer?: (real: Authorizer, settings: LocalCognitoSettings) => Authorizer;
-  /** Tests only: replace the route table's handlers, keyed by "METHOD /path". */
-  readonly handlers?: Readonly<Record<string, LambdaHandler>>;
-  /** Tests only: rewrite every gateway answer (see GatewayOptions.tamperResponse). */
-  readonly tamperResponse?: GatewayOptions['tamperResponse'];
-  /** Tests only: see GatewayOptions.maxHeaderBytes. */
-  readonly maxHeaderBytes?: number;
-  /** Tests only: see GatewayOptions.frontDoor. */
-  readonly frontDoor?: GatewayOptions['frontDoor'];
-  readonly integrationTimeoutMs?: number;
-  /**
-   * The API to serve: the route table by default; an imported export (`npm run stack -- --api-spec`), or
-   * in tests a table that is wrong in one way (e.g. one that allows POST without the authorizer).
-   */
+  /** The API to serve: the route table by default, or an imported export (`npm run stack -- --api-spec`). */
   readonly api?: ApiSpec;
   /** The handler for routes the description names none for; default: a stand-in answering 200 JSON. */
   readonly handler?: HandlerRef;
@@ -99,20 +98,41 @@ export interface LocalStackOptions {
   readonly confidentialClient?: boolean;
 }
 
-/** What a further gateway in front of the same Cognito may change (tests: one weakness each). */
-export type GatewayVariantOptions = Pick<
-  LocalStackOptions,
-  | 'authorizer'
-  | 'handlers'
-  | 'tamperResponse'
-  | 'api'
-  | 'handler'
-  | 'integrationTimeoutMs'
-  | 'maxHeaderBytes'
-  | 'frontDoor'
->;
+/**
+ * The parts of a gateway the composition root wires, each replaceable: `startStack` uses the product's
+ * own (none replaced); `composeStack` takes others, so a test can build a gateway wrong in exactly one
+ * way (an authorizer that skips a check, a handler that throws, answers rewritten on the way out).
+ */
+export interface GatewayParts {
+  /** Wraps or replaces the Cognito authorizer. */
+  readonly authorizer?: (real: Authorizer, settings: LocalCognitoSettings) => Authorizer;
+  /** Handlers in place of the description's, keyed by "METHOD /path". */
+  readonly handlers?: Readonly<Record<string, LambdaHandler>>;
+  /** The HTTP shell's own parts (its header limit, its last word on each answer). */
+  readonly server?: Partial<GatewayServerParts>;
+  /** In place of the description's integration timeout. */
+  readonly integrationTimeoutMs?: number;
+  /** Another API to serve than the stack's (e.g. one that allows POST without the authorizer). */
+  readonly api?: ApiSpec;
+  readonly handler?: HandlerRef;
+}
+
+/** A stack composed with replaced parts: it can also start further gateways in front of the same pool. */
+export interface ComposedStack extends LocalStack {
+  /**
+   * Another gateway on a free port in front of the same Cognito and Lambda, built from `parts`; stopped
+   * with the stack. Lets a mutation proof run many weakened gateways against one pool and one sign-in.
+   */
+  startGatewayVariant(parts: GatewayParts): Promise<{ readonly apiUrl: string; stop(): Promise<void> }>;
+}
 
 export interface LocalStack {
+  /**
+   * This start's id (a UUID): written into the environments it makes (`stack_run_id`) and served by
+   * its local Cognito at STACK_IDENTITY_PATH, so an environment kept across a restart is told apart
+   * from a current one even when the ports are the same.
+   */
+  readonly runId: string;
   /** Stage invoke URL, e.g. http://127.0.0.1:3000/dev */
   readonly apiUrl: string;
   /** The API key (`x-api-key`) methods with apiKeyRequired accept; random per start. */
@@ -120,14 +140,6 @@ export interface LocalStack {
   readonly cognito: LocalCognitoSettings;
   /** The pool's public keys as served at jwksUri. */
   readonly jwks: Jwks;
-  /**
-   * Tests only: another gateway on a free port in front of the same Cognito and Lambda, wrong in the way
-   * `variant` says; stopped with the stack. Lets a mutation proof run many weakened gateways against one
-   * pool and one sign-in.
-   */
-  startGatewayVariant(
-    variant: GatewayVariantOptions,
-  ): Promise<{ readonly apiUrl: string; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -161,10 +173,11 @@ async function loadHandler(ref: HandlerRef): Promise<LambdaHandler> {
   return handler as LambdaHandler;
 }
 
-function handlerFor(route: RouteSpec, options: LocalStackOptions): Promise<LambdaHandler> | LambdaHandler {
-  const injected = options.handlers?.[routeKey(route)];
-  if (injected !== undefined) return injected;
-  const ref = route.handler ?? options.handler;
+function handlerFor(
+  route: RouteSpec,
+  handler: HandlerRef | undefined,
+): Promise<LambdaHandler> | LambdaHandler {
+  const ref = route.handler ?? handler;
   return ref === undefined ? standInHandler(route) : loadHandler(ref);
 }
 
@@ -190,8 +203,27 @@ async function unwind(cleanups: (() => Promise<void>)[]): Promise<void> {
   if (first !== undefined) throw first;
 }
 
+/**
+ * The gateway's authorizer for `api`: the seeded pool's for the methods whose authorizer accepts the
+ * pool the run signs in to, `other` (a pool the user is not in) for the methods left for another pool.
+ */
+function servedByPool(api: ApiSpec, authorizer: Authorizer, other: Authorizer): Authorizer {
+  const left = new Set((choosePool(api)?.left ?? []).map((method) => method.route));
+  if (left.size === 0) return authorizer;
+  return (header, scopes, route) =>
+    route !== undefined && left.has(route) ? other(header, scopes, route) : authorizer(header, scopes, route);
+}
+
+/** The stack as the product runs it: every part its own. */
 export async function startStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const api = options.api ?? helloApi;
+  const { apiUrl, apiKey, runId, cognito, jwks, stop } = await composeStack(options, {});
+  return { apiUrl, apiKey, runId, cognito, jwks, stop };
+}
+
+/** The stack with the gateway's parts `parts` replaces (none: the product's stack). */
+export async function composeStack(options: LocalStackOptions, parts: GatewayParts): Promise<ComposedStack> {
+  // The API the stack serves: a replaced part (a test serving another description) wins over the options.
+  const api = parts.api ?? options.api ?? helloApi;
   const cleanups: (() => Promise<void>)[] = [];
   try {
     await sweepStaleDataDirectories();
@@ -201,7 +233,7 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     const [emulator, handlers] = await Promise.all([
       startEmulator({ host: LOOPBACK, port: options.cognitoPort ?? 0, dataDirectory }),
       Promise.all(
-        api.routes.map(async (route) => [routeKey(route), await handlerFor(route, options)] as const),
+        api.routes.map(async (route) => [routeKey(route), await handlerFor(route, options.handler)] as const),
       ),
     ]);
     cleanups.push(() => emulator.stop());
@@ -250,8 +282,16 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
     // The one API key of this stack, for methods that require one (random per start, never a secret elsewhere).
     const apiKey = randomBytes(20).toString('hex');
     const realAuthorizer = createCognitoAuthorizer({ issuer, jwksUri, jwks });
+    // The authorizers that accept only pools other than the one seeded here (api/pools.ts) are served
+    // as API Gateway serves them: verifying against a pool the seeded user is not in, so they refuse
+    // every token of this stack with 401 Unauthorized, whatever its signature.
+    const otherPoolAuthorizer = createCognitoAuthorizer({
+      issuer: `${emulator.endpoint}/${LOCAL_REGION}_OtherPool`,
+      jwksUri,
+      jwks,
+    });
     const loaded = new Map(handlers);
-    const gatewayFor = async (variant: LocalStackOptions, port: number) => {
+    const gatewayFor = async (variant: GatewayParts, port: number) => {
       const served = variant.api ?? api;
       const routes: GatewayRoute[] = await Promise.all(
         served.routes.map(async (route) => ({
@@ -267,21 +307,25 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
           handler:
             variant.handlers?.[routeKey(route)] ??
             loaded.get(routeKey(route)) ??
-            (await handlerFor(route, variant)),
+            (await handlerFor(route, variant.handler)),
         })),
       );
-      const gateway = await startGateway({
-        port,
-        stage: served.stage,
-        routes,
-        authorizer: variant.authorizer ? variant.authorizer(realAuthorizer, cognito) : realAuthorizer,
-        integrationTimeoutMs: variant.integrationTimeoutMs ?? served.integrationTimeoutMs,
-        apiId: 'local0api0',
-        apiKey,
-        ...(variant.tamperResponse ? { tamperResponse: variant.tamperResponse } : {}),
-        ...(variant.maxHeaderBytes ? { maxHeaderBytes: variant.maxHeaderBytes } : {}),
-        ...(variant.frontDoor ? { frontDoor: variant.frontDoor } : {}),
-      });
+      const gateway = await startGateway(
+        {
+          port,
+          stage: served.stage,
+          routes,
+          authorizer: servedByPool(
+            served,
+            variant.authorizer ? variant.authorizer(realAuthorizer, cognito) : realAuthorizer,
+            otherPoolAuthorizer,
+          ),
+          integrationTimeoutMs: variant.integrationTimeoutMs ?? served.integrationTimeoutMs,
+          apiId: 'local0api0',
+          apiKey,
+        },
+        { ...DEFAULT_SERVER_PARTS, ...variant.server },
+      );
       let stopped: Promise<void> | undefined;
       const stop = () => {
         stopped ??= gateway.stop();
@@ -290,10 +334,27 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
       cleanups.push(stop);
       return { apiUrl: `${gateway.origin}/${served.stage}`, stop };
     };
-    const gateway = await gatewayFor(options, options.apiPort ?? 0);
+    const gateway = await gatewayFor(
+      // A replaced part wins over the stack's own settings (e.g. a test serving another API).
+      {
+        ...(options.api ? { api: options.api } : {}),
+        ...(options.handler ? { handler: options.handler } : {}),
+        ...parts,
+      },
+      options.apiPort ?? 0,
+    );
+    const runId = randomUUID();
+    emulator.describeStack({
+      runId,
+      apiUrl: gateway.apiUrl,
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      issuer,
+    });
 
     let stopping: Promise<void> | undefined;
     return {
+      runId,
       apiUrl: gateway.apiUrl,
       apiKey,
       cognito,

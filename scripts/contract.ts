@@ -3,9 +3,11 @@
  * the AWS deployment (`--target aws`, settings from .env), writes the reports, and exits 0 only if every
  * clause passed and no request errored.
  */
-import { rmdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { withPool } from '../api/pools.ts';
 import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
+import { helloApi } from '../api/routes.ts';
 import {
   DEFAULT_SETTINGS,
   differsFromDefault,
@@ -13,13 +15,15 @@ import {
   withRefusalSettings,
 } from '../collections/assertions.ts';
 import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
-import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
+import { listOf, oneOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
+import { type ConfigName, configValue, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { formatContractSummary } from '../contract-runner/console-summary.ts';
 import { RunInterruptedError } from '../contract-runner/newman-run.ts';
 import { REPORTERS } from '../contract-runner/reporters.ts';
 import type { ContractOptions } from '../contract-runner/run-contract.ts';
+import { AUTH_FLOWS } from '../token-helper/auth-flow.ts';
 import { clientCredentialsFromEnv } from '../token-helper/client-credentials.ts';
 import { resolveSettings, resolveTarget } from '../token-helper/config.ts';
 import { loadDotenvOnce } from '../token-helper/env-file.ts';
@@ -42,10 +46,15 @@ const usage = `Usage: npm run contract -- [flags]
   --stage NAME              the stage, for a description that names none (CONTRACT_API_STAGE)
   --api-id ID               the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
   --handler FILE#EXPORT     the Lambda that answers every described method locally (default: a stand-in)
-  --collection PATH         collection file (default: collections/hello-api.postman_collection.json)
+  --collection FILE         run this collection file instead of the one generated in memory from the
+                            API description (default: generated; the committed export is never read)
   --matrix planned|full     planned (default): the whole attack catalogue once per authorizer and a
                             fixed sample on the other methods behind it; full: the whole catalogue on
                             every protected method (CONTRACT_MATRIX)
+  --pool POOL               when the authorizers name several user pools, the one whose methods are
+                            tested: its ARN, id or reference, or an authorizer's name (CONTRACT_POOL);
+                            default: the pool protecting the most methods; the methods of the others
+                            get their clauses skipped, saying which pool tests them
   --strict FACTS            also assert these open facts of docs/reference.md (comma-separated ids, or
                             all; CONTRACT_STRICT), as the project's guess; the collection is then
                             generated for the run (not with --collection). Default: none
@@ -80,6 +89,7 @@ const flagSpec = {
   'slowdown-margin-ms': { type: 'string' },
   collection: { type: 'string' },
   matrix: { type: 'string' },
+  pool: { type: 'string' },
   force: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -93,21 +103,29 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const rootDir = process.cwd();
   const dotenvKeys = loadDotenvOnce(resolve(rootDir, '.env'));
-  const target = resolveTarget(flags.target, process.env);
+  const env = processEnv();
+  const target = resolveTarget(flags.target, env);
   const iterations = wholeNumber('--iterations', flags.iterations, ITERATIONS);
   const timeoutRequestMs = wholeNumber('--timeout-request', flags['timeout-request'], MILLISECONDS);
   const maxResponseMs = wholeNumber('--max-response-ms', flags['max-response-ms'], MILLISECONDS);
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
-  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
-  const readOptions = descriptionOptions(flags, process.env);
+  // Checked for both targets: on the local target it chooses how the embedded stack is signed in to.
+  const authFlow = oneOf('CONTRACT_AUTH_FLOW', configValue(env, 'CONTRACT_AUTH_FLOW'), AUTH_FLOWS);
+  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
+  const readOptions = descriptionOptions(flags, env);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
-  const api =
+  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
+  const read =
     specPath === undefined
       ? undefined
       : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
+  const api =
+    read === undefined && poolSetting === undefined
+      ? undefined
+      : withPool(read ?? helloApi, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
   for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
-  const allowUnprotected = process.env.CONTRACT_ALLOW_UNPROTECTED;
-  const matrixText = flags.matrix ?? (process.env.CONTRACT_MATRIX || undefined);
+  const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
+  const matrixText = flagOrEnv(flags.matrix, env, 'CONTRACT_MATRIX');
   const matrix = parseMatrixMode(matrixText);
   if (matrixText !== undefined && matrix === undefined) {
     throw new UsageError(
@@ -121,12 +139,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const strict =
     flags.strict === undefined
-      ? parseStrict('CONTRACT_STRICT', process.env.CONTRACT_STRICT || undefined)
+      ? parseStrict('CONTRACT_STRICT', configValue(env, 'CONTRACT_STRICT'))
       : parseStrict('--strict', flags.strict);
-  const fromFlagOrEnv = (flag: string, variable: string, value: string | undefined) =>
-    value === undefined
-      ? { source: variable, value: process.env[variable] || undefined }
-      : { source: flag, value };
+  const fromFlagOrEnv = (flag: string, variable: ConfigName, value: string | undefined) =>
+    value === undefined ? { source: variable, value: configValue(env, variable) } : { source: flag, value };
   const settled = withRefusalSettings(strict ?? DEFAULT_SETTINGS, {
     refusalHeaders: fromFlagOrEnv('--refusal-headers', 'CONTRACT_REFUSAL_HEADERS', flags['refusal-headers']),
     slowdownFactor: fromFlagOrEnv('--slowdown-factor', 'CONTRACT_SLOWDOWN_FACTOR', flags['slowdown-factor']),
@@ -137,10 +153,11 @@ async function main(argv: readonly string[]): Promise<number> {
     ),
   });
   const expectations = strict !== undefined || differsFromDefault(settled) ? settled : undefined;
-  const clientCredentials = clientCredentialsFromEnv(process.env);
+  const clientCredentials = clientCredentialsFromEnv(env);
   // Ctrl-C while Newman runs: silence the reporters and abort the run before the stack stops (the
   // cleanups run newest first), so no request fails for want of a stack and reads as an API failure.
   const interrupt = new AbortController();
+  let outcome: 'running' | 'completed' | 'failed' = 'running';
 
   const common = {
     rootDir,
@@ -156,20 +173,33 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
     ...(maxResponseMs ? { maxResponseMs } : {}),
     signal: interrupt.signal,
-    // A run interrupted before its reports were written leaves no empty folder (rmdir keeps a non-empty one).
-    onRunFolderCreated: (folder: string) => onShutdown(() => rmdir(folder).catch(() => undefined)),
+    // A run interrupted before its reports were all written leaves no report: an unfinished report.html
+    // (PASSED rows, no verdict banner, no totals) would read as a finished run. Only a run that
+    // returned (its summary.json and the index written) keeps its folder.
+    onRunFolderCreated: (folder: string) =>
+      onShutdown(async () => {
+        if (outcome === 'completed') return;
+        await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+        // Still running when the process was told to stop: interrupted (a failed run said why itself).
+        if (outcome === 'running') {
+          process.stderr.write(
+            `The interrupted run left no report: its folder ${relative(rootDir, folder) || folder} was removed.\n`,
+          );
+        }
+      }),
   };
   const options: ContractOptions =
     target === 'aws'
       ? {
           ...common,
           target,
-          settings: resolveSettings('aws', { env: process.env, dotenvKeys }),
+          settings: resolveSettings('aws', { env, dotenvKeys }),
           ...(flags.force ? { force: true } : {}),
         }
       : {
           ...common,
           target,
+          ...(authFlow ? { authFlow } : {}),
           ...(handler ? { stack: { handler } } : {}),
           onStackStarted: (stack) => {
             // Ctrl-C during the run must still stop the stack before the process exits.
@@ -184,11 +214,13 @@ async function main(argv: readonly string[]): Promise<number> {
     // load, measured in docs/benchmarks.md), which a command refused for its input never needs.
     const { runContract } = await import('../contract-runner/run-contract.ts');
     const result = await runContract(options);
+    outcome = 'completed';
     process.stdout.write(formatContractSummary(result, rootDir));
     return result.verdict.passed ? 0 : 1;
   } catch (error) {
     // Interrupted: shutdown() has said so on stderr, in one line, and exits with the signal's code.
     if (error instanceof RunInterruptedError) return new Promise<never>(() => undefined);
+    outcome = 'failed';
     throw error;
   }
 }

@@ -2,10 +2,12 @@
  * `npm run deploy [-- --bootstrap] [--debug]`: deploys the AWS target (infra/) and writes its outputs
  * into `.env`. `--bootstrap` first prepares the account and region for the CDK (needed once).
  */
+
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
+import { processEnv } from '../common/config-table.ts';
 import { INFRA_DIR, runCdk } from '../infra/cdk-cli.ts';
 import { deploy } from '../infra/deploy.ts';
 
@@ -28,7 +30,7 @@ await runCli(async (argv) => {
     envPath: ENV_PATH,
     outputsPath: join(INFRA_DIR, 'cdk.out', 'outputs.json'),
     bootstrap: flags.bootstrap === true,
-    processEnv: process.env,
+    processEnv: processEnv(),
     log: (line) => process.stdout.write(`${line}\n`),
   });
   return 0;

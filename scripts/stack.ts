@@ -4,9 +4,11 @@
  * a private file that `npm run token` reads, and runs until Ctrl-C.
  */
 import { relative, resolve } from 'node:path';
+import { choosePool, poolLines, withPool } from '../api/pools.ts';
 import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
-import { parseFlags, wholeNumber } from '../common/args.ts';
+import { oneOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
+import { CONFIG_TABLE, configValue, type Env, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
 import { contractEnvironment } from '../contract-runner/run-environment.ts';
 import { emulatorSigningKey } from '../local-stack/cognito/emulator-key.ts';
@@ -20,16 +22,16 @@ import {
 } from '../local-stack/stack-files.ts';
 import { startAttackerServer } from '../security/attacker-server.ts';
 import { mintPoolKeyTokens } from '../security/pool-key-tokens.ts';
+import { AUTH_FLOWS } from '../token-helper/auth-flow.ts';
 import { obtainToken, settingsFromLocalStack } from '../token-helper/index.ts';
 import { generatedIdentity } from '../token-helper/postman-environment.ts';
 
-export const DEFAULT_API_PORT = 3000;
-export const DEFAULT_COGNITO_PORT = 9229;
+export const DEFAULT_API_PORT = Number(CONFIG_TABLE.LOCAL_API_PORT.default);
+export const DEFAULT_COGNITO_PORT = Number(CONFIG_TABLE.LOCAL_COGNITO_PORT.default);
 const PORT = { min: 0, max: 65_535, note: '(0 picks a free port)' } as const;
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  return wholeNumber(name, raw === '' ? undefined : raw, PORT) ?? fallback;
+function portFromEnv(env: Env, name: 'LOCAL_API_PORT' | 'LOCAL_COGNITO_PORT', fallback: number): number {
+  return wholeNumber(name, configValue(env, name), PORT) ?? fallback;
 }
 
 const usage = `Usage: npm run stack [-- --api-spec FILE [--stage NAME] [--handler FILE#EXPORT]]
@@ -40,6 +42,8 @@ Starts a local Cognito and a local API Gateway in front of the Lambda on 127.0.0
                          template; each method answers 200 JSON from a stand-in handler
   --stage NAME           the stage, for a file that names none (CONTRACT_API_STAGE); wins over the file's
   --api-id ID            the REST API's logical id, in a template that defines several (CONTRACT_API_ID)
+  --pool POOL            when the authorizers name several user pools, the one the test user belongs to
+                         (CONTRACT_POOL; as npm run contract); the others' authorizers refuse its tokens
   --handler FILE#EXPORT  a Lambda handler (TypeScript or JavaScript module) to answer every described method
 Ports: LOCAL_API_PORT (default ${DEFAULT_API_PORT}) and LOCAL_COGNITO_PORT (default ${DEFAULT_COGNITO_PORT}); 0 picks a free port.
 The test user's password is CONTRACT_PASSWORD if set, otherwise random; it is written only to
@@ -59,6 +63,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       handler: { type: 'string' },
       stage: { type: 'string' },
       'api-id': { type: 'string' },
+      pool: { type: 'string' },
     },
     { command: 'npm run stack --' },
   );
@@ -66,13 +71,24 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const apiPort = portFromEnv('LOCAL_API_PORT', DEFAULT_API_PORT);
-  const cognitoPort = portFromEnv('LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
-  const password = process.env.CONTRACT_PASSWORD;
-  const specPath = flags['api-spec'] ?? (process.env.CONTRACT_API_SPEC || undefined);
-  const readOptions = descriptionOptions(flags, process.env);
-  const api =
+  const env = processEnv();
+  const apiPort = portFromEnv(env, 'LOCAL_API_PORT', DEFAULT_API_PORT);
+  const cognitoPort = portFromEnv(env, 'LOCAL_COGNITO_PORT', DEFAULT_COGNITO_PORT);
+  const password = configValue(env, 'CONTRACT_PASSWORD');
+  const username = configValue(env, 'CONTRACT_USERNAME');
+  // How the stack signs its QA environment in: checked here like everywhere else, before anything starts.
+  const authFlow = oneOf('CONTRACT_AUTH_FLOW', configValue(env, 'CONTRACT_AUTH_FLOW'), AUTH_FLOWS);
+  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
+  const readOptions = descriptionOptions(flags, env);
+  const read =
     specPath === undefined ? undefined : await readApiDescription(resolve(specPath), specPath, readOptions);
+  // Several user pools: the seeded user stands for the chosen one (api/pools.ts), as in npm run contract.
+  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
+  const api =
+    read === undefined
+      ? undefined
+      : withPool(read, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
+  for (const line of api === undefined ? [] : poolLines(choosePool(api))) process.stderr.write(`${line}\n`);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   // `npm run` starts every command in the package root: the stack's files belong to that checkout.
   const rootDir = process.cwd();
@@ -89,7 +105,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     ...(api ? { api } : {}),
     ...(handler ? { handler } : {}),
     ...(password ? { password } : {}),
-    ...(process.env.CONTRACT_USERNAME ? { username: process.env.CONTRACT_USERNAME } : {}),
+    ...(username ? { username } : {}),
   });
   // Registered before start-up finishes, so a Ctrl-C during start-up still waits for the stack and
   // stops it (a failed start has already cleaned up after itself).
@@ -110,7 +126,10 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 
   // For QA in the Postman app: everything the collection needs, including the password it signs in
   // with when the token runs out. Private (0600, gitignored) and removed when the stack stops.
-  const token = await obtainToken(settingsFromLocalStack(stack), { write: false });
+  const token = await obtainToken(
+    { ...settingsFromLocalStack(stack), ...(authFlow ? { authFlow } : {}) },
+    { write: false },
+  );
   // The jku and x5u rows point at the attacker's server, so a weakened gateway would really fetch from it.
   const attacker = await startAttackerServer();
   onShutdown(() => attacker.stop());
@@ -124,6 +143,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       poolJwks: stack.jwks,
     }),
     attacker,
+    stackRunId: stack.runId,
     // The collection gets the scoped access token itself (client_credentials), as it would on AWS.
     ...(stack.cognito.clientCredentials ? { clientCredentials: stack.cognito.clientCredentials } : {}),
   });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { parseFlags } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
+import { processEnv } from '../common/config-table.ts';
 import { readEnvFile } from '../infra/env-file.ts';
 import { ensureTestUser, testUserSettings } from '../infra/test-user.ts';
 
@@ -24,7 +25,7 @@ await runCli(async (argv) => {
     return 0;
   }
   // Like dotenv: the process environment wins over `.env`.
-  const settings = testUserSettings({ ...(await readEnvFile(ENV_PATH)), ...process.env });
+  const settings = testUserSettings({ ...(await readEnvFile(ENV_PATH)), ...processEnv() });
   const client = new CognitoIdentityProviderClient({
     region: settings.region,
     // A wrong region or a dead network must end in an error, not a hang.

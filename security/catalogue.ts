@@ -4,7 +4,9 @@
  * docs' matrix tables (docs/build.ts) and the mutation proof (tests/contract/) are derived from; a row
  * and a route meet only in the generator. Adding an attack is one row here plus the code that builds its
  * token: a builder in collections/sandbox/attack-builders.ts for `built: 'sandbox'`, or in
- * security/pool-key-tokens.ts for `built: 'pool-key'`.
+ * security/pool-key-tokens.ts for `built: 'pool-key'`. Both registries are keyed by the row ids
+ * (AttackIdBuiltBy), so a row without its builder is a type error; so is a weakness without its
+ * weakened gateway (tests/contract/support/weak-authorizers.ts, WEAKENED_GATEWAYS).
  *
  * T below is the live token the method accepts: the user's ID token for a method without OAuth scopes,
  * the access token for a scoped method; H, P, S its header, payload and signature.
@@ -90,7 +92,7 @@ export type AppliesTo = 'any' | 'id-token-methods';
 /**
  * A weakness a row is meant to catch: the mutation proof runs the whole contract against a gateway
  * weakened in exactly that way and demands that exactly the rows listing it fail. Implemented by
- * tests/contract/support/weak-authorizers.ts (a type error there if one is missing).
+ * tests/contract/support/weak-authorizers.ts (WEAKENED_GATEWAYS: a type error there if one is missing).
  */
 export const WEAKNESSES = {
   'empty-token-allowed': 'treats an empty Authorization value as an anonymous caller to let through',
@@ -229,9 +231,32 @@ const otherAlg: WeaknessId = 'unsupported-alg-fail-open';
 /** HMAC with an empty key, whatever the kid says. */
 const emptyHmac: WeaknessId = 'hmac-empty-secret';
 
-function malformed(part: 'header' | 'payload'): AttackRow[] {
+/** The ways a header or payload part is broken (collections/sandbox/attack-builders.ts builds each). */
+export const MALFORMED_SUFFIXES = [
+  'not-base64url',
+  'not-json',
+  'json-null',
+  'json-array',
+  'json-number',
+  'invalid-utf8',
+] as const;
+export type MalformedSuffix = (typeof MALFORMED_SUFFIXES)[number];
+
+type MalformedRow<P extends 'header' | 'payload'> = AttackRow & {
+  readonly id: `${P}-${MalformedSuffix}`;
+  readonly built: 'sandbox';
+};
+
+/** A row made in a `.map`: its id and `built` keep their literal types, as the listed rows' do. */
+function row<const I extends string, const B extends BuiltBy>(
+  entry: AttackRow & { readonly id: I; readonly built: B },
+): AttackRow & { readonly id: I; readonly built: B } {
+  return entry;
+}
+
+function malformed<P extends 'header' | 'payload'>(part: P): MalformedRow<P>[] {
   const other = part === 'header' ? 'payload' : 'header';
-  const cases: [string, string, string][] = [
+  const cases: [MalformedSuffix, string, string][] = [
     ['not-base64url', `a ${part} part that is not base64url`, '`%%%`'],
     ['not-json', `a ${part} part that is not JSON`, 'base64url of `not json`'],
     ['json-null', `a ${part} part that is JSON null`, 'base64url of `null`'],
@@ -240,12 +265,12 @@ function malformed(part: 'header' | 'payload'): AttackRow[] {
     ['invalid-utf8', `a ${part} part that is not valid UTF-8`, 'base64url of the bytes `FF FE FD`'],
   ];
   return cases.map(([suffix, clause, sends]) => ({
-    id: `${part}-${suffix}`,
+    id: `${part}-${suffix}` as const,
     clause: `a token with ${clause}`,
     sends: `the ${part} part replaced by ${sends}; T's ${other} and signature kept`,
     defects: ['malformed'],
     why: 'a parser that fails open or crashes on input it cannot read: must be 401, never a 5xx',
-    built: 'sandbox',
+    built: 'sandbox' as const,
     sources: [
       jt('forced errors (-M er)'),
       bcp(suffix === 'invalid-utf8' ? '§3.7 use UTF-8' : '§2.6 multiplicity of JSON encodings'),
@@ -254,7 +279,7 @@ function malformed(part: 'header' | 'payload'): AttackRow[] {
   }));
 }
 
-export const ATTACKS: readonly AttackRow[] = [
+const ROWS = [
   // Presence and shape.
   {
     id: 'empty-header',
@@ -429,8 +454,8 @@ export const ATTACKS: readonly AttackRow[] = [
       ['alg-none-uppercase', 'NONE'],
       ['alg-none-mixed-case', 'nOnE'],
     ] as const
-  ).map(
-    ([id, alg]): AttackRow => ({
+  ).map(([id, alg]) =>
+    row({
       id,
       clause: `a token with alg "${alg}"`,
       sends: `H with \`alg: "${alg}"\`, T's payload, empty signature`,
@@ -457,8 +482,8 @@ export const ATTACKS: readonly AttackRow[] = [
       ['alg-none-unknown-kid', 'under a kid the pool does not have', { kid: 'contract-attacker-1' }],
       ['alg-none-kid-missing', 'without kid', undefined],
     ] as const
-  ).map(
-    ([id, how, kid]): AttackRow => ({
+  ).map(([id, how, kid]) =>
+    row({
       id,
       clause: `a token with alg "none" ${how}`,
       sends: `H with \`alg: "none"\` ${kid ? 'and `kid: "contract-attacker-1"`' : 'and no `kid`'}, T's payload, empty signature`,
@@ -502,9 +527,9 @@ export const ATTACKS: readonly AttackRow[] = [
       'crash-on-unexpected-types',
     ],
   },
-  ...(['RS384', 'RS512', 'PS256'] as const).map(
-    (alg): AttackRow => ({
-      id: `alg-${alg.toLowerCase()}-attacker-key`,
+  ...(['RS384', 'RS512', 'PS256'] as const).map((alg) =>
+    row({
+      id: `alg-${alg.toLowerCase() as Lowercase<typeof alg>}-attacker-key`,
       clause: `an ${alg} token signed by an attacker's key`,
       sends: `H with \`alg: "${alg}"\` (the pool's kid), T's payload, signed by the attacker key with ${alg}`,
       defects: ['foreign-key'],
@@ -527,8 +552,8 @@ export const ATTACKS: readonly AttackRow[] = [
     sources: [cve('CVE-2022-21449'), bcp('§3.4 validate cryptographic inputs')],
     catches: [unsigned, otherAlg, 'psychic-signature'],
   },
-  ...(['HS384', 'HS512'] as const).map(
-    (alg): AttackRow => ({
+  ...(['HS384', 'HS512'] as const).map((alg) =>
+    row({
       id: `alg-${alg.toLowerCase()}-public-key`,
       clause: `an ${alg} token keyed with the pool's public key`,
       sends: `H with \`alg: "${alg}"\`, T's payload, HMAC keyed with the pool's public key as SPKI PEM`,
@@ -609,8 +634,8 @@ export const ATTACKS: readonly AttackRow[] = [
         [],
       ],
     ] as const
-  ).map(
-    ([id, form, how, detail, cves]): AttackRow => ({
+  ).map(([id, form, how, detail, cves]) =>
+    row({
       id,
       clause: `an HS256 token keyed with the pool's public key ${how}`,
       sends: `H with \`alg: "HS256"\`, T's payload, HMAC-SHA256 keyed with the pool's public key: ${detail}`,
@@ -695,8 +720,8 @@ export const ATTACKS: readonly AttackRow[] = [
         [jt('kid RCE attempt'), bcp('§2.9 indirect attacks on the server')],
       ],
     ] as const
-  ).map(
-    ([id, kid, how, key, specific, sources]): AttackRow => ({
+  ).map(([id, kid, how, key, specific, sources]) =>
+    row({
       id,
       clause: `an HS256 token with ${how}`,
       sends: `H with \`alg: "HS256"\`, \`kid: ${JSON.stringify(kid)}\`, T's payload, HMAC with a${key === 'empty' ? 'n empty' : ''} key${key === 'empty' ? '' : ` ${key}`}`,
@@ -889,7 +914,19 @@ export const ATTACKS: readonly AttackRow[] = [
     sources: [{ source: 'rfc7519', detail: '§2 NumericDate' }],
     catches: ['exp-unchecked', 'crash-on-unexpected-types', 'exp-coerced'],
   },
-];
+] as const satisfies readonly AttackRow[];
+
+/** Each row's literal id and `built`, the rest as AttackRow has it (so `catches` stays WeaknessId[]). */
+type Keyed<R> = R extends { readonly id: infer I; readonly built: infer B }
+  ? AttackRow & { readonly id: I; readonly built: B }
+  : never;
+/** A row as the catalogue has it, its id and `built` as literal types. */
+export type CatalogueRow = Keyed<(typeof ROWS)[number]>;
+export const ATTACKS: readonly CatalogueRow[] = ROWS;
+/** Every row id of the catalogue: a registry keyed by it is checked for a missing row by the compiler. */
+export type AttackId = CatalogueRow['id'];
+/** The ids of the rows whose token is made where `built` says (a builder registry's keys). */
+export type AttackIdBuiltBy<B extends BuiltBy> = Extract<CatalogueRow, { readonly built: B }>['id'];
 
 export function attackById(id: string): AttackRow {
   const row = ATTACKS.find((candidate) => candidate.id === id);

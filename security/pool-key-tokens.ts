@@ -8,6 +8,7 @@
  */
 import { createPrivateKey, createPublicKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { decodeJwt, type JsonObject, signRs256 } from '../common/jwt.ts';
+import type { AttackIdBuiltBy } from './catalogue.ts';
 
 /**
  * How long the tokens live: longer than Cognito's default hour (but within the day Cognito allows), so a
@@ -27,8 +28,11 @@ function swapCase(text: string): string {
   return [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
 }
 
-/** One transform per pool-key row; a unit test checks the keys are exactly the catalogue's pool-key rows. */
-export const POOL_KEY_BUILDERS: Readonly<Record<string, Transform>> = {
+/**
+ * One transform per pool-key row, keyed by the catalogue's pool-key row ids: a row without its transform
+ * is a type error (and a unit test checks the keys at run time too).
+ */
+export const POOL_KEY_BUILDERS: Readonly<Record<AttackIdBuiltBy<'pool-key'>, Transform>> = {
   expired: (p, now) => ({ ...p, iat: now - 7200, auth_time: now - 7200, exp: now - 3600 }),
   'issuer-other-pool': (p) => ({ ...p, iss: `${String(p.iss).replace(/\/[^/]+$/, '')}/attacker-pool` }),
   'issuer-suffix': (p) => ({ ...p, iss: `${String(p.iss)}x` }),

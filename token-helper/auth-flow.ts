@@ -3,11 +3,33 @@
  * tries them in. A console-created app client allows ALLOW_USER_SRP_AUTH and ALLOW_REFRESH_TOKEN_AUTH
  * only (docs/reference.md §11), so `auto` must succeed with those two and nothing else.
  */
-export const AUTH_FLOWS = ['auto', 'srp', 'admin-srp', 'admin-password', 'password'] as const;
+export const AUTH_FLOWS = [
+  'auto',
+  'srp',
+  'admin-srp',
+  'admin-password',
+  'password',
+  'user-auth-srp',
+  'user-auth-password',
+] as const;
 export type AuthFlowSetting = (typeof AUTH_FLOWS)[number];
 export type PasswordFlow = Exclude<AuthFlowSetting, 'auto'>;
 /** What actually produced the tokens of a run. */
-export type UsedFlow = PasswordFlow | 'refresh' | 'saved';
+export type UsedFlow = PasswordFlow | 'refresh' | 'refresh-rotating' | 'saved';
+
+/**
+ * How a saved refresh token is used: REFRESH_TOKEN_AUTH (InitiateAuth), or GetTokensFromRefreshToken,
+ * which an app client with refresh-token rotation requires (AWS: "Refresh token rotation must be
+ * completed with GetTokensFromRefreshToken") and which rotates the refresh token. `auto` asks
+ * DescribeUserPoolClient for the client's RefreshTokenRotation (it needs AWS credentials on AWS; without
+ * them, REFRESH_TOKEN_AUTH).
+ */
+export const REFRESH_ROTATIONS = ['auto', 'enabled', 'disabled'] as const;
+export type RefreshRotationSetting = (typeof REFRESH_ROTATIONS)[number];
+
+export function isRefreshRotationSetting(value: string): value is RefreshRotationSetting {
+  return (REFRESH_ROTATIONS as readonly string[]).includes(value);
+}
 
 export interface FlowDetails {
   /** For sentences: "does not allow <label>". */
@@ -20,7 +42,7 @@ export interface FlowDetails {
   readonly iam: boolean;
 }
 
-export const FLOW_DETAILS: Readonly<Record<PasswordFlow | 'refresh', FlowDetails>> = {
+export const FLOW_DETAILS: Readonly<Record<PasswordFlow | 'refresh' | 'refresh-rotating', FlowDetails>> = {
   srp: {
     label: 'SRP sign-in (USER_SRP_AUTH)',
     cognitoFlow: 'USER_SRP_AUTH',
@@ -45,9 +67,27 @@ export const FLOW_DETAILS: Readonly<Record<PasswordFlow | 'refresh', FlowDetails
     appClientFlag: 'ALLOW_USER_PASSWORD_AUTH',
     iam: false,
   },
+  'user-auth-srp': {
+    label: 'choice-based sign-in (USER_AUTH with PASSWORD_SRP)',
+    cognitoFlow: 'USER_AUTH',
+    appClientFlag: 'ALLOW_USER_AUTH',
+    iam: false,
+  },
+  'user-auth-password': {
+    label: 'choice-based sign-in (USER_AUTH with PASSWORD)',
+    cognitoFlow: 'USER_AUTH',
+    appClientFlag: 'ALLOW_USER_AUTH',
+    iam: false,
+  },
   refresh: {
     label: 'refresh-token sign-in (REFRESH_TOKEN_AUTH)',
     cognitoFlow: 'REFRESH_TOKEN_AUTH',
+    appClientFlag: 'ALLOW_REFRESH_TOKEN_AUTH',
+    iam: false,
+  },
+  'refresh-rotating': {
+    label: 'refresh-token sign-in with rotation (GetTokensFromRefreshToken)',
+    cognitoFlow: 'GetTokensFromRefreshToken',
     appClientFlag: 'ALLOW_REFRESH_TOKEN_AUTH',
     iam: false,
   },
@@ -72,6 +112,7 @@ export function isAuthFlowSetting(value: string): value is AuthFlowSetting {
 /** One line for the summary: `srp (USER_SRP_AUTH through InitiateAuth)`. */
 export function describeUsedFlow(flow: UsedFlow): string {
   if (flow === 'saved') return 'saved token (no Cognito call)';
+  if (flow === 'refresh-rotating') return 'refresh-rotating (GetTokensFromRefreshToken)';
   const details = FLOW_DETAILS[flow];
   return `${flow} (${details.cognitoFlow} through ${details.iam ? 'AdminInitiateAuth' : 'InitiateAuth'})`;
 }

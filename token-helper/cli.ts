@@ -2,10 +2,12 @@
  * `npm run token`: flags and environment in, a Postman environment file and a short summary out.
  * scripts/token.ts runs this under runCli, which turns UserErrors into one line and an exit code.
  */
+
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decimalNumber, parseFlags } from '../common/args.ts';
 import { UsageError } from '../common/cli-error.ts';
+import { type Env, processEnv } from '../common/config-table.ts';
 import { errorCode } from '../common/records.ts';
 import { clientCredentialsFromEnv } from './client-credentials.ts';
 import { resolveSettings, resolveTarget } from './config.ts';
@@ -66,7 +68,7 @@ token carrying the API's custom scopes (client_credentials grant) as scoped_acce
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
 }
 
 export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
@@ -78,7 +80,7 @@ export async function tokenCli(argv: readonly string[], io: Partial<CliIo> = {})
     return 0;
   }
   const dotenvKeys = io.env === undefined ? loadDotenvOnce(resolve(cwd, '.env')) : new Set<string>();
-  const env = io.env ?? process.env;
+  const env = io.env ?? processEnv();
   const target = resolveTarget(flags.target, env);
   if (flags.out === '')
     throw new ConfigurationError(

@@ -9,7 +9,9 @@
  *
  * The answer is untrusted JSON: checked here, and the secret and the token never appear in an error.
  */
+
 import { UsageError } from '../common/cli-error.ts';
+import type { ConfigName } from '../common/config-table.ts';
 import { decodeJwt } from '../common/jwt.ts';
 import { isRecord } from '../common/records.ts';
 import { SignInError } from './diagnosis.ts';
@@ -37,7 +39,7 @@ export const CLIENT_CREDENTIALS_KEYS = {
   clientId: 'CONTRACT_OAUTH_CLIENT_ID',
   clientSecret: 'CONTRACT_OAUTH_CLIENT_SECRET',
   scopes: 'CONTRACT_OAUTH_SCOPES',
-} as const;
+} as const satisfies Record<string, ConfigName>;
 
 /**
  * The grant named by the environment, undefined when none of its keys is set; a partial or malformed

@@ -8,7 +8,22 @@
  *  - target `aws` (or `local` without a running stack): `.env`.
  * Every missing, empty or malformed key is reported in one message, each with its fix.
  */
-import { AUTH_FLOWS, type AuthFlowSetting, isAuthFlowSetting } from './auth-flow.ts';
+import {
+  CONFIG_TABLE,
+  type ConfigEntry,
+  type ConfigName,
+  type Env,
+  flagOrEnv,
+  rawConfigValue,
+} from '../common/config-table.ts';
+import {
+  AUTH_FLOWS,
+  type AuthFlowSetting,
+  isAuthFlowSetting,
+  isRefreshRotationSetting,
+  REFRESH_ROTATIONS,
+  type RefreshRotationSetting,
+} from './auth-flow.ts';
 import { ConfigurationError } from './diagnosis.ts';
 import type { LocalStackFile } from './local-stack-file.ts';
 
@@ -33,83 +48,55 @@ export interface TokenSettings {
   readonly issuer?: string;
   /** How to sign in (auth-flow.ts); `auto` when unset. */
   readonly authFlow?: AuthFlowSetting;
+  /** Whether the app client rotates refresh tokens (auth-flow.ts); `auto` (ask Cognito) when unset. */
+  readonly refreshRotation?: RefreshRotationSetting;
 }
 
 type Field = Exclude<keyof TokenSettings, 'target' | 'issuer'>;
 
 interface KeySpec {
-  readonly env: string;
+  readonly env: ConfigName;
   readonly field: Field;
-  /** Flag name without dashes; secrets have none (a flag would leak into shell history and `ps`). */
+  /** Flag name without dashes, from the configuration table; secrets have none. */
   readonly flag?: string;
   readonly required: boolean;
   /** What a good value looks like, for the fix. */
   readonly example: string;
 }
 
+/** A setting of the token helper: its variable and flag come from the one table (common/config-table.ts). */
+function key(env: ConfigName, field: Field, required: boolean, example: string): KeySpec {
+  const entry: ConfigEntry = CONFIG_TABLE[env];
+  return { env, field, required, example, ...(entry.flag === undefined ? {} : { flag: entry.flag }) };
+}
+
 export const CONFIG_KEYS: readonly KeySpec[] = [
-  {
-    env: 'API_URL',
-    field: 'apiUrl',
-    flag: 'api-url',
-    required: true,
-    example: 'the stage invoke URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/dev',
-  },
-  {
-    env: 'AWS_REGION',
-    field: 'region',
-    flag: 'region',
-    required: true,
-    example: 'the pool region, e.g. us-east-1',
-  },
-  {
-    env: 'COGNITO_USER_POOL_ID',
-    field: 'userPoolId',
-    flag: 'user-pool-id',
-    required: true,
-    example: 'the user pool id, e.g. us-east-1_AbCdEf123',
-  },
-  {
-    env: 'COGNITO_CLIENT_ID',
-    field: 'clientId',
-    flag: 'client-id',
-    required: true,
-    example: 'the app client id (letters and digits)',
-  },
-  {
-    env: 'COGNITO_CLIENT_SECRET',
-    field: 'clientSecret',
-    required: false,
-    example: "the app client's secret, or nothing if it has none",
-  },
-  {
-    env: 'COGNITO_ENDPOINT',
-    field: 'cognitoEndpoint',
-    flag: 'cognito-endpoint',
-    required: false,
-    example: 'an emulator URL like http://127.0.0.1:9229, or nothing for AWS',
-  },
-  {
-    env: 'CONTRACT_USERNAME',
-    field: 'username',
-    flag: 'username',
-    required: true,
-    example: 'the test user name',
-  },
-  { env: 'CONTRACT_PASSWORD', field: 'password', required: true, example: "the test user's password" },
-  {
-    env: 'CONTRACT_NEW_PASSWORD',
-    field: 'newPassword',
-    required: false,
-    example: 'the permanent password to set on first sign-in',
-  },
-  {
-    env: 'CONTRACT_AUTH_FLOW',
-    field: 'authFlow',
-    flag: 'auth-flow',
-    required: false,
-    example: `one of ${AUTH_FLOWS.join(', ')} (auto when empty)`,
-  },
+  key(
+    'API_URL',
+    'apiUrl',
+    true,
+    'the stage invoke URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/dev',
+  ),
+  key('AWS_REGION', 'region', true, 'the pool region, e.g. us-east-1'),
+  key('COGNITO_USER_POOL_ID', 'userPoolId', true, 'the user pool id, e.g. us-east-1_AbCdEf123'),
+  key('COGNITO_CLIENT_ID', 'clientId', true, 'the app client id (letters and digits)'),
+  key('COGNITO_CLIENT_SECRET', 'clientSecret', false, "the app client's secret, or nothing if it has none"),
+  key(
+    'COGNITO_ENDPOINT',
+    'cognitoEndpoint',
+    false,
+    'an emulator URL like http://127.0.0.1:9229, or nothing for AWS',
+  ),
+  key('CONTRACT_USERNAME', 'username', true, 'the test user name'),
+  key('CONTRACT_PASSWORD', 'password', true, "the test user's password"),
+  key('CONTRACT_NEW_PASSWORD', 'newPassword', false, 'the permanent password to set on first sign-in'),
+  key('CONTRACT_AUTH_FLOW', 'authFlow', false, `one of ${AUTH_FLOWS.join(', ')} (auto when empty)`),
+  key(
+    'COGNITO_REFRESH_ROTATION',
+    'refreshRotation',
+    false,
+    `one of ${REFRESH_ROTATIONS.join(', ')} (auto when empty: asks DescribeUserPoolClient)`,
+  ),
 ];
 
 export const FLAG_KEYS = CONFIG_KEYS.flatMap((spec) => (spec.flag === undefined ? [] : [spec.flag]));
@@ -128,7 +115,7 @@ interface RawValue {
 
 export interface ConfigSources {
   /** Usually process.env after `.env` was loaded into it. */
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
   /** Keys of `env` that came from `.env` rather than the process environment. */
   readonly dotenvKeys?: ReadonlySet<string>;
   /**
@@ -148,12 +135,9 @@ const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]+$/;
 const EMULATOR_POOL_ID = /^local_[0-9A-Za-z]+$/;
 const CLIENT_ID = /^[\w+]{1,128}$/;
 
-export function resolveTarget(
-  flagValue: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): Target {
+export function resolveTarget(flagValue: string | undefined, env: Env): Target {
   const fromFlag = flagValue !== undefined;
-  const value = fromFlag ? flagValue : env.CONTRACT_TARGET || 'local';
+  const value = flagOrEnv(flagValue, env, 'CONTRACT_TARGET') ?? CONFIG_TABLE.CONTRACT_TARGET.default;
   if (value === 'local' || value === 'aws') return value;
   const where = fromFlag ? '--target' : 'CONTRACT_TARGET';
   throw new ConfigurationError(
@@ -171,7 +155,7 @@ export function resolveSettings(target: Target, sources: ConfigSources): TokenSe
   const raw = new Map<Field, RawValue>();
   for (const spec of CONFIG_KEYS) {
     const flagValue = spec.flag === undefined ? undefined : flags[spec.flag];
-    const envValue = env[spec.env];
+    const envValue = rawConfigValue(env, spec.env);
     const fromDotenv = dotenvKeys.has(spec.env);
     const stackValue =
       target === 'local' && stack !== undefined && spec.field in stack
@@ -263,10 +247,11 @@ function check(
     );
   }
   const value = (field: Field): string => values.get(field) ?? '';
-  type TextField = Exclude<Field, 'authFlow'>;
+  type TextField = Exclude<Field, 'authFlow' | 'refreshRotation'>;
   const optional = (field: TextField): Partial<Record<TextField, string>> =>
     values.has(field) ? { [field]: value(field) } : {};
   const authFlow = values.get('authFlow');
+  const refreshRotation = values.get('refreshRotation');
   return {
     target,
     apiUrl: value('apiUrl'),
@@ -279,6 +264,9 @@ function check(
     ...optional('cognitoEndpoint'),
     ...optional('newPassword'),
     ...(authFlow !== undefined && isAuthFlowSetting(authFlow) ? { authFlow } : {}),
+    ...(refreshRotation !== undefined && isRefreshRotationSetting(refreshRotation)
+      ? { refreshRotation }
+      : {}),
   };
 }
 
@@ -352,9 +340,11 @@ function checkValue(field: Field, value: string, endpointGiven: boolean): Verdic
         ? value
         : { problem: 'is not a client secret (letters and digits)' };
     case 'authFlow':
-      return isAuthFlowSetting(value)
+      return isAuthFlowSetting(value) ? value : { problem: `(${quote(value)}) is not a sign-in flow` }; // the fix lists the flows
+    case 'refreshRotation':
+      return isRefreshRotationSetting(value)
         ? value
-        : { problem: `(${quote(value)}) is not a sign-in flow: use one of ${AUTH_FLOWS.join(', ')}` };
+        : { problem: `(${quote(value)}) is not a rotation setting` }; // the fix lists them
     case 'password':
     case 'newPassword':
       if (/[\r\n]/.test(value)) return { problem: 'contains a line break' };

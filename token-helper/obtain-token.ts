@@ -9,6 +9,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { errorCode } from '../common/records.ts';
+import { FRESH_FOR_SECONDS, isFresh } from '../common/token-freshness.ts';
 import type { UsedFlow } from './auth-flow.ts';
 import { type ClientCredentialsSettings, obtainClientCredentialsToken } from './client-credentials.ts';
 import { createCognitoClient, DEFAULT_TIMEOUT_MS } from './cognito-client.ts';
@@ -19,7 +20,7 @@ import {
   type TokenSettings,
   validateSettings,
 } from './config.ts';
-import { diagnosisOf, SignInError } from './diagnosis.ts';
+import { ConfigurationError, diagnosisOf, SignInError } from './diagnosis.ts';
 import { decodeIdToken, type IdTokenClaims, readUnverifiedToken, TokenFormatError } from './jwt-claims.ts';
 import {
   ACCESS_TOKEN,
@@ -35,7 +36,7 @@ import {
 import { refreshSignIn, type SignInTokens, signIn } from './sign-in.ts';
 
 /** A saved token is reused only while more than this much of its life remains. */
-export const MIN_REMAINING_SECONDS = 5 * 60;
+export const MIN_REMAINING_SECONDS = FRESH_FOR_SECONDS;
 
 export interface ObtainTokenOptions {
   /** Paths are resolved against this directory; default: the working directory (npm sets it to the project root). */
@@ -107,7 +108,11 @@ export async function obtainToken(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   // The template is checked first so that a broken one costs no Cognito call.
-  const template = await readEnvironmentTemplate(templatePath, displayPath(templatePath));
+  const template = await readEnvironmentTemplate(
+    templatePath,
+    displayPath(templatePath),
+    options.templatePath !== undefined,
+  );
 
   const saved = write && options.force !== true ? await readSavedTokens(outPath, settings) : undefined;
   const reusable = saved !== undefined && isReusable(saved, now()) ? saved : undefined;
@@ -267,20 +272,20 @@ export async function readSavedTokens(
 }
 
 /**
- * Reused only with everything the clauses need (issue 16: a reused token without its access token
+ * Reused only with everything the clauses need (a reused token without its access token
  * silently skipped the access-token clause): the ID token and the access token, each with more than
  * MIN_REMAINING_SECONDS left.
  */
 function isReusable(saved: SavedTokens, now: Date): saved is SavedTokens & { readonly accessToken: string } {
   const nowSeconds = now.getTime() / 1000;
-  if (saved.claims.exp - nowSeconds <= MIN_REMAINING_SECONDS || saved.accessToken === undefined) return false;
+  if (!isFresh(saved.claims.exp, nowSeconds) || saved.accessToken === undefined) return false;
   let accessExp: unknown;
   try {
     accessExp = readUnverifiedToken(saved.accessToken).payload.exp;
   } catch {
     return false;
   }
-  return typeof accessExp === 'number' && accessExp - nowSeconds > MIN_REMAINING_SECONDS;
+  return typeof accessExp === 'number' && isFresh(accessExp, nowSeconds);
 }
 
 /**
@@ -329,11 +334,11 @@ async function writeEnvironment(
         : code === 'EISDIR'
           ? 'give --out a file name, not a directory'
           : 'choose a writable path with --out';
-    throw new SignInError(
-      'output-unwritable',
-      `Cannot write the Postman environment to ${displayPath(path)} (${code}): ${fix}.`,
-      { cause: error },
-    );
+    const message = `Cannot write the Postman environment to ${displayPath(path)} (${code}): ${fix}.`;
+    // A path the user gave (--out) is a usage mistake (exit 2); the default place failing is not.
+    throw isDefaultPath
+      ? new SignInError('output-unwritable', message, { cause: error })
+      : new ConfigurationError('output-unwritable', message, { cause: error });
   }
 }
 

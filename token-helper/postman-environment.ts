@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { errorCode, isRecord } from '../common/records.ts';
-import { SignInError } from './diagnosis.ts';
+import { ConfigurationError, SignInError } from './diagnosis.ts';
 
 export type PostmanVariableType = 'default' | 'secret' | 'any';
 
@@ -32,7 +32,7 @@ export interface PostmanEnvironment {
 export const BASE_URL = 'baseUrl';
 export const ID_TOKEN = 'id_token';
 export const ID_TOKEN_EXP = 'id_token_exp';
-/** Saved beside the ID token so that a reused token still provides every clause its token (issue 16). */
+/** Saved beside the ID token so that a reused token still provides every clause its token. */
 export const ACCESS_TOKEN = 'access_token';
 /** Lets the next run (and the collection) sign in again without the password, for 30 days by default. */
 export const REFRESH_TOKEN = 'refresh_token';
@@ -97,41 +97,50 @@ export function parsePostmanEnvironment(json: unknown): PostmanEnvironment {
 }
 
 /**
- * Reads and checks a committed template. Missing, unreadable, broken, or (a leak waiting to happen)
- * carrying a token: each is one sentence naming the file and the fix.
+ * Reads and checks a template. Missing, unreadable, broken, or (a leak waiting to happen) carrying a
+ * token: each is one sentence naming the file and the fix. `given`: the user named the file
+ * (`--template`), so it is a usage mistake (exit 2) whose fix is the path; the committed default is
+ * restored from git.
  */
 export async function readEnvironmentTemplate(
   path: string,
   displayPath: string = path,
+  given = false,
 ): Promise<PostmanEnvironment> {
+  const fail = (message: string, cause?: unknown): SignInError | ConfigurationError => {
+    const options = cause === undefined ? {} : { cause };
+    return given
+      ? new ConfigurationError('template-invalid', message, options)
+      : new SignInError('template-invalid', message, options);
+  };
+  const restore = given
+    ? 'check the path given to --template'
+    : `restore it with \`git checkout -- ${displayPath}\``;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') {
-      throw new SignInError(
-        'template-invalid',
-        `The Postman environment template ${displayPath} is missing: restore it with \`git checkout -- ${displayPath}\`.`,
-        { cause: error },
+      throw fail(
+        `The Postman environment template ${displayPath} ${given ? 'does not exist' : 'is missing'}: ${restore}.`,
+        error,
       );
     }
-    throw new SignInError(
-      'template-invalid',
-      `The Postman environment template ${displayPath} cannot be read (${code ?? 'unknown error'}): check its permissions.`,
-      {
-        cause: error,
-      },
+    throw fail(
+      code === 'EISDIR'
+        ? `The Postman environment template ${displayPath} is a folder: ${given ? 'give --template the environment file' : restore}.`
+        : `The Postman environment template ${displayPath} cannot be read (${code ?? 'unknown error'}): check its permissions.`,
+      error,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SignInError(
-      'template-invalid',
-      `The Postman environment template ${displayPath} is not valid JSON (${error instanceof Error ? error.message : 'parse error'}): fix it or restore it with \`git checkout -- ${displayPath}\`.`,
-      { cause: error },
+    throw fail(
+      `The Postman environment template ${displayPath} is not valid JSON (${error instanceof Error ? error.message : 'parse error'}): fix it or ${restore}.`,
+      error,
     );
   }
   let template: PostmanEnvironment;
@@ -139,10 +148,9 @@ export async function readEnvironmentTemplate(
     template = parsePostmanEnvironment(json);
   } catch (error) {
     const reason = error instanceof EnvironmentFormatError ? error.message : 'it has an unexpected shape';
-    throw new SignInError(
-      'template-invalid',
-      `The Postman environment template ${displayPath} is not a Postman environment (${reason}): fix it or restore it with \`git checkout -- ${displayPath}\`.`,
-      { cause: error },
+    throw fail(
+      `The Postman environment template ${displayPath} is not a Postman environment (${reason}): fix it or ${restore}.`,
+      error,
     );
   }
   for (const key of [ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN]) {

@@ -2,8 +2,9 @@
  * Signing the test user in with the flow the settings choose (auth-flow.ts): SRP through the public
  * InitiateAuth or through AdminInitiateAuth, the admin or the public password flow, or `auto`, which
  * tries what the app client may allow. NEW_PASSWORD_REQUIRED (an administrator-created user) is
- * answered on the same API family as the sign-in. A saved refresh token is used through
- * REFRESH_TOKEN_AUTH. Every failure leaves as a SignInError with one sentence and a diagnosis.
+ * answered on the same API family as the sign-in. USER_AUTH is asked for PASSWORD_SRP or PASSWORD. A
+ * saved refresh token is used through REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for an app client
+ * that rotates refresh tokens. Every failure leaves as a SignInError with one sentence and a diagnosis.
  */
 import {
   AdminInitiateAuthCommand,
@@ -11,6 +12,8 @@ import {
   type AuthenticationResultType,
   type ChallengeNameType,
   type CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -77,13 +80,41 @@ export async function signIn(
   throw other ?? noFlowEnabled(order, settings);
 }
 
-/** REFRESH_TOKEN_AUTH through the public InitiateAuth; `cognitoUsername` is the one SECRET_HASH needs. */
+/**
+ * Whether the app client rotates refresh tokens: the setting, or with `auto` DescribeUserPoolClient's
+ * RefreshTokenRotation. That call needs AWS credentials on AWS; without them (or any other refusal)
+ * the answer is "no", and REFRESH_TOKEN_AUTH is used, as for every client before rotation existed.
+ */
+export async function clientRotatesRefreshTokens(
+  client: CognitoIdentityProviderClient,
+  settings: TokenSettings,
+  options: SignInOptions,
+): Promise<boolean> {
+  const setting = settings.refreshRotation ?? 'auto';
+  if (setting !== 'auto') return setting === 'enabled';
+  try {
+    const described = await client.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: settings.userPoolId, ClientId: settings.clientId }),
+      deadline(options),
+    );
+    return described.UserPoolClient?.RefreshTokenRotation?.Feature === 'ENABLED';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A sign-in with the saved refresh token: REFRESH_TOKEN_AUTH through the public InitiateAuth, or, for an
+ * app client that rotates refresh tokens (where REFRESH_TOKEN_AUTH does not work), GetTokensFromRefreshToken,
+ * which returns the next refresh token. `cognitoUsername` is the one SECRET_HASH needs.
+ */
 export async function refreshSignIn(
   client: CognitoIdentityProviderClient,
   settings: TokenSettings,
   input: { readonly refreshToken: string; readonly cognitoUsername: string },
   options: SignInOptions,
 ): Promise<SignInTokens> {
+  const rotating = await clientRotatesRefreshTokens(client, settings, options);
   const context: CognitoErrorContext = {
     stage: 'refresh',
     flow: 'refresh',
@@ -91,6 +122,28 @@ export async function refreshSignIn(
     timeoutMs: options.timeoutMs,
   };
   let answer: Answer;
+  if (rotating) {
+    try {
+      answer = await client.send(
+        new GetTokensFromRefreshTokenCommand({
+          ClientId: settings.clientId,
+          RefreshToken: input.refreshToken,
+          ...(settings.clientSecret === undefined ? {} : { ClientSecret: settings.clientSecret }),
+        }),
+        deadline(options),
+      );
+    } catch (error) {
+      throw cognitoFailure(error, context);
+    }
+    if (answer?.AuthenticationResult === undefined) {
+      throw new SignInError(
+        'unexpected-answer',
+        'Cognito answered GetTokensFromRefreshToken with no tokens: run `npm run token -- --force` to sign in with the password.',
+      );
+    }
+    // The old refresh token is retired (after the client's grace period): only the new one is kept.
+    return tokensFrom(answer.AuthenticationResult, false, 'refresh-rotating');
+  }
   try {
     answer = await client.send(
       new InitiateAuthCommand({
@@ -200,10 +253,17 @@ async function signInWith(
     }
   };
 
+  // USER_AUTH asks for one of the challenges it offers: the password itself, or SRP with it.
+  const preferred: Record<string, string> =
+    flow === 'user-auth-srp'
+      ? { PREFERRED_CHALLENGE: 'PASSWORD_SRP' }
+      : flow === 'user-auth-password'
+        ? { PREFERRED_CHALLENGE: 'PASSWORD' }
+        : {};
   let answer: Answer;
-  if (flow === 'srp' || flow === 'admin-srp') {
+  if (flow === 'srp' || flow === 'admin-srp' || flow === 'user-auth-srp') {
     const srp = startSrp(settings.userPoolId);
-    const challenge = await initiate({ USERNAME: username, SRP_A: srp.srpA });
+    const challenge = await initiate({ USERNAME: username, SRP_A: srp.srpA, ...preferred });
     if (challenge.ChallengeName !== 'PASSWORD_VERIFIER') {
       if (challenge.AuthenticationResult !== undefined) {
         return tokensFrom(challenge.AuthenticationResult, false, flow);
@@ -215,7 +275,7 @@ async function signInWith(
       ...srp.answer(challenge.ChallengeParameters, settings.password, now),
     });
   } else {
-    answer = await initiate({ USERNAME: username, PASSWORD: settings.password });
+    answer = await initiate({ USERNAME: username, PASSWORD: settings.password, ...preferred });
   }
   if (answer.AuthenticationResult !== undefined) return tokensFrom(answer.AuthenticationResult, false, flow);
   if (answer.ChallengeName !== 'NEW_PASSWORD_REQUIRED') throw unexpectedChallenge(answer, settings);

@@ -2,7 +2,7 @@
  * Measure 1: a cold `npm run contract` on the local target (its own stack, token, attack tokens, Newman,
  * three reporters, summary) against the floor: the bare Newman CLI running the same collection with the
  * same reporters against a stack that is already running, with an environment that is already ready.
- * Also the floor with the cli reporter alone, the one issue 17's targets are stated against. The runs
+ * Also the floor with the cli reporter alone, the one the speed targets are stated against. The runs
  * alternate contract, floor, cli-only floor, contract… so that a burst of load from a neighbour hits
  * every side alike, and each round gives its own ratios.
  */
@@ -24,7 +24,7 @@ const OFFLINE_TEMPLATE = resolve(repoRoot, 'contract-runner', 'templates', 'offl
 export interface ContractVsNewman {
   readonly contractMs: Spread;
   readonly floorMs: Spread;
-  /** The bare Newman CLI with the cli reporter only (issue 17's floor). */
+  /** The bare Newman CLI with the cli reporter only (the speed targets' floor). */
   readonly floorCliMs: Spread;
   /** contract ÷ floor for each alternating pair. */
   readonly pairRatio: Spread;

@@ -1,5 +1,5 @@
 /**
- * Measure 7: one sign-in per flow against the running stack's local Cognito (issue 18: "the default
+ * Measure 7: one sign-in per flow against the running stack's local Cognito ("the default
  * local flow stays fast; measure both"). In this process, over HTTP on loopback, with the token helper's
  * own signIn / refreshSignIn and one SDK client, as `npm run token` uses them; the flows in turn within
  * each run so that load drifts alike on all of them. One untimed sign-in per flow first: the SDK's first

@@ -1,7 +1,8 @@
 /**
  * The token of every catalogue row built inside the Postman sandbox (security/catalogue.ts, rows with
  * built: 'sandbox'), from the live token T, the pool's public JWKS and the committed attacker key. One
- * builder per row id; a unit test checks the keys here are exactly the catalogue's sandbox rows. Each
+ * builder per row id, keyed by the catalogue's sandbox row ids: a row without its builder (or a builder
+ * without its row) is a type error, and a unit test checks the same at run time. Each
  * builder returns the token and never logs anything; it throws when the context lacks what it needs,
  * and the clause is then skipped with the error's message. The context is made by ./contract-lib.ts
  * once per live token; bytes, signatures and key encodings are ./sandbox-crypto.ts's. The builders run
@@ -9,9 +10,10 @@
  */
 import type { JsonObject } from '../../common/jwt-parts.ts';
 import type { AttackerKey } from '../../security/attacker-key.ts';
+import type { AttackIdBuiltBy, MalformedSuffix } from '../../security/catalogue.ts';
 import { base64, base64url, fromBase64url, hmac, publicKeyPem, rsaSign } from './sandbox-crypto.ts';
 
-/** What the builders need of the committed attacker key (public on purpose): collections/bundle.ts puts it in. */
+/** What the builders need of the committed attacker key (public on purpose): collections/collection.ts puts it in. */
 export type SandboxAttacker = Pick<AttackerKey, 'kid' | 'privateJwk' | 'publicJwk' | 'certificateDer'>;
 
 export interface AttackContext {
@@ -72,7 +74,7 @@ function poolKey(c: AttackContext): JsonObject {
   return c.poolJwk;
 }
 const INVALID_UTF8 = new Uint8Array([0xff, 0xfe, 0xfd]);
-const malformedParts: Readonly<Record<string, AttackBuilder>> = {
+const malformedParts: Readonly<Record<MalformedSuffix, AttackBuilder>> = {
   'not-base64url': () => '%%%',
   'not-json': () => text('not json'),
   'json-null': () => text('null'),
@@ -81,7 +83,25 @@ const malformedParts: Readonly<Record<string, AttackBuilder>> = {
   'invalid-utf8': () => base64url(INVALID_UTF8),
 };
 
-const builders: Record<string, AttackBuilder> = {
+type SandboxRowId = AttackIdBuiltBy<'sandbox'>;
+
+/** The malformed-part rows' builders: `header-<suffix>` or `payload-<suffix>` for every suffix. */
+function malformedBuilders<P extends 'header' | 'payload'>(
+  part: P,
+): Record<`${P}-${MalformedSuffix}`, AttackBuilder> {
+  const entries = Object.entries(malformedParts).map(([suffix, make]): [string, AttackBuilder] => [
+    `${part}-${suffix}`,
+    part === 'header'
+      ? (c) => `${make(c)}.${c.parts[1]}.${c.parts[2]}`
+      : (c) => `${c.parts[0]}.${make(c)}.${c.parts[2]}`,
+  ]);
+  // Object.fromEntries types its keys as string; the entries are exactly one per suffix.
+  return Object.fromEntries(entries) as Record<`${P}-${MalformedSuffix}`, AttackBuilder>;
+}
+
+const builders = {
+  ...malformedBuilders('header'),
+  ...malformedBuilders('payload'),
   'empty-header': () => '',
   garbage: () => 'this-is-not-a-jwt',
   'two-parts': (c) => `${c.parts[0]}.${c.parts[1]}`,
@@ -176,11 +196,7 @@ const builders: Record<string, AttackBuilder> = {
     signed(c, withHeader(c, { alg: 'RS256', kid: c.attacker.kid, x5u: attackerUrl(c.urls.x5u) })),
   // Past API Gateway's 10 KiB and Node's 16 KiB header limits: refused before any authorizer.
   'oversized-header': (c) => `${c.token}${'A'.repeat(32 * 1024)}`,
-};
-for (const [suffix, make] of Object.entries(malformedParts)) {
-  builders[`header-${suffix}`] = (c) => `${make(c)}.${c.parts[1]}.${c.parts[2]}`;
-  builders[`payload-${suffix}`] = (c) => `${c.parts[0]}.${make(c)}.${c.parts[2]}`;
-}
+} satisfies Record<SandboxRowId, AttackBuilder>;
 
 /** Every sandbox row's builder, by catalogue row id. */
-export const attackBuilders: Readonly<Record<string, AttackBuilder>> = builders;
+export const attackBuilders: Readonly<Record<SandboxRowId, AttackBuilder>> = builders;

@@ -11,6 +11,7 @@
 import { COVERAGE_WORDS, parseAllowList } from '../../api/surface.ts';
 import type { JsonObject } from '../../common/jwt-parts.ts';
 import { isRecord } from '../../common/records.ts';
+import { FRESH_FOR_SECONDS, isFresh } from '../../common/token-freshness.ts';
 import type { Assertion } from '../assertions.ts';
 import { describeCheck } from '../checks.ts';
 import type { CLAUSE_HEADER, Clause, Expectation, TokenBase, TokenSource } from '../clause.ts';
@@ -112,6 +113,9 @@ interface LiveContext extends AttackContext {
   jwksError: string | undefined;
   readonly built: Record<string, Resolution>;
 }
+
+/** Run-local (pm.variables, never saved): why the environment check found the environment stale. */
+const ENVIRONMENT_STALE = 'contract_environment_stale';
 
 const POOL_KEY_MISSING =
   "needs the pool's private key: runs on the local target only (npm run contract, or the environment npm run stack writes)";
@@ -233,6 +237,8 @@ export function createContract(config: ContractConfig): Contract {
   }
 
   function resolve(pm: Pm, clause: Clause, source: TokenSource, done: (result: Resolution) => void) {
+    const stale = setting(pm, ENVIRONMENT_STALE);
+    if (stale) return done({ skip: `the environment is stale (see the environment check): ${stale}` });
     if (source.kind === 'live') {
       const token = setting(pm, LIVE[source.base]);
       if (!token) {
@@ -327,27 +333,128 @@ export function createContract(config: ContractConfig): Contract {
     });
   }
 
-  function environmentCheck(pm: Pm): void {
-    const material = poolKeyTokens(pm);
-    const stale = material ? staleness(pm, material) : undefined;
-    pm.test('The pool-key tokens in the environment belong to this stack and are current', () => {
-      if (stale) {
-        throw new Error(
-          `The environment is stale, not the API: ${stale}. Re-import environments/generated/local-stack.postman_environment.json from the running npm run stack (or run npm run contract, which makes its own).`,
+  /**
+   * The environment check: does the environment belong to the system under test, and is its ID token
+   * one that could be valid? It compares what it can: the ID token's issuer with the pool and region the
+   * environment names, its audience with the app client, its expiry; on the local target the stack's
+   * run id, pool, app client and API URL with what the running stack says it is; and the pool-key
+   * tokens' issuer and expiry. Every problem goes into ONE failure naming what to re-import or re-run;
+   * the clauses that send a token are then skipped with the same reason (resolve, above), since a
+   * token that was never valid here makes their answers meaningless: a 401 would blame the API, and an
+   * attack token refused for being of another pool would pass for the wrong reason.
+   */
+  function environmentCheck(pm: Pm, done: () => void) {
+    pm.variables.set(ENVIRONMENT_STALE, '');
+    const name = 'The environment belongs to the system under test and its tokens are current';
+    const runId = setting(pm, 'stack_run_id');
+    const endpoint = setting(pm, 'cognito_endpoint').replace(/\/+$/, '');
+    const reasons: string[] = [];
+    const finish = () => {
+      const live = decode(setting(pm, 'id_token'));
+      if (!live && reasons.length === 0) {
+        pm.test.skip(`SKIPPED: ${name}: nothing to compare, id_token is empty (see the sign-in check)`);
+        return done();
+      }
+      if (live) reasons.push(...tokenProblems(pm, live.payload, endpoint));
+      const material = poolKeyTokens(pm);
+      const stale = material ? staleness(pm, material) : undefined;
+      if (stale) reasons.push(stale);
+      const fix = runId
+        ? 'start npm run stack if it is not running, then re-import environments/generated/local-stack.postman_environment.json (or run npm run contract, which makes its own)'
+        : 're-run npm run token and re-import its environment, or empty id_token so that the collection signs in again';
+      const message =
+        reasons.length === 0 ? '' : `The environment is stale, not the API: ${reasons.join('; ')}: ${fix}.`;
+      pm.variables.set(ENVIRONMENT_STALE, reasons.join('; '));
+      pm.test(name, () => {
+        if (message) throw new Error(message);
+      });
+      done();
+    };
+    if (!runId || !/^https?:\/\//.test(endpoint)) return finish();
+    // Which start of the local stack answers now (local-stack/cognito/emulator.ts, STACK_IDENTITY_PATH).
+    const url = `${endpoint}/_local-stack/identity.json`;
+    pm.sendRequest({ url, method: 'GET' }, (error, response) => {
+      let identity: unknown;
+      try {
+        identity = !error && response && response.code === 200 ? response.json() : undefined;
+      } catch {
+        identity = undefined;
+      }
+      if (!isRecord(identity)) {
+        reasons.push(
+          `no local stack answers at ${endpoint} (${error ? messageOf(error) : `HTTP ${response ? response.code : 'no response'}`})`,
+        );
+        return finish();
+      }
+      if (identity.runId !== runId) {
+        reasons.push(
+          `it was written by a local stack that has stopped (run ${runId}), not by the one running now (run ${String(identity.runId)})`,
         );
       }
+      const compare = (what: string, mine: string, theirs: unknown) => {
+        if (mine && typeof theirs === 'string' && mine !== theirs) {
+          reasons.push(`its ${what} is ${mine}, the running stack's is ${theirs}`);
+        }
+      };
+      compare('cognito_user_pool_id', setting(pm, 'cognito_user_pool_id'), identity.userPoolId);
+      compare('cognito_client_id', setting(pm, 'cognito_client_id'), identity.clientId);
+      compare('baseUrl', setting(pm, 'baseUrl').replace(/\/+$/, ''), identity.apiUrl);
+      finish();
     });
+  }
+
+  /** What is wrong with the live ID token for this environment: pool, app client, expiry. */
+  function tokenProblems(pm: Pm, payload: JsonObject, endpoint: string): string[] {
+    const problems: string[] = [];
+    const pool = setting(pm, 'cognito_user_pool_id');
+    const region = setting(pm, 'aws_region');
+    const issuer = !pool
+      ? ''
+      : endpoint
+        ? `${endpoint}/${pool}`
+        : region
+          ? `https://cognito-idp.${region}.amazonaws.com/${pool}`
+          : '';
+    if (issuer && payload.iss !== issuer) {
+      problems.push(
+        `its ID token was issued by ${String(payload.iss)}, not by the pool it names (${issuer})`,
+      );
+    }
+    const client = setting(pm, 'cognito_client_id');
+    if (client && payload.aud !== client) {
+      problems.push(`its ID token is for app client ${String(payload.aud)}, not ${client}`);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const exp = Number(setting(pm, 'id_token_exp')) || (typeof payload.exp === 'number' ? payload.exp : 0);
+    if (exp && !isFresh(exp, now)) {
+      problems.push(
+        exp <= now
+          ? `its ID token expired at ${new Date(exp * 1000).toISOString()} and the sign-in did not replace it`
+          : `its ID token expires at ${new Date(exp * 1000).toISOString()}, within ${FRESH_FOR_SECONDS / 60} minutes, and the sign-in did not replace it`,
+      );
+    }
+    return problems;
   }
 
   function prepare(pm: Pm): void {
     const clause = clauseFor(pm);
     pm.variables.set('contract_skipped', '');
     if (!clause) return;
-    if (clause.expect.kind === 'coverage' || clause.expect.kind === 'environment') {
-      if (clause.expect.kind === 'coverage') coverage(pm, clause.expect.route, clause.expect.protection);
-      else environmentCheck(pm);
-      // These clauses are decided without a request: sending one to an unprotected method could change data.
+    // A method of another user pool than the one signed in to: nothing is sent (its authorizer would
+    // refuse this user's token, which proves nothing about it), and the report says which pool tests it.
+    if (typeof clause.skip === 'string' && clause.skip !== '') {
+      skip(pm, clause.skip);
+      return;
+    }
+    if (clause.expect.kind === 'coverage') {
+      coverage(pm, clause.expect.route, clause.expect.protection);
+      // Decided without a request: sending one to an unprotected method could change data.
       skipRequest(pm);
+      return;
+    }
+    if (clause.expect.kind === 'environment') {
+      // Decided without a request to the API (it may ask the local stack which start it is).
+      environmentCheck(pm, () => skipRequest(pm));
       return;
     }
     // The clause decides the header: drop whatever the app or a user added. The token travels in the

@@ -10,7 +10,7 @@ import type { CryptoJs, WordArray } from './postman.ts';
 
 // The sandbox's own `require`, which offers a fixed list of libraries, crypto-js among them. Declared
 // in this module's scope so that it shadows Node's typings; the bundle leaves the call to the sandbox
-// (crypto-js is external in collections/bundle.ts).
+// (crypto-js is external in collections/sandbox-bundle.ts).
 declare const require: (name: 'crypto-js') => CryptoJs;
 
 let loaded: CryptoJs | undefined;

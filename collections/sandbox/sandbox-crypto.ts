@@ -4,7 +4,7 @@
  * same tokens from the same code. Background, standards and limits: docs/sandbox-crypto.md.
  *
  * This module's exports are the public API, exactly (a test lists them): the collection's library
- * takes it as a namespace (`import * as sandboxCrypto`), and collections/bundle.ts also builds it alone
+ * takes it as a namespace (`import * as sandboxCrypto`), and collections/sandbox-bundle.ts also builds it alone
  * into a script that declares the one constant `sandboxCrypto`, for scripts of one's own.
  *
  * Why it looks like this:

@@ -1,6 +1,6 @@
 /**
  * Collection-level sign-in: signInEnsureTokens(pm, done) makes sure `id_token` holds an ID token of the
- * environment's pool and app client, valid for at least another 60 s, with `access_token` beside it, and
+ * environment's pool and app client, fresh (common/token-freshness.ts), with `access_token` beside it, and
  * calls done() once id_token, access_token and refresh_token are settled. It makes no call while the
  * tokens are good; otherwise it uses the saved refresh token (REFRESH_TOKEN_AUTH), and only then the
  * password, through Cognito's public InitiateAuth with the flow `auth_flow` names: `srp` (the default,
@@ -16,13 +16,13 @@
 import { clientPublic, cognitoSrp, poolNameOf } from '../../common/cognito-srp-core.ts';
 import type { JsonObject } from '../../common/jwt-parts.ts';
 import { isRecord } from '../../common/records.ts';
+import { isFresh } from '../../common/token-freshness.ts';
 import { classifyCognitoError, DIAGNOSES, type Diagnosis } from '../../token-helper/diagnosis.ts';
 import { hashBytes, hkdfBytes, hmacBytes, randomBytes } from './crypto-js.ts';
 import { readJwt } from './jwt.ts';
 import type { Pm } from './postman.ts';
 import { base64, concat, fromBase64, fromHex, hex, utf8 } from './sandbox-crypto.ts';
 
-const SIGN_IN_MARGIN_SECONDS = 60;
 // Run-local memory of a refused sign-in (pm.variables lasts for one run and is never saved), so that a
 // wrong password costs one Cognito call per run instead of one per request.
 const SIGN_IN_FAILURE = 'sign_in_failure';
@@ -217,9 +217,9 @@ export function signInEnsureTokens(pm: Pm, done: () => void): void {
     done(); // A token we cannot read (pasted by hand?): let the clauses judge it.
     return;
   }
-  // id_token_exp, which the token helper writes, wins over the token's own exp (tests shorten it).
-  const expiry = Number(pm.variables.get('id_token_exp')) || (current ? Number(current.exp) : 0);
-  if (usable(current) && expiry - now > SIGN_IN_MARGIN_SECONDS && pm.variables.get('access_token')) {
+  // The token's own exp decides (id_token_exp, which the token helper writes, is for people to read).
+  const expiry = current ? Number(current.exp) : 0;
+  if (usable(current) && isFresh(expiry, now) && pm.variables.get('access_token')) {
     done();
     return;
   }

@@ -6,7 +6,13 @@
  *   with NEW_PASSWORD_REQUIRED after it for a user in FORCE_CHANGE_PASSWORD;
  * - the app client's ExplicitAuthFlows for the flows the suite uses (cognito-local ignores them), so
  *   that a client shaped like a console-created one refuses the password flows as AWS does;
- * - SECRET_HASH on the SRP calls when the client has a secret.
+ * - SECRET_HASH on the SRP calls when the client has a secret;
+ * - the choice-based USER_AUTH flow with PREFERRED_CHALLENGE PASSWORD or PASSWORD_SRP (ALLOW_USER_AUTH);
+ * - refresh-token rotation: an app client's RefreshTokenRotation (Create/Update/DescribeUserPoolClient),
+ *   GetTokensFromRefreshToken, which rotates the refresh token when it is ENABLED (the old one then
+ *   refused with RefreshTokenReuseException after the grace period), and REFRESH_TOKEN_AUTH refused for
+ *   such a client, as AWS documents ("Refresh token rotation must be completed with
+ *   GetTokensFromRefreshToken"; the wording of that refusal is a guess).
  * Tokens always come from cognito-local's own token generator, so an SRP sign-in yields exactly the
  * tokens its other sign-ins do. Everything else goes to cognito-local untouched.
  */
@@ -47,7 +53,27 @@ const REQUIRED_FLAG: Readonly<Record<string, string>> = {
   USER_SRP_AUTH: 'ALLOW_USER_SRP_AUTH',
   REFRESH_TOKEN_AUTH: 'ALLOW_REFRESH_TOKEN_AUTH',
   REFRESH_TOKEN: 'ALLOW_REFRESH_TOKEN_AUTH',
+  USER_AUTH: 'ALLOW_USER_AUTH',
 };
+
+/** An app client's RefreshTokenRotation as CreateUserPoolClient takes it and DescribeUserPoolClient gives it. */
+interface Rotation {
+  readonly Feature: 'ENABLED' | 'DISABLED';
+  readonly RetryGracePeriodSeconds: number;
+}
+
+function rotationFrom(value: unknown): Rotation | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { Feature, RetryGracePeriodSeconds } = value as Record<string, unknown>;
+  if (Feature !== 'ENABLED' && Feature !== 'DISABLED') {
+    throw new InvalidParameterError('RefreshTokenRotation.Feature must be ENABLED or DISABLED');
+  }
+  const grace = RetryGracePeriodSeconds ?? 0;
+  if (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0 || grace > 60) {
+    throw new InvalidParameterError('RefreshTokenRotation.RetryGracePeriodSeconds must be 0 to 60');
+  }
+  return { Feature, RetryGracePeriodSeconds: grace };
+}
 
 function allowedFlows(client: Pick<AppClient, 'ExplicitAuthFlows'>): ReadonlySet<string> {
   const flows = client.ExplicitAuthFlows ?? [];
@@ -64,6 +90,12 @@ function text(request: Request, ...path: string[]): string | undefined {
 }
 
 export function authRouter(services: Services, inner: Router, srp: SrpServer = new SrpServer()): Router {
+  // cognito-local keeps no RefreshTokenRotation: kept here, per app client, for this emulator's life.
+  const rotations = new Map<string, Rotation>();
+  // Refresh tokens rotated out: when each stops being accepted (the end of its grace period).
+  const retired = new Map<string, number>();
+  const rotates = (clientId: string) => rotations.get(clientId)?.Feature === 'ENABLED';
+
   const appClientFor = async (ctx: Context, request: Request): Promise<AppClient> => {
     const clientId = text(request, 'ClientId') ?? '';
     const client = await services.cognito.getAppClient(ctx, clientId);
@@ -188,6 +220,106 @@ export function authRouter(services: Services, inner: Router, srp: SrpServer = n
     return answer;
   };
 
+  /** USER_AUTH: the challenge the client prefers, PASSWORD (tokens at once) or PASSWORD_SRP. */
+  const initiateUserAuth = async (ctx: Context, request: Request, client: AppClient): Promise<unknown> => {
+    const preferred = text(request, 'AuthParameters', 'PREFERRED_CHALLENGE');
+    const parameters = (request.AuthParameters ?? {}) as Readonly<Record<string, unknown>>;
+    const { PREFERRED_CHALLENGE: _preferred, ...rest } = parameters;
+    if (preferred === 'PASSWORD') {
+      if (!text(request, 'AuthParameters', 'PASSWORD')) {
+        throw new InvalidParameterError('Missing required parameter PASSWORD');
+      }
+      // The password check, tokens and refresh-token storage of cognito-local's own password flow.
+      return inner('InitiateAuth')(ctx, { ...request, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: rest });
+    }
+    if (preferred === 'PASSWORD_SRP') {
+      const challenge = await initiateSrp(ctx, { ...request, AuthParameters: rest }, client);
+      return { ...(challenge as Record<string, unknown>), Session: randomUUID() };
+    }
+    if (preferred !== undefined) {
+      throw new InvalidParameterError(
+        `PREFERRED_CHALLENGE ${preferred} is not available here: use PASSWORD or PASSWORD_SRP`,
+      );
+    }
+    return {
+      ChallengeName: 'SELECT_CHALLENGE',
+      AvailableChallenges: ['PASSWORD', 'PASSWORD_SRP'],
+      ChallengeParameters: {},
+      Session: randomUUID(),
+    };
+  };
+
+  /** GetTokensFromRefreshToken: new ID and access tokens, and a new refresh token when the client rotates. */
+  const tokensFromRefresh = async (ctx: Context, request: Request): Promise<unknown> => {
+    const client = await appClientFor(ctx, request);
+    requireFlow(client, 'REFRESH_TOKEN_AUTH');
+    if (client.ClientSecret !== undefined && text(request, 'ClientSecret') !== client.ClientSecret) {
+      throw new NotAuthorizedError(`Unable to verify secret hash for client ${client.ClientId}`);
+    }
+    const refreshToken = text(request, 'RefreshToken');
+    if (!refreshToken) throw new InvalidParameterError('Missing required parameter RefreshToken');
+    const pool = await services.cognito.getUserPoolForClientId(ctx, client.ClientId);
+    const retiredUntil = retired.get(refreshToken);
+    if (retiredUntil !== undefined && Date.now() >= retiredUntil) {
+      throw new CognitoError(
+        'RefreshTokenReuseException',
+        'The refresh token has been invalidated by refresh token rotation.',
+      );
+    }
+    const user = await pool.getUserByRefreshToken(ctx, refreshToken);
+    if (user === null) throw new NotAuthorizedError('Invalid Refresh Token');
+    if (!user.Enabled) throw new NotAuthorizedError('User is disabled.');
+    const groups = await pool.listUserGroupMembership(ctx, user);
+    const tokens = await services.tokenGenerator.generate(
+      ctx,
+      user,
+      groups,
+      client,
+      undefined,
+      'RefreshTokens',
+    );
+    const rotation = rotations.get(client.ClientId);
+    if (rotation?.Feature !== 'ENABLED') {
+      return {
+        AuthenticationResult: {
+          IdToken: tokens.IdToken,
+          AccessToken: tokens.AccessToken,
+          ExpiresIn: 3600,
+          TokenType: 'Bearer',
+        },
+      };
+    }
+    // Rotation: the new refresh token is stored; the old one stays valid for the grace period only.
+    retired.set(refreshToken, Date.now() + rotation.RetryGracePeriodSeconds * 1000);
+    await pool.storeRefreshToken(ctx, tokens.RefreshToken, user);
+    return {
+      AuthenticationResult: {
+        IdToken: tokens.IdToken,
+        AccessToken: tokens.AccessToken,
+        RefreshToken: tokens.RefreshToken,
+        ExpiresIn: 3600,
+        TokenType: 'Bearer',
+      },
+    };
+  };
+
+  /** Create/Update/DescribeUserPoolClient with the RefreshTokenRotation cognito-local does not keep. */
+  const withRotation =
+    (target: string): Route =>
+    async (ctx, request: Request) => {
+      const rotation =
+        target === 'DescribeUserPoolClient' ? undefined : rotationFrom(request.RefreshTokenRotation);
+      const { RefreshTokenRotation: _dropped, ...forwarded } = request;
+      const answer = (await inner(target)(ctx, forwarded)) as Record<string, unknown>;
+      const described = (answer.UserPoolClient ?? {}) as Record<string, unknown>;
+      const clientId =
+        typeof described.ClientId === 'string' ? described.ClientId : text(request, 'ClientId');
+      if (clientId === undefined) return answer;
+      if (rotation !== undefined) rotations.set(clientId, rotation);
+      const kept = rotations.get(clientId) ?? { Feature: 'DISABLED', RetryGracePeriodSeconds: 0 };
+      return { ...answer, UserPoolClient: { ...described, RefreshTokenRotation: kept } };
+    };
+
   return (target: string): Route => {
     switch (target) {
       case 'InitiateAuth':
@@ -197,8 +329,24 @@ export function authRouter(services: Services, inner: Router, srp: SrpServer = n
           const authFlow = text(request, 'AuthFlow') ?? '';
           requireFlow(client, authFlow);
           if (authFlow === 'USER_SRP_AUTH') return initiateSrp(ctx, request, client);
+          if (authFlow === 'USER_AUTH' && target === 'InitiateAuth')
+            return initiateUserAuth(ctx, request, client);
+          if (
+            (authFlow === 'REFRESH_TOKEN_AUTH' || authFlow === 'REFRESH_TOKEN') &&
+            rotates(client.ClientId)
+          ) {
+            throw new InvalidParameterError(
+              'Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken',
+            );
+          }
           return inner(target)(ctx, request);
         };
+      case 'GetTokensFromRefreshToken':
+        return tokensFromRefresh;
+      case 'CreateUserPoolClient':
+      case 'UpdateUserPoolClient':
+      case 'DescribeUserPoolClient':
+        return withRotation(target);
       case 'RespondToAuthChallenge':
       case 'AdminRespondToAuthChallenge':
         return async (ctx, request: Request) => {

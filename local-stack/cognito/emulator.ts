@@ -32,6 +32,7 @@ import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js'
 import type { Triggers } from 'cognito-local/lib/services/triggers/triggers.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
 import { pino } from 'pino';
+import { configValue, processEnv } from '../../common/config-table.ts';
 import { PortInUseError } from '../gateway/server.ts';
 import { authRouter } from './auth-router.ts';
 import { type CognitoCall, CognitoJsonApiError } from './json-api.ts';
@@ -55,11 +56,28 @@ export interface RunningEmulator {
    * the HTTP round trip; for seeding. Answers and failures as the HTTP API would give them.
    */
   readonly call: CognitoCall;
+  /** What GET STACK_IDENTITY_PATH answers from now on: which stack this emulator belongs to. */
+  describeStack(identity: StackIdentity): void;
   /** The pools' resource servers, which the client_credentials grant reads (oauth2-token.ts). */
   readonly resourceServers: ResourceServers;
   /** The token endpoint (`POST`, Cognito's `/oauth2/token` on the pool's domain). */
   readonly tokenUrl: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Not a Cognito API: where the collection's environment check asks a local stack which start it is
+ * (an environment kept across a restart names the old one). Loopback only, like the emulator, and
+ * nothing secret in it.
+ */
+export const STACK_IDENTITY_PATH = '/_local-stack/identity.json';
+
+export interface StackIdentity {
+  readonly runId: string;
+  readonly apiUrl: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly issuer: string;
 }
 
 /** Triggers call out to Lambda; the local stack configures none, so any call would be a bug. */
@@ -77,7 +95,7 @@ const noTriggers: Triggers = {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   // The emulator logs every request at info level; only its errors are worth surfacing, and they
   // reach the caller as HTTP 500 answers anyway.
-  const logger = pino({ level: process.env.COGNITO_LOCAL_DEBUG ? 'debug' : 'silent' });
+  const logger = pino({ level: configValue(processEnv(), 'COGNITO_LOCAL_DEBUG') ? 'debug' : 'silent' });
   const ctx = { logger };
 
   // Mutable on purpose: the issuer embeds the port, which is only known once the server listens, and
@@ -120,7 +138,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const resourceServers = new ResourceServers();
   // cognito-local's express application, with the client_credentials grant of /oauth2/token in front
   // of it (oauth2-token.ts); its own grants (authorization_code, refresh_token) still reach it.
+  let identity: StackIdentity | undefined;
   const server: Server = createHttpServer((request, response) => {
+    if (request.method === 'GET' && (request.url ?? '').split('?')[0] === STACK_IDENTITY_PATH) {
+      if (identity === undefined) sendJson(response, 503, { message: 'the stack is still starting' });
+      else sendJson(response, 200, identity);
+      return;
+    }
     if (request.method !== 'POST' || (request.url ?? '').split('?')[0] !== '/oauth2/token') {
       application(request, response);
       return;
@@ -166,6 +190,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     endpoint,
     port,
     call: (operation, input) => callInProcess(router, ctx, operation, input),
+    describeStack: (described) => {
+      identity = described;
+    },
     resourceServers,
     tokenUrl: `${endpoint}/oauth2/token`,
     stop: () => closeServer(server),

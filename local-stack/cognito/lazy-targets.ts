@@ -2,7 +2,7 @@
  * cognito-local's Router (lib/server/Router.js) with one difference: a target's module is loaded on its
  * first call instead of all fifty at start-up. Its own router imports `targets/targets.js`, which loads
  * every target and what they need (jsonwebtoken, otplib, short-uuid, …); a stack start uses about ten.
- * That import was about a third of loading the local stack (docs/benchmarks.md, issue 17).
+ * That import was about a third of loading the local stack (docs/benchmarks.md).
  *
  * Same contract as the original: every target cognito-local ships is routed (one module per target in
  * its `lib/targets/`, `adminCreateUser.js` exporting `AdminCreateUser`), anything else is rejected with

@@ -68,6 +68,7 @@ export async function seedPool(call: CognitoCall, options: SeedOptions): Promise
       'ALLOW_REFRESH_TOKEN_AUTH',
       'ALLOW_ADMIN_USER_PASSWORD_AUTH',
       'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_USER_AUTH',
     ],
     IdTokenValidity: options.tokenValidityMinutes,
     AccessTokenValidity: options.tokenValidityMinutes,

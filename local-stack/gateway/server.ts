@@ -31,25 +31,26 @@ export interface GatewayOptions {
   readonly apiKey?: string;
   /** Ten lowercase alphanumerics, like a real REST API id. */
   readonly apiId: string;
-  /**
-   * Tests only: the request-line-plus-headers limit (default API Gateway's 10 KiB), raised to build a
-   * gateway whose authorizer meets a header the real one never passes on.
-   */
-  readonly maxHeaderBytes?: number;
-  /**
-   * Tests only: rewrites each answer before it is sent, to build a gateway that is wrong in one way
-   * (e.g. 403 instead of 401) and prove the contract notices. Never set by the product's own code.
-   */
-  readonly tamperResponse?: (answer: GatewayResponse, request: IncomingMessage) => GatewayResponse;
-  /**
-   * Tests only: a front end wrong in one way about the request rather than the token (it honours a
-   * header, normalises a path, trusts a cookie). It may rewrite the request's method, URL or headers
-   * before routing, answer it itself, or waive the authorizer for it. Never set by the product's code.
-   */
-  readonly frontDoor?: (request: IncomingMessage) => FrontDoorDecision | undefined;
 }
 
-/** What a test's front door decided for one request (see GatewayOptions.frontDoor). */
+/**
+ * The HTTP shell's parts, which the composition root (local-stack/stack.ts) wires: the product's are
+ * DEFAULT_SERVER_PARTS; a test composes a gateway with one replaced to make it wrong in one way.
+ */
+export interface GatewayServerParts {
+  /** The request-line-plus-headers limit: API Gateway's 10 KiB. */
+  readonly maxHeaderBytes: number;
+  /** The last word on each answer before it is sent: the answer as it is. */
+  readonly finish: (answer: GatewayResponse, request: IncomingMessage) => GatewayResponse;
+  /**
+   * The first word on each request, before routing: nothing (undefined) as API Gateway. A test's part
+   * may rewrite the request's method, URL or headers, answer it itself, or waive the authorizer for it,
+   * to build a front end wrong in one way about the request rather than the token.
+   */
+  readonly frontDoor: (request: IncomingMessage) => FrontDoorDecision | undefined;
+}
+
+/** What a test's front door decided for one request (see GatewayServerParts.frontDoor). */
 export type FrontDoorDecision = { readonly answer: GatewayResponse } | { readonly skipAuthorizer: true };
 
 export interface RunningGateway {
@@ -64,6 +65,12 @@ export const LOOPBACK = '127.0.0.1';
 const MAX_HEADER_BYTES = 10_240;
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export const DEFAULT_SERVER_PARTS: GatewayServerParts = {
+  maxHeaderBytes: MAX_HEADER_BYTES,
+  finish: (answer) => answer,
+  frontDoor: () => undefined,
+};
 
 /** A taken port is a configuration mistake (the setting names another port): exit code 2. */
 export class PortInUseError extends UsageError {
@@ -114,8 +121,9 @@ export async function handleRequest(
   options: GatewayOptions,
   request: IncomingMessage,
   ids: RequestIds,
+  frontDoor: GatewayServerParts['frontDoor'] = DEFAULT_SERVER_PARTS.frontDoor,
 ): Promise<GatewayResponse> {
-  const door = options.frontDoor?.(request);
+  const door = frontDoor(request);
   if (door !== undefined && 'answer' in door) return door.answer;
   const target = parseRequestTarget(request.url ?? '/');
   const authorization = request.headers.authorization;
@@ -207,18 +215,17 @@ function send(request: IncomingMessage, response: ServerResponse, answer: Gatewa
   response.end(answer.body.toString('latin1'), 'latin1');
 }
 
-export function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const server: Server = createServer(
-    { maxHeaderSize: options.maxHeaderBytes ?? MAX_HEADER_BYTES },
-    (request, response) => {
-      const ids = newRequestIds();
-      handleRequest(options, request, ids).then(
-        (answer) =>
-          send(request, response, options.tamperResponse ? options.tamperResponse(answer, request) : answer),
-        () => send(request, response, gatewayError('internalServerError', ids)),
-      );
-    },
-  );
+export function startGateway(
+  options: GatewayOptions,
+  parts: GatewayServerParts = DEFAULT_SERVER_PARTS,
+): Promise<RunningGateway> {
+  const server: Server = createServer({ maxHeaderSize: parts.maxHeaderBytes }, (request, response) => {
+    const ids = newRequestIds();
+    handleRequest(options, request, ids, parts.frontDoor).then(
+      (answer) => send(request, response, parts.finish(answer, request)),
+      () => send(request, response, gatewayError('internalServerError', ids)),
+    );
+  });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

@@ -1,5 +1,5 @@
 /**
- * Issue 16, item 1, end to end: a red run with --iterations > 1 is red in junit.xml too. A copy of the
+ * End to end: a red run with --iterations > 1 is red in junit.xml too. A copy of the
  * committed collection gets one extra check, on its first clause, that fails in the first iteration only;
  * Newman's own JUnit reporter keeps the last iteration's result of each assertion, so its file showed
  * `failures="0"` for this run. Every failed assertion of every iteration must be in the file, and its
@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { helloApi } from '../../api/routes.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 
 const rootDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,9 +54,7 @@ describe(`a run of ${ITERATIONS} iterations that fails in the first one only`, (
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'junit-iterations-'));
-    const collection = JSON.parse(
-      await readFile(join(rootDir, 'collections/hello-api.postman_collection.json'), 'utf8'),
-    ) as { item: Item[] };
+    const collection = JSON.parse(renderCollection(helloApi)) as { item: Item[] };
     const request = firstSentRequest(collection.item);
     assert.ok(request, 'the collection has no request it sends');
     target = request.name;

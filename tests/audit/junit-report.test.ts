@@ -1,5 +1,5 @@
 /**
- * junit.xml as junit-report.ts renders it from a RunSummary (issue 16, item 1): every clause of every
+ * junit.xml as junit-report.ts renders it from a RunSummary: every clause of every
  * iteration, every failed assertion, skipped tests marked with their reason, counts computed from what
  * is written, and `failures + errors > 0` exactly when the verdict is FAILED. The end-to-end proof with
  * a real run of several iterations is junit-iterations.test.ts.

@@ -1,5 +1,5 @@
 /**
- * Issue 16, item 3: a run that checked nothing is red everywhere. A collection with no request, and one
+ * A run that checked nothing is red everywhere. A collection with no request, and one
  * whose request makes no assertion, used to give `Result: PASSED`, exit 0 and a PASSED row in the index
  * (a request without tests counted as a passed clause). Each now fails with its own sentence, in the
  * console, summary.json, junit.xml, report.html and reports/index.html alike.

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { insertRunBlock } from '../../contract-runner/html-report.ts';
 import { writeJunitReport } from '../../contract-runner/junit-report.ts';
 import { type NewmanRunResult, runNewman } from '../../contract-runner/newman-run.ts';
 import { createRedactor, REDACTED, type Redactor } from '../../contract-runner/redaction.ts';
@@ -195,6 +196,36 @@ describe('the offline HTML report', () => {
 
   it('loads nothing from the network', () => {
     assertSelfContained(offline.files['report.html'] ?? '', [baseUrl], 'report.html');
+  });
+
+  it('links each row of "Clauses that did not pass" to the details of that very clause', async () => {
+    const path = join(offline.dir, 'report.html');
+    await insertRunBlock(path, summaryOf(clauseResults(offline.result.summary)), (text) => text);
+    const html = await readFile(path, 'utf8');
+    const table = html.slice(html.indexOf('<table class="run-not-passed">'));
+    const rows = [
+      ...table
+        .slice(0, table.indexOf('</table>'))
+        .matchAll(/<tr class="(?:failed|skipped)">.*?<a href="#([\w-]+)">([^<]*)<\/a>/g),
+    ].map((m) => ({ anchor: m[1] ?? '', name: m[2] ?? '' }));
+
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      [
+        'It is skipped before its request',
+        'Its checks are skipped',
+        'It fails and its message quotes the token',
+        'It makes no assertion',
+      ],
+    );
+    for (const { anchor, name } of rows) {
+      const section = new RegExp(
+        `<section class="clause \\w+" id="${anchor}">\\s*<header>[\\s\\S]*?<h3>([^<]*)</h3>`,
+      ).exec(html);
+      assert.ok(section, `no section with id ${anchor} for ${name}`);
+      assert.equal(section[1], name, `#${anchor} shows another clause`);
+    }
+    assert.equal(new Set(rows.map((row) => row.anchor)).size, rows.length, 'one anchor per clause');
   });
 
   it('shows every clause with its result as results.ts decides it: skipped before its request as SKIPPED and not sent, no assertion as FAILED', () => {

@@ -2,7 +2,7 @@
  * One real `runContract` on the embedded local stack, into a temporary reports folder that already
  * holds an interrupted run and a broken one; then what an auditor gets from it: summary.json against
  * the committed schema, counts that agree with the clauses, provenance that matches the repository and
- * that report.html and the index show as summary.json records it (issue 16, item 5), one timestamp,
+ * that report.html and the index show as summary.json records it, one timestamp,
  * pages that load nothing from the network, and no secret in any file.
  */
 import assert from 'node:assert/strict';
@@ -16,12 +16,15 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { helloApi } from '../../api/routes.ts';
+import { routeKey, scopesOf } from '../../api/spec.ts';
 import { describeCheck, expectedStatusOf } from '../../collections/assertions.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { displayTime, escapeHtml } from '../../contract-runner/html.ts';
-import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
+import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import type { RunSummary } from '../../contract-runner/run-summary.ts';
 import type { TokenResult } from '../../token-helper/index.ts';
+import { runContractWith } from '../support/weakened-stack.ts';
 import { assertSelfContained } from './html-references.ts';
 
 const rootDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,9 +59,7 @@ async function requestsInCollection(): Promise<number> {
   }
   const count = (items: readonly Item[]): number =>
     items.reduce((sum, item) => sum + (item.item ? count(item.item) : item.request ? 1 : 0), 0);
-  const collection = JSON.parse(
-    await readFile(join(rootDir, 'collections/hello-api.postman_collection.json'), 'utf8'),
-  ) as Item;
+  const collection = JSON.parse(renderCollection(helloApi)) as Item;
   return count(collection.item ?? []);
 }
 
@@ -78,18 +79,22 @@ describe('an audited run of the contract on the local stack', () => {
     await mkdir(join(reports, '2020-01-02T00-00-00Z-aws'));
     await writeFile(join(reports, '2020-01-02T00-00-00Z-aws', 'summary.json'), '{ truncated');
 
-    result = await runContract({
-      target: 'local',
-      rootDir,
-      reportsDir: reports,
-      reporters: ['htmlextra', 'junit'],
-      onStackStarted: (stack) => {
-        password = stack.cognito.password;
+    result = await runContractWith(
+      {
+        target: 'local',
+        rootDir,
+        reportsDir: reports,
+        reporters: ['htmlextra', 'junit'],
+        onStackStarted: (stack) => {
+          password = stack.cognito.password;
+        },
       },
-      onToken: (value) => {
-        token = value;
+      {
+        onToken: (value) => {
+          token = value;
+        },
       },
-    });
+    );
     assert.ok(result.files.summary, 'no summary.json written');
     summaryText = await readFile(result.files.summary, 'utf8');
     summary = JSON.parse(summaryText) as RunSummary;
@@ -102,10 +107,15 @@ describe('an audited run of the contract on the local stack', () => {
     await rm(reports, { recursive: true, force: true });
   });
 
-  it('passes, and writes report.html, junit.xml and summary.json into its own folder', async () => {
+  it('passes, and writes report.html, junit.xml, summary.json and the collection it ran into its own folder', async () => {
     assert.equal(result.passed, true, JSON.stringify(result.counts));
     assert.ok(result.runFolder);
-    assert.deepEqual((await readdir(result.runFolder)).sort(), ['junit.xml', 'report.html', 'summary.json']);
+    assert.deepEqual((await readdir(result.runFolder)).sort(), [
+      'collection.postman_collection.json',
+      'junit.xml',
+      'report.html',
+      'summary.json',
+    ]);
   });
 
   it('writes a summary.json that validates against schemas/run-summary.schema.json', () => {
@@ -152,7 +162,9 @@ describe('an audited run of the contract on the local stack', () => {
     const first = summary.clauses.find((clause) => clause.clause?.kind === 'no-header');
     assert.ok(first);
     assert.equal(first.iteration, 1);
-    assert.match(first.requestLine, /^GET \/dev\/hello$/);
+    const route = helloApi.routes[0];
+    assert.ok(route);
+    assert.equal(first.requestLine, `${route.method} /${helloApi.stage}${route.path}`);
     assert.equal(first.expectedStatus, '401');
     assert.equal(first.actualStatus, 401);
     assert.ok(first.assertions.length >= 3);
@@ -193,7 +205,9 @@ describe('an audited run of the contract on the local stack', () => {
   });
 
   it('identifies the run, the target, the API, the times, the code and the tools', async () => {
-    const collectionBytes = await readFile(join(rootDir, 'collections/hello-api.postman_collection.json'));
+    // The run generated its collection from the description and kept it in its folder.
+    assert.ok(result.files.collection, 'the run kept no copy of the collection it generated');
+    const collectionBytes = await readFile(result.files.collection);
     const templateBytes = await readFile(join(rootDir, 'environments/local.postman_environment.json'));
     const head = execFileSync('git', ['-C', rootDir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     const collection = JSON.parse(collectionBytes.toString('utf8')) as {
@@ -206,7 +220,7 @@ describe('an audited run of the contract on the local stack', () => {
     assert.equal(summary.startedAt, result.startedAt.toISOString());
     assert.equal(summary.finishedAt, result.finishedAt.toISOString());
     assert.deepEqual(summary.collection, {
-      path: 'collections/hello-api.postman_collection.json',
+      path: result.files.collection,
       name: collection.info.name,
       version: collection.info.version ?? null,
       sha256: sha256(collectionBytes),
@@ -249,13 +263,23 @@ describe('an audited run of the contract on the local stack', () => {
       path: 'api/routes.ts',
       sha256: null,
     });
-    assert.deepEqual(summary.coverage, [
-      { route: 'GET /hello', protection: 'cognito', scopes: [], allowListed: false },
-    ]);
-    assert.match(
-      html,
-      /<h2>Authorizer coverage<\/h2>[\s\S]*<code>GET \/hello<\/code><\/td><td>Cognito authorizer \(ID tokens\)/,
+    // Every method of the description, in its order, each behind the Cognito authorizer.
+    assert.deepEqual(
+      summary.coverage,
+      helloApi.routes.map((route) => ({
+        route: routeKey(route),
+        protection: route.protection.kind,
+        scopes: [...scopesOf(route)],
+        allowListed: false,
+      })),
     );
+    const first = helloApi.routes[0];
+    assert.ok(first, 'the description has no route');
+    assert.ok(
+      html.includes(`<code>${first.method} ${first.path}</code></td><td>Cognito authorizer`),
+      'the HTML report has no coverage row for the first method',
+    );
+    assert.match(html, /<h2>Authorizer coverage<\/h2>/);
   });
 
   it('leaves no secret in any file of the reports folder', async () => {

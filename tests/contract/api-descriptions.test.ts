@@ -184,7 +184,16 @@ describe('a description run against AWS', () => {
         api,
         allowUnprotected: 'GET /feed, POST /internal/reindex',
       }),
-      /^UsageError: The API description's authorizer CatalogUsers accepts tokens of arn:aws:cognito-idp:us-east-1:444455556666:userpool\/us-east-1_Cat4l0gXy only, but COGNITO_USER_POOL_ID is us-east-1_SomeOther1: /,
+      /^UsageError: The API description's pool arn:aws:cognito-idp:us-east-1:444455556666:userpool\/us-east-1_Cat4l0gXy \(the only pool the description names\) is not the pool signed in to, COGNITO_USER_POOL_ID us-east-1_SomeOther1: [^\n]+\.$/,
+    );
+  });
+
+  it('compares the placeholder ARN of the pool a two-pool template tests with the pool signed in to, in one sentence', async () => {
+    const file = 'tests/fixtures/api/sam-two-pools.yaml';
+    const api = await readApiDescription(join(repoRoot, file), file, {});
+    await assert.rejects(
+      runContract({ target: 'aws', settings, rootDir: repoRoot, reporters: [], api }),
+      /^UsageError: The API description's pool arn:aws:2 \(the pool that protects the most methods, 2 of 3; [^)]+\) is not the pool signed in to, COGNITO_USER_POOL_ID us-east-1_SomeOther1: sign in to that pool [^\n]+, choose another of the description's pools with --pool POOL or CONTRACT_POOL, [^\n]+\.$/,
     );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A console-built API, described only by API Gateway's OpenAPI export (tests/fixtures/api/shop.oas30.json:
  * several resources, a path parameter, a method without authorization, one with OAuth scopes, a CORS
- * preflight), end to end (issue 14): the local stack serves it with stand-in handlers, the contract is
+ * preflight), end to end: the local stack serves it with stand-in handlers, the contract is
  * generated from it and run, the methods without authorizer fail the run until the allow-list names
  * them, and a gateway that leaves one method unprotected fails exactly that method's clauses.
  */
@@ -13,12 +13,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { readApiSpecFile } from '../../api/openapi-export.ts';
+import { helloApi } from '../../api/routes.ts';
 import type { ApiSpec } from '../../api/spec.ts';
 import { assertsCheck as asserts, type Clause, readClauseTable } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
-import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
+import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
+import { runContractWith } from '../support/weakened-stack.ts';
 
 const run = promisify(execFile);
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -29,14 +31,16 @@ const ALLOW = 'GET /health, OPTIONS /items';
 const TIMEOUT_MS = 300_000;
 
 function contract(options: { allowUnprotected?: string; served?: ApiSpec } = {}): Promise<ContractResult> {
-  return runContract({
-    target: 'local',
-    rootDir: repoRoot,
-    reporters: [],
-    api: shop,
-    ...(options.allowUnprotected ? { allowUnprotected: options.allowUnprotected } : {}),
-    ...(options.served ? { stack: { api: options.served } } : {}),
-  });
+  return runContractWith(
+    {
+      target: 'local',
+      rootDir: repoRoot,
+      reporters: [],
+      api: shop,
+      ...(options.allowUnprotected ? { allowUnprotected: options.allowUnprotected } : {}),
+    },
+    { parts: options.served ? { api: options.served } : {} },
+  );
 }
 
 function failed(result: ContractResult): string[] {
@@ -171,6 +175,40 @@ describe('npm run collection with an export', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+
+  it('counts in words that agree with the number: one method of the route table is "1 method"', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'collection-'));
+    try {
+      const out = join(folder, 'hello.postman_collection.json');
+      const { stdout } = await run(
+        process.execPath,
+        ['common/run-ts.mjs', 'scripts/collection.ts', '--out', out],
+        { cwd: repoRoot },
+      );
+      assert.equal(helloApi.routes.length, 1, 'the route table still has one method');
+      assert.match(stdout, /: \d+ clauses for 1 method of hello-api /);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unwritable --out with one sentence and exit code 2', async () => {
+    await assert.rejects(
+      run(process.execPath, ['common/run-ts.mjs', 'scripts/collection.ts', '--out', '/sys/x.json'], {
+        cwd: repoRoot,
+      }),
+      (error: { code?: number; stderr?: string }) => {
+        assert.equal(error.code, 2);
+        assert.match(
+          String(error.stderr),
+          /^Cannot write the collection to \/sys\/x\.json \(\w+\): choose a writable path with --out\.\n$/,
+        );
+        return true;
+      },
+    );
   });
 
   it('refuses a file that is no API description with one sentence and exit code 2', async () => {

@@ -21,9 +21,10 @@ import type { Clause } from '../../collections/clause.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
-import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
+import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import type { LocalStackOptions } from '../../local-stack/stack.ts';
 import { ATTACKS, type AttackRow } from '../../security/catalogue.ts';
+import { runContractWith } from '../support/weakened-stack.ts';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const TIMEOUT_MS = 300_000;
@@ -60,14 +61,10 @@ describe('contracts of API shapes, against the local stack serving them', () => 
     const clauses = generateClauses(api, oneRowPerKind());
     const collectionPath = join(folder, `${api.name}.postman_collection.json`);
     await writeFile(collectionPath, renderCollection(api, clauses));
-    const result = await runContract({
-      target: 'local',
-      rootDir: repoRoot,
-      reporters: [],
-      api,
-      collectionPath,
-      stack,
-    });
+    const result = await runContractWith(
+      { target: 'local', rootDir: repoRoot, reporters: [], api, collectionPath },
+      { stack },
+    );
     return { result, clauses };
   }
 

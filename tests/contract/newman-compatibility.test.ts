@@ -1,5 +1,5 @@
 /**
- * Newman still works with package.json's `overrides` in place (issue 4, docs/reference.md §7): the
+ * Newman still works with package.json's `overrides` in place (docs/reference.md §7): the
  * overridden versions are the ones installed, every reporter runs, and the code paths the overridden
  * packages serve (postman-request for HTTP, node-forge and jose for signing) do their job. And the
  * committed collection with either environment template loads with the postman-collection SDK and
@@ -18,6 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sdk from 'postman-collection';
 import { helloApi } from '../../api/routes.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { rowsBuiltBy } from '../../security/catalogue.ts';
 import { runCollection } from '../support/run-collection.ts';
@@ -239,9 +240,7 @@ describe('the committed collection with each environment template', () => {
         await readFile(join(repoRoot, `environments/${target}.postman_environment.json`), 'utf8'),
       );
       const scope = new sdk.VariableScope(template as sdk.VariableScopeDefinition);
-      const collectionJson: unknown = JSON.parse(
-        await readFile(join(repoRoot, 'collections/hello-api.postman_collection.json'), 'utf8'),
-      );
+      const collectionJson: unknown = JSON.parse(renderCollection(helloApi));
       const collection = new sdk.Collection(collectionJson as sdk.CollectionDefinition);
       let requests = 0;
       collection.forEachItem(() => {

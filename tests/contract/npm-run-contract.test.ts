@@ -1,5 +1,5 @@
 /**
- * `npm run contract` end to end (issue 4): the real command, `node common/run-ts.mjs scripts/contract.ts`,
+ * `npm run contract` end to end: the real command, `node common/run-ts.mjs scripts/contract.ts`,
  * as a child process on the local target, its reports in a temporary folder. It must exit 0 with a
  * passing one-screen summary and one new run folder per run, and exit non-zero when a clause fails.
  */
@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../../api/routes.ts';
 import { CLAUSE_HEADER } from '../../collections/clause.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -193,9 +194,9 @@ describe('npm run contract with a collection one assertion of which cannot hold'
   it('exits 1, names the broken clause and its check, and records the failure in JUnit', {
     timeout: RUN_TIMEOUT_MS,
   }, async () => {
-    const collection = JSON.parse(
-      await readFile(join(repoRoot, 'collections/hello-api.postman_collection.json'), 'utf8'),
-    ) as { item: { item: { id: string; request: { header: { key: string; value: string }[] } }[] }[] };
+    const collection = JSON.parse(renderCollection(helloApi)) as {
+      item: { item: { id: string; request: { header: { key: string; value: string }[] } }[] }[];
+    };
     assert.ok(noHeader, 'the contract has a no-header clause');
     // The clause travels as data on its request: ask it for a status the gateway never answers.
     const header = collection.item
@@ -229,7 +230,10 @@ describe('npm run contract with a collection one assertion of which cannot hold'
       summary.includes(`\nClauses: ${total}: ${total} run (${total - 1} passed, 1 failed), 0 skipped`),
       summary,
     );
-    assert.ok(summary.includes(`FAILED  ${noHeader.name} [GET /dev/hello]`), summary);
+    assert.ok(
+      summary.includes(`FAILED  ${noHeader.name} [${noHeader.method} /${helloApi.stage}${noHeader.path}]`),
+      summary,
+    );
     assert.match(
       summary,
       /- Status is 418: expected 418, the gateway answered 401 \(docs\/reference\.md, firm: no-header-refused\)/,

@@ -16,7 +16,7 @@ import { assertsCheck as asserts, type Clause } from '../../collections/clause.t
 import { generateClauses } from '../../collections/generate.ts';
 import { planContract, SAMPLE_ROWS } from '../../collections/plan.ts';
 import { createCognitoAuthorizer } from '../../local-stack/gateway/authorizer.ts';
-import type { GatewayVariantOptions } from '../../local-stack/stack.ts';
+import type { GatewayParts } from '../../local-stack/stack.ts';
 import { attackerKey } from '../../security/attacker-key.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
 import {
@@ -42,7 +42,7 @@ const keysOf = (keep: (clause: Clause) => boolean) =>
   new Set(clauses.filter((clause) => clause.folder === SAMPLED && keep(clause)).map((clause) => clause.key));
 
 /** The gateway serves GET /goodbye without any authorizer. */
-const forgotten = (): GatewayVariantOptions => ({
+const forgotten = (): GatewayParts => ({
   api: {
     ...api,
     routes: api.routes.map((route) =>
@@ -55,7 +55,7 @@ const forgotten = (): GatewayVariantOptions => ({
  * The gateway attaches to GET /goodbye an authorizer of another pool: another issuer, and another key
  * under the same key id, so the user's genuine tokens fail its signature check.
  */
-const otherPool = (): GatewayVariantOptions => ({
+const otherPool = (): GatewayParts => ({
   authorizer: (real, settings) => {
     let other: ReturnType<typeof createCognitoAuthorizer> | undefined;
     return async (header, scopes, route) => {

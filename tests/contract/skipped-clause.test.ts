@@ -1,5 +1,5 @@
 /**
- * A clause that cannot run on a target shows as skipped in every report, never as passed (issue 5).
+ * A clause that cannot run on a target shows as skipped in every report, never as passed.
  * On AWS the genuinely signed expired token cannot be minted; here the same condition is made on the
  * local target by a copy of the collection whose expired-token clauses name a pool-key token the
  * runner never mints, so the sandbox finds none and skips them exactly as it would on AWS.
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../../api/routes.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
@@ -55,10 +56,7 @@ describe('a clause whose token is unavailable on the target', () => {
   before(
     async () => {
       folder = await mkdtemp(join(tmpdir(), 'contract-skipped-'));
-      const committed = await readFile(
-        join(repoRoot, 'collections/hello-api.postman_collection.json'),
-        'utf8',
-      );
+      const committed = renderCollection(helloApi);
       // The clause data is JSON inside a JSON string: its quotes are escaped once.
       const row = '\\"row\\":\\"expired\\"';
       assert.equal(

@@ -1,5 +1,5 @@
 /**
- * Issue 8, bad input to `npm run contract`: each mistake is one sentence on stderr that names the problem
+ * Bad input to `npm run contract`: each mistake is one sentence on stderr that names the problem
  * and the fix, a non-zero exit, no stack trace, no half-written file and no stack left running. The token
  * helper's own bad-input cases live in tests/unit/token-helper and tests/integration/token-helper.
  */
@@ -8,10 +8,13 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { readApiSpecFile } from '../../api/openapi-export.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { dataDirectoriesOf } from '../support/lifecycle.ts';
 import {
   type ContractRun,
   filesUnder,
+  repoRoot,
   runContractCli,
   STACK_TRACE,
   scratchRoot,
@@ -60,6 +63,24 @@ describe('the command line', { concurrency: 3 }, () => {
   test('an unknown target in CONTRACT_TARGET names the variable', async () => {
     const run = await runContractCli([], { cwd: root, env: { CONTRACT_TARGET: 'staging' } });
     await assertOneSentence(run, 2, /^Unknown target "staging" in CONTRACT_TARGET/);
+  });
+
+  test('an unknown CONTRACT_AUTH_FLOW is refused on the local target too, before anything starts', async () => {
+    const run = await runContractCli([], { cwd: root, env: { CONTRACT_AUTH_FLOW: 'magic' } });
+    await assertOneSentence(
+      run,
+      2,
+      /^CONTRACT_AUTH_FLOW must be one of auto, srp, admin-srp, admin-password, password, user-auth-srp, user-auth-password, not "magic"\.$/m,
+    );
+  });
+
+  test('CONTRACT_AUTH_FLOW chooses how the embedded stack is signed in to', async () => {
+    const run = await runContractCli(['--reporters', 'cli'], {
+      cwd: root,
+      env: { CONTRACT_AUTH_FLOW: 'srp' },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Token: .*, fresh sign-in \(srp\)$/m);
   });
 
   test('an unknown flag suggests the flag that was meant', async () => {
@@ -238,6 +259,43 @@ describe('files the run reads or writes', () => {
       2,
       /^Cannot write reports to \/proc\/contract-reports \(ENOENT: .*--reports-dir\.$/m,
     );
+  });
+
+  test('a collection made for another API is refused before anything starts, naming the methods that are not served', async () => {
+    const shop = await readApiSpecFile(join(repoRoot, 'tests/fixtures/api/shop.oas30.json'));
+    await writeFile(join(root, 'shop.postman_collection.json'), renderCollection(shop));
+    const started = Date.now();
+    const run = await runContractCli(['--collection', 'shop.postman_collection.json'], { cwd: root });
+    await assertOneSentence(
+      run,
+      2,
+      /^The collection shop\.postman_collection\.json was made for another API: it tests [A-Z]+ \/\S+(, [A-Z]+ \/\S+)*( and \d+ more)?, which hello-api \(served by the local stack, with GET \/hello\) does not have: give --collection the collection made for hello-api, or --api-spec the description the collection was made from\.$/m,
+    );
+    assert.ok(Date.now() - started < 30_000, 'refused up front, not after running every clause');
+  });
+
+  test('the same collection with the description it was made from runs', async () => {
+    const shop = await readApiSpecFile(join(repoRoot, 'tests/fixtures/api/shop.oas30.json'));
+    await writeFile(join(root, 'shop.postman_collection.json'), renderCollection(shop));
+    const run = await runContractCli(
+      [
+        '--collection',
+        'shop.postman_collection.json',
+        '--api-spec',
+        join(repoRoot, 'tests/fixtures/api/shop.oas30.json'),
+        '--reporters',
+        'cli',
+      ],
+      // The whole shop contract (several methods, every attack each): more than the default 60 s watchdog
+      // on a loaded machine.
+      {
+        cwd: root,
+        env: { CONTRACT_ALLOW_UNPROTECTED: 'GET /health, OPTIONS /items' },
+        killAfterMs: 240_000,
+      },
+    );
+    assert.doesNotMatch(run.stderr, /was made for another API/);
+    assert.match(run.stdout, /^Result: PASSED/m, run.stdout.slice(-2000));
   });
 
   test('a collection that is a folder is named as one', async () => {

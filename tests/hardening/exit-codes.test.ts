@@ -1,5 +1,5 @@
 /**
- * Issue 16, item 7: the exit codes are what the README's "Exit codes" table says, row by row. The table
+ * The exit codes are what the README's "Exit codes" table says, row by row. The table
  * is read from README.md; each row has one case below, keyed by the row's text, and a row without a
  * case (or a case without a row) fails, so the table and the code cannot drift apart. Each case runs the
  * real command as a child process in a scratch project root, so no developer file is touched.
@@ -161,7 +161,7 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
         await code(runContractCli(['--strict', 'all', '--collection', 'missing.json'], { cwd: root })),
       ]),
     ],
-  'npm run contract 2: `--collection` names a file that is missing, not JSON, or not a Postman v2.1 collection':
+  'npm run contract 2: `--collection` names a file that is missing, not JSON, not a Postman v2.1 collection, or made for another API than the one served':
     async () => [await code(runContractCli(['--collection', 'missing.json'], { cwd: root }))],
   'npm run contract 2: `--reports-dir` cannot be written: a file is in the way, or the folder is read-only or forbidden':
     async () => [await code(runContractCli(['--reports-dir', 'a-file'], { cwd: root }))],
@@ -184,7 +184,18 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
       assert.equal(codes.size, 1, `every case ends the same way: ${[...codes].join(', ')}`);
       return [...codes];
     },
-  'npm run contract 130, 143, 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (or its parent died): one line says so, and no result is reported':
+  "npm run contract 1: the reports could not be written (disk full, file-size limit, read-only or failing disk): one sentence with the verdict says so, and the run's folder is removed":
+    async () => [
+      // RLIMIT_FSIZE: report.html (about 0.5 MiB) outgrows 400 KiB and its write fails with EFBIG.
+      await code(
+        runContractCli(['--reports-dir', 'limited-reports'], {
+          cwd: root,
+          fileSizeLimitBlocks: 800,
+          killAfterMs: 120_000,
+        }),
+      ),
+    ],
+  "npm run contract 130, 143, 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (or its parent died): one line says so, and no report is kept (the run's folder is removed)":
     async () => {
       const codes: (number | null)[] = [];
       for (const signal of SIGNALS) {
@@ -192,6 +203,22 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
         codes.push(await afterSignal(run, stackStarting, signal));
       }
       return codes;
+    },
+  'npm run collection 1: `--check`: the collection file is missing or is not what the API description generates now: run `npm run collection`':
+    async () => {
+      const out = join(root, 'export.postman_collection.json');
+      const collection = (args: string[]) =>
+        spawnContract(args, { script: 'scripts/collection.ts', cwd: root, killAfterMs: 60_000 }).done;
+      const written = await collection(['--out', out]);
+      assert.equal(written.code, 0, written.stderr);
+      assert.equal((await collection(['--check', '--out', out])).code, 0, 'a current export passes --check');
+      await writeFile(out, '{}');
+      const stale = await collection(['--check', '--out', out]);
+      assert.match(
+        stale.stderr,
+        /^\S+export\.postman_collection\.json is stale: run `npm run collection -- --out [^`]+` to write it\.\n$/,
+      );
+      return [stale.code];
     },
   'npm run stack 2: another stack of this checkout is running: the message names its pid and ports':
     async () => {

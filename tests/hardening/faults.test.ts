@@ -1,5 +1,5 @@
 /**
- * Issue 8, faults: Cognito unreachable, silent or dying mid-run; the API unreachable, failing or too
+ * Faults: Cognito unreachable, silent or dying mid-run; the API unreachable, failing or too
  * slow. Each run ends in bounded time (the bound only catches hangs; it is not a speed claim) with a
  * non-zero exit, says which clause failed and why (console and JUnit), and leaves no stack running.
  */
@@ -11,20 +11,17 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { helloApi } from '../../api/routes.ts';
+import { routeKey } from '../../api/spec.ts';
+import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
-import { runContract } from '../../contract-runner/run-contract.ts';
-import { type LocalStack, type LocalStackOptions, startStack } from '../../local-stack/stack.ts';
+import type { LambdaHandler } from '../../local-stack/gateway/integration.ts';
+import { type LocalStack, startStack } from '../../local-stack/stack.ts';
 import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
 import { closedPort } from '../support/http.ts';
 import { dataDirectoriesOf, isListening, portOf } from '../support/lifecycle.ts';
 import { idToken } from '../support/token-helper-fixtures.ts';
-import {
-  type ContractRun,
-  repoRoot,
-  runContractCli,
-  STACK_TRACE,
-  scratchRoot,
-} from './support/contract-process.ts';
+import { type GatewayParts, runContractWith } from '../support/weakened-stack.ts';
+import { type ContractRun, runContractCli, STACK_TRACE, scratchRoot } from './support/contract-process.ts';
 
 /**
  * A hang is a run that reaches the 60 s watchdog of runContractCli; this bound sits below it. It was
@@ -164,9 +161,7 @@ describe('API faults', () => {
         .filter((clause) => ['environment', 'no-header', 'accepted'].includes(clause.kind))
         .map((clause) => clause.id),
     );
-    const collection = JSON.parse(
-      await readFile(join(repoRoot, 'collections/hello-api.postman_collection.json'), 'utf8'),
-    ) as { item: { item: { id: string }[] }[] };
+    const collection = JSON.parse(renderCollection(helloApi)) as { item: { item: { id: string }[] }[] };
     for (const folder of collection.item) folder.item = folder.item.filter((item) => keep.has(item.id));
     collection.item = collection.item.filter((folder) => folder.item.length > 0);
     const path = join(root, 'few-clauses.postman_collection.json');
@@ -252,21 +247,23 @@ describe('API faults', () => {
   });
 });
 
-describe('a local gateway whose Lambda fails or stalls (in-process, stack hooks)', () => {
-  async function runAgainst(stack: LocalStackOptions | undefined, timeoutRequestMs?: number) {
+describe('a local gateway whose Lambda fails or stalls (in-process, a stack composed with a failing part)', () => {
+  async function runAgainst(parts: GatewayParts, timeoutRequestMs?: number) {
     let started: LocalStack | undefined;
     const began = Date.now();
-    const result = await runContract({
-      target: 'local',
-      rootDir: root,
-      reporters: ['junit'],
-      reportsDir: join(root, 'in-process-reports'),
-      ...(stack ? { stack } : {}),
-      ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
-      onStackStarted: (running) => {
-        started = running;
+    const result = await runContractWith(
+      {
+        target: 'local',
+        rootDir: root,
+        reporters: ['junit'],
+        reportsDir: join(root, 'in-process-reports'),
+        ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
+        onStackStarted: (running) => {
+          started = running;
+        },
       },
-    });
+      { parts },
+    );
     assert.ok(started, 'the stack started');
     assert.equal(await isListening(portOf(started.apiUrl)), false, 'gateway stopped');
     assert.equal(await isListening(portOf(started.cognito.endpoint)), false, 'emulator stopped');
@@ -274,6 +271,9 @@ describe('a local gateway whose Lambda fails or stalls (in-process, stack hooks)
   }
 
   const clauses = generateClauses(helloApi);
+  /** The same handler for every method of the description. */
+  const everyRoute = (handler: LambdaHandler): Record<string, LambdaHandler> =>
+    Object.fromEntries(helloApi.routes.map((route) => [routeKey(route), handler]));
   /** The clauses that reach the Lambda: the genuine token's. */
   const greetingClauses = clauses
     .filter((clause) => clause.kind === 'accepted' || clause.kind === 'persistence')
@@ -281,11 +281,9 @@ describe('a local gateway whose Lambda fails or stalls (in-process, stack hooks)
 
   test('a Lambda that throws (502) fails exactly the clauses that reach it, saying the status was wrong', async () => {
     const { result } = await runAgainst({
-      handlers: {
-        'GET /hello': async () => {
-          throw new Error('the Lambda crashed');
-        },
-      },
+      handlers: everyRoute(async () => {
+        throw new Error('the Lambda crashed');
+      }),
     });
     assert.equal(result.passed, false);
     const failed = result.clauses.filter((clause) => clause.outcome === 'failed');
@@ -300,7 +298,7 @@ describe('a local gateway whose Lambda fails or stalls (in-process, stack hooks)
 
   test('a gateway answering 500 everywhere fails every clause', async () => {
     const { result } = await runAgainst({
-      tamperResponse: (answer) => ({ ...answer, status: 500 }),
+      server: { finish: (answer) => ({ ...answer, status: 500 }) },
     });
     assert.equal(result.passed, false);
     // Node's HTTP parser refuses the oversized header (431) before the gateway, and so before the
@@ -322,12 +320,10 @@ describe('a local gateway whose Lambda fails or stalls (in-process, stack hooks)
   test('a Lambda slower than the request timeout fails its clauses as timed out, and the stack still stops', async () => {
     const { result, ms } = await runAgainst(
       {
-        handlers: {
-          'GET /hello': async () => {
-            await sleep(2_000);
-            return { statusCode: 200, body: JSON.stringify('Hello from Lambda!') };
-          },
-        },
+        handlers: everyRoute(async () => {
+          await sleep(2_000);
+          return { statusCode: 200, body: JSON.stringify('Hello from Lambda!') };
+        }),
       },
       300,
     );

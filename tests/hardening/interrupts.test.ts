@@ -1,5 +1,5 @@
 /**
- * Issue 8, interrupts: SIGINT or SIGTERM at several moments of `npm run contract` and `npm run stack`
+ * Interrupts: SIGINT or SIGTERM at several moments of `npm run contract` and `npm run stack`
  * leaves no process, no listening port, no emulator data directory and no temporary or partial file.
  * What the process owned (descendants, listening ports) is read from /proc just before the signal.
  */
@@ -101,7 +101,10 @@ describe('npm run contract', () => {
     run.child.kill('SIGINT');
     const result = await run.done;
     assert.equal(result.code, 130, result.stderr);
-    assert.equal(result.stderr, '\nInterrupted (SIGINT): stopping and cleaning up.\n');
+    assert.match(
+      result.stderr,
+      /^\nInterrupted \(SIGINT\): stopping and cleaning up\.\nThe interrupted run left no report: its folder reports\/[\dT-]+Z-local was removed\.\n$/,
+    );
     // The stack stops while requests are in flight: their refusals are not the API's, so none is printed,
     // nor Newman's closing table, nor a verdict on a run that did not finish.
     assert.doesNotMatch(result.stdout, /ECONNREFUSED|connection refused|AssertionError|not checked/);
@@ -109,6 +112,29 @@ describe('npm run contract', () => {
     assert.doesNotMatch(result.stdout, /^Result: /m);
     assert.doesNotMatch(result.stdout, /^\s+\d+\. /m, 'a numbered Newman failure');
   });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${signal} while Newman runs with every reporter leaves no report that could pass for a finished run`, async () => {
+      await rm(join(root, 'interrupted-reports'), { recursive: true, force: true });
+      const run = spawnContract(
+        ['--reports-dir', 'interrupted-reports', '--reporters', 'cli,htmlextra,junit', '--iterations', '20'],
+        { cwd: root, killAfterMs: 60_000 },
+      );
+      await run.waitFor(/↳ .*\n.*GET http:\/\/127\.0\.0\.1:\d+\/dev\/hello \[/);
+      run.child.kill(signal);
+      const result = await run.done;
+
+      assert.equal(result.code, signal === 'SIGINT' ? 130 : 143, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^\\nInterrupted \\(${signal}\\): stopping and cleaning up\\.\\nThe interrupted run left no report: its folder interrupted-reports/[\\dT-]+Z-local was removed\\.\\n$`,
+        ),
+      );
+      assert.doesNotMatch(result.stdout, /^Result: /m, 'no verdict on a run that did not finish');
+      assert.deepEqual(await readdir(join(root, 'interrupted-reports')), [], 'no run folder, no index');
+    });
+  }
 
   test('SIGTERM while the reports are written (after the run table) leaves no temporary file', async () => {
     // Three iterations of the whole contract (several hundred clause results) make the reports slow

@@ -1,5 +1,5 @@
 /**
- * Issue 8, secret hygiene: whole contract runs with the live secrets known to the test (tokens from
+ * Secret hygiene: whole contract runs with the live secrets known to the test (tokens from
  * onToken, the password from the stack, a client secret we configure), then a scan of stdout, stderr
  * and every file the run wrote for each secret in every form a reporter could print it. Zero
  * occurrences, except in the generated environment file itself, which must be mode 0600. The run is

@@ -1,5 +1,5 @@
 /**
- * Issue 8, bad credentials and app-client settings as real commands meet them: Cognito's refusals
+ * Bad credentials and app-client settings as real commands meet them: Cognito's refusals
  * (scripted over real HTTP by the fake) come out of `npm run token` and `npm run contract --target aws`
  * as one sentence with the fix, a non-zero exit, no stack trace, no secret and no file written.
  * Wrong password, a mismatched secret and the missing auth flow through `npm run token` are already in
@@ -35,8 +35,9 @@ function assertRefused(
   run: { code: number | null; stdout: string; stderr: string },
   expected: RegExp,
   stdoutMustBeEmpty = true,
+  exitCode = 1,
 ): void {
-  assert.equal(run.code, 1, `exit code (stderr: ${run.stderr})`);
+  assert.equal(run.code, exitCode, `exit code (stderr: ${run.stderr})`);
   if (stdoutMustBeEmpty) assert.equal(run.stdout, '', 'nothing on stdout');
   assert.match(run.stderr, /^[^\n]+\n$/, `exactly one line on stderr, got: ${run.stderr}`);
   assert.doesNotMatch(run.stderr, STACK_TRACE, 'no stack trace');
@@ -129,9 +130,12 @@ describe('npm run token', () => {
     });
     await mkdir(join(root, 'a-directory'));
     const run = await runTokenCli(['--force', '--out', 'a-directory'], { cwd: root, env: awsEnv() });
+    // A path the user gave with --out: a usage mistake, exit 2 (token-helper/README.md).
     assertRefused(
       run,
       /^Cannot write the Postman environment to a-directory \(EISDIR\): give --out a file name/,
+      true,
+      2,
     );
     assert.deepEqual(await filesUnder(join(root, 'a-directory')), [], 'no temporary file left in it');
     await rm(join(root, 'a-directory'), { recursive: true });

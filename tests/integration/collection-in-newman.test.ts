@@ -117,10 +117,67 @@ describe('the committed collection in bare Newman', { timeout: 300_000 }, () => 
     );
     assert.match(
       failedClauses[0]?.[1].failed[0]?.message ?? '',
-      /^The environment is stale, not the API: its pool-key tokens were minted for .*Re-import/,
+      /^The environment is stale, not the API: its pool-key tokens were minted for .*: re-run npm run token and re-import its environment/,
     );
     for (const name of needsPoolKey) {
       assert.match(outcomes.get(name)?.skipped.join(' ') ?? '', /SKIPPED: the environment is stale/, name);
+    }
+  });
+
+  it('saved before a stack restart (another pool, client, tokens and run id), fails ONE check naming what to re-import, and skips every clause that sends a token', async () => {
+    // What the environment of a stack that has since stopped looks like: its pool, app client, tokens
+    // and pool-key tokens, and its run id; the ports are the same, so only those tell it apart.
+    const other = await createOtherPool(cognitoTarget(stack.get()), 'old-user', 'Old-stack-pw-1!');
+    const old = await adminSignIn(other, 'old-user', 'Old-stack-pw-1!');
+    const replaced: Record<string, string> = {
+      cognito_user_pool_id: other.userPoolId,
+      cognito_client_id: other.clientId,
+      id_token: old.idToken,
+      access_token: old.accessToken,
+      id_token_exp: String(
+        JSON.parse(Buffer.from(old.idToken.split('.')[1] ?? '', 'base64url').toString()).exp,
+      ),
+      refresh_token: '',
+    };
+    const base = {
+      ...token.environment,
+      values: token.environment.values.map((entry) =>
+        entry.key in replaced ? { ...entry, value: replaced[entry.key] ?? '' } : entry,
+      ),
+    };
+    const environment = contractEnvironment(base, {
+      accessToken: old.accessToken,
+      poolKeyTokens: mintPoolKeyTokens({
+        idToken: old.idToken,
+        accessToken: old.accessToken,
+        poolPrivateKey: emulatorSigningKey().privateJwk,
+        poolJwks: stack.get().jwks,
+      }),
+      stackRunId: 'a-stack-that-has-stopped',
+    });
+    const file = join(folder, 'before-restart.postman_environment.json');
+    await writeFile(file, JSON.stringify(environment), { mode: 0o600 });
+
+    const outcomes = (await newmanWith(file)).clauses;
+
+    const failedClauses = [...outcomes].filter(([, outcome]) => outcome.failed.length > 0);
+    assert.deepEqual(
+      failedClauses.map(([name]) => name),
+      [ENVIRONMENT_CHECK],
+      'one failure: the environment, not the API',
+    );
+    const message = failedClauses[0]?.[1].failed[0]?.message ?? '';
+    assert.match(message, /written by a local stack that has stopped \(run a-stack-that-has-stopped\)/);
+    assert.match(message, /its cognito_user_pool_id is \S+, the running stack's is /);
+    assert.match(message, /re-import environments\/generated\/local-stack\.postman_environment\.json/);
+    for (const clause of clauses.filter((c) => c.send.authorization === 'token')) {
+      const outcome = outcomes.get(clause.name);
+      assert.deepEqual(outcome?.passed, [], `${clause.name} passed with a token that was never valid here`);
+      assert.match(
+        outcome?.skipped.join(' ') ?? '',
+        /^SKIPPED: the environment is stale \(see the environment check\): /,
+        clause.name,
+      );
     }
   });
 });

@@ -1,15 +1,16 @@
 /** Starts one local stack for a test file (port 0) and stops it after, through node:test hooks. */
 import { after, before } from 'node:test';
-import { type LocalStack, type LocalStackOptions, startStack } from '../../local-stack/stack.ts';
+import { composeStack, type GatewayParts, type LocalStack } from '../../local-stack/stack.ts';
 
 /**
  * Registers before/after hooks; call `get()` inside tests (it throws before the stack is up). Call it
  * inside a `describe`: on Node 20, top-level hooks do not hold back the file's suites.
  */
-export function useStack(options: LocalStackOptions = {}): { get(): LocalStack } {
+/** `parts`: the gateway's parts to replace (none: the product's stack). */
+export function useStack(parts: GatewayParts = {}): { get(): LocalStack } {
   let stack: LocalStack | undefined;
   before(async () => {
-    stack = await startStack(options);
+    stack = await composeStack({}, parts);
   });
   after(async () => {
     await stack?.stop();

@@ -50,7 +50,7 @@ const SECRETS = [
 
 /**
  * Variables the collection reads that no environment needs to declare: its own defaults, what lives
- * for one request or one run only, and the JWKS the runner may hand over (the sandbox fetches it
+ * for one request or one run only, the stack's run id, and the JWKS the runner may hand over (the sandbox fetches it
  * from the token's issuer otherwise).
  */
 const NOT_IN_ENVIRONMENTS = new Set([
@@ -58,6 +58,10 @@ const NOT_IN_ENVIRONMENTS = new Set([
   'contract_skipped',
   'sign_in_failure',
   'pool_jwks',
+  // Only in the environments a running local stack writes (npm run stack, npm run contract): which start
+  // of the stack they belong to. A template has no stack to name.
+  'stack_run_id',
+  'contract_environment_stale',
 ]);
 
 /**

@@ -7,7 +7,7 @@
  * exactly the row that catches it; a vulnerable library runs inside the claim checks of API Gateway's
  * Cognito authorizer (`cognitoShaped`: iss, token_use "id", exp), so its only weakness is its library's,
  * and is judged with every open fact asserted, like the weakened gateways. Put in front of the local
- * gateway through `LocalStackOptions.authorizer` (see `asStackAuthorizer`).
+ * gateway through the stack's composition root (`GatewayParts.authorizer`, see `asStackAuthorizer`).
  *
  * The libraries are exact-pinned devDependencies under npm aliases (`jsonwebtoken-4.1.0` is
  * jsonwebtoken@4.1.0), test-only; the old ones bring old transitive packages, on purpose, and only
@@ -16,12 +16,13 @@
  * that exactly these rows' clauses fail, raw and as Bearer.
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose-6.2.18';
 import { isRecord } from '../../../common/records.ts';
 import {
   type Authorizer,
@@ -29,6 +30,7 @@ import {
   tokenFromHeader,
 } from '../../../local-stack/gateway/authorizer.ts';
 import type { LocalCognitoSettings } from '../../../local-stack/stack.ts';
+import type { AttackId } from '../../../security/catalogue.ts';
 
 /** What a library authorizer is built from: the pool's issuer and its published keys. */
 export interface PoolKeys {
@@ -60,7 +62,7 @@ export interface LibraryAuthorizer {
    * Catalogue row ids (security/catalogue.ts) whose token this authorizer accepts, raw and as Bearer; measured.
    * Empty for a clean control; node-jose-2.2.0 is the one control that is not clean (see its weakness).
    */
-  readonly expectedToFallTo: readonly string[];
+  readonly expectedToFallTo: readonly AttackId[];
   /** Request rows (security/request-catalogue.ts) whose clauses it fails as well; measured. */
   readonly expectedToFallToRequests?: readonly string[];
   /**
@@ -229,6 +231,31 @@ function pemsByKid(pool: PoolKeys): ReadonlyMap<string, string> {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * The proof's library versions are a separate install (tests/contract/package.json, `npm ci --prefix
+ * tests/contract`), so a user's `npm ci` installs no vulnerable version. The aliases not installed here.
+ */
+export function missingLibraries(): string[] {
+  // Looked up as folders, not resolved: a package whose exports hide package.json is still installed.
+  const folders = require.resolve.paths('jose') ?? [];
+  return libraryAuthorizers
+    .map((library) => library.installedAs)
+    .filter((alias) => !folders.some((folder) => existsSync(join(folder, alias, 'package.json'))));
+}
+
+/** A string, not a literal in the import: the type check must not need the proof's install. */
+const JOSE_ALIAS: string = 'jose-6.2.18';
+
+/** What the jose README calls, narrowed from its (here unresolved) types. */
+interface JoseModule {
+  createRemoteJWKSet(url: URL): unknown;
+  jwtVerify(
+    token: string,
+    key: unknown,
+    options: { readonly issuer?: string; readonly audience?: string },
+  ): Promise<{ payload: Json }>;
+}
+
 function load<T extends object>(alias: string, ...functions: readonly string[]): T {
   const module: unknown = require(alias);
   for (const path of functions) {
@@ -238,7 +265,9 @@ function load<T extends object>(alias: string, ...functions: readonly string[]):
         typeof member === 'object' || typeof member === 'function' ? (member as Json)[step] : undefined;
     }
     if (typeof member !== 'function') {
-      throw new Error(`${alias} has no function ${path}; reinstall the devDependencies with npm ci`);
+      throw new Error(
+        `${alias} has no function ${path}; install the proof's library versions with npm ci --prefix tests/contract`,
+      );
     }
   }
   return module as T;
@@ -580,11 +609,20 @@ export const libraryAuthorizers: readonly LibraryAuthorizer[] = [
     setUp: 'readme',
     create: (pool) =>
       readmeShaped(() => {
-        const jwks = createRemoteJWKSet(new URL(pool.jwksUri));
+        // jose 6 is an ES module: imported on first use, like the others are required on first use.
+        const loaded = import(JOSE_ALIAS).then((module: unknown) => module as JoseModule);
+        const jwks = loaded.then((jose) => jose.createRemoteJWKSet(new URL(pool.jwksUri)));
         return {
           verify: async (token) =>
-            (await jwtVerify(token, jwks, { issuer: pool.issuer, audience: pool.clientId })).payload,
-          isExpired: (error) => error instanceof joseErrors.JWTExpired,
+            (
+              await (
+                await loaded
+              ).jwtVerify(token, await jwks, {
+                issuer: pool.issuer,
+                audience: pool.clientId,
+              })
+            ).payload,
+          isExpired: (error) => isRecord(error) && error.code === 'ERR_JWT_EXPIRED',
         };
       }),
   },

@@ -1,7 +1,7 @@
 /**
  * The mutation proof's harness: one local stack, one sign-in and one set of pool-key tokens, and, per
  * variant, another gateway in front of the same Cognito and Lambda that is wrong in exactly one way
- * (LocalStack.startGatewayVariant). The real collection runs against a gateway in real Newman, with the
+ * (ComposedStack.startGatewayVariant, through the composition root). The real collection runs against a gateway in real Newman, with the
  * same environment `npm run contract` builds (`run`), or its recorded requests are replayed against it
  * and judged by the collection's own checks (`replay`, see replay.ts); either way the verdict is read
  * clause by clause. Sharing the pool is safe because nothing a run does changes it; every variant gets
@@ -18,7 +18,7 @@ import { createRedactor } from '../../../contract-runner/redaction.ts';
 import type { ClauseResult } from '../../../contract-runner/results.ts';
 import { contractEnvironment } from '../../../contract-runner/run-environment.ts';
 import { emulatorSigningKey } from '../../../local-stack/cognito/emulator-key.ts';
-import { type GatewayVariantOptions, type LocalStack, startStack } from '../../../local-stack/stack.ts';
+import { type ComposedStack, composeStack, type GatewayParts } from '../../../local-stack/stack.ts';
 import { type AttackerServer, startAttackerServer } from '../../../security/attacker-server.ts';
 import { mintPoolKeyTokens, poolKeyTokenValues } from '../../../security/pool-key-tokens.ts';
 import { obtainToken, type PostmanEnvironment, settingsFromLocalStack } from '../../../token-helper/index.ts';
@@ -35,19 +35,19 @@ export interface ProofRun {
 export interface Proof {
   readonly api: ApiSpec;
   readonly clauses: readonly Clause[];
-  readonly stack: LocalStack;
+  readonly stack: ComposedStack;
   readonly attacker: AttackerServer;
   /**
    * Runs the whole contract against the stack's own gateway, or against a variant of it; `clauses`
    * (default: the default settings' clauses) are the same requests with other expectations, e.g.
    * those of `--strict FACT`.
    */
-  run(variant?: GatewayVariantOptions, clauses?: readonly Clause[]): Promise<ProofRun>;
+  run(variant?: GatewayParts, clauses?: readonly Clause[]): Promise<ProofRun>;
   /**
    * Replays the requests the collection sent in a real Newman run against the product gateway (made
    * once, on first use) against the variant's gateway, judged by the collection's own checks.
    */
-  replay(variant: GatewayVariantOptions, clauses?: readonly Clause[]): Promise<ProofRun>;
+  replay(variant: GatewayParts, clauses?: readonly Clause[]): Promise<ProofRun>;
   /**
    * Runs the contract generated from another description against a gateway serving that description,
    * in front of the same Cognito (one stack, one sign-in for many descriptions).
@@ -57,7 +57,7 @@ export interface Proof {
 }
 
 export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
-  const [stack, attacker] = await Promise.all([startStack({ api }), startAttackerServer()]);
+  const [stack, attacker] = await Promise.all([composeStack({ api }, {}), startAttackerServer()]);
   try {
     const token = await obtainToken(settingsFromLocalStack(stack), { write: false });
     const poolKeyTokens = mintPoolKeyTokens({

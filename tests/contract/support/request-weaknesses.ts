@@ -16,8 +16,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isRecord } from '../../../common/records.ts';
 import { type Authorizer, tokenFromHeader } from '../../../local-stack/gateway/authorizer.ts';
 import { type GatewayResponse, gatewayError, newRequestIds } from '../../../local-stack/gateway/responses.ts';
-import type { FrontDoorDecision } from '../../../local-stack/gateway/server.ts';
-import type { GatewayVariantOptions, LocalCognitoSettings } from '../../../local-stack/stack.ts';
+import type { FrontDoorDecision, GatewayServerParts } from '../../../local-stack/gateway/server.ts';
+import type { GatewayParts, LocalCognitoSettings } from '../../../local-stack/stack.ts';
 import type { RequestWeaknessId } from '../../../security/request-catalogue.ts';
 
 const SKIP: FrontDoorDecision = { skipAuthorizer: true };
@@ -107,8 +107,22 @@ function withHeader(answer: GatewayResponse, name: string, value: string): Gatew
   return { ...answer, headers: { ...answer.headers, [name]: value } };
 }
 
-/** Builds each weakness's gateway afresh: state (a cookie, a cache) never carries from one run to the next. */
-export const REQUEST_WEAKNESS_GATEWAYS: Readonly<Record<RequestWeaknessId, () => GatewayVariantOptions>> = {
+/** A request weakness's gateway: the front door and last word it replaces, or its authorizer. */
+interface RequestGateway {
+  readonly frontDoor?: GatewayServerParts['frontDoor'];
+  readonly finish?: GatewayServerParts['finish'];
+  readonly authorizer?: GatewayParts['authorizer'];
+}
+
+/** The parts the composition root takes for a request gateway (the HTTP shell's parts replaced). */
+function asParts({ frontDoor, finish, authorizer }: RequestGateway): GatewayParts {
+  return {
+    ...(authorizer ? { authorizer } : {}),
+    server: { ...(frontDoor ? { frontDoor } : {}), ...(finish ? { finish } : {}) },
+  };
+}
+
+const REQUEST_GATEWAYS: Readonly<Record<RequestWeaknessId, () => RequestGateway>> = {
   'token-from-query': () => ({
     frontDoor: (request) => {
       const query = new URLSearchParams(splitUrl(request).query);
@@ -135,7 +149,7 @@ export const REQUEST_WEAKNESS_GATEWAYS: Readonly<Record<RequestWeaknessId, () =>
   'session-cookie': () => {
     const sessions = new Set<string>();
     return {
-      tamperResponse: (answer, request) => {
+      finish: (answer, request) => {
         if (answer.status !== 200 || !hasToken(request)) return answer;
         const session = randomUUID();
         sessions.add(session);
@@ -150,7 +164,7 @@ export const REQUEST_WEAKNESS_GATEWAYS: Readonly<Record<RequestWeaknessId, () =>
   'response-cache': () => {
     const cache = new Map<string, GatewayResponse>();
     return {
-      tamperResponse: (answer, request) => {
+      finish: (answer, request) => {
         if (request.method === 'GET' && answer.status === 200 && hasToken(request))
           cache.set(request.url ?? '', answer);
         return answer;
@@ -206,7 +220,7 @@ export const REQUEST_WEAKNESS_GATEWAYS: Readonly<Record<RequestWeaknessId, () =>
       (headerOf(request, 'host') ?? '').split(':')[0] === 'localhost' ? SKIP : undefined,
   }),
   'refusal-oracle': () => ({
-    tamperResponse: (answer) =>
+    finish: (answer) =>
       answer.status === 401 ? withHeader(answer, 'X-Auth-Error', 'signature invalid') : answer,
   }),
   'issuer-discovery': () => ({
@@ -274,10 +288,10 @@ export const REQUEST_WEAKNESS_GATEWAYS: Readonly<Record<RequestWeaknessId, () =>
  * Correct gateways that answer the open points the other way (docs/reference.md §13.5, §13.6): the
  * contract must pass them whole, nothing skipped, or it asserts more than is known.
  */
-export const REQUEST_CONTROLS: readonly {
+const CONTROL_GATEWAYS: readonly {
   readonly id: string;
   readonly description: string;
-  readonly options: () => GatewayVariantOptions;
+  readonly options: () => RequestGateway;
 }[] = [
   {
     id: 'control:host-forbidden',
@@ -314,11 +328,22 @@ export const REQUEST_CONTROLS: readonly {
   },
 ];
 
+/** Builds each weakness's gateway afresh: state (a cookie, a cache) never carries from one run to the next. */
+export const REQUEST_WEAKNESS_GATEWAYS = Object.fromEntries(
+  Object.entries(REQUEST_GATEWAYS).map(([id, gateway]) => [id, () => asParts(gateway())]),
+) as Readonly<Record<RequestWeaknessId, () => GatewayParts>>;
+
+export const REQUEST_CONTROLS: readonly {
+  readonly id: string;
+  readonly description: string;
+  readonly options: () => GatewayParts;
+}[] = CONTROL_GATEWAYS.map((control) => ({ ...control, options: () => asParts(control.options()) }));
+
 /**
  * A scoped method's check done as a substring search (`scope.includes('admin')`), so a token granted
  * `xadmin2` passes a method that asks for `admin`. Everything else is the product's authorizer.
  */
-export const scopeSubstring = (): GatewayVariantOptions => ({
+export const scopeSubstring = (): GatewayParts => ({
   authorizer:
     (real: Authorizer): Authorizer =>
     async (header, scopes = []) => {

@@ -10,14 +10,13 @@
  */
 import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { helloApi } from '../../../api/routes.ts';
-import type { ApiSpec, RouteSpec } from '../../../api/spec.ts';
-import { isProtected } from '../../../api/spec.ts';
-import { pathVariants, requestPath } from '../../../api/surface.ts';
+import { type ApiSpec, isProtected, type RouteSpec, routeKey } from '../../../api/spec.ts';
+import { pathVariants, type Resource, requestPath, resourcesOf } from '../../../api/surface.ts';
 import { EXPIRED } from '../../../collections/assertions.ts';
 import { assertsCheck as asserts, type Clause } from '../../../collections/clause.ts';
 import { emulatorSigningKey } from '../../../local-stack/cognito/emulator-key.ts';
 import type { GatewayResponse } from '../../../local-stack/gateway/responses.ts';
-import type { GatewayVariantOptions } from '../../../local-stack/stack.ts';
+import type { GatewayParts } from '../../../local-stack/stack.ts';
 import { ATTACKS, OPEN_ONLY_WEAKNESSES, WEAKNESSES, type WeaknessId } from '../../../security/catalogue.ts';
 import type { FactId } from '../../../security/facts.ts';
 import {
@@ -28,13 +27,13 @@ import {
 } from '../../../security/request-catalogue.ts';
 import { asStackAuthorizer, libraryAuthorizers } from './library-authorizers.ts';
 import { REQUEST_CONTROLS, REQUEST_WEAKNESS_GATEWAYS } from './request-weaknesses.ts';
-import { authorizerOff, weakenedAuthorizer } from './weak-authorizers.ts';
+import { authorizerOff, WEAKENED_GATEWAYS } from './weak-authorizers.ts';
 
 export interface Variant {
   readonly id: string;
   /** What is wrong with the gateway, completing "a gateway that ...". */
   readonly description: string;
-  readonly options: () => GatewayVariantOptions;
+  readonly options: () => GatewayParts;
   /** The keys of the clauses that must fail, and only those. */
   readonly caughtBy: (clauses: readonly Clause[]) => ReadonlySet<string>;
   /** How a caught clause was answered: let through (2xx), a server error (5xx), or either. */
@@ -130,13 +129,31 @@ const CRASHES: ReadonlySet<string> = new Set([
   'oversized-header-crash',
 ]);
 
-/** A gateway without API Gateway's 10 KiB header limit whose authorizer then fails on a header that size. */
-const oversizedCrash: GatewayVariantOptions = {
-  maxHeaderBytes: 64 * 1024,
-  authorizer: (real) => async (header, scopes) => {
-    if (header !== undefined && header.length > 10 * 1024) throw new RangeError('the header does not fit');
-    return real(header, scopes);
-  },
+/**
+ * A verifier that remembers verified signatures carries state from clause to clause: a transplanted
+ * signature (the user's other genuine token's) passes it once that other token verified earlier in the
+ * run, on this route or an earlier one. So its catches beyond its rows are worked out from the clauses
+ * in run order, not from a route's position: a live token, or the other genuine token sent as an attack
+ * (the access-token row), is remembered from the clause that sends it on.
+ */
+function rememberedTransplants(clauses: readonly Clause[]): Set<string> {
+  const remembered = new Set<string>();
+  const caught = new Set<string>();
+  for (const clause of clauses) {
+    if (clause.send.authorization !== 'token') continue;
+    const token = clause.send.token;
+    if (token.kind === 'live') remembered.add(token.base);
+    if (token.kind !== 'attack') continue;
+    const other = token.base === 'id' ? 'access' : 'id';
+    if (token.row === 'signature-transplanted' && remembered.has(other)) caught.add(clause.key);
+    if (token.row === 'access-token') remembered.add('access');
+  }
+  return caught;
+}
+
+/** Weaknesses whose catches depend on what the run sent before, not only on the rows that list them. */
+const STATEFUL: Partial<Record<WeaknessId, (clauses: readonly Clause[]) => Set<string>>> = {
+  'verified-cache-keyed-by-signature': rememberedTransplants,
 };
 
 const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).map((weakness) => {
@@ -146,9 +163,12 @@ const weaknessVariants: Variant[] = (Object.keys(WEAKNESSES) as WeaknessId[]).ma
   return {
     id: `weakness:${weakness}`,
     description: WEAKNESSES[weakness],
-    options: () =>
-      weakness === 'oversized-header-crash' ? oversizedCrash : { authorizer: weakenedAuthorizer(weakness) },
-    caughtBy: (clauses) => rowClausesAsserting(clauses, rows, brokenCheck(caughtAs)),
+    options: () => WEAKENED_GATEWAYS[weakness](weakness),
+    caughtBy: (clauses) =>
+      new Set([
+        ...rowClausesAsserting(clauses, rows, brokenCheck(caughtAs)),
+        ...(STATEFUL[weakness]?.(clauses) ?? []),
+      ]),
     caughtAs,
     ...(openOnly ? { strict: openOnly.fact } : {}),
   };
@@ -202,7 +222,12 @@ function withBody(answer: GatewayResponse, body: string): GatewayResponse {
   return { ...answer, headers: { ...answer.headers, 'Content-Length': String(bytes.length) }, body: bytes };
 }
 
-const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+/** The first resource of the description that defines no POST (where the tutorial reader adds one). */
+function postless(): Resource {
+  const resource = resourcesOf(helloApi).find((candidate) => candidate.undefinedMethods.includes('POST'));
+  if (resource === undefined) throw new Error('every resource of api/routes.ts defines POST');
+  return resource;
+}
 
 const gatewayVariants: Variant[] = [
   {
@@ -216,9 +241,12 @@ const gatewayVariants: Variant[] = [
     id: 'gateway:other-greeting',
     description: 'answers authorized calls with another greeting',
     options: () => ({
-      handlers: {
-        'GET /hello': async () => ({ statusCode: 200, body: JSON.stringify('Hello from a stranger!') }),
-      },
+      handlers: Object.fromEntries(
+        helloApi.routes.map((route) => [
+          routeKey(route),
+          async () => ({ statusCode: 200, body: JSON.stringify('Hello from a stranger!') }),
+        ]),
+      ),
     }),
     caughtBy: (clauses) => keys(clauses, genuineTokenAnswer),
     caughtAs: 'let-through',
@@ -227,7 +255,7 @@ const gatewayVariants: Variant[] = [
     id: 'gateway:403-for-401',
     description: 'answers 403 where API Gateway answers 401',
     options: () => ({
-      tamperResponse: (answer) => (answer.status === 401 ? { ...answer, status: 403 } : answer),
+      server: { finish: (answer) => (answer.status === 401 ? { ...answer, status: 403 } : answer) },
     }),
     caughtBy: (clauses) => keys(clauses, expects401),
     caughtAs: 'any',
@@ -236,10 +264,12 @@ const gatewayVariants: Variant[] = [
     id: 'gateway:greeting-in-401',
     description: "puts the Lambda's greeting into its 401 bodies",
     options: () => ({
-      tamperResponse: (answer) =>
-        answer.status === 401
-          ? withBody(answer, '{"message":"Unauthorized","preview":"\\"Hello from Lambda!\\""}')
-          : answer,
+      server: {
+        finish: (answer) =>
+          answer.status === 401
+            ? withBody(answer, '{"message":"Unauthorized","preview":"\\"Hello from Lambda!\\""}')
+            : answer,
+      },
     }),
     caughtBy: (clauses) => keys(clauses, expects401Body),
     caughtAs: 'any',
@@ -247,14 +277,18 @@ const gatewayVariants: Variant[] = [
   {
     id: 'gateway:post-unprotected',
     description:
-      "also routes POST /hello to the Lambda, without the authorizer (the tutorial reader's mistake)",
-    options: () => ({ api: withRoutes([{ method: 'POST', path: '/hello', protection: { kind: 'none' } }]) }),
+      "also routes POST to the Lambda on the first resource that defines none, without the authorizer (the tutorial reader's mistake)",
+    options: () => {
+      const resource = postless();
+      return { api: withRoutes([{ method: 'POST', path: resource.path, protection: { kind: 'none' } }]) };
+    },
     // The method-override row carries its override on POST too: an unguarded POST answers it.
     caughtBy: (clauses) =>
       keys(
         clauses,
         (clause) =>
           clause.method === 'POST' &&
+          clause.resource === postless().path &&
           (clause.kind === 'undefined-method' ||
             (clause.kind === 'request' && clause.send.authorization === 'none')),
       ),
@@ -262,14 +296,17 @@ const gatewayVariants: Variant[] = [
   },
   {
     id: 'gateway:any-method',
-    description: 'routes every method of /hello to the Lambda behind the authorizer (ANY instead of GET)',
+    description:
+      'routes every method of each resource to the Lambda behind the authorizer (ANY instead of the methods defined)',
     options: () => ({
       api: withRoutes(
-        OTHER_METHODS.map((method) => ({
-          method,
-          path: '/hello',
-          protection: { kind: 'cognito' as const, authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
-        })),
+        resourcesOf(helloApi).flatMap((resource) =>
+          resource.undefinedMethods.map((method) => ({
+            method,
+            path: resource.path,
+            protection: { kind: 'cognito' as const, authorizer: 'CognitoUserPoolAuthorizer', scopes: [] },
+          })),
+        ),
       ),
     }),
     caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'undefined-method'),
@@ -278,14 +315,18 @@ const gatewayVariants: Variant[] = [
   {
     id: 'gateway:path-variants-unprotected',
     description:
-      'routes other spellings of /hello (slashes, case, percent-encoding) to the Lambda without the authorizer',
+      "routes other spellings of each resource's path (slashes, case, percent-encoding) to the Lambda without the authorizer",
     options: () => ({
       api: withRoutes(
-        pathVariants('/hello').map((variant) => ({
-          method: 'GET',
-          path: variant.path,
-          protection: { kind: 'none' as const },
-        })),
+        resourcesOf(helloApi).flatMap((resource) =>
+          [...new Set(resource.routes.map((route) => route.method))].flatMap((method) =>
+            pathVariants(resource.path).map((variant) => ({
+              method,
+              path: variant.path,
+              protection: { kind: 'none' as const },
+            })),
+          ),
+        ),
       ),
     }),
     caughtBy: (clauses) => keys(clauses, (clause) => clause.kind === 'path-variant'),
@@ -413,10 +454,12 @@ const controlVariants: Control[] = [
     failsStrict: true,
     description: 'names the expired-token answer ExpiredTokenException instead of UnauthorizedException',
     options: () => ({
-      tamperResponse: (answer) =>
-        answer.body.toString('utf8') === EXPIRED
-          ? { ...answer, headers: { ...answer.headers, 'x-amzn-ErrorType': 'ExpiredTokenException' } }
-          : answer,
+      server: {
+        finish: (answer) =>
+          answer.body.toString('utf8') === EXPIRED
+            ? { ...answer, headers: { ...answer.headers, 'x-amzn-ErrorType': 'ExpiredTokenException' } }
+            : answer,
+      },
     }),
     caughtBy: () => new Set(),
     caughtAs: 'any',
@@ -428,10 +471,12 @@ const controlVariants: Control[] = [
     description:
       'refuses a pool-signed token with claims Cognito never issues with 403 Forbidden instead of 401 Unauthorized',
     options: () => ({
-      tamperResponse: (answer, request) =>
-        answer.status === 401 && poolSignedOddClaims(request.headers.authorization)
-          ? withError(answer, 403, '{"message":"Forbidden"}', 'AccessDeniedException')
-          : answer,
+      server: {
+        finish: (answer, request) =>
+          answer.status === 401 && poolSignedOddClaims(request.headers.authorization)
+            ? withError(answer, 403, '{"message":"Forbidden"}', 'AccessDeniedException')
+            : answer,
+      },
     }),
     caughtBy: () => new Set(),
     caughtAs: 'any',
@@ -444,10 +489,12 @@ const controlVariants: Control[] = [
     options: () => {
       const variants = new Set(pathVariants('/hello').map((variant) => `/dev${variant.path}`));
       return {
-        tamperResponse: (answer, request) =>
-          variants.has(request.url ?? '') && answer.status >= 400 && answer.status < 500
-            ? withError(answer, 404, '{"message":"Not Found"}', 'NotFoundException')
-            : answer,
+        server: {
+          finish: (answer, request) =>
+            variants.has(request.url ?? '') && answer.status >= 400 && answer.status < 500
+              ? withError(answer, 404, '{"message":"Not Found"}', 'NotFoundException')
+              : answer,
+        },
       };
     },
     caughtBy: () => new Set(),
@@ -466,10 +513,12 @@ const controlVariants: Control[] = [
         ),
       );
       return {
-        tamperResponse: (answer, request) =>
-          spelled.has(request.url ?? '') && answer.status >= 400 && answer.status < 500
-            ? withError(answer, 404, '{"message":"Not Found"}', 'NotFoundException')
-            : answer,
+        server: {
+          finish: (answer, request) =>
+            spelled.has(request.url ?? '') && answer.status >= 400 && answer.status < 500
+              ? withError(answer, 404, '{"message":"Not Found"}', 'NotFoundException')
+              : answer,
+        },
       };
     },
     caughtBy: () => new Set(),
@@ -481,10 +530,12 @@ const controlVariants: Control[] = [
     failsStrict: false,
     description: 'words its IncompleteSignatureException complaint differently',
     options: () => ({
-      tamperResponse: (answer) =>
-        answer.headers['x-amzn-ErrorType'] === 'IncompleteSignatureException' && answer.body.length > 0
-          ? withBody(answer, '{"message":"Authorization header requires \'Credential\' parameter."}')
-          : answer,
+      server: {
+        finish: (answer) =>
+          answer.headers['x-amzn-ErrorType'] === 'IncompleteSignatureException' && answer.body.length > 0
+            ? withBody(answer, '{"message":"Authorization header requires \'Credential\' parameter."}')
+            : answer,
+      },
     }),
     caughtBy: () => new Set(),
     caughtAs: 'any',

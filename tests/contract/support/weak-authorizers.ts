@@ -19,7 +19,7 @@ import {
 import { posix } from 'node:path';
 import { isRecord } from '../../../common/records.ts';
 import type { Authorizer, AuthorizerDecision } from '../../../local-stack/gateway/authorizer.ts';
-import type { LocalCognitoSettings } from '../../../local-stack/stack.ts';
+import type { GatewayParts, LocalCognitoSettings } from '../../../local-stack/stack.ts';
 import type { WeaknessId } from '../../../security/catalogue.ts';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -346,3 +346,76 @@ export function weakenedAuthorizer(
 export function authorizerOff(): Authorizer {
   return async () => ({ effect: 'allow', claims: {} });
 }
+
+/** The weakened gateway of a weakness the reference verifier has: its authorizer with that one flaw. */
+const weakened = (weakness: WeaknessId): GatewayParts => ({ authorizer: weakenedAuthorizer(weakness) });
+
+/** A gateway without API Gateway's 10 KiB header limit whose authorizer then fails on a header that size. */
+const oversizedCrash: GatewayParts = {
+  server: { maxHeaderBytes: 64 * 1024 },
+  authorizer: (real) => async (header, scopes) => {
+    if (header !== undefined && header.length > 10 * 1024) throw new RangeError('the header does not fit');
+    return real(header, scopes);
+  },
+};
+
+/**
+ * Every catalogue weakness (security/catalogue.ts) and how its weakened gateway is built: a weakness
+ * without its gateway here is a type error, and the mutation proof runs each (variants.ts).
+ */
+export const WEAKENED_GATEWAYS: Readonly<Record<WeaknessId, (weakness: WeaknessId) => GatewayParts>> = {
+  'empty-token-allowed': weakened,
+  'decode-fail-open': weakened,
+  'crash-on-malformed': weakened,
+  'crash-on-unexpected-types': weakened,
+  'two-part-token-unverified': weakened,
+  'jwe-shape-unverified': weakened,
+  'oversized-header-crash': () => oversizedCrash,
+  'signature-unchecked': weakened,
+  'empty-signature-accepted': weakened,
+  'signature-length-fail-open': weakened,
+  'lenient-base64-signature': weakened,
+  'verified-cache-keyed-by-signature': weakened,
+  'alg-none-accepted': weakened,
+  'alg-none-case-insensitive': weakened,
+  'alg-none-signature-ignored': weakened,
+  'alg-none-when-key-missing': weakened,
+  'alg-missing-unverified': weakened,
+  'unsupported-alg-fail-open': weakened,
+  'alg-unverified:RS384': weakened,
+  'alg-unverified:RS512': weakened,
+  'alg-unverified:PS256': weakened,
+  'psychic-signature': weakened,
+  'hmac-empty-secret': weakened,
+  'hmac-weak-secret:secret': weakened,
+  'hmac-weak-secret:your-256-bit-secret': weakened,
+  'key-confusion:spki-pem': weakened,
+  'key-confusion:spki-pem-trimmed': weakened,
+  'key-confusion:pkcs1-pem': weakened,
+  'key-confusion:pkcs1-pem-trimmed': weakened,
+  'key-confusion:jwk-json': weakened,
+  'key-confusion:HS384': weakened,
+  'key-confusion:HS512': weakened,
+  'unknown-kid-fail-open': weakened,
+  'missing-kid-unverified': weakened,
+  'kid-empty-default-key': weakened,
+  'kid-as-file-path': weakened,
+  'kid-sql-lookup': weakened,
+  'kid-shell-lookup': weakened,
+  'embedded-jwk-trusted': weakened,
+  'jku-trusted': weakened,
+  'x5c-trusted': weakened,
+  'x5u-trusted': weakened,
+  'duplicate-key-parser-differential': weakened,
+  'token-use-unchecked': weakened,
+  'token-use-case-insensitive': weakened,
+  'token-use-optional': weakened,
+  'issuer-unchecked': weakened,
+  'issuer-starts-with': weakened,
+  'issuer-ends-with': weakened,
+  'issuer-case-insensitive': weakened,
+  'iss-array-contains': weakened,
+  'exp-unchecked': weakened,
+  'exp-optional': weakened,
+  'exp-coerced': weakened,
+};

@@ -40,13 +40,32 @@ export interface SpawnContractOptions {
   readonly killAfterMs?: number;
   /** The script to run, relative to the repository; default scripts/contract.ts. */
   readonly script?: string;
+  /**
+   * RLIMIT_FSIZE in 512-byte blocks (`ulimit -f` of a shell that then execs node, keeping the pid): a
+   * write past it fails with EFBIG, a real failing write without a full disk to fill.
+   */
+  readonly fileSizeLimitBlocks?: number;
 }
 
 export function spawnContract(args: readonly string[], options: SpawnContractOptions = {}): ContractProcess {
   const started = Date.now();
   const script = join(repoRoot, options.script ?? 'scripts/contract.ts');
   const cwd = options.cwd ?? repoRoot;
-  const child = spawn(process.execPath, [launcher, script, ...args], {
+  const command =
+    options.fileSizeLimitBlocks === undefined
+      ? { file: process.execPath, args: [launcher, script, ...args] }
+      : {
+          file: '/bin/sh',
+          args: [
+            '-c',
+            `ulimit -f ${options.fileSizeLimitBlocks} && exec "$0" "$@"`,
+            process.execPath,
+            launcher,
+            script,
+            ...args,
+          ],
+        };
+  const child = spawn(command.file, command.args, {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',

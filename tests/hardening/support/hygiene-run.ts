@@ -8,17 +8,20 @@
  * Usage: node --import tsx hygiene-run.ts <local|echo|aws-secret> <rootDir> <secretsFile>
  */
 import { writeFile } from 'node:fs/promises';
-import { runContract } from '../../../contract-runner/run-contract.ts';
-import { type LocalStack, type LocalStackOptions, startStack } from '../../../local-stack/stack.ts';
+import type { runContract } from '../../../contract-runner/run-contract.ts';
+import { type LocalStack, startStack } from '../../../local-stack/stack.ts';
 import type { TokenResult } from '../../../token-helper/index.ts';
+import { type GatewayParts, runContractWith } from '../../support/weakened-stack.ts';
 
 export const HYGIENE_CLIENT_SECRET = 'hygieneclientsecret0123456789abcdefghijklmnopqrstu';
 
 /** Puts the Authorization header into every answer's body, so failures and HTML bodies carry the token. */
-const echoAuthorization: LocalStackOptions = {
-  tamperResponse: (answer, request) => {
-    const body = Buffer.from(JSON.stringify({ echoed: request.headers.authorization ?? '' }));
-    return { ...answer, headers: { ...answer.headers, 'Content-Length': String(body.length) }, body };
+const echoAuthorization: GatewayParts = {
+  server: {
+    finish: (answer, request) => {
+      const body = Buffer.from(JSON.stringify({ echoed: request.headers.authorization ?? '' }));
+      return { ...answer, headers: { ...answer.headers, 'Content-Length': String(body.length) }, body };
+    },
   },
 };
 
@@ -43,37 +46,40 @@ async function main(): Promise<void> {
       const { cognito } = cognitoStack;
       password = cognito.password;
       clientSecret = HYGIENE_CLIENT_SECRET;
-      result = await runContract({
-        target: 'aws',
-        rootDir,
-        force: true,
-        settings: {
+      result = await runContractWith(
+        {
           target: 'aws',
-          apiUrl: cognitoStack.apiUrl,
-          region: cognito.region,
-          userPoolId: cognito.userPoolId,
-          clientId: cognito.clientId,
-          clientSecret,
-          cognitoEndpoint: cognito.endpoint,
-          username: cognito.username,
-          password,
-          issuer: cognito.issuer,
+          rootDir,
+          force: true,
+          settings: {
+            target: 'aws',
+            apiUrl: cognitoStack.apiUrl,
+            region: cognito.region,
+            userPoolId: cognito.userPoolId,
+            clientId: cognito.clientId,
+            clientSecret,
+            cognitoEndpoint: cognito.endpoint,
+            username: cognito.username,
+            password,
+            issuer: cognito.issuer,
+          },
         },
-        onToken,
-      });
+        { onToken },
+      );
     } finally {
       await cognitoStack.stop();
     }
   } else {
-    result = await runContract({
-      target: 'local',
-      rootDir,
-      ...(mode === 'echo' ? { stack: echoAuthorization } : {}),
-      onToken,
-      onStackStarted: (started) => {
-        stack = started;
+    result = await runContractWith(
+      {
+        target: 'local',
+        rootDir,
+        onStackStarted: (started) => {
+          stack = started;
+        },
       },
-    });
+      { onToken, ...(mode === 'echo' ? { parts: echoAuthorization } : {}) },
+    );
     password = stack?.cognito.password ?? '';
   }
   await writeFile(

@@ -1,5 +1,5 @@
 /**
- * Issue 2, lifecycle of the in-process stack: stop() leaves no listening port and no data directory,
+ * Lifecycle of the in-process stack: stop() leaves no listening port and no data directory,
  * may be called twice, does not hang on open keep-alive connections; a busy port is a one-sentence
  * PortInUseError that names the setting to change, and a failed start leaves nothing behind either.
  */

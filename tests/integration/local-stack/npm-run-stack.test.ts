@@ -1,5 +1,5 @@
 /**
- * Issue 2, "How it will be checked", end to end: `npm run stack` as a real process on free ports. It
+ * End to end: `npm run stack` as a real process on free ports. It
  * prints the dotenv settings (never the password), keeps the password in a 0600 state file, answers
  * like API Gateway, and on SIGINT, SIGTERM or its parent's death stops leaving no listening port, no
  * state file and no data directory behind.

@@ -252,16 +252,32 @@ describe('failures: one line, the fix, non-zero exit, no secret', () => {
       cwd: dir,
       env: awsEnv(),
     });
-    assertCleanFailure(run, 1, /Cannot write the Postman environment to .*a-file\/env\.json \(ENOTDIR\)/);
+    assertCleanFailure(run, 2, /Cannot write the Postman environment to .*a-file\/env\.json \(ENOTDIR\)/);
   });
 
-  test('a missing template', async () => {
-    const run = await runTokenCli(['--template', 'environments/nope.json'], { cwd: dir, env: awsEnv() });
+  test('--out in a read-only folder is a usage mistake: exit 2, as the README says for a flag', async () => {
+    // /sys refuses new files to everyone, root included (a chmod 0555 folder would not stop root).
+    const run = await runTokenCli(['--force', '--out', '/sys/contract-env.json'], {
+      cwd: dir,
+      env: awsEnv(),
+    });
     assertCleanFailure(
       run,
-      1,
-      /template environments\/nope\.json is missing: restore it with `git checkout -- environments\/nope\.json`/,
+      2,
+      /^Cannot write the Postman environment to \/sys\/contract-env\.json \((EACCES|EPERM|EROFS)\): choose a writable path with --out\.$/m,
     );
+  });
+
+  test('a --template that does not exist names the flag, not a git command that cannot restore it', async () => {
+    for (const path of ['environments/nope.json', '/nonexistent']) {
+      const run = await runTokenCli(['--template', path], { cwd: dir, env: awsEnv() });
+      assertCleanFailure(
+        run,
+        2,
+        /^The Postman environment template \S+ does not exist: check the path given to --template\.$/m,
+      );
+      assert.doesNotMatch(run.stderr, /git checkout/);
+    }
   });
 
   test('--decode without a saved token', async () => {

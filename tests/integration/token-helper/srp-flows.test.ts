@@ -17,6 +17,8 @@ import {
   AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   type ExplicitAuthFlowsType,
+  GetTokensFromRefreshTokenCommand,
+  InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { type LocalStack, startStack } from '../../../local-stack/stack.ts';
@@ -25,6 +27,7 @@ import type { TokenSettings } from '../../../token-helper/config.ts';
 import { diagnosisOf } from '../../../token-helper/diagnosis.ts';
 import { settingsFromLocalStack } from '../../../token-helper/local-stack-settings.ts';
 import { obtainToken } from '../../../token-helper/obtain-token.ts';
+import { clientRotatesRefreshTokens, refreshSignIn } from '../../../token-helper/sign-in.ts';
 import { cognitoClient } from '../../support/cognito.ts';
 import { type CountingProxy, startCountingProxy } from '../../support/counting-proxy.ts';
 import { runTokenCli } from '../../support/token-cli.ts';
@@ -168,6 +171,8 @@ describe('each flow of the token helper signs in and its token reaches the Lambd
     'admin-srp': { flow: 'admin-srp', calls: { AdminInitiateAuth: 1, AdminRespondToAuthChallenge: 1 } },
     'admin-password': { flow: 'admin-password', calls: { AdminInitiateAuth: 1 } },
     password: { flow: 'password', calls: { InitiateAuth: 1 } },
+    'user-auth-srp': { flow: 'user-auth-srp', calls: { InitiateAuth: 1, RespondToAuthChallenge: 1 } },
+    'user-auth-password': { flow: 'user-auth-password', calls: { InitiateAuth: 1 } },
     // The seeded client allows the fast admin flow: auto uses it locally.
     auto: { flow: 'admin-password', calls: { AdminInitiateAuth: 1 } },
   };
@@ -390,4 +395,120 @@ test('npm run token -- --auth-flow srp with a wrong password: one sentence, exit
     /^Cognito rejected the password for user "contract-tester" in pool local_\w+ \(or the user does not exist\): check CONTRACT_USERNAME and CONTRACT_PASSWORD\.\n$/,
   );
   assert.ok(!run.stderr.includes(wrong) && !run.stderr.includes(base.password));
+});
+
+describe('refresh on an app client that rotates refresh tokens (GetTokensFromRefreshToken)', () => {
+  const FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+  let rotatingClientId: string;
+  let plainClientId: string;
+  const signInOptions = { timeoutMs: 5_000 };
+
+  before(async () => {
+    const sdk = cognitoClient(stack.cognito);
+    try {
+      const rotating = await sdk.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: stack.cognito.userPoolId,
+          ClientName: 'rotating-client',
+          ExplicitAuthFlows: FLOWS,
+          RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+        }),
+      );
+      rotatingClientId = rotating.UserPoolClient?.ClientId ?? '';
+      assert.equal(rotating.UserPoolClient?.RefreshTokenRotation?.Feature, 'ENABLED');
+    } finally {
+      sdk.destroy();
+    }
+    ({ clientId: plainClientId } = await appClient(FLOWS));
+  });
+
+  async function signedIn(clientId: string) {
+    const settings: TokenSettings = { ...base, clientId, authFlow: 'admin-password' };
+    const first = await obtainToken(settings, { write: false, templatePath: TEMPLATE });
+    assert.ok(first.refreshToken, 'a refresh token came back');
+    return { settings, refreshToken: first.refreshToken, username: first.claims.username };
+  }
+
+  test('DescribeUserPoolClient tells the token helper the client rotates: it refreshes with GetTokensFromRefreshToken and keeps the new refresh token', async () => {
+    const { settings, refreshToken, username } = await signedIn(rotatingClientId);
+    const sdk = cognitoClient({ ...stack.cognito, endpoint: base.cognitoEndpoint ?? '' });
+    try {
+      assert.equal(await clientRotatesRefreshTokens(sdk, settings, signInOptions), true);
+      const refreshed = await refreshSignIn(
+        sdk,
+        settings,
+        { refreshToken, cognitoUsername: username },
+        signInOptions,
+      );
+
+      assert.equal(refreshed.flow, 'refresh-rotating');
+      assert.ok(refreshed.refreshToken && refreshed.refreshToken !== refreshToken, 'a new refresh token');
+      assert.equal(await hello(refreshed.idToken), 200);
+      // The rotated-out token is refused as AWS documents it, and so is the old flow.
+      await assert.rejects(
+        sdk.send(
+          new GetTokensFromRefreshTokenCommand({ ClientId: rotatingClientId, RefreshToken: refreshToken }),
+        ),
+        (error: Error) => error.name === 'RefreshTokenReuseException',
+      );
+      await assert.rejects(
+        sdk.send(
+          new InitiateAuthCommand({
+            ClientId: rotatingClientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: refreshed.refreshToken ?? '' },
+          }),
+        ),
+        (error: Error) => error.name === 'InvalidParameterException',
+      );
+      // The new one works in turn.
+      const again = await refreshSignIn(
+        sdk,
+        settings,
+        { refreshToken: refreshed.refreshToken ?? '', cognitoUsername: username },
+        signInOptions,
+      );
+      assert.equal(again.flow, 'refresh-rotating');
+    } finally {
+      sdk.destroy();
+    }
+  });
+
+  test('a client without rotation keeps REFRESH_TOKEN_AUTH and its refresh token', async () => {
+    const { settings, refreshToken, username } = await signedIn(plainClientId);
+    const sdk = cognitoClient({ ...stack.cognito, endpoint: base.cognitoEndpoint ?? '' });
+    try {
+      assert.equal(await clientRotatesRefreshTokens(sdk, settings, signInOptions), false);
+      const refreshed = await refreshSignIn(
+        sdk,
+        settings,
+        { refreshToken, cognitoUsername: username },
+        signInOptions,
+      );
+      assert.equal(refreshed.flow, 'refresh');
+      assert.equal(refreshed.refreshToken, refreshToken);
+      assert.equal(await hello(refreshed.idToken), 200);
+    } finally {
+      sdk.destroy();
+    }
+  });
+
+  test('COGNITO_REFRESH_ROTATION=enabled chooses GetTokensFromRefreshToken without asking', async () => {
+    const { settings, refreshToken, username } = await signedIn(rotatingClientId);
+    const sdk = cognitoClient({ ...stack.cognito, endpoint: base.cognitoEndpoint ?? '' });
+    try {
+      const chosen = { ...settings, refreshRotation: 'enabled' as const };
+      proxy.reset();
+      const refreshed = await refreshSignIn(
+        sdk,
+        chosen,
+        { refreshToken, cognitoUsername: username },
+        signInOptions,
+      );
+      assert.equal(refreshed.flow, 'refresh-rotating');
+      assert.equal(proxy.calls(['DescribeUserPoolClient']).DescribeUserPoolClient ?? 0, 0);
+    } finally {
+      sdk.destroy();
+    }
+  });
 });

@@ -2,12 +2,13 @@
  * The OpenAPI 3 reader on the authorizer shapes a real export has: a token read from another header
  * than Authorization (the scheme's `name`, `identitySource` method.request.header.<Name>), several
  * security schemes of one pool (each its own authorizer, one pool to sign in to), and several pools,
- * which a run cannot test with one user and is refused by name, with why.
+ * of which a run tests one (api/pools.ts) and leaves the other's methods, saying so.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { apiSpecFromExport } from '../../../api/openapi-export.ts';
+import { choosePool } from '../../../api/pools.ts';
 import { UsageError } from '../../../common/cli-error.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each case edits the fixture freely; the reader under test validates it.
@@ -74,16 +75,24 @@ describe('authorizers in an OpenAPI 3 export', () => {
     );
   });
 
-  it('refuses several user pools by name, saying why and what to do', () => {
+  it('accepts several user pools: one is tested, the methods of the other are left for its own run', () => {
     const json = fixture();
     json.components.securitySchemes.TokenAuthorizer['x-amazon-apigateway-authorizer'].providerARNs = [
       'arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_Other',
     ];
-    const message = refusal(json);
-    assert.match(
-      message,
-      /names several user pools \(arn:[^,]+_Other, arn:[^,]+ShapePool1, through TokenAuthorizer, PoolAuthorizer\)/,
+    const api = apiSpecFromExport(json, source);
+    const choice = choosePool(api);
+    assert.ok(choice !== undefined);
+    assert.equal(choice.pools.length, 2);
+    const other = choice.pools.find((use) => use.key !== choice.key);
+    assert.ok(other !== undefined);
+    // The most methods win; the others' methods, exactly, are left, each saying which pool tests them.
+    assert.ok((choice.pools[0]?.methods.length ?? 0) >= other.methods.length);
+    assert.deepEqual(
+      choice.left.map((method) => method.route),
+      other.methods,
     );
-    assert.match(message, /split the description per pool/);
+    for (const method of choice.left)
+      assert.match(method.reason, /accepts only pool .+: sign in to that pool/);
   });
 });

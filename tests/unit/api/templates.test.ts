@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseDescription } from '../../../api/document.ts';
+import { choosePool } from '../../../api/pools.ts';
 import { type ApiSpec, routeKey, scopesOf } from '../../../api/spec.ts';
 import { readCloudFormation, readSam } from '../../../api/templates.ts';
 import { UsageError } from '../../../common/cli-error.ts';
@@ -371,7 +372,7 @@ describe('templates in the shapes published samples have', () => {
       /^The API description template\.yaml Resources\.Api\.Properties\.Body: is Fn::If on the condition Chosen, which only a deployment decides, and its two branches describe different methods or protections: pass the OpenAPI body the deployed stage uses with --api-spec FILE --stage NAME\.$/,
     );
   });
-  it('accepts authorizers that share a user pool (one listing several); refuses them only with no pool in common', () => {
+  it("accepts authorizers that share a user pool (one listing several), and with no pool in common, tests one and leaves the other's methods", () => {
     const text = (second: string) => `${SAM_HEAD}  Api:
     Type: AWS::Serverless::Api
     Properties:
@@ -393,11 +394,18 @@ describe('templates in the shapes published samples have', () => {
       source,
     );
     assert.deepEqual(table(api), ['GET /a cognito', 'GET /b cognito']);
-    assert.match(
-      refusal(() =>
-        readSam(parsed(text('arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Other')), source),
-      ),
-      /names several user pools \(.*eu-west-1_Other, through Both, One\), but a run signs in one user of one pool: split the description per pool and run each\.$/,
+    const split = readSam(
+      parsed(text('arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Other')),
+      source,
+    );
+    assert.deepEqual(table(split), ['GET /a cognito', 'GET /b cognito']);
+    const choice = choosePool(split);
+    assert.equal(choice?.pools.length, 3);
+    // A tie (one method each): the pool the description uses first.
+    assert.equal(choice?.label, 'arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_Staff');
+    assert.deepEqual(
+      choice?.left.map((method) => method.route),
+      ['GET /b'],
     );
   });
   it("applies SAM's DefaultAuthorizer to DefinitionBody methods that name none, as SAM does, but not to NONE", () => {

@@ -1,10 +1,11 @@
 /**
- * The committed collection is the generator's output for the route table, loads in the Postman SDK, and
- * carries every clause as data on its own request. Counts here are derived from the description and the
- * catalogue, never written as literals.
+ * The collection generated from the route table (what `npm run contract` runs and `npm run collection`
+ * exports) loads in the Postman SDK and carries every clause as data on its own request. Counts here are
+ * derived from the description and the catalogue, never written as literals. Whether the committed
+ * export is current is `npm run collection -- --check` (run by .ci/run), not a test: adding a route
+ * changes what is generated, and no test should fail for an export not yet rewritten.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import sdk from 'postman-collection';
 import ts from 'typescript';
@@ -13,11 +14,7 @@ import { CLAUSE_HEADER, readClauseTable } from '../../../collections/clause.ts';
 import { collectionPrerequest, renderCollection } from '../../../collections/collection.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 
-const committedText = readFileSync(
-  new URL('../../../collections/hello-api.postman_collection.json', import.meta.url),
-  'utf8',
-);
-const committed: unknown = JSON.parse(committedText);
+const committed: unknown = JSON.parse(renderCollection(helloApi));
 const collection = new sdk.Collection(committed as sdk.CollectionDefinition);
 const clauses = generateClauses(helloApi);
 
@@ -37,15 +34,7 @@ function scriptOf(item: sdk.Item | sdk.Collection, listen: 'prerequest' | 'test'
   return lines.join('\n');
 }
 
-describe('the committed collection', () => {
-  it('is exactly what collections/build.ts generates from api/routes.ts (run `node common/run-ts.mjs collections/build.ts`)', () => {
-    // A boolean, not a string diff: the diff of two 400 kB JSON texts would bury the instruction.
-    assert.ok(
-      committedText === renderCollection(helloApi),
-      'stale: run `node common/run-ts.mjs collections/build.ts`',
-    );
-  });
-
+describe('the generated collection', () => {
   it('is a Postman v2.1 collection the SDK loads with one request per generated clause, in order, in their folders', () => {
     assert.equal(
       (committed as { info?: { schema?: unknown } }).info?.schema,
@@ -119,7 +108,7 @@ describe('the committed collection', () => {
     // renderCollection reuses the committed script when the digest of the sources matches; this bundles.
     assert.ok(
       collectionPrerequest({ reuse: false }) === scriptOf(collection, 'prerequest'),
-      'stale: run `node common/run-ts.mjs collections/build.ts`',
+      'stale: run `npm run collection`',
     );
   });
 

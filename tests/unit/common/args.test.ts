@@ -1,5 +1,5 @@
 /**
- * The one reader of numeric and enumerated values (issue 19): one message shape for every flag and
+ * The one reader of numeric and enumerated values: one message shape for every flag and
  * setting, `<where> must be <what>, not "<value>".`, exit code 2, and a negative number after a flag read
  * as that flag's value, so `--iterations -1` names the range instead of saying the flag "needs a value".
  */

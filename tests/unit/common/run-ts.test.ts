@@ -110,6 +110,22 @@ describe('common/run-ts.mjs on the compiled path (as on Node 20)', () => {
     assert.equal(run.stdout, 'new');
   });
 
+  it('names a module the entry point imports but nobody installed in one sentence, exit 2, no stack trace', async () => {
+    await writeFile(
+      join(project, 'scripts', 'needs-package.ts'),
+      "import 'a-package-nobody-installed';\nprocess.stdout.write('ran');\n",
+    );
+
+    const run = await launch(project, ['scripts/needs-package.ts']);
+
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '', 'the entry point did not run');
+    assert.match(
+      run.stderr,
+      /^scripts\/needs-package\.ts cannot start: a-package-nobody-installed is missing: run `npm ci` in .+\.\n$/,
+    );
+  });
+
   it('refuses a file that is not TypeScript with one sentence and exit 2', async () => {
     const run = await launch(project, ['scripts/beside.txt']);
 

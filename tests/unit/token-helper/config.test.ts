@@ -281,3 +281,17 @@ describe('settings handed over in-process', () => {
     assert.match(message, /settings\.region \("moon"\) is not a region/);
   });
 });
+
+describe('the sign-in flow (CONTRACT_AUTH_FLOW)', () => {
+  test('an unknown flow is named once, with the list of flows said once', () => {
+    const message = configError(() =>
+      resolveSettings('aws', { env: { ...GOOD_ENV, CONTRACT_AUTH_FLOW: 'magic' } }),
+    ).message;
+
+    assert.match(
+      message,
+      /CONTRACT_AUTH_FLOW \("magic"\) is not a sign-in flow: set it to one of auto, srp, admin-srp, admin-password, password, user-auth-srp, user-auth-password \(auto when empty\)\.$/,
+    );
+    assert.equal(message.split('admin-password').length - 1, 1, `the list appears once: ${message}`);
+  });
+});
