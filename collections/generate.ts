@@ -222,6 +222,14 @@ function protectedMethodClauses(
       ...(plan.skip === undefined ? {} : { skip: plan.skip }),
     });
 
+  // The request rows go with the attack catalogue: once per authorizer, on the method that runs the
+  // whole of it; a sampled method proves the same authorizer is attached with its own fixed sample.
+  const requestRows = (phase: 'before-accepted' | 'after-accepted' | 'after-attacks') => {
+    if (plan.coverage !== 'catalogue') return;
+    for (const draft of methodRequestClauses(api, route, phase, answersOf(route, settings)))
+      add(builder, { ...draft, ...(plan.skip === undefined ? {} : { skip: plan.skip }) });
+  };
+
   clause(
     'no-header',
     ['no header'],
@@ -229,8 +237,7 @@ function protectedMethodClauses(
     { authorization: 'none' },
     expecting(noHeaderAssertions(absent, settings), method),
   );
-  for (const draft of methodRequestClauses(api, route, 'before-accepted', answersOf(route, settings)))
-    add(builder, draft);
+  requestRows('before-accepted');
   for (const form of FORMS) {
     const how =
       form === 'raw' ? `with the raw ${words} as the ${header} header` : `with "Bearer " and the ${words}`;
@@ -245,8 +252,7 @@ function protectedMethodClauses(
       },
     );
   }
-  for (const draft of methodRequestClauses(api, route, 'after-accepted', answersOf(route, settings)))
-    add(builder, draft);
+  requestRows('after-accepted');
   if (scopes.length > 0) {
     const scopeRefusal = expecting(scopeRefusalAssertions(absent, settings), method);
     for (const form of FORMS) {
@@ -308,8 +314,7 @@ function protectedMethodClauses(
       );
     }
   }
-  for (const draft of methodRequestClauses(api, route, 'after-attacks', answersOf(route, settings)))
-    add(builder, draft);
+  requestRows('after-attacks');
   clause(
     'persistence',
     ['persistence'],
@@ -436,13 +441,19 @@ function clausesOf(
           ...expecting(pathVariantAssertions(absentBody(protectedRoute), settings), protectedRoute.method),
         });
       }
+      // A resource whose method is tested by another run (another user pool) sends no token of this
+      // pool there: those rows are skipped with the method's reason; the rows without a token still run.
+      const skip = methodPlans.get(routeKey(protectedRoute))?.skip;
       for (const draft of resourceRequestClauses(
         api,
         resource,
         protectedRoute,
         answersOf(protectedRoute, settings),
       ))
-        add(builder, draft);
+        add(builder, {
+          ...draft,
+          ...(skip === undefined || draft.send.authorization === 'none' ? {} : { skip }),
+        });
     }
   }
   const missing = undefinedPath(api);
@@ -481,10 +492,15 @@ function clausesOf(
       expectedStatus: 'no request',
     });
   }
-  // Last of all: what every earlier request left behind must not let a caller without a token in.
+  // Last of all, on every protected method (one request each, whatever its plan): what every earlier
+  // request left behind (a cookie, a cached answer) must not let a caller without a token in.
   for (const route of api.routes.filter(isProtected)) {
+    const skip = methodPlans.get(routeKey(route))?.skip;
     for (const draft of methodRequestClauses(api, route, 'end', answersOf(route, settings)))
-      add(builder, draft);
+      add(builder, {
+        ...draft,
+        ...(skip === undefined || draft.send.authorization === 'none' ? {} : { skip }),
+      });
   }
   return builder.clauses;
 }

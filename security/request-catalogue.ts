@@ -105,7 +105,7 @@ export interface RequestShape {
   /** Extra request headers (routing metadata, Host). */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * A token built in the sandbox (collections/sandbox/request-builders.ts) sent in the identity header,
+   * A token built in the sandbox (collections/sandbox/attack-builders.ts) sent in the identity header,
    * for rows that need the attacker server.
    */
   readonly built?: 'issuer-discovery' | 'colliding-kid';

@@ -19,6 +19,7 @@ import {
 } from '../../../collections/assertions.ts';
 import { type Clause, isOrderBound } from '../../../collections/clause.ts';
 import { generateClauses } from '../../../collections/generate.ts';
+import { type MatrixMode, planContract } from '../../../collections/plan.ts';
 import { ATTACKS } from '../../../security/catalogue.ts';
 import { FACTS } from '../../../security/facts.ts';
 import { SLOWDOWN_DEFAULTS } from '../../../security/refusal-bounds.ts';
@@ -30,8 +31,8 @@ const shop = apiSpecFromExport(
   { path: 'tests/fixtures/api/shop.oas30.json', sha256: 'test' },
 );
 
-const requestClauses = (api: ApiSpec): Clause[] =>
-  generateClauses(api).filter((clause) => clause.kind === 'request');
+const requestClauses = (api: ApiSpec, matrix?: MatrixMode): Clause[] =>
+  generateClauses(api, ATTACKS, DEFAULT_SETTINGS, matrix).filter((clause) => clause.kind === 'request');
 
 describe('the request catalogue', () => {
   it('gives every row a unique id, a source, a graded fact and a weakness the proof runs', () => {
@@ -79,13 +80,16 @@ describe('the request clauses', () => {
     ['the route table', helloApi],
     ['an API Gateway export', shop],
   ] as const) {
-    it(`reach every protected method and every resource with one, for ${name}`, () => {
+    it(`reach the method that runs each authorizer's catalogue, and every resource, for ${name}`, () => {
       const clauses = requestClauses(api);
-      const methods = api.routes.filter(isProtected).length;
+      const methods = planContract(api, ATTACKS).methods.filter(
+        (method) => method.coverage === 'catalogue',
+      ).length;
       const resources = resourcesOf(api).filter((resource) => resource.routes.some(isProtected));
       for (const row of REQUEST_ROWS) {
         const count = clauses.filter((clause) => clause.requestRow === row.id).length;
-        if (row.phase !== 'resource') assert.equal(count, methods, row.id);
+        if (row.phase === 'end') assert.equal(count, api.routes.filter(isProtected).length, row.id);
+        else if (row.phase !== 'resource') assert.equal(count, methods, row.id);
         else if (row.method === 'POST') {
           const carriers = resources.filter((resource) =>
             resource.undefinedMethods.some((method) => method !== 'HEAD' && method !== 'OPTIONS'),
@@ -98,6 +102,14 @@ describe('the request clauses', () => {
       }
     });
   }
+
+  it('reach every protected method with --matrix full', () => {
+    const methods = shop.routes.filter(isProtected).length;
+    for (const row of REQUEST_ROWS.filter((candidate) => candidate.phase !== 'resource')) {
+      const count = requestClauses(shop, 'full').filter((clause) => clause.requestRow === row.id).length;
+      assert.equal(count, methods, row.id);
+    }
+  });
 
   it('mark every sequence clause and run its steps in the order written, the final state check last', () => {
     const clauses = generateClauses(helloApi);
