@@ -208,62 +208,13 @@ function assertionInfos(list: unknown): AssertionInfo[] | undefined {
 }
 
 /**
- * The clauses a collection's requests carry (untrusted JSON), by item id; undefined when no request
- * carries one (a hand-made collection: its requests are then reported without metadata). Entries that
- * are not well formed are left out rather than trusted.
+ * Each request item of a collection (untrusted JSON) with the clause its disabled header carries, parsed
+ * but not yet checked; items without one, or whose header is not JSON, are passed over.
  */
-export function readClauseTable(collection: unknown): ReadonlyMap<string, ClauseInfo> | undefined {
-  const table = new Map<string, ClauseInfo>();
-  const visit = (items: unknown): void => {
-    if (!Array.isArray(items)) return;
-    for (const item of items as unknown[]) {
-      if (!isRecord(item)) continue;
-      visit(item.item);
-      const request = item.request;
-      const headers = isRecord(request) ? request.header : undefined;
-      if (!Array.isArray(headers)) continue;
-      const header: unknown = headers.find(
-        (entry: unknown) => isRecord(entry) && entry.key === CLAUSE_HEADER,
-      );
-      const value = isRecord(header) ? header.value : undefined;
-      if (typeof value !== 'string') continue;
-      let clause: unknown;
-      try {
-        clause = JSON.parse(value);
-      } catch {
-        continue;
-      }
-      if (!isRecord(clause)) continue;
-      const { id, key, name, kind, expectedStatus, folder, row, expect } = clause;
-      if ([id, key, name, expectedStatus, folder].some((field) => typeof field !== 'string')) continue;
-      const known = CLAUSE_KINDS.find((candidate) => candidate === kind);
-      if (known === undefined || id !== item.id) continue;
-      table.set(id as string, {
-        id: id as string,
-        key: key as string,
-        name: name as string,
-        kind: known,
-        expectedStatus: expectedStatus as string,
-        folder: folder as string,
-        ...(typeof row === 'string' ? { row } : {}),
-        ...expectationInfo(expect),
-      });
-    }
-  };
-  visit(isRecord(collection) ? collection.item : undefined);
-  return table.size > 0 ? table : undefined;
-}
-
-/** Kinds whose request goes to a method the description defines (the others probe undefined ones). */
-const DEFINED_ROUTE_KINDS: ReadonlySet<ClauseKind> = new Set(['no-header', 'accepted']);
-
-/**
- * The methods (`GET /hello`) a collection's clauses test as defined, read from the clauses its requests
- * carry (untrusted JSON); empty for a hand-made collection. Compared with the API the run serves, it
- * tells a collection made for another API before any request is sent.
- */
-export function collectionRoutes(collection: unknown): string[] {
-  const routes = new Set<string>();
+function forEachCarriedClause(
+  collection: unknown,
+  visitClause: (item: Record<string, unknown>, clause: Record<string, unknown>) => void,
+): void {
   const visit = (items: unknown): void => {
     if (!Array.isArray(items)) return;
     for (const item of items as unknown[]) {
@@ -282,13 +233,53 @@ export function collectionRoutes(collection: unknown): string[] {
       } catch {
         continue;
       }
-      if (!isRecord(clause) || typeof clause.method !== 'string' || typeof clause.resource !== 'string')
-        continue;
-      const kind = CLAUSE_KINDS.find((candidate) => candidate === clause.kind);
-      if (kind !== undefined && DEFINED_ROUTE_KINDS.has(kind))
-        routes.add(`${clause.method} ${clause.resource}`);
+      if (isRecord(clause)) visitClause(item, clause);
     }
   };
   visit(isRecord(collection) ? collection.item : undefined);
+}
+
+/**
+ * The clauses a collection's requests carry (untrusted JSON), by item id; undefined when no request
+ * carries one (a hand-made collection: its requests are then reported without metadata). Entries that
+ * are not well formed are left out rather than trusted.
+ */
+export function readClauseTable(collection: unknown): ReadonlyMap<string, ClauseInfo> | undefined {
+  const table = new Map<string, ClauseInfo>();
+  forEachCarriedClause(collection, (item, clause) => {
+    const { id, key, name, kind, expectedStatus, folder, row, expect } = clause;
+    if ([id, key, name, expectedStatus, folder].some((field) => typeof field !== 'string')) return;
+    const known = CLAUSE_KINDS.find((candidate) => candidate === kind);
+    if (known === undefined || id !== item.id) return;
+    table.set(id as string, {
+      id: id as string,
+      key: key as string,
+      name: name as string,
+      kind: known,
+      expectedStatus: expectedStatus as string,
+      folder: folder as string,
+      ...(typeof row === 'string' ? { row } : {}),
+      ...expectationInfo(expect),
+    });
+  });
+  return table.size > 0 ? table : undefined;
+}
+
+/** Kinds whose request goes to a method the description defines (the others probe undefined ones). */
+const DEFINED_ROUTE_KINDS: ReadonlySet<ClauseKind> = new Set(['no-header', 'accepted']);
+
+/**
+ * The methods (`GET /hello`) a collection's clauses test as defined, read from the clauses its requests
+ * carry (untrusted JSON); empty for a hand-made collection. Compared with the API the run serves, it
+ * tells a collection made for another API before any request is sent.
+ */
+export function collectionRoutes(collection: unknown): string[] {
+  const routes = new Set<string>();
+  forEachCarriedClause(collection, (_item, clause) => {
+    if (typeof clause.method !== 'string' || typeof clause.resource !== 'string') return;
+    const kind = CLAUSE_KINDS.find((candidate) => candidate === clause.kind);
+    if (kind !== undefined && DEFINED_ROUTE_KINDS.has(kind))
+      routes.add(`${clause.method} ${clause.resource}`);
+  });
   return [...routes].sort();
 }
