@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { helloApi } from '../../../api/routes.ts';
 import type { ApiSpec } from '../../../api/spec.ts';
+import { resourcesMatching } from '../../../api/surface.ts';
 import { type Clause, readClauseTable } from '../../../collections/clause.ts';
 import { buildCollection, COLLECTION_DEFAULTS } from '../../../collections/collection.ts';
 import { generateClauses } from '../../../collections/generate.ts';
@@ -21,6 +22,7 @@ import { emulatorSigningKey } from '../../../local-stack/cognito/emulator-key.ts
 import { type ComposedStack, composeStack, type GatewayParts } from '../../../local-stack/stack.ts';
 import { type AttackerServer, startAttackerServer } from '../../../security/attacker-server.ts';
 import { mintPoolKeyTokens, poolKeyTokenValues } from '../../../security/pool-key-tokens.ts';
+import { REQUEST_ROWS } from '../../../security/request-catalogue.ts';
 import { obtainToken, type PostmanEnvironment, settingsFromLocalStack } from '../../../token-helper/index.ts';
 import { recordedRequests, replay } from './replay.ts';
 
@@ -246,4 +248,18 @@ export function resultFor(run: ProofRun, key: string): ClauseResult {
   const found = run.results.find((c) => c.clause?.key === key);
   assert.ok(found, `no result for the clause "${key}"`);
   return found;
+}
+
+/**
+ * Whether a request row's request reaches its method's resource on a gateway that only forgets that
+ * method's authorizer: a row sent as-is does; one sent to an undefined path that names the resource in a
+ * routing header (X-Original-URL) does not; a spelling does where, its dot segments resolved, it still
+ * matches the resource (`;x=1` is part of a `{param}`, not of a literal segment).
+ */
+export function reachesResource(clause: Clause, api: Pick<ApiSpec, 'routes'>): boolean {
+  const row = REQUEST_ROWS.find((candidate) => candidate.id === clause.requestRow);
+  if (row === undefined || row.path.kind === 'as-is') return true;
+  if (row.path.kind === 'undefined-path') return false;
+  const resolved = new URL(clause.path, 'http://gateway.invalid').pathname;
+  return resourcesMatching(api, resolved).includes(clause.resource);
 }
