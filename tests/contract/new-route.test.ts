@@ -121,12 +121,17 @@ describe('a route added to api/routes.ts, and nothing else', () => {
   });
 
   it('leaves the unit tests that read the description passing', { timeout: TIMEOUT_MS }, async () => {
-    const result = await run(process.execPath, ['tests/run-all.mjs', ...DESCRIPTION_UNIT_TESTS], {
-      cwd: copy,
-      env: { PATH: process.env.PATH ?? '', HOME: copy },
-      timeout: TIMEOUT_MS,
-      maxBuffer: 32 * 1024 * 1024,
-    }).then(
+    // TAP on every Node line (Node 24's runner prints its spec reporter by default, pipe or not).
+    const result = await run(
+      process.execPath,
+      ['tests/run-all.mjs', '--test-reporter=tap', ...DESCRIPTION_UNIT_TESTS],
+      {
+        cwd: copy,
+        env: { PATH: process.env.PATH ?? '', HOME: copy },
+        timeout: TIMEOUT_MS,
+        maxBuffer: 32 * 1024 * 1024,
+      },
+    ).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code?: number; stdout?: string }) => ({ code: error.code, stdout: String(error.stdout) }),
     );
