@@ -285,15 +285,20 @@ function samProtection(
   return { kind: 'cognito', authorizer: name, scopes: listed ?? authorizer.defaultScopes ?? [] };
 }
 
-export function readSam(template: Json, source: Source, options: TemplateOptions = {}): ApiSpec {
-  const problems = new Problems();
-  const context: Context = {
+/** What reading one template carries: its resources, its problems so far, its intrinsics, its notes. */
+function contextOf(template: Json): Context {
+  return {
     template,
     resources: isRecord(template.Resources) ? template.Resources : {},
-    problems,
+    problems: new Problems(),
     intrinsics: new Intrinsics(template),
     notes: [],
   };
+}
+
+export function readSam(template: Json, source: Source, options: TemplateOptions = {}): ApiSpec {
+  const context = contextOf(template);
+  const { problems } = context;
   const explicit = new Map(resourcesOfType(context, 'AWS::Serverless::Api'));
   interface Event {
     readonly api: string;
@@ -547,14 +552,8 @@ function cfnPath(
 }
 
 export function readCloudFormation(template: Json, source: Source, options: TemplateOptions = {}): ApiSpec {
-  const problems = new Problems();
-  const context: Context = {
-    template,
-    resources: isRecord(template.Resources) ? template.Resources : {},
-    problems,
-    intrinsics: new Intrinsics(template),
-    notes: [],
-  };
+  const context = contextOf(template);
+  const { problems } = context;
   const apis = resourcesOfType(context, 'AWS::ApiGateway::RestApi');
   const apiId = oneApi(
     context,

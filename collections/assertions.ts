@@ -387,22 +387,38 @@ export function onHead(made: Assertions, answer: 'refusal' | 'accepted'): Assert
   return { assertions: [...adjust(made.assertions), empty], unasserted: adjust(made.unasserted) };
 }
 
-/** A spelling variant of a protected path, without a token. */
-export function pathVariantAssertions(
+/**
+ * A refusal whose exact answer is not firm: never let through, never a 5xx, never the integration, all
+ * on `facts`; its status check (`status`) rests on `facts` and the fact that grades that status.
+ */
+function refusedNot5xx(
+  facts: readonly FactId[],
+  status: { readonly fact: FactId; readonly check: Check },
   absentText: string | undefined,
   settings: ExpectationSettings,
 ): Assertions {
   return settle(
     [
-      on(['path-variant-not-integration'], { check: 'refused' }),
-      on(['path-variant-not-integration'], { check: 'not-5xx' }),
-      on(['path-variant-not-integration', 'path-variant-status'], {
-        check: 'status-range',
-        min: 400,
-        max: 499,
-      }),
-      ...absent(['path-variant-not-integration'], absentText),
+      on(facts, { check: 'refused' }),
+      on(facts, { check: 'not-5xx' }),
+      on([...facts, status.fact], status.check),
+      ...absent(facts, absentText),
     ],
+    settings,
+  );
+}
+
+const ANY_4XX: Check = { check: 'status-range', min: 400, max: 499 };
+
+/** A spelling variant of a protected path, without a token. */
+export function pathVariantAssertions(
+  absentText: string | undefined,
+  settings: ExpectationSettings,
+): Assertions {
+  return refusedNot5xx(
+    ['path-variant-not-integration'],
+    { fact: 'path-variant-status', check: ANY_4XX },
+    absentText,
     settings,
   );
 }
@@ -412,13 +428,10 @@ export function scopeRefusalAssertions(
   absentText: string | undefined,
   settings: ExpectationSettings,
 ): Assertions {
-  return settle(
-    [
-      on(['scope-refused'], { check: 'refused' }),
-      on(['scope-refused'], { check: 'not-5xx' }),
-      on(['scope-refused', 'scope-refusal-status'], { check: 'status', equals: 401 }),
-      ...absent(['scope-refused'], absentText),
-    ],
+  return refusedNot5xx(
+    ['scope-refused'],
+    { fact: 'scope-refusal-status', check: { check: 'status', equals: 401 } },
+    absentText,
     settings,
   );
 }
@@ -455,15 +468,7 @@ export function requestVariantAssertions(
   absentText: string | undefined,
   settings: ExpectationSettings,
 ): Assertions {
-  return settle(
-    [
-      on(facts, { check: 'refused' }),
-      on(facts, { check: 'not-5xx' }),
-      on([...facts, 'request-variant-status'], { check: 'status-range', min: 400, max: 499 }),
-      ...absent(facts, absentText),
-    ],
-    settings,
-  );
+  return refusedNot5xx(facts, { fact: 'request-variant-status', check: ANY_4XX }, absentText, settings);
 }
 
 /** Whether the assertions hold an answer to a refusal (not let through, a 4xx, or a gateway error). */
