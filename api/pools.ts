@@ -160,11 +160,6 @@ export function withPool(api: ApiSpec, setting: string | undefined, where = '--p
   return { ...api, pool: setting };
 }
 
-/** Whether a protected method's authorizer accepts tokens of the pool `key`. */
-export function acceptsPool(api: ApiSpec, route: RouteSpec, key: string): boolean {
-  return poolsOfRoute(api, route).some((pool) => pool.key === key);
-}
-
 /** The choice for a console, one line each: the pool tested, and the methods left for another run. */
 export function poolLines(choice: PoolChoice | undefined): string[] {
   if (choice === undefined || choice.pools.length < 2) return [];

@@ -43,10 +43,20 @@ export function resourcePattern(resource: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** Each resource of a route list with its compiled pattern, made once per list (generation asks often). */
+const matchers = new WeakMap<readonly RouteSpec[], readonly { resource: string; pattern: RegExp }[]>();
+
 /** The resources of the description that match a request path (the resource itself included). */
 export function resourcesMatching(api: Pick<ApiSpec, 'routes'>, path: string): string[] {
-  const paths = [...new Set(api.routes.map((route) => route.path))];
-  return paths.filter((resource) => resourcePattern(resource).test(path));
+  let compiled = matchers.get(api.routes);
+  if (compiled === undefined) {
+    compiled = [...new Set(api.routes.map((route) => route.path))].map((resource) => ({
+      resource,
+      pattern: resourcePattern(resource),
+    }));
+    matchers.set(api.routes, compiled);
+  }
+  return compiled.filter(({ pattern }) => pattern.test(path)).map(({ resource }) => resource);
 }
 
 export function resourcesOf(api: ApiSpec): Resource[] {

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
-import { authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
+import { acceptedTokenOf, authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
 import {
   allowListKey,
   COVERAGE_WORDS,
@@ -116,6 +116,8 @@ interface Builder {
   readonly settings: ExpectationSettings;
   /** Every key so far: a duplicate is a generator bug, and a Set keeps the check linear. */
   readonly keys: Set<string>;
+  /** Whether an accepted clause came before: from then on a refusal's time is bounded by its time. */
+  timed: boolean;
 }
 
 /** A clause before its key, id and request path are derived (collections/request-clauses.ts makes them too). */
@@ -136,11 +138,7 @@ function add(builder: Builder, fields: ClauseDraft): void {
     rest.expect.kind === 'answer'
       ? {
           kind: 'answer' as const,
-          ...withRefusalBounds(
-            rest.expect,
-            builder.settings,
-            builder.clauses.some((clause) => clause.kind === 'accepted'),
-          ),
+          ...withRefusalBounds(rest.expect, builder.settings, builder.timed),
         }
       : rest.expect;
   builder.clauses.push({
@@ -150,6 +148,7 @@ function add(builder: Builder, fields: ClauseDraft): void {
     expect,
     path: fields.path ?? requestPath(fields.resource),
   });
+  if (fields.kind === 'accepted') builder.timed = true;
 }
 
 /** Where a scoped method's accepted token comes from, for the clauses that need one. */
@@ -160,7 +159,7 @@ function scopedNeeds(scopes: readonly string[]): string {
 /** A method's answers, as the request rows' clauses (collections/request-clauses.ts) expect them, on their facts. */
 function answersOf(route: RouteSpec, settings: ExpectationSettings): MethodAnswers {
   const absent = absentBody(route);
-  const base: TokenBase = scopesOf(route).length > 0 ? 'access' : 'id';
+  const base = acceptedTokenOf(route);
   return {
     unauthorized: (facts) => expecting(requestRefusalAssertions(facts, absent, settings), route.method),
     accepted: (facts) =>
@@ -183,7 +182,7 @@ function protectedMethodClauses(
 ): void {
   const folder = routeKey(route);
   const scopes = scopesOf(route);
-  const base: TokenBase = scopes.length > 0 ? 'access' : 'id';
+  const base = acceptedTokenOf(route);
   const words = TOKEN_WORDS[base];
   const lambda = reaches(route);
   const header = authorizerOf(api, route).identityHeader;
@@ -358,7 +357,7 @@ function clausesOf(
   settings: ExpectationSettings,
   plan: ContractPlan,
 ): Clause[] {
-  const builder: Builder = { clauses: [], settings, keys: new Set() };
+  const builder: Builder = { clauses: [], settings, keys: new Set(), timed: false };
   const rows = new Map(attacks.map((row) => [row.id, row]));
   const methodPlans = new Map(plan.methods.map((method) => [method.route, method]));
   add(builder, {

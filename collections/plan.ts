@@ -17,7 +17,8 @@
  */
 import { choosePool, type PoolChoice } from '../api/pools.ts';
 import type { ApiSpec, RouteSpec } from '../api/spec.ts';
-import { authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
+import { acceptedTokenOf, authorizerOf, isProtected, routeKey } from '../api/spec.ts';
+import { plural } from '../common/plural.ts';
 import type { AttackRow } from '../security/catalogue.ts';
 import type { HeaderForm, TokenBase } from './clause.ts';
 
@@ -87,7 +88,7 @@ function rowApplies(row: AttackRow, base: TokenBase): boolean {
 
 /** The authorizer configuration a method is judged by; an authorizer the description lacks is its own group. */
 function groupKeyOf(api: ApiSpec, route: RouteSpec): Omit<AuthorizerGroup, 'representative' | 'methods'> {
-  const token: TokenBase = scopesOf(route).length > 0 ? 'access' : 'id';
+  const token = acceptedTokenOf(route);
   let pools: string[];
   let identityHeader: string;
   try {
@@ -172,7 +173,7 @@ export function planContract(
       ? 'full: every protected method runs the whole attack catalogue (asked for with --matrix full or CONTRACT_MATRIX=full)'
       : sampled === 0
         ? 'planned (the default): every protected method is the only one behind its authorizer, so each runs the whole catalogue'
-        : `planned (the default): the whole catalogue runs once per authorizer (${groups.size}), ${sampled} other method${sampled === 1 ? '' : 's'} get a sample proving the same authorizer is attached; --matrix full runs it on every method`;
+        : `planned (the default): the whole catalogue runs once per authorizer (${groups.size}), ${plural(sampled, 'other method')} get a sample proving the same authorizer is attached; --matrix full runs it on every method`;
   return {
     mode,
     why,

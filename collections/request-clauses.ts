@@ -4,7 +4,7 @@
  * method, for each resource, and at the very end; nothing here is written per route or per row.
  */
 import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
-import { authorizerOf, routeKey, scopesOf } from '../api/spec.ts';
+import { acceptedTokenOf, authorizerOf, routeKey, scopesOf } from '../api/spec.ts';
 import { type Resource, requestPath, undefinedPath } from '../api/surface.ts';
 import type { FactId } from '../security/facts.ts';
 import { weakestGrade } from '../security/facts.ts';
@@ -42,10 +42,6 @@ function expectation(row: RequestRow, answers: MethodAnswers): Expecting & { ver
     case 'not-integration':
       return { ...answers.notIntegration(row.facts), verb: 'never reaches the integration' };
   }
-}
-
-function baseOf(route: RouteSpec): TokenBase {
-  return scopesOf(route).length > 0 ? 'access' : 'id';
 }
 
 function sendOf(row: RequestRow, base: TokenBase): Send {
@@ -88,7 +84,7 @@ function draft(
 ): ClauseDraft {
   const { expect, expectedStatus, verb } = expectation(row, answers);
   const header = authorizerOf(api, route).identityHeader;
-  const base = baseOf(route);
+  const base = acceptedTokenOf(route);
   const step = row.sequence === undefined ? undefined : sequenceSteps(row.sequence).indexOf(row) + 1;
   return {
     folder,

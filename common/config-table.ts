@@ -366,12 +366,6 @@ export function processEnv(): Env {
   return process.env;
 }
 
-/** The name of the flag of a setting, with its dashes, e.g. `--api-spec`; undefined for none. */
-export function flagOf(name: ConfigName): string | undefined {
-  const entry: ConfigEntry = CONFIG_TABLE[name];
-  return entry.flag === undefined ? undefined : `--${entry.flag}`;
-}
-
 /** `.env.example`, generated from the table (`npm run docs` writes it, `--check` compares it). */
 export function envExample(): string {
   const lines = [

@@ -9,6 +9,7 @@
  * goes through escapeHtml; the file is redacted as a whole afterwards.
  */
 import { COVERAGE_WORDS, isCognitoCovered } from '../api/surface.ts';
+import { plural } from '../common/plural.ts';
 import { clauseAnchor, displayTime, escapeHtml } from './html.ts';
 import type { RunSummary, SummaryClause } from './run-summary.ts';
 
@@ -79,7 +80,7 @@ const provenance: RunBlockSection = (summary) => {
     ],
     [
       'Run',
-      `id ${code(summary.runId)} &middot; ${summary.iterations} iteration${summary.iterations === 1 ? '' : 's'}${summary.runError ? ` &middot; Newman error: ${escapeHtml(summary.runError)}` : ''}`,
+      `id ${code(summary.runId)} &middot; ${plural(summary.iterations, 'iteration')}${summary.runError ? ` &middot; Newman error: ${escapeHtml(summary.runError)}` : ''}`,
     ],
   ];
   return `<h2>Provenance</h2>
@@ -201,12 +202,12 @@ const matrix: RunBlockSection = (summary) => {
   if (summary.matrix === null) return '';
   const rows = summary.matrix.methods.map(
     (method) =>
-      `  <tr><td>${code(method.route)}</td><td>${code(method.authorizer)}</td><td>${escapeHtml(method.coverage)}: ${method.rows} row${method.rows === 1 ? '' : 's'} &times; ${escapeHtml(method.forms.join(', '))}</td><td>${escapeHtml(method.reason)}</td></tr>`,
+      `  <tr><td>${code(method.route)}</td><td>${code(method.authorizer)}</td><td>${escapeHtml(method.coverage)}: ${plural(method.rows, 'row')} &times; ${escapeHtml(method.forms.join(', '))}</td><td>${escapeHtml(method.reason)}</td></tr>`,
   );
   // A large API has hundreds of methods: the table is folded, the mode and why stay in view.
   return `<h2>Attack matrix: ${escapeHtml(summary.matrix.mode)}</h2>
 <p>${escapeHtml(summary.matrix.why)}</p>
-<details class="run-matrix"${rows.length <= 20 ? ' open' : ''}><summary>${rows.length} protected method${rows.length === 1 ? '' : 's'}</summary>
+<details class="run-matrix"${rows.length <= 20 ? ' open' : ''}><summary>${plural(rows.length, 'protected method')}</summary>
 <table>
   <tr><th>Method</th><th>Authorizer (pools | header | token)</th><th>Attacks</th><th>Why</th></tr>
 ${rows.join('\n')}

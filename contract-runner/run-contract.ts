@@ -20,8 +20,8 @@ import {
 } from '../collections/assertions.ts';
 import { type ClauseInfo, collectionRoutes, readClauseTable } from '../collections/clause.ts';
 import { renderCollection } from '../collections/collection.ts';
-import { generateClauses, generationNotes } from '../collections/generate.ts';
-import { type ContractPlan, type MatrixMode, planContract } from '../collections/plan.ts';
+import { generateContract, generationNotes } from '../collections/generate.ts';
+import type { ContractPlan, MatrixMode } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import { errorCode } from '../common/records.ts';
@@ -213,25 +213,26 @@ async function readCollectionFile(path: string, rootDir: string): Promise<Loaded
  * The collection of an API description, generated in memory: the one place a run calls the generator,
  * with the expectation settings settled before generation.
  */
-export function generatedCollection(
+function generatedCollection(
   api: ApiSpec,
   rootDir: string,
-  settings: ExpectationSettings = DEFAULT_SETTINGS,
-  matrix: MatrixMode | undefined = undefined,
-  signedInPoolId: string | undefined = undefined,
-): LoadedCollection {
-  const bytes = Buffer.from(
-    renderCollection(api, generateClauses(api, ATTACKS, settings, matrix, signedInPoolId)),
-    'utf8',
-  );
+  settings: ExpectationSettings,
+  matrix: MatrixMode | undefined,
+  signedInPoolId: string | undefined,
+): { readonly collection: LoadedCollection; readonly plan: ContractPlan } {
+  const { clauses, plan } = generateContract(api, ATTACKS, settings, matrix, signedInPoolId);
+  const bytes = Buffer.from(renderCollection(api, clauses), 'utf8');
   const parsed = JSON.parse(bytes.toString('utf8')) as object;
   return {
-    parsed,
-    bytes,
-    sha256: sha256(bytes),
-    path: resolve(rootDir, api.source.path),
-    generated: true,
-    table: readClauseTable(parsed),
+    collection: {
+      parsed,
+      bytes,
+      sha256: sha256(bytes),
+      path: resolve(rootDir, api.source.path),
+      generated: true,
+      table: readClauseTable(parsed),
+    },
+    plan,
   };
 }
 
@@ -422,16 +423,14 @@ export async function composeContractRun(
       '--refusal-headers and the slowdown bound settle the expectations before the collection is generated, so they cannot change the file given to --collection: drop --collection, or generate that file with npm run collection and the same settings.',
     );
   }
-  // The plan of the collection generated here from the description the run serves (none for a
-  // collection file the user gave).
-  const plan =
-    options.collectionPath === undefined
-      ? planContract(api ?? helloApi, ATTACKS, options.matrix, signedInPoolId)
-      : undefined;
-  const collection =
+  // Generated here from the description the run serves, with its plan; a file the user gave has none.
+  const { collection, plan } =
     options.collectionPath === undefined
       ? generatedCollection(api ?? helloApi, rootDir, expectations, options.matrix, signedInPoolId)
-      : await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir);
+      : {
+          collection: await readCollectionFile(resolve(rootDir, options.collectionPath), rootDir),
+          plan: undefined,
+        };
   const served = options.target === 'local' ? (api ?? helloApi) : api;
   if (served !== undefined && options.collectionPath !== undefined) {
     checkCollectionFitsApi(collection, served, options.target, rootDir);

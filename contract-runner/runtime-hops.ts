@@ -24,7 +24,7 @@ import { configValue, processEnv } from '../common/config-table.ts';
 export const RUNTIME_VERSION = '7.39.1';
 
 /** Set CONTRACT_RUNTIME_HOPS=timeout to keep the runtime's own 0 ms timers (for comparing). */
-export const HOPS_ENV = 'CONTRACT_RUNTIME_HOPS';
+const HOPS_ENV = 'CONTRACT_RUNTIME_HOPS';
 
 interface Rewrite {
   readonly module: string;

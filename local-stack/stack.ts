@@ -91,11 +91,6 @@ export interface LocalStackOptions {
   readonly api?: ApiSpec;
   /** The handler for routes the description names none for; default: a stand-in answering 200 JSON. */
   readonly handler?: HandlerRef;
-  /**
-   * Tests only: false makes no confidential app client even where the description has scopes, the case
-   * of a pool without one (a scoped method's clauses that need its token are then skipped, with why).
-   */
-  readonly confidentialClient?: boolean;
 }
 
 /**
@@ -115,6 +110,11 @@ export interface GatewayParts {
   /** Another API to serve than the stack's (e.g. one that allows POST without the authorizer). */
   readonly api?: ApiSpec;
   readonly handler?: HandlerRef;
+  /**
+   * false: no confidential app client even where the description has scopes, the case of a pool without
+   * one (a scoped method's clauses that need its token are then skipped, with why).
+   */
+  readonly confidentialClient?: boolean;
 }
 
 /** A stack composed with replaced parts: it can also start further gateways in front of the same pool. */
@@ -244,7 +244,7 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
     const scopes = [...new Set(api.routes.flatMap((route) => scopesOf(route)))];
     const seeded = await seedPool(emulator.call, {
       confidentialScopes:
-        options.confidentialClient === false
+        parts.confidentialClient === false
           ? []
           : scopes.filter((scope) => resourceServersFor([scope]).length > 0),
       poolName: `${api.name}-local`,

@@ -272,10 +272,6 @@ export const OPEN_FACTS = FACT_IDS.filter((id) => FACTS[id].grade === 'open');
 /** The open facts `--strict` can name: those with a guess to assert (the SigV4 text has none). */
 export const STRICT_FACTS = OPEN_FACTS.filter((id) => (FACTS[id] as Fact).guess !== undefined);
 
-export function factGrade(id: FactId): Grade {
-  return FACTS[id].grade;
-}
-
 /** The weakest grade among facts: an assertion is only as sure as the least sure fact it rests on. */
 export function weakestGrade(ids: readonly FactId[]): Grade {
   let weakest: Grade = 'firm';

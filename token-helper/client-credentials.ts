@@ -34,7 +34,7 @@ export interface ClientCredentialsToken {
 }
 
 /** The settings that name a client_credentials grant (`.env` or the shell), for `npm run contract`. */
-export const CLIENT_CREDENTIALS_KEYS = {
+const CLIENT_CREDENTIALS_KEYS = {
   tokenUrl: 'CONTRACT_OAUTH_TOKEN_URL',
   clientId: 'CONTRACT_OAUTH_CLIENT_ID',
   clientSecret: 'CONTRACT_OAUTH_CLIENT_SECRET',

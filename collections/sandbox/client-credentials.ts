@@ -10,11 +10,11 @@
  * A refusal fails one test named for it, once per run. It never logs the secret or the token.
  */
 import { isRecord } from '../../common/records.ts';
+import { isFresh } from '../../common/token-freshness.ts';
 import { readJwt } from './jwt.ts';
 import type { Pm } from './postman.ts';
 import { base64, utf8 } from './sandbox-crypto.ts';
 
-const MARGIN_SECONDS = 60;
 const TOKEN = 'scoped_access_token';
 // Run-local memory of a refusal (pm.variables lasts one run): one token-endpoint call per run, not per request.
 const FAILURE = 'scoped_token_failure';
@@ -43,7 +43,7 @@ export function ensureScopedToken(pm: Pm, done: () => void) {
     current !== undefined &&
     current.client_id === clientId &&
     typeof current.exp === 'number' &&
-    current.exp - now > MARGIN_SECONDS
+    isFresh(current.exp, now)
   ) {
     return done();
   }

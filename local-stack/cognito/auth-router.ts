@@ -279,24 +279,17 @@ export function authRouter(services: Services, inner: Router, srp: SrpServer = n
       'RefreshTokens',
     );
     const rotation = rotations.get(client.ClientId);
-    if (rotation?.Feature !== 'ENABLED') {
-      return {
-        AuthenticationResult: {
-          IdToken: tokens.IdToken,
-          AccessToken: tokens.AccessToken,
-          ExpiresIn: 3600,
-          TokenType: 'Bearer',
-        },
-      };
+    const rotating = rotation?.Feature === 'ENABLED';
+    if (rotating) {
+      // Rotation: the new refresh token is stored; the old one stays valid for the grace period only.
+      retired.set(refreshToken, Date.now() + rotation.RetryGracePeriodSeconds * 1000);
+      await pool.storeRefreshToken(ctx, tokens.RefreshToken, user);
     }
-    // Rotation: the new refresh token is stored; the old one stays valid for the grace period only.
-    retired.set(refreshToken, Date.now() + rotation.RetryGracePeriodSeconds * 1000);
-    await pool.storeRefreshToken(ctx, tokens.RefreshToken, user);
     return {
       AuthenticationResult: {
         IdToken: tokens.IdToken,
         AccessToken: tokens.AccessToken,
-        RefreshToken: tokens.RefreshToken,
+        ...(rotating ? { RefreshToken: tokens.RefreshToken } : {}),
         ExpiresIn: 3600,
         TokenType: 'Bearer',
       },

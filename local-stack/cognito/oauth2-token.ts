@@ -87,7 +87,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 }
 
 /** Signs a payload with the emulator's key, as every token of the local pool is signed. */
-export function signWithPoolKey(payload: Readonly<Record<string, unknown>>): string {
+function signWithPoolKey(payload: Readonly<Record<string, unknown>>): string {
   const { kid, privateJwk } = emulatorSigningKey();
   return signRs256(
     { kid, alg: 'RS256' },

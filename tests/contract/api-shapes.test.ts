@@ -22,7 +22,7 @@ import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
 import type { ContractResult } from '../../contract-runner/run-contract.ts';
-import type { LocalStackOptions } from '../../local-stack/stack.ts';
+import type { GatewayParts } from '../../local-stack/stack.ts';
 import { ATTACKS, type AttackRow } from '../../security/catalogue.ts';
 import { runContractWith } from '../support/weakened-stack.ts';
 
@@ -56,14 +56,14 @@ describe('contracts of API shapes, against the local stack serving them', () => 
 
   async function run(
     api: ApiSpec,
-    stack: LocalStackOptions = {},
+    parts: GatewayParts = {},
   ): Promise<{ result: ContractResult; clauses: Clause[] }> {
     const clauses = generateClauses(api, oneRowPerKind());
     const collectionPath = join(folder, `${api.name}.postman_collection.json`);
     await writeFile(collectionPath, renderCollection(api, clauses));
     const result = await runContractWith(
       { target: 'local', rootDir: repoRoot, reporters: [], api, collectionPath },
-      { stack },
+      { parts },
     );
     return { result, clauses };
   }

@@ -121,6 +121,7 @@ describe('the user pool a run tests', () => {
       ['GET /admin/refunds'],
     );
     const reason = plan.pool?.left[0]?.reason;
+    assert.match(reason ?? '', /^authorizer Staff accepts only pool arn:aws:1: /);
     const ofLeft = clauses.filter((clause) => clause.folder === 'GET /admin/refunds');
     assert.ok(ofLeft.length > 10, 'the left method still has its clauses generated');
     for (const clause of ofLeft) assert.equal(clause.skip, reason, clause.key);

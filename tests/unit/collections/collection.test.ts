@@ -1,7 +1,7 @@
 /**
  * The collection generated from the route table (what `npm run contract` runs and `npm run collection`
  * exports) loads in the Postman SDK and carries every clause as data on its own request. Counts here are
- * derived from the description and the catalogue, never written as literals. Whether the committed
+ * derived from the description and the catalogue, never written as literals. Whether the generated
  * export is current is `npm run collection -- --check` (run by .ci/run), not a test: adding a route
  * changes what is generated, and no test should fail for an export not yet rewritten.
  */
@@ -14,8 +14,8 @@ import { CLAUSE_HEADER, readClauseTable } from '../../../collections/clause.ts';
 import { collectionPrerequest, renderCollection } from '../../../collections/collection.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 
-const committed: unknown = JSON.parse(renderCollection(helloApi));
-const collection = new sdk.Collection(committed as sdk.CollectionDefinition);
+const generated: unknown = JSON.parse(renderCollection(helloApi));
+const collection = new sdk.Collection(generated as sdk.CollectionDefinition);
 const clauses = generateClauses(helloApi);
 
 function items(): sdk.Item[] {
@@ -37,7 +37,7 @@ function scriptOf(item: sdk.Item | sdk.Collection, listen: 'prerequest' | 'test'
 describe('the generated collection', () => {
   it('is a Postman v2.1 collection the SDK loads with one request per generated clause, in order, in their folders', () => {
     assert.equal(
-      (committed as { info?: { schema?: unknown } }).info?.schema,
+      (generated as { info?: { schema?: unknown } }).info?.schema,
       'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
     );
     assert.deepEqual(
@@ -59,7 +59,7 @@ describe('the generated collection', () => {
       assert.equal(headers.length, 1, `${item.name}: a static header besides the clause`);
       assert.equal(JSON.parse(String(clause.value)).id, item.id);
     }
-    const table = readClauseTable(committed);
+    const table = readClauseTable(generated);
     assert.deepEqual(
       [...(table?.values() ?? [])].map((info) => [info.id, info.key, info.expectedStatus, info.row]),
       clauses.map((clause) => [clause.id, clause.key, clause.expectedStatus, clause.row]),
@@ -76,7 +76,7 @@ describe('the generated collection', () => {
   });
 
   it('uses no auth helper and no request-level script, so only the clause decides the Authorization header', () => {
-    const json = committed as {
+    const json = generated as {
       auth?: { type?: string };
       item: {
         auth?: { type?: string };
@@ -105,7 +105,7 @@ describe('the generated collection', () => {
   });
 
   it('carries the library as a fresh bundle of its sources makes it, so the reused script is never stale', () => {
-    // renderCollection reuses the committed script when the digest of the sources matches; this bundles.
+    // renderCollection reuses the generated script when the digest of the sources matches; this bundles.
     assert.ok(
       collectionPrerequest({ reuse: false }) === scriptOf(collection, 'prerequest'),
       'stale: run `npm run collection`',
