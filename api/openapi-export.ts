@@ -95,43 +95,39 @@ function readScheme(id: string, scheme: Json, where: string, context: BodyContex
     const arns = isRecord(authorizer) ? authorizer.providerARNs : undefined;
     const pools = Array.isArray(arns) ? arns.map((arn) => context.intrinsics.pool(arn)) : [];
     if (!Array.isArray(arns) || arns.length === 0 || pools.some((pool) => pool === undefined)) {
-      problems.add(
+      return problems.refuse(
+        id,
         at(where, 'x-amazon-apigateway-authorizer', 'providerARNs'),
         'is not a list of user pool ARNs',
         `list the pools, e.g. ["arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID"], or ${context.fix}`,
       );
-      problems.refused.add(id);
-      return undefined;
     }
     const source = isRecord(authorizer) ? authorizer.identitySource : undefined;
     const fromSource = typeof source === 'string' ? IDENTITY_SOURCE.exec(source)?.[1] : undefined;
     if (typeof source === 'string' && fromSource === undefined) {
-      problems.add(
+      return problems.refuse(
+        id,
         at(where, 'x-amazon-apigateway-authorizer', 'identitySource'),
         `is ${JSON.stringify(source)}, but a Cognito authorizer reads its token from one request header`,
         'write it as method.request.header.NAME',
       );
-      problems.refused.add(id);
-      return undefined;
     }
     if (fromSource === undefined && scheme.in !== undefined && scheme.in !== 'header') {
-      problems.add(
+      return problems.refuse(
+        id,
         at(where, 'in'),
         `is ${JSON.stringify(scheme.in)}, but a Cognito authorizer reads its token from a request header`,
         'set "in": "header" and "name" to the header (Authorization unless the authorizer names another)',
       );
-      problems.refused.add(id);
-      return undefined;
     }
     const named = typeof scheme.name === 'string' && scheme.name !== '' ? scheme.name : undefined;
     if (fromSource !== undefined && named !== undefined && fromSource.toLowerCase() !== named.toLowerCase()) {
-      problems.add(
+      return problems.refuse(
+        id,
         where,
         `names the header ${named} but its identitySource reads ${fromSource}`,
         'make them agree (the identity source is the header the authorizer reads)',
       );
-      problems.refused.add(id);
-      return undefined;
     }
     const header = fromSource ?? named ?? 'Authorization';
     const ttl = isRecord(authorizer) ? authorizer.authorizerResultTtlInSeconds : undefined;
@@ -185,8 +181,7 @@ function readSchemes(document: Json, swagger: boolean, context: BodyContext): Ma
   }
   for (const [id, scheme] of Object.entries(raw)) {
     if (!isRecord(scheme)) {
-      context.problems.add(at(where, id), 'is not an object', context.fix);
-      context.problems.refused.add(id);
+      context.problems.refuse(id, at(where, id), 'is not an object', context.fix);
       continue;
     }
     const entry = readScheme(id, scheme, at(where, id), context);
@@ -238,18 +233,15 @@ function readSecurity(
     if (id === 'NONE' && !schemes.has(id)) continue;
     const scheme = schemes.get(id);
     if (scheme === undefined) {
-      problems.add(
+      return problems.refuse(
+        id,
         here,
         `names the scheme "${id}", which ${definedAt} does not define`,
         `define it there or remove it`,
       );
-      problems.refused.add(id);
-      return undefined;
     }
     if (scheme.kind === 'unknown') {
-      problems.add(here, `uses "${id}", ${scheme.what}`, context.fix);
-      problems.refused.add(id);
-      return undefined;
+      return problems.refuse(id, here, `uses "${id}", ${scheme.what}`, context.fix);
     }
     if (scheme.kind === 'api-key') {
       apiKeyRequired = true;

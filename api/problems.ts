@@ -27,6 +27,16 @@ export class Problems {
     this.list.push({ where, what, fix });
   }
 
+  /**
+   * Adds a problem that refuses a named part (a scheme, an authorizer): the methods using it add
+   * nothing more. Returns undefined, the reader's "no such part", so a reader can `return` it.
+   */
+  refuse(name: string, where: string, what: string, fix: string): undefined {
+    this.add(where, what, fix);
+    this.refused.add(name);
+    return undefined;
+  }
+
   /** Throws one UsageError (exit code 2) naming every problem, one line each; does nothing if there are none. */
   throwIfAny(file: string): void {
     if (this.list.length === 0) return;

@@ -212,8 +212,7 @@ function samAuthorizers(context: Context, auth: Json, where: string): Map<string
   for (const [id, raw] of Object.entries(authorizers)) {
     const here = at(where, 'Authorizers', id);
     if (!isRecord(raw)) {
-      context.problems.add(here, 'is not an object', EDIT);
-      context.problems.refused.add(id);
+      context.problems.refuse(id, here, 'is not an object', EDIT);
       continue;
     }
     const identity = isRecord(raw.Identity) ? raw.Identity : {};
@@ -223,8 +222,12 @@ function samAuthorizers(context: Context, auth: Json, where: string): Map<string
       const arns = Array.isArray(raw.UserPoolArn) ? raw.UserPoolArn : [raw.UserPoolArn];
       const pools = arns.map((arn: unknown) => context.intrinsics.pool(arn));
       if (pools.length === 0 || pools.some((pool) => pool === undefined)) {
-        context.problems.add(at(here, 'UserPoolArn'), 'is not a user pool ARN or a list of them', EDIT);
-        context.problems.refused.add(id);
+        context.problems.refuse(
+          id,
+          at(here, 'UserPoolArn'),
+          'is not a user pool ARN or a list of them',
+          EDIT,
+        );
         continue;
       }
       const scopes = stringList(raw.AuthorizationScopes);
@@ -244,12 +247,12 @@ function samAuthorizers(context: Context, auth: Json, where: string): Map<string
         type: raw.FunctionPayloadType === 'REQUEST' ? 'REQUEST' : 'TOKEN',
       });
     } else {
-      context.problems.add(
+      context.problems.refuse(
+        id,
         here,
         'has neither UserPoolArn (Cognito) nor FunctionArn (Lambda authorizer)',
         EDIT,
       );
-      context.problems.refused.add(id);
     }
   }
   return declared;
@@ -271,13 +274,12 @@ function samProtection(
   if (context.problems.refused.has(name)) return undefined;
   const authorizer = authorizers.get(name);
   if (authorizer === undefined) {
-    context.problems.add(
+    return context.problems.refuse(
+      name,
       where,
       `names the authorizer "${name}", which Auth.Authorizers does not define`,
       'define it there, or write NONE or AWS_IAM',
     );
-    context.problems.refused.add(name);
-    return undefined;
   }
   if (authorizer.kind === 'lambda') return { kind: 'lambda', authorizer: name };
   if (authorizer.kind !== 'cognito') return { kind: authorizer.kind === 'iam' ? 'iam' : 'none' };
@@ -488,30 +490,29 @@ function cfnAuthorizers(context: Context, apiId: string): Map<string, Authorizer
       continue;
     }
     if (kind !== 'COGNITO_USER_POOLS') {
-      context.problems.add(
+      context.problems.refuse(
+        id,
         at(where, 'Type'),
         `is ${spelled(props.Type)}, not COGNITO_USER_POOLS, TOKEN or REQUEST`,
         EDIT,
       );
-      context.problems.refused.add(id);
       continue;
     }
     const arns = Array.isArray(props.ProviderARNs) ? props.ProviderARNs : [];
     const pools = arns.map((arn: unknown) => context.intrinsics.pool(arn));
     if (pools.length === 0 || pools.some((pool) => pool === undefined)) {
-      context.problems.add(at(where, 'ProviderARNs'), 'is not a list of user pool ARNs', EDIT);
-      context.problems.refused.add(id);
+      context.problems.refuse(id, at(where, 'ProviderARNs'), 'is not a list of user pool ARNs', EDIT);
       continue;
     }
     const source = context.intrinsics.string(props.IdentitySource ?? 'method.request.header.Authorization');
     const header = 'value' in source ? /^method\.request\.header\.(.+)$/.exec(source.value)?.[1] : undefined;
     if (header === undefined) {
-      context.problems.add(
+      context.problems.refuse(
+        id,
         at(where, 'IdentitySource'),
         `is ${spelled(props.IdentitySource)}, but a Cognito authorizer reads its token from one request header`,
         'write it as method.request.header.NAME',
       );
-      context.problems.refused.add(id);
       continue;
     }
     const ttl = props.AuthorizerResultTtlInSeconds;
