@@ -163,6 +163,14 @@ export function authorizerOf(api: ApiSpec, route: RouteSpec): CognitoAuthorizerS
   return found;
 }
 
+/**
+ * The header a method's token goes in when it is not `Authorization` (its authorizer's identity
+ * source, compared without case, as HTTP header names are), for clauses to carry; undefined when it is.
+ */
+export function customIdentityHeader(header: string): string | undefined {
+  return header.toLowerCase() === 'authorization' ? undefined : header;
+}
+
 /** The token a protected method accepts: an ID token without scopes, an access token with them. */
 export type AcceptedToken = 'id' | 'access';
 

@@ -10,7 +10,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
-import { acceptedTokenOf, authorizerOf, isProtected, routeKey, scopesOf } from '../api/spec.ts';
+import {
+  acceptedTokenOf,
+  authorizerOf,
+  customIdentityHeader,
+  isProtected,
+  routeKey,
+  scopesOf,
+} from '../api/spec.ts';
 import {
   allowListKey,
   COVERAGE_WORDS,
@@ -186,13 +193,13 @@ function protectedMethodClauses(
   const words = TOKEN_WORDS[base];
   const lambda = reaches(route);
   const header = authorizerOf(api, route).identityHeader;
-  const customHeader = header.toLowerCase() !== DEFAULT_IDENTITY_HEADER.toLowerCase();
+  const identityHeader = customIdentityHeader(header);
   const common = {
     folder,
     method: route.method,
     resource: route.path,
     ...(scopes.length > 0 ? { scopes } : {}),
-    ...(customHeader ? { identityHeader: header } : {}),
+    ...(identityHeader ? { identityHeader } : {}),
   } as const;
   const absent = absentBody(route);
   const method = route.method;
@@ -384,7 +391,7 @@ function clausesOf(
       firstProtected === undefined
         ? DEFAULT_IDENTITY_HEADER
         : authorizerOf(api, firstProtected).identityHeader;
-    const customHeader = header.toLowerCase() !== DEFAULT_IDENTITY_HEADER.toLowerCase();
+    const identityHeader = customIdentityHeader(header);
     for (const method of resource.undefinedMethods) {
       const absent = resource.routes
         .map((route) => absentBody(route, method))
@@ -394,7 +401,7 @@ function clausesOf(
         kind: 'undefined-method',
         method,
         resource: resource.path,
-        ...(customHeader ? { identityHeader: header } : {}),
+        ...(identityHeader ? { identityHeader } : {}),
       } as const;
       add(builder, {
         ...common,
@@ -408,7 +415,7 @@ function clausesOf(
         keyParts: ['undefined method', 'id token'],
         // An Authorization header makes API Gateway take the request for a SigV4-signed one; a token in
         // another identity header leaves it a request without credentials (docs/reference.md §14).
-        name: customHeader
+        name: identityHeader
           ? `${method} ${resource.path} with the ID token in ${header} is answered 403 Missing Authentication Token`
           : `${method} ${resource.path} with the ID token is answered 403 IncompleteSignatureException`,
         send: { authorization: 'token', token: { kind: 'live', base: 'id' }, form: 'raw' },
@@ -416,7 +423,7 @@ function clausesOf(
         ...expecting(
           undefinedRouteAssertions(
             method,
-            customHeader ? 'custom-header' : 'authorization',
+            identityHeader ? 'custom-header' : 'authorization',
             absent,
             settings,
           ),

@@ -4,7 +4,7 @@
  * method, for each resource, and at the very end; nothing here is written per route or per row.
  */
 import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
-import { acceptedTokenOf, authorizerOf, routeKey, scopesOf } from '../api/spec.ts';
+import { acceptedTokenOf, authorizerOf, customIdentityHeader, routeKey, scopesOf } from '../api/spec.ts';
 import { type Resource, requestPath, undefinedPath } from '../api/surface.ts';
 import type { FactId } from '../security/facts.ts';
 import { weakestGrade } from '../security/facts.ts';
@@ -83,7 +83,7 @@ function draft(
   },
 ): ClauseDraft {
   const { expect, expectedStatus, verb } = expectation(row, answers);
-  const header = authorizerOf(api, route).identityHeader;
+  const identityHeader = customIdentityHeader(authorizerOf(api, route).identityHeader);
   const base = acceptedTokenOf(route);
   const step = row.sequence === undefined ? undefined : sequenceSteps(row.sequence).indexOf(row) + 1;
   return {
@@ -101,7 +101,7 @@ function draft(
     shape: filled(row.shape, fields.values),
     ...(scopesOf(route).length > 0 ? { scopes: scopesOf(route) } : {}),
     ...(row.needs ? { needs: row.needs } : {}),
-    ...(header.toLowerCase() !== 'authorization' ? { identityHeader: header } : {}),
+    ...(identityHeader ? { identityHeader } : {}),
     ...(row.sequence !== undefined && step !== undefined ? { sequence: { id: row.sequence, step } } : {}),
   };
 }
