@@ -11,7 +11,7 @@
  */
 
 import { UsageError } from '../common/cli-error.ts';
-import type { ConfigName } from '../common/config-table.ts';
+import { type ConfigName, configValue, type Env } from '../common/config-table.ts';
 import { decodeJwt } from '../common/jwt.ts';
 import { isRecord } from '../common/records.ts';
 import { SignInError } from './diagnosis.ts';
@@ -45,10 +45,8 @@ const CLIENT_CREDENTIALS_KEYS = {
  * The grant named by the environment, undefined when none of its keys is set; a partial or malformed
  * one is refused with one sentence naming what is missing (exit code 2).
  */
-export function clientCredentialsFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-): ClientCredentialsSettings | undefined {
-  const value = (key: string) => (env[key] ?? '').trim();
+export function clientCredentialsFromEnv(env: Env): ClientCredentialsSettings | undefined {
+  const value = (key: ConfigName) => (configValue(env, key) ?? '').trim();
   const { tokenUrl, clientId, clientSecret, scopes } = CLIENT_CREDENTIALS_KEYS;
   const required = [tokenUrl, clientId, clientSecret];
   if (required.every((key) => value(key) === '') && value(scopes) === '') return undefined;
