@@ -7,6 +7,7 @@
  */
 
 import type { PoolKeyTokens } from '../security/pool-key-tokens.ts';
+import type { ClientCredentialsSettings } from '../token-helper/client-credentials.ts';
 import type { PostmanEnvironment, PostmanVariable } from '../token-helper/index.ts';
 
 export interface RunValues {
@@ -32,13 +33,7 @@ export interface RunValues {
    * A confidential app client's client_credentials grant (token-helper/client-credentials.ts): where the
    * collection gets an access token carrying the API's custom scopes, and the one the runner got.
    */
-  readonly clientCredentials?: {
-    readonly tokenUrl: string;
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly scopes: readonly string[];
-    readonly accessToken?: string;
-  };
+  readonly clientCredentials?: ClientCredentialsSettings & { readonly accessToken?: string };
 }
 
 function entries(values: RunValues): PostmanVariable[] {

@@ -29,6 +29,7 @@ import { startEmulator } from './cognito/emulator.ts';
 export { emulatorSigningKey } from './cognito/emulator-key.ts';
 
 import { UserError } from '../common/cli-error.ts';
+import type { ClientCredentialsSettings } from '../token-helper/client-credentials.ts';
 import { resourceServersFor } from './cognito/oauth2-token.ts';
 import { seedPool } from './cognito/seed.ts';
 import { type Authorizer, createCognitoAuthorizer } from './gateway/authorizer.ts';
@@ -71,12 +72,7 @@ export interface LocalCognitoSettings {
    * confidential app client allowed the client_credentials grant with every scope the description
    * names. Absent when no method has scopes.
    */
-  readonly clientCredentials?: {
-    readonly tokenUrl: string;
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly scopes: readonly string[];
-  };
+  readonly clientCredentials?: ClientCredentialsSettings;
 }
 
 export interface LocalStackOptions {
