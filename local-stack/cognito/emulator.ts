@@ -34,6 +34,7 @@ import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolS
 import { pino } from 'pino';
 import { configValue, processEnv } from '../../common/config-table.ts';
 import { PortInUseError } from '../gateway/server.ts';
+import { readBoundedBody } from '../request-body.ts';
 import { authRouter } from './auth-router.ts';
 import { type CognitoCall, CognitoJsonApiError } from './json-api.ts';
 import { lazyRouter } from './lazy-targets.ts';
@@ -200,22 +201,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 }
 
 /** A form-encoded request body (at most 64 KiB), decoded. */
-function readForm(request: IncomingMessage): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 65_536) {
-        reject(new Error('body too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () =>
-      resolve(Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))),
-    );
-    request.on('error', reject);
-  });
+async function readForm(request: IncomingMessage): Promise<Record<string, string>> {
+  const body = await readBoundedBody(request, 65_536);
+  if (body === 'too-large') throw new Error('body too large');
+  return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

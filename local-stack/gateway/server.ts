@@ -11,6 +11,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../../common/cli-error.ts';
+import { readBoundedBody } from '../request-body.ts';
 import type { Authorizer } from './authorizer.ts';
 import { invokeProxyIntegration } from './integration.ts';
 import { buildProxyEvent } from './proxy-event.ts';
@@ -93,16 +94,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> | Buf
     request.resume();
     return EMPTY;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+  return readBoundedBody(request, MAX_BODY_BYTES);
 }
 
 /** The route table of a gateway's options, built once per options object. */
