@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { helloApi } from '../../api/routes.ts';
 import { renderCollection } from '../../collections/collection.ts';
+import { generateClauses } from '../../collections/generate.ts';
 import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 
 const rootDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,7 +55,12 @@ describe(`a run of ${ITERATIONS} iterations that fails in the first one only`, (
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'junit-iterations-'));
-    const collection = JSON.parse(renderCollection(helloApi)) as { item: Item[] };
+    // The JUnit file's handling of iterations is the subject, not the clauses: every kind of clause but
+    // the attacks and request rows (169 of the 191, each written into the file as the refusals kept here
+    // are) makes the same file, at an eighth of Newman's time.
+    const kept = generateClauses(helloApi).filter((clause) => !['attack', 'request'].includes(clause.kind));
+    assert.ok(new Set(kept.map((clause) => clause.kind)).size >= 6, 'clauses of several kinds');
+    const collection = JSON.parse(renderCollection(helloApi, kept)) as { item: Item[] };
     const request = firstSentRequest(collection.item);
     assert.ok(request, 'the collection has no request it sends');
     target = request.name;

@@ -113,15 +113,16 @@ describe('a burst of 10,000 authorized requests at concurrency 100 on the local 
  *
  * Why not Newman itself for 100 iterations: that cost 35 s, nearly all of it Newman's
  * sandbox compiling the same scripts again, and proved two things this proves more cheaply: that the
- * collection's state carries across iterations (iterations 2 to 5 run on what iteration 1 left; every
- * clause must pass in each), and that the gateway keeps answering the contract's mix of genuine and
+ * collection's state carries across iterations (iteration 2 runs on what iteration 1 left, and
+ * iteration 3 on what an iteration that itself ran on carried state left; every clause must pass in
+ * each: more Newman iterations only repeat that last step, at about 2.5 s of CPU each), and that the gateway keeps answering the contract's mix of genuine and
  * forged tokens correctly under repetition (the authorizer cache, which must never remember a refusal,
  * the request-id pool, the deadline queue). The replay checks the exact answers rather than the
  * collection's verdicts. The one request the gateway never sees, the oversized header (Node's parser
  * answers 431 first, holding no state), is not replayed.
  */
 describe('the contract 100 times over on one gateway', () => {
-  const NEWMAN_ITERATIONS = 5;
+  const NEWMAN_ITERATIONS = 3;
   const ITERATIONS = 100;
   interface Recorded {
     readonly method: string;

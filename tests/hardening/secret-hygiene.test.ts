@@ -4,7 +4,8 @@
  * and every file the run wrote for each secret in every form a reporter could print it. Zero
  * occurrences, except in the generated environment file itself, which must be mode 0600. The run is
  * runContract in-process, inside a child process (support/hygiene-run.ts) whose real stdout and stderr
- * are what gets scanned.
+ * are what gets scanned. The three runs share that one child process (one Node start, one module load),
+ * and each scans its own part of the output and the files there were once it was over.
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -13,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { filesUnder, repoRoot, scratchRoot } from './support/contract-process.ts';
+import { repoRoot, scratchRoot } from './support/contract-process.ts';
+import { MARKER, MODES, type Mode } from './support/hygiene-run.ts';
 
 const run = promisify(execFile);
 
@@ -27,25 +29,49 @@ interface HygieneRun {
   readonly passed: boolean;
   readonly files: { readonly html?: string; readonly junit?: string };
   readonly secrets: Readonly<Record<string, string | undefined>>;
+  /** Every file under the root once this run was over (later runs may add more). */
+  readonly written: readonly string[];
 }
 
-async function hygieneRun(mode: 'local' | 'echo' | 'aws-secret', root: string): Promise<HygieneRun> {
+/**
+ * The three runs, one after the other in one child process (support/hygiene-run.ts) as they were one
+ * after the other in three: each run's stdout and stderr are its part of the child's, from its marker on.
+ */
+async function hygieneRuns(root: string): Promise<Record<Mode, HygieneRun>> {
   const secretsDir = await mkdtemp(join(tmpdir(), 'hardening-hygiene-secrets-'));
   try {
     const secretsFile = join(secretsDir, 'secrets.json');
     const script = join(repoRoot, 'tests', 'hardening', 'support', 'hygiene-run.ts');
-    const output = await run(process.execPath, ['--import', 'tsx', script, mode, root, secretsFile], {
+    const output = await run(process.execPath, ['--import', 'tsx', script, root, secretsFile, ...MODES], {
       cwd: repoRoot,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: root,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
-      timeout: 60_000,
+      timeout: 180_000,
       maxBuffer: 32 * 1024 * 1024,
     });
-    const reported = JSON.parse(await readFile(secretsFile, 'utf8')) as Omit<HygieneRun, 'output'>;
-    return { ...reported, output };
+    const reported = JSON.parse(await readFile(secretsFile, 'utf8')) as Record<
+      Mode,
+      Omit<HygieneRun, 'output'>
+    >;
+    const partOf = (text: string, mode: Mode): string => {
+      const parts = text.split(MARKER);
+      assert.equal(parts[0], '', 'nothing printed before the first run');
+      const part = parts.find((candidate) => candidate.startsWith(`${mode}\n`));
+      assert.ok(part !== undefined, `the ${mode} run's output is marked`);
+      return part.slice(mode.length + 1);
+    };
+    return Object.fromEntries(
+      MODES.map((mode) => [
+        mode,
+        {
+          ...reported[mode],
+          output: { stdout: partOf(output.stdout, mode), stderr: partOf(output.stderr, mode) },
+        },
+      ]),
+    ) as Record<Mode, HygieneRun>;
   } finally {
     await rm(secretsDir, { recursive: true, force: true });
   }
@@ -89,8 +115,10 @@ async function leaks(
 
 describe('a whole contract run leaks no secret', () => {
   let root: string;
+  let runs: Record<Mode, HygieneRun>;
   before(async () => {
     root = await scratchRoot('hardening-hygiene-');
+    runs = await hygieneRuns(root);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
@@ -101,7 +129,7 @@ describe('a whole contract run leaks no secret', () => {
   }
 
   test('target local: tokens and the stack password appear nowhere in stdout, stderr or the reports', async () => {
-    const result = await hygieneRun('local', root);
+    const result = runs.local;
     assert.equal(result.passed, true, result.output.stdout.slice(-3_000) + result.output.stderr);
     assert.ok(result.files.html && result.files.junit, 'HTML and JUnit reports written');
     assert.match(
@@ -110,7 +138,7 @@ describe('a whole contract run leaks no secret', () => {
       'the cli reporter printed the run',
     );
     assertKnown(result, 'id token', 'access token', 'refresh token', 'password');
-    const written = await filesUnder(root);
+    const { written } = result;
     assert.ok(
       written.some((file) => file.endsWith('index.html')) &&
         written.some((file) => file.endsWith('summary.json')),
@@ -119,24 +147,24 @@ describe('a whole contract run leaks no secret', () => {
   });
 
   test('a gateway that echoes the Authorization header into its bodies and failures still leaks nothing', async () => {
-    const result = await hygieneRun('echo', root);
+    const result = runs.echo;
     assert.equal(result.passed, false, 'the echoing gateway fails the contract');
     assertKnown(result, 'id token', 'password');
     // Chai shortens long strings in failure messages; the HTML report shows whole bodies.
     const html = await readFile(result.files.html ?? '', 'utf8');
     assert.match(html, /\[REDACTED\]/, 'the echoed token reached the report and was redacted');
-    assert.deepEqual(await leaks(result.output, await filesUnder(root), result.secrets), []);
+    assert.deepEqual(await leaks(result.output, result.written, result.secrets), []);
   });
 
   test('target aws with a client secret: no secret anywhere but the generated environment, which is 0600', async () => {
-    const result = await hygieneRun('aws-secret', root);
+    const result = runs['aws-secret'];
     assert.equal(result.passed, true, result.output.stdout.slice(-3_000) + result.output.stderr);
     assertKnown(result, 'id token', 'access token', 'refresh token', 'password', 'client secret');
     const generated = join(root, 'environments', 'generated', 'aws.postman_environment.json');
     assert.equal((await stat(generated)).mode & 0o777, 0o600, 'the generated environment is private');
     const idToken = result.secrets['id token'] ?? '';
     assert.ok((await readFile(generated, 'utf8')).includes(idToken), 'the one place with the token');
-    const written = (await filesUnder(root)).filter((file) => file !== generated);
+    const written = result.written.filter((file) => file !== generated);
     const found = await leaks(result.output, written, result.secrets);
     assert.deepEqual(
       found.map((place) => place.replace(root, '<root>')),

@@ -1,17 +1,29 @@
 /**
- * A whole contract run in a process of its own, for the secret-hygiene test: it calls runContract
- * in-process (learning the live tokens through onToken and the password from the stack), writes those
- * secrets to the file named by the caller (outside the scanned folder), and otherwise prints only what
- * the run prints. The test reads this process's real stdout and stderr, so nothing that reaches file
- * descriptors 1 and 2 can escape the scan, and the test runner's own output is not disturbed.
+ * Whole contract runs in a process of their own, for the secret-hygiene test: each mode named, in
+ * order, calls runContract in-process (learning the live tokens through onToken and the password from
+ * the stack); the secrets of every run, and the files under the root after it, go to the file named by
+ * the caller (outside the scanned folder), and otherwise the process prints only what the runs print,
+ * each run's output after a marker line (`MARKER` and the mode) on stdout and on stderr. The test reads
+ * this process's real stdout and stderr, so nothing that reaches file descriptors 1 and 2 can escape the
+ * scan, and the test runner's own output is not disturbed. One process for the three runs: each process
+ * of its own cost a Node start and the run's module load again.
  *
- * Usage: node --import tsx hygiene-run.ts <local|echo|aws-secret> <rootDir> <secretsFile>
+ * Usage: node --import tsx hygiene-run.ts <rootDir> <secretsFile> <local|echo|aws-secret>...
  */
+
+import { writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { runContract } from '../../../contract-runner/run-contract.ts';
 import { type LocalStack, startStack } from '../../../local-stack/stack.ts';
 import type { TokenResult } from '../../../token-helper/index.ts';
 import { type GatewayParts, runContractWith } from '../../support/weakened-stack.ts';
+import { filesUnder } from './contract-process.ts';
+
+/** Starts each run's part of stdout and stderr, followed by the mode and a newline. */
+export const MARKER = '\u0000hygiene-run ';
+export const MODES = ['local', 'echo', 'aws-secret'] as const;
+export type Mode = (typeof MODES)[number];
 
 export const HYGIENE_CLIENT_SECRET = 'hygieneclientsecret0123456789abcdefghijklmnopqrstu';
 
@@ -26,10 +38,25 @@ const echoAuthorization: GatewayParts = {
 };
 
 async function main(): Promise<void> {
-  const [mode, rootDir, secretsFile] = process.argv.slice(2);
-  if (!rootDir || !secretsFile || !['local', 'echo', 'aws-secret'].includes(mode ?? '')) {
-    throw new Error('usage: hygiene-run.ts <local|echo|aws-secret> <rootDir> <secretsFile>');
+  const [rootDir, secretsFile, ...modes] = process.argv.slice(2);
+  if (
+    !rootDir ||
+    !secretsFile ||
+    modes.length === 0 ||
+    !modes.every((mode) => MODES.includes(mode as Mode))
+  ) {
+    throw new Error('usage: hygiene-run.ts <rootDir> <secretsFile> <local|echo|aws-secret>...');
   }
+  const runs: Record<string, unknown> = {};
+  for (const mode of modes) {
+    writeSync(1, `${MARKER}${mode}\n`);
+    writeSync(2, `${MARKER}${mode}\n`);
+    runs[mode] = { ...(await hygieneRun(mode as Mode, rootDir)), written: await filesUnder(rootDir) };
+  }
+  await writeFile(secretsFile, JSON.stringify(runs), { mode: 0o600 });
+}
+
+async function hygieneRun(mode: Mode, rootDir: string): Promise<object> {
   let token: TokenResult | undefined;
   let stack: LocalStack | undefined;
   const onToken = (live: TokenResult) => {
@@ -82,23 +109,20 @@ async function main(): Promise<void> {
     );
     password = stack?.cognito.password ?? '';
   }
-  await writeFile(
-    secretsFile,
-    JSON.stringify({
-      passed: result.passed,
-      files: result.files,
-      secrets: {
-        'id token': token?.idToken,
-        'id token signature': token?.idToken.split('.')[2],
-        'access token': token?.accessToken,
-        'access token signature': token?.accessToken?.split('.')[2],
-        'refresh token': token?.refreshToken,
-        password,
-        ...(clientSecret ? { 'client secret': clientSecret } : {}),
-      },
-    }),
-    { mode: 0o600 },
-  );
+  return {
+    passed: result.passed,
+    files: result.files,
+    secrets: {
+      'id token': token?.idToken,
+      'id token signature': token?.idToken.split('.')[2],
+      'access token': token?.accessToken,
+      'access token signature': token?.accessToken?.split('.')[2],
+      'refresh token': token?.refreshToken,
+      password,
+      ...(clientSecret ? { 'client secret': clientSecret } : {}),
+    },
+  };
 }
 
-await main();
+// Run as a script only: the test imports MARKER and MODES from here.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
