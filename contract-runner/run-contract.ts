@@ -37,6 +37,7 @@ import {
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
+  environmentTemplate,
   obtainToken,
   settingsFromLocalStack,
   type TokenResult,
@@ -504,6 +505,8 @@ async function runInFolder(
   try {
     let settings: TokenSettings;
     if (options.target === 'local') {
+      // A broken environment template is refused before a stack starts for nothing.
+      await environmentTemplate('local', { rootDir });
       const { startAttackerServer } = await import('../security/attacker-server.ts');
       [stack, attacker] = await Promise.all([parts.startStack(api ? { api } : {}), startAttackerServer()]);
       options.onStackStarted?.(stack);

@@ -20,7 +20,13 @@ export type { IdTokenClaims, UnverifiedToken } from './jwt-claims.ts';
 export { decodeIdToken, readUnverifiedToken } from './jwt-claims.ts';
 export { settingsFromLocalStack } from './local-stack-settings.ts';
 export type { ObtainTokenOptions, TokenResult } from './obtain-token.ts';
-export { defaultOutPath, defaultTemplatePath, MIN_REMAINING_SECONDS, obtainToken } from './obtain-token.ts';
+export {
+  defaultOutPath,
+  defaultTemplatePath,
+  environmentTemplate,
+  MIN_REMAINING_SECONDS,
+  obtainToken,
+} from './obtain-token.ts';
 export type { PostmanEnvironment, PostmanVariable } from './postman-environment.ts';
 export { computeSecretHash } from './secret-hash.ts';
 export { formatSummary } from './summary.ts';

@@ -92,6 +92,20 @@ export function defaultOutPath(target: Target, rootDir: string = process.cwd()):
   return resolve(rootDir, 'environments', 'generated', `${target}.postman_environment.json`);
 }
 
+/**
+ * The environment template obtainToken fills for a target (the committed one, or `templatePath`),
+ * read and checked: a caller that starts something first (the contract's local stack) asks for it
+ * before, so a broken template is refused before anything starts, in the same sentence.
+ */
+export async function environmentTemplate(
+  target: TokenSettings['target'],
+  options: Pick<ObtainTokenOptions, 'rootDir' | 'templatePath'> = {},
+): Promise<PostmanEnvironment> {
+  const rootDir = options.rootDir ?? process.cwd();
+  const templatePath = resolve(rootDir, options.templatePath ?? defaultTemplatePath(target, rootDir));
+  return readEnvironmentTemplate(templatePath, displayPath(templatePath), options.templatePath !== undefined);
+}
+
 export async function obtainToken(
   input: TokenSettings,
   options: ObtainTokenOptions = {},
@@ -100,19 +114,11 @@ export async function obtainToken(
   const rootDir = options.rootDir ?? process.cwd();
   const now = options.now ?? (() => new Date());
   const write = options.write ?? true;
-  const templatePath = resolve(
-    rootDir,
-    options.templatePath ?? defaultTemplatePath(settings.target, rootDir),
-  );
   const outPath = resolve(rootDir, options.outPath ?? defaultOutPath(settings.target, rootDir));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   // The template is checked first so that a broken one costs no Cognito call.
-  const template = await readEnvironmentTemplate(
-    templatePath,
-    displayPath(templatePath),
-    options.templatePath !== undefined,
-  );
+  const template = await environmentTemplate(settings.target, options);
 
   const saved = write && options.force !== true ? await readSavedTokens(outPath, settings) : undefined;
   const reusable = saved !== undefined && isReusable(saved, now()) ? saved : undefined;

@@ -344,7 +344,7 @@ describe('the environment template (read relative to the project root)', () => {
     await writeFile(template(), original);
   });
 
-  test('a missing template is named, with how to restore it; the stack it started is stopped', async () => {
+  test('a missing template is named, with how to restore it, before a stack starts', async () => {
     await rm(template());
     const run = await runContractCli(['--reporters', 'cli'], { cwd: root });
     await assertOneSentence(
