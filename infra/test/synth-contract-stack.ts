@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type ApiSpec, helloApi } from '../../api/routes.ts';
+import { type ApiSpec, helloApi, type RouteSpec } from '../../api/routes.ts';
 import { ContractStack } from '../contract-stack.ts';
 import { STACK_NAME } from '../deployment-names.ts';
 
@@ -34,6 +34,54 @@ export function synthContractStack(
     return defaultSynth;
   }
   return synthesize(spec, options);
+}
+
+/** A route the route table does not have: POST on a nested path, no authorizer. */
+export const EXTRA_ROUTE: RouteSpec = {
+  method: 'POST',
+  path: '/hello/{name}',
+  protection: { kind: 'none' },
+  integration: 'AWS_PROXY',
+  handler: { file: 'lambda/hello.ts', exportName: 'handler' },
+};
+
+/** helloApi with its first route asking for an OAuth scope. */
+export function withScopedFirstRoute(spec: ApiSpec = helloApi): ApiSpec {
+  const [first, ...rest] = spec.routes;
+  if (first === undefined) throw new Error('the spec has no route to scope');
+  return {
+    ...spec,
+    routes: [
+      {
+        ...first,
+        protection: { kind: 'cognito', authorizer: 'CognitoUserPoolAuthorizer', scopes: ['hello/read'] },
+      },
+      ...rest,
+    ],
+  };
+}
+
+/** The one stack the tests build unlike the default, and its route table. */
+export interface Variant extends Synthesized {
+  readonly spec: ApiSpec;
+  readonly domainPrefix: string;
+}
+
+let variantSynth: Variant | undefined;
+
+/**
+ * One synthesis for every way the tests change the default stack, since each is a fact of its own part
+ * of the template: a chosen Cognito domain prefix (the user pool's domain), a scoped first route and a
+ * route the route table does not have (the API's methods and resources). The parity checks compare its
+ * routes with route tables that differ from it in one of these only. Shared like the default one.
+ */
+export function synthVariant(): Variant {
+  if (variantSynth === undefined) {
+    const spec: ApiSpec = withScopedFirstRoute({ ...helloApi, routes: [...helloApi.routes, EXTRA_ROUTE] });
+    const domainPrefix = 'qa-team-hello';
+    variantSynth = { ...synthesize(spec, { domainPrefix }), spec, domainPrefix };
+  }
+  return variantSynth;
 }
 
 function synthesize(spec: ApiSpec, options: { domainPrefix?: string }): Synthesized {
