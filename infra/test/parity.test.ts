@@ -7,8 +7,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type ApiSpec, helloApi, type RouteSpec } from '../../api/routes.ts';
-import { REPO_ROOT, synthContractStack } from './synth-contract-stack.ts';
+import { type ApiSpec, helloApi } from '../../api/routes.ts';
+import {
+  EXTRA_ROUTE,
+  REPO_ROOT,
+  synthContractStack,
+  synthVariant,
+  withScopedFirstRoute,
+} from './synth-contract-stack.ts';
 import {
   field,
   functionIdsByRoute,
@@ -20,14 +26,11 @@ import {
 const { template, assemblyDir } = synthContractStack();
 const json: unknown = template.toJSON();
 
-const extraRoute: RouteSpec = {
-  method: 'POST',
-  path: '/hello/{name}',
-  protection: { kind: 'none' },
-  integration: 'AWS_PROXY',
-  handler: { file: 'lambda/hello.ts', exportName: 'handler' },
-};
-const withExtraRoute: ApiSpec = { ...helloApi, routes: [...helloApi.routes, extraRoute] };
+const withExtraRoute: ApiSpec = { ...helloApi, routes: [...helloApi.routes, EXTRA_ROUTE] };
+const scoped = withScopedFirstRoute();
+/** Scoped first route and the extra route (and a domain prefix, which no route reads). */
+const variant = synthVariant();
+const variantRoutes = routesFromTemplate(variant.template.toJSON());
 
 describe('template ↔ api/routes.ts parity', () => {
   test('every route in the template is in the route table with the same settings, and the reverse', () => {
@@ -90,31 +93,19 @@ describe('the parity check itself', () => {
   });
 
   test('fails when the template has a route the route table does not', () => {
-    const drifted = synthContractStack(withExtraRoute).template.toJSON();
-    assert.notDeepEqual(routesFromTemplate(drifted), routesFromSpec(helloApi));
+    // The variant's table without the extra route: the extra route is the one difference.
+    assert.deepEqual(variant.spec, withScopedFirstRoute(withExtraRoute));
+    assert.notDeepEqual(variantRoutes, routesFromSpec(scoped));
     // And reads the extra route back faithfully, nested path and all.
-    assert.deepEqual(routesFromTemplate(drifted), routesFromSpec(withExtraRoute));
+    assert.deepEqual(variantRoutes, routesFromSpec(variant.spec));
   });
 
   test('fails when a route’s OAuth scopes differ between the two', () => {
-    const [first, ...rest] = helloApi.routes;
-    assert.ok(first !== undefined);
-    const scoped: ApiSpec = {
-      ...helloApi,
-      routes: [
-        {
-          ...first,
-          protection: { kind: 'cognito', authorizer: 'CognitoUserPoolAuthorizer', scopes: ['hello/read'] },
-        },
-        ...rest,
-      ],
-    };
     assert.notDeepEqual(routesFromTemplate(json), routesFromSpec(scoped));
     // And a deployed scope is read back faithfully.
-    assert.deepEqual(
-      routesFromTemplate(synthContractStack(scoped).template.toJSON()),
-      routesFromSpec(scoped),
-    );
+    assert.deepEqual(variantRoutes, routesFromSpec(variant.spec));
+    // Against the variant's table without the scope, the scope is the one difference.
+    assert.notDeepEqual(variantRoutes, routesFromSpec(withExtraRoute));
   });
 
   test('fails when a route’s authorization differs between the two', () => {

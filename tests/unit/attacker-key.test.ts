@@ -22,6 +22,12 @@ import {
 } from '../../security/attacker-key.ts';
 
 const execFileAsync = promisify(execFile);
+/**
+ * The command the script's usage gives: `node common/run-ts.mjs security/make-attacker-key.ts`, the
+ * launcher every npm script runs (no tsx loader in the child: the compiled build on Node 20).
+ */
+const MAKE_LAUNCHER = 'common/run-ts.mjs';
+const MAKE_SCRIPT = 'security/make-attacker-key.ts';
 const committedText = readFileSync(attackerKeyPath, 'utf8');
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
@@ -149,13 +155,7 @@ describe('parseAttackerKey refuses a file that is wrong in one way', () => {
     const directory = await mkdtemp(join(tmpdir(), 'attacker-key-test-'));
     try {
       const path = join(directory, 'other.json');
-      await execFileAsync(process.execPath, [
-        '--import',
-        'tsx',
-        'security/make-attacker-key.ts',
-        '--out',
-        path,
-      ]);
+      await execFileAsync(process.execPath, [MAKE_LAUNCHER, MAKE_SCRIPT, '--out', path]);
       const foreign = JSON.parse(readFileSync(path, 'utf8')) as { certificate: unknown };
       const document = committedDocument();
       document.certificate = foreign.certificate as Record<string, unknown>;
@@ -188,7 +188,7 @@ describe('security/make-attacker-key.ts', () => {
   after(() => rm(directory, { recursive: true, force: true }));
 
   const run = (...args: string[]) =>
-    execFileAsync(process.execPath, ['--import', 'tsx', 'security/make-attacker-key.ts', ...args]).then(
+    execFileAsync(process.execPath, [MAKE_LAUNCHER, MAKE_SCRIPT, ...args]).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code?: number; stdout?: string; stderr?: string }) => ({
         code: error.code,

@@ -89,6 +89,18 @@ function verifies(
   return verify(hashOf(alg), data, verifyKey, Buffer.from(signature, 'base64url'));
 }
 
+/**
+ * The key pairs the rsaSign tests sign with, generated once for the file (RSA key generation is most
+ * of its CPU): the HMAC and public-key encoding tests use them too. 1537 bits: a modulus of 8k + 1
+ * bits, where the PSS encoded message is one byte shorter than the signature (RFC 8017 §8.1.1:
+ * emLen = ceil((modBits - 1) / 8)).
+ */
+const signingKeys = [1024, 1537, 2048, 3072].map((modulusLength) => {
+  const pair = generateKeyPairSync('rsa', { modulusLength });
+  const bits = pair.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  return { bits, ...pair, jwk: pair.privateKey.export({ format: 'jwk' }) };
+});
+
 describe(`the sandboxCrypto script (postman-sandbox ${postmanSandboxVersion})`, () => {
   const file = ts.createSourceFile(
     'sandbox-crypto.js',
@@ -308,9 +320,11 @@ describe('sandboxCrypto digest and hmac', () => {
   });
 
   it('hmac equals createHmac for HS256, HS384, HS512 with empty, short, PEM-sized, non-ASCII and byte keys', async () => {
-    const pemKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
-      .publicKey.export({ type: 'spki', format: 'pem' })
+    const pemKey = signingKeys
+      .find((key) => key.bits === 2048)
+      ?.publicKey.export({ type: 'spki', format: 'pem' })
       .toString();
+    assert.ok(pemKey !== undefined);
     const textKeys = ['', 'secret', 'your-256-bit-secret', '1', pemKey, 'ключ-€-𝄞'];
     const byteKey = randomBytes(300);
     const inputs = ['a.b', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0', 'h€llo.wörld', 'A'.repeat(33_000)];
@@ -341,13 +355,7 @@ describe('sandboxCrypto digest and hmac', () => {
 });
 
 describe('sandboxCrypto rsaSign', () => {
-  // 1537 bits: a modulus of 8k + 1 bits, where the PSS encoded message is one byte shorter than the
-  // signature (RFC 8017 §8.1.1: emLen = ceil((modBits - 1) / 8)).
-  const keys = [1024, 1537, 2048, 3072].map((modulusLength) => {
-    const pair = generateKeyPairSync('rsa', { modulusLength });
-    const bits = pair.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
-    return { bits, ...pair, jwk: pair.privateKey.export({ format: 'jwk' }) };
-  });
+  const keys = signingKeys;
   const binary = randomBytes(100);
   const messages = ['hello.world', 'eyJ€.ünïcödé', binary.toString('hex')];
   const dataOf = (m: number): Buffer => (m === 2 ? binary : Buffer.from(messages[m] ?? '', 'utf8'));
@@ -494,7 +502,25 @@ describe('sandboxCrypto publicKeyPem and publicKeyDer', () => {
     { modulusLength: 3072, publicExponent: 65537 },
     { modulusLength: 4096, publicExponent: 65537 },
   ];
-  const jwks = shapes.map((shape) => generateKeyPairSync('rsa', shape).publicKey.export({ format: 'jwk' }));
+  // Both encoders read n and e only, and node's createPublicKey takes any odd n: a random odd n of the
+  // shape's length, with the top bit set, is a public key of that shape for either of them, where
+  // generating a key pair per shape (up to 4096 bits) cost about 2 s of CPU. The generated keys the
+  // signing tests use come after the shapes.
+  const jwks = [
+    ...shapes.map(({ modulusLength, publicExponent }) => ({
+      kty: 'RSA',
+      n: randomModulus(modulusLength).toString('base64url'),
+      e: bigEndian(publicExponent).toString('base64url'),
+    })),
+    ...signingKeys.map((key) => key.publicKey.export({ format: 'jwk' })),
+  ];
+  it('gives each shape its modulus length and exponent, as node reads them', () => {
+    shapes.forEach((shape, i) => {
+      const details = createPublicKey({ key: jwks[i] ?? {}, format: 'jwk' }).asymmetricKeyDetails;
+      assert.equal(details?.modulusLength, shape.modulusLength, `shape ${i}`);
+      assert.equal(details?.publicExponent, BigInt(shape.publicExponent), `shape ${i}`);
+    });
+  });
   const highBit = (member: string | undefined): boolean =>
     (Buffer.from(member ?? '', 'base64url')[0] ?? 0) >= 0x80;
   // node accepts a JWK member with a superfluous leading zero octet and drops it: so must we.
@@ -609,6 +635,21 @@ describe('sandboxCrypto with the committed attacker key', () => {
     );
   });
 });
+
+/** A random odd number of exactly `bits` bits, big-endian. */
+function randomModulus(bits: number): Buffer {
+  const bytes = randomBytes(Math.ceil(bits / 8));
+  const top = (bits - 1) % 8;
+  bytes[0] = ((bytes[0] ?? 0) & ((1 << (top + 1)) - 1)) | (1 << top);
+  bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) | 1;
+  return bytes;
+}
+
+/** An unsigned integer in the fewest big-endian bytes, as a JWK's "e". */
+function bigEndian(value: number): Buffer {
+  const hex = value.toString(16);
+  return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
+}
 
 function stringRecord(value: unknown): Record<string, string> {
   assert.ok(typeof value === 'object' && value !== null && !Array.isArray(value), 'not an object');
