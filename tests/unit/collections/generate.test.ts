@@ -146,7 +146,9 @@ describe('the clauses generated for the route table', () => {
         // Behind the same authorizer, with the same token: exactly GET /hello's catalogue clauses.
         assert.deepEqual(
           attacked.map((clause) => clause.key.replace(/^GET \/goodbye /, 'GET /hello ')),
-          own.filter((clause) => clause.kind === 'attack').map((clause) => clause.key),
+          own
+            .filter((clause) => clause.kind === 'attack' && clause.key.startsWith('GET /hello '))
+            .map((clause) => clause.key),
           'the new route did not get the whole catalogue',
         );
       } else {
