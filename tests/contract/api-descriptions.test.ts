@@ -108,7 +108,7 @@ describe('each form of API description, its generated contract against the local
       coverage.forEach((clause, index) => {
         assert.ok(clause.name.includes(entry.flagged[index]?.[1] ?? '?'), clause.name);
       });
-      const result = await proof.runDescription(api);
+      const result = await proof.runDescription(api, clauses);
       assert.equal(result.runError, undefined);
       assert.deepEqual(
         result.results.map((clause) => clause.clause?.key),
