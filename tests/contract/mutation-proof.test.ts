@@ -23,6 +23,7 @@ import { helloApi } from '../../api/routes.ts';
 import { DEFAULT_SETTINGS, rowAssertions } from '../../collections/assertions.ts';
 import type { Clause } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import type { GatewayParts } from '../../local-stack/stack.ts';
 import { ATTACKS, OPEN_ONLY_WEAKNESSES, WEAKNESSES, type WeaknessId } from '../../security/catalogue.ts';
 import { FACTS, type FactId, STRICT_FACTS } from '../../security/facts.ts';
 import { libraryAuthorizers, missingLibraries } from './support/library-authorizers.ts';
@@ -84,15 +85,52 @@ const needsLibrary = (id: string) =>
  * compared with Newman's on the product gateway under the default settings and under --strict all.
  * - a token variant whose verdict depends on what the run sent before (an authorizer's cache, fed in
  *   order: a transplanted signature passes once the other genuine token verified);
- * - Newman's own cookie jar (a cookie the gateway set comes back on later requests);
- * - Newman's query strings (a token in the query) and its Host header (a clause's own Host).
+ * - Newman's query strings (a token in the query) and a clause's own Host header;
+ * - Newman's own cookie jar (a cookie the gateway set comes back on later requests).
+ * Variants listed together run as one gateway wrong in each of their ways, one Newman run for all: at most
+ * one replaces the authorizer, the others add a front door only, and no clause is caught by two of them
+ * (asserted), so each clause's verdict rests on one of them, and both runs must fail exactly the union of
+ * their clauses. The session cookie stands alone: it lets through a request without an Authorization
+ * header, which a token in the query is too.
  */
-const THROUGH_NEWMAN = [
-  'weakness:verified-cache-keyed-by-signature',
-  'request:session-cookie',
-  'request:token-from-query',
-  'request:host-localhost-trusted',
-] as const;
+const THROUGH_NEWMAN: readonly (readonly string[])[] = [
+  [
+    'weakness:verified-cache-keyed-by-signature',
+    'request:token-from-query',
+    'request:host-localhost-trusted',
+  ],
+  ['request:session-cookie'],
+];
+
+/** One gateway wrong in each of the variants' ways (see THROUGH_NEWMAN for when that is sound). */
+function together(variants: readonly Variant[]): GatewayParts {
+  const parts = variants.map((variant) => variant.options());
+  if (parts.length === 1) return parts[0] as GatewayParts;
+  const authorizers = parts.flatMap((part) => (part.authorizer ? [part.authorizer] : []));
+  assert.ok(authorizers.length <= 1, 'two of the variants replace the authorizer');
+  const doors = parts.flatMap((part) => {
+    const { authorizer: _, server, ...rest } = part;
+    const { frontDoor, ...otherServer } = server ?? {};
+    assert.deepEqual(
+      [...Object.keys(rest), ...Object.keys(otherServer)],
+      [],
+      'a variant changes more than its front door',
+    );
+    return frontDoor ? [frontDoor] : [];
+  });
+  return {
+    ...(authorizers[0] ? { authorizer: authorizers[0] } : {}),
+    server: {
+      frontDoor: (request) => {
+        for (const door of doors) {
+          const decision = door(request);
+          if (decision !== undefined) return decision;
+        }
+        return undefined;
+      },
+    },
+  };
+}
 
 let proof: Proof;
 before(
@@ -312,19 +350,31 @@ describe('what the default settings do not catch', () => {
 });
 
 describe('the replayed verdict is the one real Newman reaches', () => {
-  for (const id of THROUGH_NEWMAN) {
-    it(`for a gateway that ${variantById(id).description} [${id}]`, {
+  for (const ids of THROUGH_NEWMAN) {
+    const variants = ids.map(variantById);
+    it(`for a gateway that ${variants.map((variant) => variant.description).join(', and that ')} [${ids.join(' + ')}]`, {
       timeout: PROOF_TIMEOUT_MS,
-      skip: needsLibrary(id),
+      skip: ids.map(needsLibrary).find((reason) => reason !== false) ?? false,
     }, async () => {
-      const variant = variantById(id);
-      const judgedBy = clausesFor(variant);
+      const judgedBy = clausesFor(variants[0] as Variant);
+      assert.ok(
+        variants.every((variant) => clausesFor(variant) === judgedBy),
+        'variants run together are judged on the same settings',
+      );
+      const union = new Set<string>();
+      for (const variant of variants) {
+        for (const key of variant.caughtBy(judgedBy)) {
+          assert.ok(!union.has(key), `${key} is caught by two of ${ids.join(', ')}`);
+          union.add(key);
+        }
+      }
       const [newman, replayed] = [
-        await proof.run(variant.options(), judgedBy),
-        await proof.replay(variant.options(), judgedBy),
+        await proof.run(together(variants), judgedBy),
+        await proof.replay(together(variants), judgedBy),
       ];
       assert.equal(newman.runError, undefined, newman.runError);
       assert.deepEqual(verdict(replayed), verdict(newman));
+      for (const run of [newman, replayed]) assertCaughtExactlyBy(run, judgedBy, union);
     });
   }
 });
