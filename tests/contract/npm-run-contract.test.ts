@@ -2,6 +2,9 @@
  * `npm run contract` end to end: the real command, `node common/run-ts.mjs scripts/contract.ts`,
  * as a child process on the local target, its reports in a temporary folder. It must exit 0 with a
  * passing one-screen summary and one new run folder per run, and exit non-zero when a clause fails.
+ * Each spawned run serves several tests: the second run (a collection one assertion of which cannot
+ * hold) is also the run that must leave the first run's folder unchanged, and the `--reporters cli` run
+ * is also the one on a `cdk synth` template with `--stage` and `--handler`.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -29,8 +32,8 @@ interface CommandResult {
   readonly stderr: string;
 }
 
-function npmRunContract(args: readonly string[]): Promise<CommandResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: 'local' };
+function npmRunContract(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: 'local', ...extraEnv };
   // The child is a command, not a test file: node:test's context would change how it reports.
   delete env.NODE_TEST_CONTEXT;
   return new Promise((resolve) => {
@@ -260,20 +263,42 @@ describe('npm run contract on the local stack', () => {
   });
 });
 
-describe('npm run contract --reporters cli', () => {
+/**
+ * One run serves both: `--reporters cli` (no report files), on a `cdk synth` template with `--stage` and
+ * `--handler` (the description form whose Lambda has no source path of its own to read).
+ */
+describe('npm run contract --reporters cli, on a cdk synth template with --stage and --handler', () => {
   let cwd: string;
-  before(async () => {
-    cwd = await mkdtemp(join(tmpdir(), 'contract-e2e-cli-only-'));
-  });
+  let reportsDir: string;
+  let run: CommandResult;
+  before(
+    async () => {
+      cwd = await mkdtemp(join(tmpdir(), 'contract-e2e-cli-only-'));
+      reportsDir = join(cwd, 'reports');
+      run = await npmRunContract(
+        [
+          '--reporters',
+          'cli',
+          '--reports-dir',
+          reportsDir,
+          '--api-spec',
+          'tests/fixtures/api/hello.cdk-synth.template.json',
+          '--stage',
+          'dev',
+          '--handler',
+          'lambda/hello.ts#handler',
+        ],
+        // The flags alone choose the description: none from the environment.
+        { CONTRACT_API_SPEC: '', CONTRACT_ALLOW_UNPROTECTED: '' },
+      );
+    },
+    { timeout: RUN_TIMEOUT_MS },
+  );
   after(async () => {
     if (cwd) await rm(cwd, { recursive: true, force: true });
   });
 
-  it('writes no run folder, no summary.json and no index, and says so, as the README documents', {
-    timeout: RUN_TIMEOUT_MS,
-  }, async () => {
-    const reportsDir = join(cwd, 'reports');
-    const run = await npmRunContract(['--reporters', 'cli', '--reports-dir', reportsDir]);
+  it('writes no run folder, no summary.json and no index, and says so, as the README documents', async () => {
     assert.equal(run.code, 0, `${run.stdout.slice(-3000)}\n${run.stderr}`);
     const summary = summaryOf(run.stdout);
     assert.match(
@@ -285,5 +310,11 @@ describe('npm run contract --reporters cli', () => {
     // Newman's own console output is there: the cli reporter ran.
     assert.match(run.stdout, /↳ GET \/hello without an Authorization header/);
     await assert.rejects(readdir(reportsDir), { code: 'ENOENT' }, 'the reports folder was created');
+  });
+
+  it('passes every clause of the synthesized API, with --stage and --handler', () => {
+    assert.equal(run.code, 0, `${run.stdout.slice(-3000)}\n${run.stderr}`);
+    assert.match(run.stdout, /Authorizer coverage: 1 method, every one behind the Cognito authorizer/);
+    assert.match(run.stdout, /PASSED/);
   });
 });
