@@ -3,20 +3,18 @@
  * its contract generated and run in real Newman over real HTTP against a local gateway serving the same
  * file, in front of one shared local Cognito. Each run passes except exactly the coverage clauses of
  * the methods the file leaves outside Cognito, each named as what it is (IAM, Lambda authorizer, API
- * key only, no authorizer). One file goes through `npm run contract` itself, --stage and --handler included.
+ * key only, no authorizer). A `cdk synth` template goes through `npm run contract` itself, --stage and
+ * --handler included, in npm-run-contract.test.ts (whose `--reporters cli` run it is).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { readApiDescription } from '../../api/read-description.ts';
 import type { ApiSpec } from '../../api/spec.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { runContract } from '../../contract-runner/run-contract.ts';
 import { type Proof, startProof } from './support/proof.ts';
 
-const run = promisify(execFile);
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const TIMEOUT_MS = 300_000;
 
@@ -108,7 +106,7 @@ describe('each form of API description, its generated contract against the local
       coverage.forEach((clause, index) => {
         assert.ok(clause.name.includes(entry.flagged[index]?.[1] ?? '?'), clause.name);
       });
-      const result = await proof.runDescription(api);
+      const result = await proof.runDescription(api, clauses);
       assert.equal(result.runError, undefined);
       assert.deepEqual(
         result.results.map((clause) => clause.clause?.key),
@@ -121,31 +119,6 @@ describe('each form of API description, its generated contract against the local
       );
     });
   }
-});
-
-describe('npm run contract with a cdk synth template', () => {
-  it('passes every clause of the synthesized API, with --stage and --handler', {
-    timeout: TIMEOUT_MS,
-  }, async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        'common/run-ts.mjs',
-        'scripts/contract.ts',
-        '--api-spec',
-        'tests/fixtures/api/hello.cdk-synth.template.json',
-        '--stage',
-        'dev',
-        '--handler',
-        'lambda/hello.ts#handler',
-        '--reporters',
-        'cli',
-      ],
-      { cwd: repoRoot, env: { ...process.env, CONTRACT_API_SPEC: '', CONTRACT_ALLOW_UNPROTECTED: '' } },
-    );
-    assert.match(stdout, /Authorizer coverage: 1 method, every one behind the Cognito authorizer/);
-    assert.match(stdout, /PASSED/);
-  });
 });
 
 describe('a description run against AWS', () => {

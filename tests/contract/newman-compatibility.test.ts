@@ -132,6 +132,8 @@ function reporterCollection() {
 
 const VERDICT = '\n@@verdict ';
 
+type Reporter = 'cli' | 'htmlextra' | 'junit';
+
 interface RunVerdict {
   readonly runError: string | null;
   readonly failures: string[];
@@ -139,17 +141,25 @@ interface RunVerdict {
   readonly requests: { total: number; pending: number; failed: number };
 }
 
-/** argv: collection file, base URL, reporter, export file. Prints the reporter's output, then a verdict. */
+/**
+ * argv: collection file, base URL, export folder. One run with every reporter (each HTML and JUnit
+ * report exported into the folder); prints the cli reporter's output, then the run's verdict.
+ */
 const RUN_ONE = `
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import newman from 'newman';
-const [collectionFile, base, reporter, exportFile] = process.argv.slice(1);
+const [collectionFile, base, exportFolder] = process.argv.slice(1);
 newman.run(
   {
     collection: JSON.parse(readFileSync(collectionFile, 'utf8')),
     environment: { values: [{ key: 'base', value: base }] },
-    reporters: [reporter],
-    reporter: { cli: { noBanner: true }, htmlextra: { export: exportFile }, junit: { export: exportFile } },
+    reporters: ['cli', 'htmlextra', 'junit'],
+    reporter: {
+      cli: { noBanner: true },
+      htmlextra: { export: join(exportFolder, 'htmlextra.out') },
+      junit: { export: join(exportFolder, 'junit.out') },
+    },
     timeoutRequest: 10000,
   },
   (error, summary) => {
@@ -186,34 +196,43 @@ describe('a programmatic Newman run with the overrides in place', () => {
 
   /**
    * One programmatic `newman.run` in a child process, so the cli reporter's stdout is captured there and
-   * cannot mix with the test runner's own stdout (which carries the test results).
+   * cannot mix with the test runner's own stdout (which carries the test results). One run with the
+   * three reporters serves the three tests: each reporter's output is its own (stdout, or its export).
    */
-  async function run(
-    reporter: 'cli' | 'htmlextra' | 'junit',
-  ): Promise<{ verdict: RunVerdict; output: string }> {
-    const collectionFile = join(folder, 'reporter-check.postman_collection.json');
-    await writeFile(collectionFile, JSON.stringify(reporterCollection()));
-    const exportFile = join(folder, `${reporter}.out`);
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['--input-type=module', '-e', RUN_ONE, collectionFile, base, reporter, exportFile],
-        { cwd: repoRoot, timeout: RUN_TIMEOUT_MS },
-        (error, out, err) => (error ? reject(new Error(`${error.message}\n${out}\n${err}`)) : resolve(out)),
-      );
-    });
-    const marker = stdout.lastIndexOf(VERDICT);
-    assert.ok(marker >= 0, `no verdict from the child:\n${stdout}`);
-    const verdict = JSON.parse(stdout.slice(marker + VERDICT.length)) as RunVerdict;
-    const output = reporter === 'cli' ? stdout.slice(0, marker) : await readFile(exportFile, 'utf8');
-    return { verdict, output };
+  let once: Promise<{ verdict: RunVerdict; outputs: Record<Reporter, string> }> | undefined;
+  function runAll(): Promise<{ verdict: RunVerdict; outputs: Record<Reporter, string> }> {
+    once ??= (async () => {
+      const collectionFile = join(folder, 'reporter-check.postman_collection.json');
+      await writeFile(collectionFile, JSON.stringify(reporterCollection()));
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ['--input-type=module', '-e', RUN_ONE, collectionFile, base, folder],
+          { cwd: repoRoot, timeout: RUN_TIMEOUT_MS },
+          (error, out, err) => (error ? reject(new Error(`${error.message}\n${out}\n${err}`)) : resolve(out)),
+        );
+      });
+      const marker = stdout.lastIndexOf(VERDICT);
+      assert.ok(marker >= 0, `no verdict from the child:\n${stdout}`);
+      const verdict = JSON.parse(stdout.slice(marker + VERDICT.length)) as RunVerdict;
+      return {
+        verdict,
+        outputs: {
+          cli: stdout.slice(0, marker),
+          htmlextra: await readFile(join(folder, 'htmlextra.out'), 'utf8'),
+          junit: await readFile(join(folder, 'junit.out'), 'utf8'),
+        },
+      };
+    })();
+    return once;
   }
 
   for (const reporter of ['cli', 'htmlextra', 'junit'] as const) {
     it(`runs with the ${reporter} reporter, every request and test passing, and the report names both requests`, {
       timeout: RUN_TIMEOUT_MS,
     }, async () => {
-      const { verdict, output } = await run(reporter);
+      const { verdict, outputs } = await runAll();
+      const output = outputs[reporter];
       assert.equal(verdict.runError, null, 'Newman reported a run error');
       assert.deepEqual(verdict.failures, []);
       assert.deepEqual(verdict.assertions, { total: 3, pending: 0, failed: 0 });

@@ -2,6 +2,9 @@
  * `npm run contract` end to end: the real command, `node common/run-ts.mjs scripts/contract.ts`,
  * as a child process on the local target, its reports in a temporary folder. It must exit 0 with a
  * passing one-screen summary and one new run folder per run, and exit non-zero when a clause fails.
+ * Each spawned run serves several tests: the second run (a collection one assertion of which cannot
+ * hold) is also the run that must leave the first run's folder unchanged, and the `--reporters cli` run
+ * is also the one on a `cdk synth` template with `--stage` and `--handler`.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -29,8 +32,8 @@ interface CommandResult {
   readonly stderr: string;
 }
 
-function npmRunContract(args: readonly string[]): Promise<CommandResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: 'local' };
+function npmRunContract(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONTRACT_TARGET: 'local', ...extraEnv };
   // The child is a command, not a test file: node:test's context would change how it reports.
   delete env.NODE_TEST_CONTEXT;
   return new Promise((resolve) => {
@@ -167,98 +170,135 @@ describe('npm run contract on the local stack', () => {
     }
   });
 
+  /**
+   * The second run, into the same reports folder (junit only), of a collection one assertion of which
+   * cannot hold: one run serves the two tests below (the first run's folder is kept as it was; the broken
+   * clause is named, exit code 1). Made once, on first use, after the first folder's fingerprint is taken.
+   */
+  let second:
+    | Promise<{ run: CommandResult; firstFolder: string; firstBefore: Record<string, string> }>
+    | undefined;
+  function secondRun(): NonNullable<typeof second> {
+    second ??= (async () => {
+      const [firstFolder = ''] = await runFolders(reportsDir);
+      const firstBefore = await fingerprint(join(reportsDir, firstFolder));
+      const collection = JSON.parse(renderCollection(helloApi)) as {
+        item: { item: { id: string; request: { header: { key: string; value: string }[] } }[] }[];
+      };
+      assert.ok(noHeader, 'the contract has a no-header clause');
+      // The clause travels as data on its request: ask it for a status the gateway never answers.
+      const header = collection.item
+        .flatMap((folder) => folder.item)
+        .find((item) => item.id === noHeader.id)
+        ?.request.header.find((entry) => entry.key === CLAUSE_HEADER);
+      assert.ok(header, 'the no-header clause carries no clause header');
+      const data = JSON.parse(header.value) as {
+        expect: { assertions: { check: string; equals?: unknown }[] };
+      };
+      const status = data.expect.assertions.find((assertion) => assertion.check === 'status');
+      assert.equal(status?.equals, 401);
+      status.equals = 418;
+      header.value = JSON.stringify(data);
+      const path = join(collectionDir, 'flipped.postman_collection.json');
+      await writeFile(path, JSON.stringify(collection));
+      const run = await npmRunContract([
+        '--reports-dir',
+        reportsDir,
+        '--reporters',
+        'junit',
+        '--collection',
+        path,
+      ]);
+      return { run, firstFolder, firstBefore };
+    })();
+    return second;
+  }
+  let collectionDir: string;
+  before(async () => {
+    collectionDir = await mkdtemp(join(tmpdir(), 'contract-e2e-failing-'));
+  });
+  after(async () => {
+    if (collectionDir) await rm(collectionDir, { recursive: true, force: true });
+  });
+
   it("writes a second folder on a second run and keeps the first one's reports unchanged", {
     timeout: RUN_TIMEOUT_MS,
   }, async () => {
-    const [firstFolder = ''] = await runFolders(reportsDir);
-    const before = await fingerprint(join(reportsDir, firstFolder));
-    const second = await npmRunContract(['--reports-dir', reportsDir, '--reporters', 'junit']);
-    assert.equal(second.code, 0, second.stdout.slice(-3000));
+    const { run, firstFolder, firstBefore } = await secondRun();
+    // The second run ran its whole collection: its one broken clause failed (the next test).
+    assert.equal(run.code, 1, run.stdout.slice(-3000));
     const folders = await runFolders(reportsDir);
     assert.equal(folders.length, 2, folders.join(', '));
     assert.equal(folders[0], firstFolder);
-    assert.deepEqual(await fingerprint(join(reportsDir, firstFolder)), before);
+    assert.deepEqual(await fingerprint(join(reportsDir, firstFolder)), firstBefore);
     assert.ok((await readdir(join(reportsDir, folders[1] ?? ''))).includes('junit.xml'));
   });
-});
 
-describe('npm run contract with a collection one assertion of which cannot hold', () => {
-  let folder: string;
-  before(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'contract-e2e-failing-'));
-  });
-  after(async () => {
-    if (folder) await rm(folder, { recursive: true, force: true });
-  });
-
-  it('exits 1, names the broken clause and its check, and records the failure in JUnit', {
-    timeout: RUN_TIMEOUT_MS,
-  }, async () => {
-    const collection = JSON.parse(renderCollection(helloApi)) as {
-      item: { item: { id: string; request: { header: { key: string; value: string }[] } }[] }[];
-    };
-    assert.ok(noHeader, 'the contract has a no-header clause');
-    // The clause travels as data on its request: ask it for a status the gateway never answers.
-    const header = collection.item
-      .flatMap((folder) => folder.item)
-      .find((item) => item.id === noHeader.id)
-      ?.request.header.find((entry) => entry.key === CLAUSE_HEADER);
-    assert.ok(header, 'the no-header clause carries no clause header');
-    const data = JSON.parse(header.value) as {
-      expect: { assertions: { check: string; equals?: unknown }[] };
-    };
-    const status = data.expect.assertions.find((assertion) => assertion.check === 'status');
-    assert.equal(status?.equals, 401);
-    status.equals = 418;
-    header.value = JSON.stringify(data);
-    const path = join(folder, 'flipped.postman_collection.json');
-    await writeFile(path, JSON.stringify(collection));
-
-    const run = await npmRunContract([
-      '--reports-dir',
-      join(folder, 'reports'),
-      '--reporters',
-      'junit',
-      '--collection',
-      path,
-    ]);
-
-    assert.equal(run.code, 1, `${run.stdout.slice(-3000)}\n${run.stderr}`);
-    const summary = summaryOf(run.stdout);
-    const total = allClauses.length;
-    assert.ok(
-      summary.includes(`\nClauses: ${total}: ${total} run (${total - 1} passed, 1 failed), 0 skipped`),
-      summary,
-    );
-    assert.ok(
-      summary.includes(`FAILED  ${noHeader.name} [${noHeader.method} /${helloApi.stage}${noHeader.path}]`),
-      summary,
-    );
-    assert.match(
-      summary,
-      /- Status is 418: expected 418, the gateway answered 401 \(docs\/reference\.md, firm: no-header-refused\)/,
-    );
-    assert.equal(summary.trimEnd().split('\n').at(-1), `Result: FAILED: 1 of ${total} clauses failed`);
-    const [runFolder = ''] = await runFolders(join(folder, 'reports'));
-    const junit = await readFile(join(folder, 'reports', runFolder, 'junit.xml'), 'utf8');
-    assert.equal(junit.match(/<failure\b/g)?.length, 1, 'JUnit does not record exactly one failure');
+  describe('npm run contract with a collection one assertion of which cannot hold', () => {
+    it('exits 1, names the broken clause and its check, and records the failure in JUnit', {
+      timeout: RUN_TIMEOUT_MS,
+    }, async () => {
+      const { run, firstFolder } = await secondRun();
+      assert.ok(noHeader, 'the contract has a no-header clause');
+      assert.equal(run.code, 1, `${run.stdout.slice(-3000)}\n${run.stderr}`);
+      const summary = summaryOf(run.stdout);
+      const total = allClauses.length;
+      assert.ok(
+        summary.includes(`\nClauses: ${total}: ${total} run (${total - 1} passed, 1 failed), 0 skipped`),
+        summary,
+      );
+      assert.ok(
+        summary.includes(`FAILED  ${noHeader.name} [${noHeader.method} /${helloApi.stage}${noHeader.path}]`),
+        summary,
+      );
+      assert.match(
+        summary,
+        /- Status is 418: expected 418, the gateway answered 401 \(docs\/reference\.md, firm: no-header-refused\)/,
+      );
+      assert.equal(summary.trimEnd().split('\n').at(-1), `Result: FAILED: 1 of ${total} clauses failed`);
+      const [runFolder = ''] = (await runFolders(reportsDir)).filter((name) => name !== firstFolder);
+      const junit = await readFile(join(reportsDir, runFolder, 'junit.xml'), 'utf8');
+      assert.equal(junit.match(/<failure\b/g)?.length, 1, 'JUnit does not record exactly one failure');
+    });
   });
 });
 
-describe('npm run contract --reporters cli', () => {
+/**
+ * One run serves both: `--reporters cli` (no report files), on a `cdk synth` template with `--stage` and
+ * `--handler` (the description form whose Lambda has no source path of its own to read).
+ */
+describe('npm run contract --reporters cli, on a cdk synth template with --stage and --handler', () => {
   let cwd: string;
-  before(async () => {
-    cwd = await mkdtemp(join(tmpdir(), 'contract-e2e-cli-only-'));
-  });
+  let reportsDir: string;
+  let run: CommandResult;
+  before(
+    async () => {
+      cwd = await mkdtemp(join(tmpdir(), 'contract-e2e-cli-only-'));
+      reportsDir = join(cwd, 'reports');
+      run = await npmRunContract(
+        [
+          '--reporters',
+          'cli',
+          '--reports-dir',
+          reportsDir,
+          '--api-spec',
+          'tests/fixtures/api/hello.cdk-synth.template.json',
+          '--stage',
+          'dev',
+          '--handler',
+          'lambda/hello.ts#handler',
+        ],
+        // The flags alone choose the description: none from the environment.
+        { CONTRACT_API_SPEC: '', CONTRACT_ALLOW_UNPROTECTED: '' },
+      );
+    },
+    { timeout: RUN_TIMEOUT_MS },
+  );
   after(async () => {
     if (cwd) await rm(cwd, { recursive: true, force: true });
   });
 
-  it('writes no run folder, no summary.json and no index, and says so, as the README documents', {
-    timeout: RUN_TIMEOUT_MS,
-  }, async () => {
-    const reportsDir = join(cwd, 'reports');
-    const run = await npmRunContract(['--reporters', 'cli', '--reports-dir', reportsDir]);
+  it('writes no run folder, no summary.json and no index, and says so, as the README documents', async () => {
     assert.equal(run.code, 0, `${run.stdout.slice(-3000)}\n${run.stderr}`);
     const summary = summaryOf(run.stdout);
     assert.match(
@@ -270,5 +310,11 @@ describe('npm run contract --reporters cli', () => {
     // Newman's own console output is there: the cli reporter ran.
     assert.match(run.stdout, /↳ GET \/hello without an Authorization header/);
     await assert.rejects(readdir(reportsDir), { code: 'ENOENT' }, 'the reports folder was created');
+  });
+
+  it('passes every clause of the synthesized API, with --stage and --handler', () => {
+    assert.equal(run.code, 0, `${run.stdout.slice(-3000)}\n${run.stderr}`);
+    assert.match(run.stdout, /Authorizer coverage: 1 method, every one behind the Cognito authorizer/);
+    assert.match(run.stdout, /PASSED/);
   });
 });

@@ -40,21 +40,24 @@ export interface Proof {
   readonly stack: ComposedStack;
   readonly attacker: AttackerServer;
   /**
-   * Runs the whole contract against the stack's own gateway, or against a variant of it; `clauses`
-   * (default: the default settings' clauses) are the same requests with other expectations, e.g.
-   * those of `--strict FACT`.
+   * Runs the whole contract in real Newman against the stack's own gateway, or against a variant of
+   * it; `clauses` (default: the default settings' clauses) are the same requests with other
+   * expectations, e.g. those of `--strict FACT`. The default clauses against the stack's own gateway
+   * run once per proof: that run is also the replay's recording and baseline.
    */
   run(variant?: GatewayParts, clauses?: readonly Clause[]): Promise<ProofRun>;
   /**
-   * Replays the requests the collection sent in a real Newman run against the product gateway (made
-   * once, on first use) against the variant's gateway, judged by the collection's own checks.
+   * Replays the requests the collection sent in the real Newman run against the product gateway (the
+   * one `run()` makes, made on first use by either) against the variant's gateway, judged by the
+   * collection's own checks.
    */
   replay(variant: GatewayParts, clauses?: readonly Clause[]): Promise<ProofRun>;
   /**
    * Runs the contract generated from another description against a gateway serving that description,
-   * in front of the same Cognito (one stack, one sign-in for many descriptions).
+   * in front of the same Cognito (one stack, one sign-in for many descriptions); `clauses`, when the
+   * caller already generated them from `other`, are not generated again.
    */
-  runDescription(other: ApiSpec): Promise<ProofRun>;
+  runDescription(other: ApiSpec, clauses?: readonly Clause[]): Promise<ProofRun>;
   stop(): Promise<void>;
 }
 
@@ -96,7 +99,13 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       ...base.values.map((entry): [string, string] => [entry.key, entry.value]),
     ]);
     let recorded = new Map<string, { method: string; path: string; authorization?: string }>();
+    /**
+     * The one Newman run of the default clauses against the product gateway: what `run()` answers, and
+     * the recording and baseline every replay starts from (made once, on first use).
+     */
     let baseline: Promise<ProofRun> | undefined;
+    const productRun = (): Promise<ProofRun> =>
+      (baseline ??= runIterations([stack.apiUrl]).then(([run]) => run as ProofRun));
     /** One Newman run over the given gateways, one iteration each; results split per iteration. */
     const runIterations = async (
       apiUrls: readonly string[],
@@ -129,6 +138,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       stack,
       attacker,
       async run(variant, set = clauses) {
+        if (variant === undefined && set === clauses) return productRun();
         const gateway =
           variant === undefined
             ? { apiUrl: stack.apiUrl, stop: async () => {} }
@@ -141,8 +151,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
         }
       },
       replay: async (variant, set = clauses) => {
-        baseline ??= runIterations([stack.apiUrl]).then(([run]) => run as ProofRun);
-        const control = await baseline;
+        const control = await productRun();
         if (control.runError !== undefined) return control;
         const gateway = await stack.startGatewayVariant(variant);
         try {
@@ -153,8 +162,8 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
           await gateway.stop();
         }
       },
-      runDescription: async (other) => {
-        const otherCollection = buildCollection(other);
+      runDescription: async (other, otherClauses = generateClauses(other)) => {
+        const otherCollection = buildCollection(other, otherClauses);
         const gateway = await stack.startGatewayVariant({ api: other });
         try {
           const run = await runNewman({
