@@ -15,6 +15,11 @@ import { type ClauseCost, measureClauseCost } from './measures/clause-cost.ts';
 import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts';
 import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
 import { type HotPath, measureHotPath } from './measures/hot-path.ts';
+import {
+  measureSandboxSigning,
+  SANDBOX_SIGNING_ALGS,
+  type SandboxSigning,
+} from './measures/sandbox-signing.ts';
 import { measureScaling, SCALING_SIZES, type Scaling } from './measures/scaling.ts';
 import { measureSignIn, SIGN_IN_FLOWS, type SignInCost } from './measures/sign-in.ts';
 import { measureStartup, type Startup } from './measures/startup.ts';
@@ -33,6 +38,7 @@ const MEASURES = [
   'clauses',
   'signin',
   'scaling',
+  'sandboxsign',
 ] as const;
 type Measure = (typeof MEASURES)[number];
 
@@ -46,12 +52,13 @@ interface Results {
   clauses?: ClauseCost;
   signIn?: SignInCost;
   scaling?: Scaling;
+  sandboxSigning?: SandboxSigning;
 }
 
 const usage = `Usage: npm run bench -- [flags]
 
-  --runs N          runs of the contract/floor pair, of each start-up, of each hot-path step and of each
-                    sign-in flow (default 5)
+  --runs N          runs of the contract/floor pair, of each start-up, of each hot-path step, of each
+                    sign-in flow and of the sandbox signatures (default 5)
   --rounds N        throughput rounds per target (default 3)
   --duration S      seconds per throughput round (default 5)
   --connections N   autocannon connections (default 10)
@@ -177,7 +184,13 @@ async function main(argv: readonly string[]): Promise<number> {
         log,
       });
     }
-    if (only.some((name) => name !== 'startup' && name !== 'hotpath' && name !== 'scaling')) {
+    if (only.includes('sandboxsign')) {
+      log(`Sandbox signatures: each algorithm in postman-sandbox, ${runs} runs`);
+      results.sandboxSigning = await measureSandboxSigning({ runs, log });
+    }
+    // The measures above need no running stack.
+    const ownStack: readonly Measure[] = ['startup', 'hotpath', 'scaling', 'sandboxsign'];
+    if (only.some((name) => !ownStack.includes(name))) {
       stack = await startRunningStack(workDir, 'running-stack');
       log(`Running stack for the floor, throughput and Cognito counts: ${stack.settings.API_URL}`);
     }
@@ -268,7 +281,8 @@ const cliRatioTarget = Number(process.versions.node.split('.')[0]) >= 22 ? 1.2 :
 
 function buildRows(results: Results): Row[] {
   const rows: Row[] = [];
-  const { contract, startup, throughput, cognito, hotPath, clauses, signIn, scaling } = results;
+  const { contract, startup, throughput, cognito, hotPath, clauses, signIn, scaling, sandboxSigning } =
+    results;
   if (contract) {
     rows.push(
       spreadRow('1. cold npm run contract (local)', contract.contractMs, formats.ms),
@@ -387,6 +401,13 @@ function buildRows(results: Results): Row[] {
         verdict: scaling.ratio20to1 <= 3 ? 'met' : 'NOT met',
       });
   }
+  if (sandboxSigning) {
+    for (const alg of SANDBOX_SIGNING_ALGS) {
+      rows.push(
+        spreadRow(`9. sandboxCrypto 2048-bit signature, ${alg}`, sandboxSigning.ms[alg], formats.ms1),
+      );
+    }
+  }
   return rows;
 }
 
@@ -435,6 +456,11 @@ function notes(results: Results): string[] {
   if (results.signIn) {
     lines.push(
       "Sign-in: the token helper's signIn / refreshSignIn in the bench process, one SDK client, over HTTP to the running stack; one untimed sign-in per flow first; the flows in turn within each run.",
+    );
+  }
+  if (results.sandboxSigning) {
+    lines.push(
+      `Sandbox signatures: sandboxCrypto.rsaSign with the committed 2048-bit attacker key inside postman-sandbox ${results.sandboxSigning.postmanSandboxVersion} (one context, five untimed signatures first), the mean of ${results.sandboxSigning.rounds} signatures per algorithm per run; "without CRT" signs from n, e and d only.`,
     );
   }
   return lines;

@@ -3,7 +3,7 @@
  * the stack. Env-agnostic on purpose: account and region come from the caller's AWS credentials.
  */
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib/core';
 import { helloApi } from '../api/routes.ts';
 import { ContractStack } from './contract-stack.ts';
 import { DOMAIN_PREFIX_CONTEXT, STACK_NAME } from './deployment-names.ts';

@@ -2,7 +2,7 @@
  * The whole system under test in one stack, so `npm run deploy` and `npm run destroy` are one command
  * each. Outputs are named in deployment-names.ts, which the deploy script reads them back by.
  */
-import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import type { ApiSpec } from '../api/routes.ts';
 import type { EnvBackedOutput, HOSTED_UI_OUTPUT } from './deployment-names.ts';

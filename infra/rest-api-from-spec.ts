@@ -3,7 +3,6 @@
  * on AWS exactly when it exists locally. Nothing about routes is written here by hand.
  */
 import { basename, extname, join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
@@ -16,6 +15,7 @@ import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import type { ApiSpec, HandlerRef, RouteSpec } from '../api/routes.ts';
 

@@ -3,7 +3,6 @@
  * hosted UI domain. Settings follow the console choices the tutorial makes, plus the admin sign-in flow
  * the token helper needs so CI never drives a browser.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   Mfa,
@@ -14,6 +13,7 @@ import {
   type UserPoolDomain,
   UserPoolEmail,
 } from 'aws-cdk-lib/aws-cognito';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 
 /** Tutorial step 8: "OpenID Connect scopes: select all options". */

@@ -10,9 +10,6 @@ import { oneOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { CONFIG_TABLE, configValue, type Env, flagOrEnv, processEnv } from '../common/config-table.ts';
 import { guardProcess, onShutdown, shutdown } from '../common/shutdown.ts';
-import { contractEnvironment } from '../contract-runner/run-environment.ts';
-import { emulatorSigningKey } from '../local-stack/cognito/emulator-key.ts';
-import { startStack } from '../local-stack/stack.ts';
 import {
   claimStackFiles,
   LOCAL_STACK_FILE,
@@ -20,11 +17,35 @@ import {
   writeQaEnvironment,
   writeStackSettings,
 } from '../local-stack/stack-files.ts';
-import { startAttackerServer } from '../security/attacker-server.ts';
-import { mintPoolKeyTokens } from '../security/pool-key-tokens.ts';
 import { AUTH_FLOWS } from '../token-helper/auth-flow.ts';
-import { obtainToken, settingsFromLocalStack } from '../token-helper/index.ts';
-import { generatedIdentity } from '../token-helper/postman-environment.ts';
+
+/**
+ * What only a stack that will start needs: the local Cognito and gateway, the token helper, the attacker's
+ * server. Loaded once the flags, the environment and the stack files have been checked, so `--help` and
+ * every refusal answer without loading them (as scripts/contract.ts loads its runner).
+ */
+async function loadStackModules() {
+  const [runEnvironment, emulatorKey, localStack, attackerServer, poolKeyTokens, tokenHelper, postmanEnv] =
+    await Promise.all([
+      import('../contract-runner/run-environment.ts'),
+      import('../local-stack/cognito/emulator-key.ts'),
+      import('../local-stack/stack.ts'),
+      import('../security/attacker-server.ts'),
+      import('../security/pool-key-tokens.ts'),
+      import('../token-helper/index.ts'),
+      import('../token-helper/postman-environment.ts'),
+    ]);
+  return {
+    contractEnvironment: runEnvironment.contractEnvironment,
+    emulatorSigningKey: emulatorKey.emulatorSigningKey,
+    startStack: localStack.startStack,
+    startAttackerServer: attackerServer.startAttackerServer,
+    mintPoolKeyTokens: poolKeyTokens.mintPoolKeyTokens,
+    obtainToken: tokenHelper.obtainToken,
+    settingsFromLocalStack: tokenHelper.settingsFromLocalStack,
+    generatedIdentity: postmanEnv.generatedIdentity,
+  };
+}
 
 export const DEFAULT_API_PORT = Number(CONFIG_TABLE.LOCAL_API_PORT.default);
 export const DEFAULT_COGNITO_PORT = Number(CONFIG_TABLE.LOCAL_COGNITO_PORT.default);
@@ -97,6 +118,16 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const claim = await claimStackFiles(rootDir);
   onShutdown(() => claim.release());
   const { paths } = claim;
+  const {
+    contractEnvironment,
+    emulatorSigningKey,
+    startStack,
+    startAttackerServer,
+    mintPoolKeyTokens,
+    obtainToken,
+    settingsFromLocalStack,
+    generatedIdentity,
+  } = await loadStackModules();
 
   const started = Date.now();
   const starting = startStack({

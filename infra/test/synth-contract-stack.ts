@@ -3,8 +3,8 @@
  * bundling with infra's local esbuild. Each call bundles for real (a few milliseconds for one handler).
  */
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib/core';
 import { type ApiSpec, helloApi, type RouteSpec } from '../../api/routes.ts';
 import { ContractStack } from '../contract-stack.ts';
 import { STACK_NAME } from '../deployment-names.ts';
