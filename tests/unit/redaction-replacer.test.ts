@@ -82,6 +82,10 @@ describe('the redactor against a regular expression of its forms', () => {
     const text = 'GET /hello 401 {"message":"Unauthorized"} eyJhbGciOi';
     assert.equal(redact(text), text);
     assert.equal(createRedactor([])(text), text);
-    assert.equal(createRedactor(['short', undefined])('short'), 'short', 'secrets under 6 characters are kept');
+    assert.equal(
+      createRedactor(['short', undefined])('short'),
+      'short',
+      'secrets under 6 characters are kept',
+    );
   });
 });
