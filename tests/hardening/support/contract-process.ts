@@ -150,13 +150,21 @@ export async function scratchRoot(prefix: string): Promise<string> {
   return dir;
 }
 
-/** Every file under `dir`, recursively (absolute paths); none if it does not exist. */
+/**
+ * Every file under `dir`, recursively (absolute paths); none if it does not exist. An entry removed
+ * between the listing and its stat (a test running beside this one cleaning up its own folder) is
+ * not there, so it is left out rather than failing the caller.
+ */
 export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
   const files: string[] = [];
   for (const entry of entries) {
     const path = join(dir, entry);
-    if ((await stat(path)).isFile()) files.push(path);
+    const found = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (found?.isFile()) files.push(path);
   }
   return files;
 }
