@@ -43,13 +43,9 @@ export interface PoolChoice {
   readonly left: readonly LeftMethod[];
 }
 
-/** The pools of an authorizer, or none for a method naming an authorizer the description lacks. */
+/** The pools of a protected method's authorizer (the readers refuse a method naming one that is missing). */
 function poolsOfRoute(api: ApiSpec, route: RouteSpec): readonly PoolRef[] {
-  try {
-    return authorizerOf(api, route).pools;
-  } catch {
-    return [];
-  }
+  return authorizerOf(api, route).pools;
 }
 
 /** Every pool the protected methods' authorizers accept, most methods first (ties: first used first). */
