@@ -86,7 +86,11 @@ const needsLibrary = (id: string) =>
  * - a token variant whose verdict depends on what the run sent before (an authorizer's cache, fed in
  *   order: a transplanted signature passes once the other genuine token verified);
  * - Newman's query strings (a token in the query) and a clause's own Host header;
- * - Newman's own cookie jar (a cookie the gateway set comes back on later requests).
+ * - Newman's own cookie jar (a cookie the gateway set comes back on later requests);
+ * - a real library whose key cache the run itself fills from the attacker's key server, in order
+ *   (get-jwks 11.0.1, CVE-2025-59936);
+ * - a failing run judged under `--strict` of an open fact (the replay's checks with that fact asserted),
+ *   where the product gateway's strict run passes every clause.
  * Variants listed together run as one gateway wrong in each of their ways, one Newman run for all: at most
  * one replaces the authorizer, the others add a front door only, and no clause is caught by two of them
  * (asserted), so each clause's verdict rests on one of them, and both runs must fail exactly the union of
@@ -100,6 +104,8 @@ const THROUGH_NEWMAN: readonly (readonly string[])[] = [
     'request:host-localhost-trusted',
   ],
   ['request:session-cookie'],
+  ['library:get-jwks-11.0.1'],
+  ['weakness:exp-optional'],
 ];
 
 /** One gateway wrong in each of the variants' ways (see THROUGH_NEWMAN for when that is sound). */
