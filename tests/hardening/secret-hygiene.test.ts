@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { repoRoot, scratchRoot } from './support/contract-process.ts';
-import { MARKER, MODES, type Mode } from './support/hygiene-run.ts';
+import { MARKER, MODES, type Mode } from './support/hygiene-modes.ts';
 
 const run = promisify(execFile);
 

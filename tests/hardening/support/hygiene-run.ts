@@ -13,19 +13,14 @@
 
 import { writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { runContract } from '../../../contract-runner/run-contract.ts';
 import { type LocalStack, startStack } from '../../../local-stack/stack.ts';
 import type { TokenResult } from '../../../token-helper/index.ts';
 import { type GatewayParts, runContractWith } from '../../support/weakened-stack.ts';
 import { filesUnder } from './contract-process.ts';
+import { MARKER, MODES, type Mode } from './hygiene-modes.ts';
 
-/** Starts each run's part of stdout and stderr, followed by the mode and a newline. */
-export const MARKER = '\u0000hygiene-run ';
-export const MODES = ['local', 'echo', 'aws-secret'] as const;
-export type Mode = (typeof MODES)[number];
-
-export const HYGIENE_CLIENT_SECRET = 'hygieneclientsecret0123456789abcdefghijklmnopqrstu';
+const HYGIENE_CLIENT_SECRET = 'hygieneclientsecret0123456789abcdefghijklmnopqrstu';
 
 /** Puts the Authorization header into every answer's body, so failures and HTML bodies carry the token. */
 const echoAuthorization: GatewayParts = {
@@ -124,5 +119,4 @@ async function hygieneRun(mode: Mode, rootDir: string): Promise<object> {
   };
 }
 
-// Run as a script only: the test imports MARKER and MODES from here.
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+await main();
