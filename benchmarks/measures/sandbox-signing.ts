@@ -11,7 +11,11 @@
  */
 import { sandboxCryptoScript } from '../../collections/sandbox-bundle.ts';
 import { attackerKey } from '../../security/attacker-key.ts';
-import { openPostmanSandbox, postmanSandboxVersion } from '../../tests/support/postman-sandbox.ts';
+import {
+  openPostmanSandbox,
+  postmanSandboxVersion,
+  runAfterScript,
+} from '../../tests/support/postman-sandbox.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
 export const SANDBOX_SIGNING_ALGS = [
@@ -42,18 +46,8 @@ export async function measureSandboxSigning(input: {
   const attacker = attackerKey();
   const source = sandboxCryptoScript();
   const sandbox = await openPostmanSandbox();
-  // As the unit test runs it: in a block whose constants hide the sandbox's Buffer, atob and btoa.
-  const run = (body: string, value: unknown) =>
-    sandbox.run(
-      [
-        '{',
-        'const Buffer = undefined, atob = undefined, btoa = undefined;',
-        source,
-        `const input = ${JSON.stringify(value)};`,
-        `pm.variables.set('result', JSON.stringify((function () {\n${body}\n})()));`,
-        '}',
-      ].join('\n'),
-    );
+  // As the unit test runs it (tests/support/postman-sandbox.ts).
+  const run = (body: string, value: unknown) => runAfterScript(sandbox, source, body, value);
   const signingInput = `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: attacker.kid })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'attacker', exp: 1 })).toString('base64url')}`;
   const params = { jwk: attacker.privateJwk, algs: SANDBOX_SIGNING_ALGS, signingInput, rounds: ROUNDS };
   try {

@@ -131,3 +131,26 @@ export async function openPostmanSandbox(): Promise<PostmanSandbox> {
     },
   };
 }
+
+/**
+ * Runs `body` (a function body whose return value is JSON) in the sandbox after `script` (the
+ * sandboxCrypto script); `input` arrives as the constant `input`. Inside a block, so the shadowing
+ * constants hide the sandbox's own Buffer, atob and btoa from the script, as a run that lacked them would.
+ */
+export function runAfterScript(
+  sandbox: PostmanSandbox,
+  script: string,
+  body: string,
+  input: unknown = null,
+): Promise<unknown> {
+  return sandbox.run(
+    [
+      '{',
+      'const Buffer = undefined, atob = undefined, btoa = undefined;',
+      script,
+      `const input = ${JSON.stringify(input)};`,
+      `pm.variables.set('result', JSON.stringify((function () {\n${body}\n})()));`,
+      '}',
+    ].join('\n'),
+  );
+}

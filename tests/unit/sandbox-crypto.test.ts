@@ -30,6 +30,7 @@ import {
   openPostmanSandbox,
   type PostmanSandbox,
   postmanSandboxVersion,
+  runAfterScript,
 } from '../support/postman-sandbox.ts';
 
 const source = sandboxCryptoScript();
@@ -40,21 +41,9 @@ before(async () => {
 });
 after(() => sandbox.dispose());
 
-/**
- * Runs `body` (a function body whose return value is JSON) in the sandbox after the sandboxCrypto script; `input` arrives as the constant `input`. Inside a block, so the
- * shadowing constants hide the sandbox's own Buffer, atob and btoa from the module.
- */
+/** Runs `body` in the sandbox after the sandboxCrypto script (tests/support/postman-sandbox.ts). */
 function inSandbox(body: string, input: unknown = null): Promise<unknown> {
-  return sandbox.run(
-    [
-      '{',
-      'const Buffer = undefined, atob = undefined, btoa = undefined;',
-      source,
-      `const input = ${JSON.stringify(input)};`,
-      `pm.variables.set('result', JSON.stringify((function () {\n${body}\n})()));`,
-      '}',
-    ].join('\n'),
-  );
+  return runAfterScript(sandbox, source, body, input);
 }
 
 function strings(value: unknown, what: string): string[] {
