@@ -281,8 +281,11 @@ export function authRouter(services: Services, inner: Router, srp: SrpServer = n
     const rotation = rotations.get(client.ClientId);
     const rotating = rotation?.Feature === 'ENABLED';
     if (rotating) {
-      // Rotation: the new refresh token is stored; the old one stays valid for the grace period only.
-      retired.set(refreshToken, Date.now() + rotation.RetryGracePeriodSeconds * 1000);
+      // Rotation: the new refresh token is stored; the old one stays valid for the grace period only,
+      // counted from its first rotation (reusing it within that period must not push the end back).
+      if (!retired.has(refreshToken)) {
+        retired.set(refreshToken, Date.now() + rotation.RetryGracePeriodSeconds * 1000);
+      }
       await pool.storeRefreshToken(ctx, tokens.RefreshToken, user);
     }
     return {

@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
   AdminCreateUserCommand,
@@ -469,6 +470,37 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
         signInOptions,
       );
       assert.equal(again.flow, 'refresh-rotating');
+    } finally {
+      sdk.destroy();
+    }
+  });
+
+  test('reusing a rotated-out refresh token within its grace period does not extend that period', async () => {
+    const GRACE_MS = 2_000;
+    const sdk = cognitoClient(stack.cognito);
+    try {
+      const created = await sdk.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: stack.cognito.userPoolId,
+          ClientName: 'rotating-client-with-grace',
+          ExplicitAuthFlows: FLOWS,
+          RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: GRACE_MS / 1000 },
+        }),
+      );
+      const ClientId = created.UserPoolClient?.ClientId ?? '';
+      const { refreshToken } = await signedIn(ClientId);
+      const refresh = () =>
+        sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId, RefreshToken: refreshToken }));
+
+      // The first rotation retires the token: its grace period ends by rotatedAt + GRACE_MS.
+      await refresh();
+      const rotatedAt = Date.now();
+      // Reused halfway through the grace period: still accepted.
+      await sleep(GRACE_MS / 2);
+      await refresh();
+      // Past the original deadline, but within one counted again from the reuse: refused all the same.
+      await sleep(rotatedAt + GRACE_MS + 200 - Date.now());
+      await assert.rejects(refresh(), (error: Error) => error.name === 'RefreshTokenReuseException');
     } finally {
       sdk.destroy();
     }
