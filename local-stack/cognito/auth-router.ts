@@ -193,16 +193,20 @@ export function authRouter(services: Services, inner: Router, srp: SrpServer = n
     return { ChallengeParameters: {}, AuthenticationResult: await issueTokens(ctx, pool, user, client) };
   };
 
-  const issueTokens = async (ctx: Context, pool: UserPoolService, user: User, client: AppClient) => {
+  /** Tokens from cognito-local's own generator, with the user's groups, as its other sign-ins make them. */
+  const generateTokens = async (
+    ctx: Context,
+    pool: UserPoolService,
+    user: User,
+    client: AppClient,
+    source: 'Authentication' | 'RefreshTokens',
+  ) => {
     const groups = await pool.listUserGroupMembership(ctx, user);
-    const tokens = await services.tokenGenerator.generate(
-      ctx,
-      user,
-      groups,
-      client,
-      undefined,
-      'Authentication',
-    );
+    return services.tokenGenerator.generate(ctx, user, groups, client, undefined, source);
+  };
+
+  const issueTokens = async (ctx: Context, pool: UserPoolService, user: User, client: AppClient) => {
+    const tokens = await generateTokens(ctx, pool, user, client, 'Authentication');
     await pool.storeRefreshToken(ctx, tokens.RefreshToken, user);
     return tokens;
   };
@@ -269,15 +273,7 @@ export function authRouter(services: Services, inner: Router, srp: SrpServer = n
     const user = await pool.getUserByRefreshToken(ctx, refreshToken);
     if (user === null) throw new NotAuthorizedError('Invalid Refresh Token');
     if (!user.Enabled) throw new NotAuthorizedError('User is disabled.');
-    const groups = await pool.listUserGroupMembership(ctx, user);
-    const tokens = await services.tokenGenerator.generate(
-      ctx,
-      user,
-      groups,
-      client,
-      undefined,
-      'RefreshTokens',
-    );
+    const tokens = await generateTokens(ctx, pool, user, client, 'RefreshTokens');
     const rotation = rotations.get(client.ClientId);
     const rotating = rotation?.Feature === 'ENABLED';
     if (rotating) {
