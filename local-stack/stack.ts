@@ -105,7 +105,6 @@ export interface GatewayParts {
   readonly integrationTimeoutMs?: number;
   /** Another API to serve than the stack's (e.g. one that allows POST without the authorizer). */
   readonly api?: ApiSpec;
-  readonly handler?: HandlerRef;
   /**
    * false: no confidential app client even where the description has scopes, the case of a pool without
    * one (a scoped method's clauses that need its token are then skipped, with why).
@@ -299,11 +298,11 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
           ...(route.protection.kind === 'cognito'
             ? { identityHeader: authorizerOf(served, route).identityHeader }
             : {}),
-          functionName: (route.handler ?? variant.handler)?.exportName ?? 'stand-in',
+          functionName: (route.handler ?? options.handler)?.exportName ?? 'stand-in',
           handler:
             variant.handlers?.[routeKey(route)] ??
             loaded.get(routeKey(route)) ??
-            (await handlerFor(route, variant.handler)),
+            (await handlerFor(route, options.handler)),
         })),
       );
       const gateway = await startGateway(
@@ -330,15 +329,7 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
       cleanups.push(stop);
       return { apiUrl: `${gateway.origin}/${served.stage}`, stop };
     };
-    const gateway = await gatewayFor(
-      // A replaced part wins over the stack's own settings (e.g. a test serving another API).
-      {
-        ...(options.api ? { api: options.api } : {}),
-        ...(options.handler ? { handler: options.handler } : {}),
-        ...parts,
-      },
-      options.apiPort ?? 0,
-    );
+    const gateway = await gatewayFor(parts, options.apiPort ?? 0);
     const runId = randomUUID();
     emulator.describeStack({
       runId,
@@ -355,8 +346,7 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
       apiKey,
       cognito,
       jwks,
-      startGatewayVariant: (variant) =>
-        gatewayFor({ ...(options.handler ? { handler: options.handler } : {}), ...variant }, 0),
+      startGatewayVariant: (variant) => gatewayFor(variant, 0),
       stop: () => {
         stopping ??= unwind(cleanups);
         return stopping;
