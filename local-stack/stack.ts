@@ -18,6 +18,7 @@ import { helloApi } from '../api/routes.ts';
 import {
   type ApiSpec,
   authorizerOf,
+  customIdentityHeader,
   type HandlerRef,
   type ProtectionKind,
   type RouteSpec,
@@ -199,6 +200,16 @@ async function unwind(cleanups: (() => Promise<void>)[]): Promise<void> {
 }
 
 /**
+ * The header a Cognito method's authorizer reads its token from, lower-cased as Node keys request
+ * headers; nothing for Authorization (the gateway reads that header anyway) or a method without one.
+ */
+function identityHeaderOf(api: ApiSpec, route: RouteSpec): { identityHeader?: string } {
+  if (route.protection.kind !== 'cognito') return {};
+  const header = customIdentityHeader(authorizerOf(api, route).identityHeader);
+  return header === undefined ? {} : { identityHeader: header.toLowerCase() };
+}
+
+/**
  * The gateway's authorizer for `api`: the seeded pool's for the methods whose authorizer accepts the
  * pool the run signs in to, `other` (a pool the user is not in) for the methods left for another pool.
  */
@@ -295,9 +306,7 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
           authorization: GATEWAY_AUTHORIZATION[route.protection.kind],
           ...(route.apiKeyRequired ? { apiKeyRequired: true } : {}),
           scopes: scopesOf(route),
-          ...(route.protection.kind === 'cognito'
-            ? { identityHeader: authorizerOf(served, route).identityHeader }
-            : {}),
+          ...identityHeaderOf(served, route),
           functionName: (route.handler ?? options.handler)?.exportName ?? 'stand-in',
           handler:
             variant.handlers?.[routeKey(route)] ??

@@ -23,7 +23,7 @@ export interface GatewayRoute {
   readonly scopes: readonly string[];
   /**
    * The request header the authorizer reads the token from (its identity source
-   * `method.request.header.<Name>`); Authorization when absent. Any letter case.
+   * `method.request.header.<Name>`), in lower case as Node keys request headers; Authorization when absent.
    */
   readonly identityHeader?: string;
   readonly functionName: string;
@@ -32,11 +32,14 @@ export interface GatewayRoute {
 
 export interface RouteMatch {
   readonly route: GatewayRoute;
+  /** `METHOD /resource`, as the authorizer is told the route: built once per route, not per request. */
+  readonly key: string;
   readonly pathParameters: Readonly<Record<string, string>> | null;
 }
 
 interface Pattern {
   readonly route: GatewayRoute;
+  readonly key: string;
   readonly regex: RegExp;
   readonly names: readonly string[];
   /** Per segment: 0 literal, 1 `{name}`, 2 `{name+}`; compared in order, the lower wins. */
@@ -84,8 +87,9 @@ export function createRouteTable(
         return parameter[2] === '+' ? '(.+)' : '([^/]+)';
       })
       .join('/');
-    if (names.length === 0) literal.set(`${route.method} ${route.resource}`, { route, pathParameters: null });
-    else patterns.push({ route, regex: new RegExp(`^${source}$`), names, ranks });
+    const key = `${route.method} ${route.resource}`;
+    if (names.length === 0) literal.set(key, { route, key, pathParameters: null });
+    else patterns.push({ route, key, regex: new RegExp(`^${source}$`), names, ranks });
   }
   patterns.sort(byPrecedence);
   return (method, path) => {
@@ -99,7 +103,7 @@ export function createRouteTable(
       pattern.names.forEach((name, index) => {
         pathParameters[name] = decode(found[index + 1] ?? '');
       });
-      return { route: pattern.route, pathParameters };
+      return { route: pattern.route, key: pattern.key, pathParameters };
     }
     return undefined;
   };

@@ -144,7 +144,7 @@ export async function handleRequest(
     // The authorizer reads its identity source only: a token in any other header is no token (docs/reference.md §14).
     const identity =
       route.identityHeader === undefined ? authorization : headerValue(request, route.identityHeader);
-    const decision = await options.authorizer(identity, route.scopes, `${route.method} ${route.resource}`);
+    const decision = await options.authorizer(identity, route.scopes, match.key);
     if (decision.effect === 'deny') return gatewayError(decision.reason, ids);
     claims = decision.claims;
   } else if (route.authorization === 'AWS_IAM') {
@@ -188,9 +188,9 @@ export async function handleRequest(
   });
 }
 
-/** One request header's value by name, any letter case (Node joins repeated ones with ", "). */
+/** One request header's value by its lower-case name (Node joins repeated ones with ", "). */
 function headerValue(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
+  const value = request.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
