@@ -97,8 +97,9 @@ function signWithPoolKey(payload: Readonly<Record<string, unknown>>): string {
 }
 
 /**
- * Answers one client_credentials request. `form` is the decoded form body, `authorization` the request's
- * Authorization header, `issuerDomain` the emulator's base URL (the issuer is `<domain>/<pool id>`).
+ * Answers one client_credentials request (the emulator hands every other grant to cognito-local).
+ * `form` is the decoded form body, `authorization` the request's Authorization header, `issuerDomain`
+ * the emulator's base URL (the issuer is `<domain>/<pool id>`).
  */
 export async function clientCredentialsToken(
   services: Pick<Services, 'cognito' | 'clock'>,
@@ -108,9 +109,6 @@ export async function clientCredentialsToken(
   form: Readonly<Record<string, string>>,
   authorization: string | undefined,
 ): Promise<TokenAnswer> {
-  if (form.grant_type !== 'client_credentials') {
-    return refusal(400, 'unsupported_grant_type', `grant_type must be client_credentials`);
-  }
   const credentials = basicCredentials(authorization);
   if (credentials === undefined) {
     return refusal(
