@@ -31,7 +31,7 @@ export { emulatorSigningKey } from './cognito/emulator-key.ts';
 
 import { UserError } from '../common/cli-error.ts';
 import type { ClientCredentialsSettings } from '../token-helper/client-credentials.ts';
-import { resourceServersFor } from './cognito/oauth2-token.ts';
+import { isResourceServerScope, resourceServersFor } from './cognito/oauth2-token.ts';
 import { seedPool } from './cognito/seed.ts';
 import { type Authorizer, createCognitoAuthorizer } from './gateway/authorizer.ts';
 import type { LambdaHandler } from './gateway/integration.ts';
@@ -249,10 +249,7 @@ export async function composeStack(options: LocalStackOptions, parts: GatewayPar
     // them all (docs/reference.md §14).
     const scopes = [...new Set(api.routes.flatMap((route) => scopesOf(route)))];
     const seeded = await seedPool(emulator.call, {
-      confidentialScopes:
-        parts.confidentialClient === false
-          ? []
-          : scopes.filter((scope) => resourceServersFor([scope]).length > 0),
+      confidentialScopes: parts.confidentialClient === false ? [] : scopes.filter(isResourceServerScope),
       poolName: `${api.name}-local`,
       clientName: `${api.name}-client`,
       username,

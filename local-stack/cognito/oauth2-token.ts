@@ -49,6 +49,15 @@ export class ResourceServers {
 }
 
 /**
+ * A custom scope of a resource server, `<identifier>/<scope>` (both non-empty; the identifier is
+ * everything before the last `/`); an OIDC scope such as `email` is not.
+ */
+export function isResourceServerScope(scope: string): boolean {
+  const at = scope.lastIndexOf('/');
+  return at > 0 && at < scope.length - 1;
+}
+
+/**
  * The resource servers a list of custom scopes implies: `shop/items.read` is the scope `items.read` of
  * the resource server `shop` (the identifier is everything before the last `/`, as Cognito composes it).
  * A scope without `/` (an OIDC scope such as `email`) belongs to no resource server and is left out.
@@ -56,8 +65,8 @@ export class ResourceServers {
 export function resourceServersFor(scopes: readonly string[]): ResourceServer[] {
   const byIdentifier = new Map<string, Set<string>>();
   for (const scope of scopes) {
+    if (!isResourceServerScope(scope)) continue;
     const at = scope.lastIndexOf('/');
-    if (at <= 0 || at === scope.length - 1) continue;
     const identifier = scope.slice(0, at);
     const names = byIdentifier.get(identifier) ?? new Set<string>();
     names.add(scope.slice(at + 1));
