@@ -99,10 +99,9 @@ describe('Cognito user pool', () => {
       Domain: { 'Fn::Join': ['', [`${helloApi.name}-`, { Ref: 'AWS::AccountId' }]] },
       UserPoolId: poolRef,
     });
-    // synthVariant() chose the prefix qa-team-hello.
-    synthVariant().template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
-      Domain: 'qa-team-hello',
-    });
+    // synthVariant() chose its prefix (qa-team-hello).
+    const variant = synthVariant();
+    variant.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: variant.domainPrefix });
   });
 });
 

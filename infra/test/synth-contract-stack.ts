@@ -21,19 +21,13 @@ export interface Synthesized {
 let defaultSynth: Synthesized | undefined;
 
 /**
- * The default stack (helloApi, default options) is synthesized once per process and shared: the
+ * The default stack (helloApi, default options), synthesized once per process and shared: the
  * template and parity suites only read it, and each synthesis bundles and serializes the whole app
- * (a few seconds of the suite). Any other spec or option gets a synthesis of its own.
+ * (a few seconds of the suite). The one other stack the tests build is synthVariant()'s.
  */
-export function synthContractStack(
-  spec: ApiSpec = helloApi,
-  options: { domainPrefix?: string } = {},
-): Synthesized {
-  if (spec === helloApi && options.domainPrefix === undefined) {
-    defaultSynth ??= synthesize(spec, options);
-    return defaultSynth;
-  }
-  return synthesize(spec, options);
+export function synthContractStack(): Synthesized {
+  defaultSynth ??= synthesize(helloApi, {});
+  return defaultSynth;
 }
 
 /** A route the route table does not have: POST on a nested path, no authorizer. */
