@@ -10,7 +10,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { choosePool, POOL_SETTING, poolIdOf } from '../api/pools.ts';
 import { helloApi } from '../api/routes.ts';
-import { type ApiSpec, routeKey } from '../api/spec.ts';
+import { type ApiSpec, type HandlerRef, routeKey } from '../api/spec.ts';
 import { allowListKey, authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import {
   DEFAULT_SETTINGS,
@@ -109,6 +109,8 @@ export type ContractOptions = CommonOptions &
         readonly onStackStarted?: (stack: LocalStack) => void;
         /** How to sign in to the embedded stack (CONTRACT_AUTH_FLOW); `auto` when unset. */
         readonly authFlow?: AuthFlowSetting;
+        /** The Lambda for methods the description names none for (`--handler`); default: a stand-in. */
+        readonly handler?: HandlerRef;
       }
     | {
         readonly target: 'aws';
@@ -508,7 +510,11 @@ async function runInFolder(
       // A broken environment template is refused before a stack starts for nothing.
       await environmentTemplate('local', { rootDir });
       const { startAttackerServer } = await import('../security/attacker-server.ts');
-      [stack, attacker] = await Promise.all([parts.startStack(api ? { api } : {}), startAttackerServer()]);
+      const stackOptions: LocalStackOptions = {
+        ...(api ? { api } : {}),
+        ...(options.handler ? { handler: options.handler } : {}),
+      };
+      [stack, attacker] = await Promise.all([parts.startStack(stackOptions), startAttackerServer()]);
       options.onStackStarted?.(stack);
       settings = {
         ...settingsFromLocalStack(stack),

@@ -200,7 +200,7 @@ async function main(argv: readonly string[]): Promise<number> {
           ...common,
           target,
           ...(authFlow ? { authFlow } : {}),
-          ...(handler ? { stack: { handler } } : {}),
+          ...(handler ? { handler } : {}),
           onStackStarted: (stack) => {
             // Ctrl-C during the run must still stop the stack before the process exits.
             onShutdown(() => stack.stop());
