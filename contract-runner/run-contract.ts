@@ -34,6 +34,7 @@ import {
   type ClientCredentialsSettings,
   obtainClientCredentialsToken,
 } from '../token-helper/client-credentials.ts';
+import { isLoopback } from '../token-helper/cognito-client.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -485,15 +486,6 @@ async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<Pool
   });
 }
 
-function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
-}
-
 async function runInFolder(
   options: ContractOptions,
   parts: ContractParts,
@@ -525,7 +517,7 @@ async function runInFolder(
       // The jku, x5u and issuer-discovery rows need a key set the API can fetch: a loopback API (a
       // gateway run on this machine) can reach a loopback attacker server; an API on AWS cannot, and
       // those rows are skipped with why rather than pointed at a host nobody answers.
-      if (isLoopbackUrl(settings.apiUrl)) {
+      if (isLoopback(settings.apiUrl)) {
         const { startAttackerServer } = await import('../security/attacker-server.ts');
         attacker = await startAttackerServer();
       }
