@@ -166,9 +166,9 @@ export interface LoadedCollection {
 
 /** Reads a collection file, checking it is one; the SHA-256 is of the very bytes parsed. */
 async function readCollectionFile(path: string, rootDir: string): Promise<LoadedCollection> {
-  const inside = relative(rootDir, path);
-  const inRepo = inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
-  const shown = inRepo ? inside : path;
+  const shown = displayFrom(rootDir, path);
+  // `path` is absolute, so it is shown as given only when it lies outside the repository.
+  const inRepo = shown !== path;
   // Only the repository's own collection can be restored from git; for any other file, say so.
   const restore = inRepo
     ? `restore it with \`git checkout -- ${shown}\``
