@@ -154,7 +154,7 @@ export interface ContractResult {
   readonly token: Pick<TokenResult, 'claims' | 'reused' | 'flow'>;
 }
 
-export interface LoadedCollection {
+interface LoadedCollection {
   readonly parsed: object;
   readonly bytes: Buffer;
   readonly sha256: string;
