@@ -12,6 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { DEFAULT_MATRIX, matrixSetting } from '../collections/plan.ts';
 import { listOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { UsageError } from '../common/cli-error.ts';
+import { plural } from '../common/plural.ts';
 import { type ClauseCost, measureClauseCost } from './measures/clause-cost.ts';
 import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts';
 import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
@@ -372,7 +373,7 @@ function buildRows(results: Results): Row[] {
   }
   if (scaling) {
     for (const point of scaling.points) {
-      const methods = `${point.methods} method${point.methods === 1 ? '' : 's'}`;
+      const methods = plural(point.methods, 'method');
       const what = `8. cold contract, ${methods} (${point.clauses} clauses, ${scaling.matrix})`;
       rows.push(
         spreadRow(
