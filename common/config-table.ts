@@ -10,13 +10,9 @@
  * variable. Secrets have no flag: a flag would leak into shell history and `ps`.
  */
 
-/** Who reads a setting: the commands' names as `npm run <name>`. */
-export type Reader = 'contract' | 'stack' | 'token' | 'user' | 'deploy' | 'internal';
-
 interface Common {
   /** What the setting means, as the comment above it in `.env.example` (one line per entry). */
   readonly description: readonly string[];
-  readonly readers: readonly Reader[];
   /** The value when unset, as a user would write it; undefined when there is none. */
   readonly default?: string;
   /** Written into `.env.example`; false for the launcher's and tools' own switches. */
@@ -33,7 +29,6 @@ export const CONFIG_TABLE = {
     secret: false,
     flag: 'target',
     default: 'local',
-    readers: ['contract', 'token'],
     envExample: true,
     description: [
       'Which system: local (the embedded stack, the default) or aws (the deployment).',
@@ -44,7 +39,6 @@ export const CONFIG_TABLE = {
   API_URL: {
     secret: false,
     flag: 'api-url',
-    readers: ['contract', 'token', 'deploy'],
     envExample: true,
     description: [
       'The stage invoke URL, no trailing slash: https://<api-id>.execute-api.<region>.amazonaws.com/<stage>',
@@ -53,21 +47,18 @@ export const CONFIG_TABLE = {
   AWS_REGION: {
     secret: false,
     flag: 'region',
-    readers: ['contract', 'token', 'user', 'deploy'],
     envExample: true,
     description: ['Region of the user pool, e.g. us-east-1.'],
   },
   COGNITO_USER_POOL_ID: {
     secret: false,
     flag: 'user-pool-id',
-    readers: ['contract', 'token', 'user'],
     envExample: true,
     description: ['User pool id, e.g. us-east-1_AbCdEf123 (console: Cognito, User pools, Overview).'],
   },
   COGNITO_CLIENT_ID: {
     secret: false,
     flag: 'client-id',
-    readers: ['contract', 'token'],
     envExample: true,
     description: [
       'App client id (console: App integration, App clients). A console-created client (ALLOW_USER_SRP_AUTH and',
@@ -76,7 +67,6 @@ export const CONFIG_TABLE = {
   },
   COGNITO_CLIENT_SECRET: {
     secret: true,
-    readers: ['contract', 'token'],
     envExample: true,
     description: [
       "Optional: the app client's secret, only if it has one (SECRET_HASH is then sent with every sign-in).",
@@ -85,7 +75,6 @@ export const CONFIG_TABLE = {
   COGNITO_ENDPOINT: {
     secret: false,
     flag: 'cognito-endpoint',
-    readers: ['contract', 'token'],
     envExample: true,
     description: [
       'Optional: a Cognito endpoint override, for an emulator such as cognito-local (http://127.0.0.1:9229).',
@@ -97,7 +86,6 @@ export const CONFIG_TABLE = {
   CONTRACT_USERNAME: {
     secret: false,
     flag: 'username',
-    readers: ['contract', 'token', 'stack', 'user'],
     envExample: true,
     description: [
       'The test user (npm run stack: the local user, default contract-tester; npm run user: an e-mail address).',
@@ -105,13 +93,11 @@ export const CONFIG_TABLE = {
   },
   CONTRACT_PASSWORD: {
     secret: true,
-    readers: ['contract', 'token', 'stack', 'user'],
     envExample: true,
     description: ["The test user's password (npm run stack: random when unset)."],
   },
   COGNITO_REFRESH_ROTATION: {
     secret: false,
-    readers: ['contract', 'token'],
     envExample: true,
     description: [
       'Optional: whether the app client rotates refresh tokens (enabled or disabled); empty: ask',
@@ -123,10 +109,9 @@ export const CONFIG_TABLE = {
     secret: false,
     flag: 'auth-flow',
     default: 'auto',
-    readers: ['contract', 'token'],
     envExample: true,
     description: [
-      'Optional: how to sign in (flag --auth-flow). Each needs its setting on the app client (console: App clients,',
+      'Optional: how to sign in. Each needs its setting on the app client (console: App clients,',
       'Edit, Authentication flows):',
       '  auto            the default: against AWS srp first, then admin-password; against a loopback emulator the',
       "                  other way round (the local stack's client allows both, and admin-password is faster)",
@@ -140,7 +125,6 @@ export const CONFIG_TABLE = {
   },
   CONTRACT_NEW_PASSWORD: {
     secret: true,
-    readers: ['contract', 'token'],
     envExample: true,
     description: [
       'Optional: for a user an administrator created (status FORCE_CHANGE_PASSWORD), the permanent password',
@@ -150,37 +134,32 @@ export const CONFIG_TABLE = {
   CONTRACT_API_SPEC: {
     secret: false,
     flag: 'api-spec',
-    readers: ['contract', 'stack'],
     envExample: true,
     description: [
       'Optional (npm run contract, npm run stack): generate the contract from an API description instead of',
-      'api/routes.ts (flag --api-spec): an API Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or',
+      'api/routes.ts: an API Gateway export (OpenAPI 3 or Swagger 2, JSON or YAML), a SAM or',
       'CloudFormation template (cdk synth output).',
     ],
   },
   CONTRACT_API_STAGE: {
     secret: false,
     flag: 'stage',
-    readers: ['contract', 'stack'],
     envExample: true,
     description: [
       'Optional (npm run contract, npm run stack, npm run collection): the stage, for an API description that',
-      'names none (a SAM DefinitionBody, an export without servers) (flag --stage).',
+      'names none (a SAM DefinitionBody, an export without servers).',
     ],
   },
   CONTRACT_API_ID: {
     secret: false,
     flag: 'api-id',
-    readers: ['contract', 'stack'],
     envExample: true,
     description: [
-      "Optional: the REST API's logical id, in a SAM or CloudFormation template that defines several (flag",
-      '--api-id).',
+      "Optional: the REST API's logical id, in a SAM or CloudFormation template that defines several.",
     ],
   },
   CONTRACT_ALLOW_UNPROTECTED: {
     secret: false,
-    readers: ['contract'],
     envExample: true,
     description: [
       'Optional: methods that are public on purpose, comma-separated as the description writes them, e.g.',
@@ -192,7 +171,6 @@ export const CONFIG_TABLE = {
   CONTRACT_REFUSAL_HEADERS: {
     secret: false,
     flag: 'refusal-headers',
-    readers: ['contract'],
     envExample: true,
     description: [
       "Optional: headers a refusal may carry beyond API Gateway's own (a deployment's CORS or customised",
@@ -203,7 +181,6 @@ export const CONFIG_TABLE = {
     secret: false,
     flag: 'slowdown-factor',
     default: '10',
-    readers: ['contract'],
     envExample: true,
     description: [
       'Optional: a refusal takes at most this many times the slowest accepted answer, plus the margin.',
@@ -213,14 +190,12 @@ export const CONFIG_TABLE = {
     secret: false,
     flag: 'slowdown-margin-ms',
     default: '2500',
-    readers: ['contract'],
     envExample: true,
     description: ['Optional: the margin of that bound, in milliseconds.'],
   },
   CONTRACT_STRICT: {
     secret: false,
     flag: 'strict',
-    readers: ['contract'],
     envExample: true,
     description: [
       'Optional: also assert these open facts of docs/reference.md (comma-separated ids, or all), as the',
@@ -231,7 +206,6 @@ export const CONFIG_TABLE = {
     secret: false,
     flag: 'matrix',
     default: 'planned',
-    readers: ['contract'],
     envExample: true,
     description: [
       'Optional: planned (the default): the whole attack catalogue once per authorizer configuration and a',
@@ -241,7 +215,6 @@ export const CONFIG_TABLE = {
   CONTRACT_POOL: {
     secret: false,
     flag: 'pool',
-    readers: ['contract', 'stack'],
     envExample: true,
     description: [
       "Optional: when the API description's authorizers name several user pools, the one a run signs in to",
@@ -251,7 +224,6 @@ export const CONFIG_TABLE = {
   },
   CONTRACT_OAUTH_TOKEN_URL: {
     secret: false,
-    readers: ['contract', 'token'],
     envExample: true,
     description: [
       "Optional: an access token carrying the API's custom OAuth scopes, for methods with authorizationScopes",
@@ -263,26 +235,22 @@ export const CONFIG_TABLE = {
   },
   CONTRACT_OAUTH_CLIENT_ID: {
     secret: false,
-    readers: ['contract', 'token'],
     envExample: true,
     description: ['The confidential app client of the client_credentials grant above.'],
   },
   CONTRACT_OAUTH_CLIENT_SECRET: {
     secret: true,
-    readers: ['contract', 'token'],
     envExample: true,
     description: ["That app client's secret."],
   },
   CONTRACT_OAUTH_SCOPES: {
     secret: false,
-    readers: ['contract', 'token'],
     envExample: true,
     description: ['Space-separated, e.g. "shop-api/reports.read"; empty: every scope the client is allowed.'],
   },
   LOCAL_API_PORT: {
     secret: false,
     default: '3000',
-    readers: ['stack'],
     envExample: true,
     description: [
       "Optional (npm run stack): the local API Gateway's port on 127.0.0.1; 0 picks a free port.",
@@ -291,13 +259,11 @@ export const CONFIG_TABLE = {
   LOCAL_COGNITO_PORT: {
     secret: false,
     default: '9229',
-    readers: ['stack'],
     envExample: true,
     description: ["Optional (npm run stack): the local Cognito's port on 127.0.0.1; 0 picks a free port."],
   },
   COGNITO_DOMAIN_PREFIX: {
     secret: false,
-    readers: ['deploy'],
     envExample: true,
     description: [
       'Optional (npm run deploy): the Cognito domain prefix; default hello-api-<account id> (infra/README.md).',
@@ -305,7 +271,6 @@ export const CONFIG_TABLE = {
   },
   CONTRACT_RUNTIME_HOPS: {
     secret: false,
-    readers: ['contract'],
     envExample: false,
     description: [
       "timeout: keep postman-runtime's own 0 ms timer hops instead of setImmediate (contract-runner/runtime-hops.ts).",
@@ -313,19 +278,16 @@ export const CONFIG_TABLE = {
   },
   BENCH_MAX_RSS_FILE: {
     secret: false,
-    readers: ['internal'],
     envExample: false,
     description: ['Set by npm run bench for its children: the file each writes its peak RSS to.'],
   },
   COGNITO_LOCAL_DEBUG: {
     secret: false,
-    readers: ['internal'],
     envExample: false,
     description: ["Any value: the embedded emulator's (cognito-local's) debug log on stderr."],
   },
   RUN_TS_BUILD: {
     secret: false,
-    readers: ['internal'],
     envExample: false,
     description: [
       '1: common/run-ts.mjs runs the compiled .build/ copy even on a Node that strips types itself.',
@@ -333,7 +295,6 @@ export const CONFIG_TABLE = {
   },
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: {
     secret: false,
-    readers: ['internal'],
     default: 'true',
     envExample: false,
     description: ["The AWS SDK's own switch: the commands set it, so its Node-version notice stays off."],

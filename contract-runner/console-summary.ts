@@ -5,6 +5,7 @@
 import { relative } from 'node:path';
 import { poolLines } from '../api/pools.ts';
 import { COVERAGE_WORDS, isCognitoCovered } from '../api/surface.ts';
+import { plural } from '../common/plural.ts';
 import { openFactsAsserted } from './results.ts';
 import type { ContractResult } from './run-contract.ts';
 import { verdictLine } from './verdict.ts';
@@ -73,7 +74,7 @@ export function formatContractSummary(result: ContractResult, cwd: string = proc
   const unprotected = (result.coverage ?? []).filter((entry) => !isCognitoCovered(entry.protection));
   if (result.coverage !== undefined) {
     lines.push(
-      `Authorizer coverage: ${result.coverage.length} method${result.coverage.length === 1 ? '' : 's'}, ${
+      `Authorizer coverage: ${plural(result.coverage.length, 'method')}, ${
         unprotected.length === 0
           ? 'every one behind the Cognito authorizer'
           : `not behind Cognito: ${unprotected.map((entry) => `${entry.route} (${entry.protection === 'none' ? 'no authorizer' : COVERAGE_WORDS[entry.protection as keyof typeof COVERAGE_WORDS]}${entry.allowListed ? ', allow-listed' : ', NOT allow-listed'})`).join(', ')}`

@@ -10,7 +10,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { choosePool, POOL_SETTING, poolIdOf } from '../api/pools.ts';
 import { helloApi } from '../api/routes.ts';
-import { type ApiSpec, routeKey } from '../api/spec.ts';
+import { type ApiSpec, type HandlerRef, routeKey } from '../api/spec.ts';
 import { allowListKey, authorizerCoverage, type CoverageEntry, parseAllowList } from '../api/surface.ts';
 import {
   DEFAULT_SETTINGS,
@@ -34,6 +34,7 @@ import {
   type ClientCredentialsSettings,
   obtainClientCredentialsToken,
 } from '../token-helper/client-credentials.ts';
+import { isLoopback } from '../token-helper/cognito-client.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
   defaultTemplatePath,
@@ -109,6 +110,8 @@ export type ContractOptions = CommonOptions &
         readonly onStackStarted?: (stack: LocalStack) => void;
         /** How to sign in to the embedded stack (CONTRACT_AUTH_FLOW); `auto` when unset. */
         readonly authFlow?: AuthFlowSetting;
+        /** The Lambda for methods the description names none for (`--handler`); default: a stand-in. */
+        readonly handler?: HandlerRef;
       }
     | {
         readonly target: 'aws';
@@ -151,7 +154,7 @@ export interface ContractResult {
   readonly token: Pick<TokenResult, 'claims' | 'reused' | 'flow'>;
 }
 
-export interface LoadedCollection {
+interface LoadedCollection {
   readonly parsed: object;
   readonly bytes: Buffer;
   readonly sha256: string;
@@ -163,9 +166,9 @@ export interface LoadedCollection {
 
 /** Reads a collection file, checking it is one; the SHA-256 is of the very bytes parsed. */
 async function readCollectionFile(path: string, rootDir: string): Promise<LoadedCollection> {
-  const inside = relative(rootDir, path);
-  const inRepo = inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
-  const shown = inRepo ? inside : path;
+  const shown = displayFrom(rootDir, path);
+  // `path` is absolute, so it is shown as given only when it lies outside the repository.
+  const inRepo = shown !== path;
   // Only the repository's own collection can be restored from git; for any other file, say so.
   const restore = inRepo
     ? `restore it with \`git checkout -- ${shown}\``
@@ -483,15 +486,6 @@ async function poolKeyTokensFor(token: TokenResult, jwks: unknown): Promise<Pool
   });
 }
 
-function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
-}
-
 async function runInFolder(
   options: ContractOptions,
   parts: ContractParts,
@@ -508,7 +502,11 @@ async function runInFolder(
       // A broken environment template is refused before a stack starts for nothing.
       await environmentTemplate('local', { rootDir });
       const { startAttackerServer } = await import('../security/attacker-server.ts');
-      [stack, attacker] = await Promise.all([parts.startStack(api ? { api } : {}), startAttackerServer()]);
+      const stackOptions: LocalStackOptions = {
+        ...(api ? { api } : {}),
+        ...(options.handler ? { handler: options.handler } : {}),
+      };
+      [stack, attacker] = await Promise.all([parts.startStack(stackOptions), startAttackerServer()]);
       options.onStackStarted?.(stack);
       settings = {
         ...settingsFromLocalStack(stack),
@@ -519,7 +517,7 @@ async function runInFolder(
       // The jku, x5u and issuer-discovery rows need a key set the API can fetch: a loopback API (a
       // gateway run on this machine) can reach a loopback attacker server; an API on AWS cannot, and
       // those rows are skipped with why rather than pointed at a host nobody answers.
-      if (isLoopbackUrl(settings.apiUrl)) {
+      if (isLoopback(settings.apiUrl)) {
         const { startAttackerServer } = await import('../security/attacker-server.ts');
         attacker = await startAttackerServer();
       }

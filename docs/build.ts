@@ -219,38 +219,44 @@ const SECTION_ANCHORS: Readonly<Record<number, string>> = Object.fromEntries(
   ]),
 );
 
-const outputs: [URL, string][] = [
-  [ENV_EXAMPLE, envExample()],
-  [
-    MATRIX,
-    formatted(
-      replaceBetween(
+/**
+ * Every generated file and its text. A function, called once the flags are read: it runs three
+ * generators and two Biome formatters, which `--help` or a wrong flag never needs.
+ */
+function outputs(): [URL, string][] {
+  return [
+    [ENV_EXAMPLE, envExample()],
+    [
+      MATRIX,
+      formatted(
         replaceBetween(
           replaceBetween(
-            readFileSync(MATRIX, 'utf8'),
-            'attack-matrix',
-            matrixTable(),
+            replaceBetween(
+              readFileSync(MATRIX, 'utf8'),
+              'attack-matrix',
+              matrixTable(),
+              'docs/attack-matrix.md',
+            ),
+            'proof',
+            matrixDoc(),
             'docs/attack-matrix.md',
           ),
-          'proof',
-          matrixDoc(),
+          'request-matrix',
+          requestMatrixDoc(),
           'docs/attack-matrix.md',
         ),
-        'request-matrix',
-        requestMatrixDoc(),
         'docs/attack-matrix.md',
       ),
-      'docs/attack-matrix.md',
-    ),
-  ],
-  [
-    REFERENCE,
-    formatted(
-      replaceBetween(readFileSync(REFERENCE, 'utf8'), 'facts', factIndex(), 'docs/reference.md'),
-      'docs/reference.md',
-    ),
-  ],
-];
+    ],
+    [
+      REFERENCE,
+      formatted(
+        replaceBetween(readFileSync(REFERENCE, 'utf8'), 'facts', factIndex(), 'docs/reference.md'),
+        'docs/reference.md',
+      ),
+    ],
+  ];
+}
 
 const usage = `Usage: npm run docs -- [--check]
 
@@ -273,8 +279,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  const written = outputs();
   if (flags.check) {
-    const stale = outputs
+    const stale = written
       .filter(([url, text]) => {
         try {
           return readFileSync(url, 'utf8') !== text;
@@ -289,7 +296,7 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  for (const [url, text] of outputs) await writeFileAtomic(fileURLToPath(url), text, { mode: 0o644 });
+  for (const [url, text] of written) await writeFileAtomic(fileURLToPath(url), text, { mode: 0o644 });
   return 0;
 }
 

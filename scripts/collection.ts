@@ -16,11 +16,11 @@ import { allowListKey } from '../api/surface.ts';
 import { DEFAULT_SETTINGS, parseStrict, withRefusalSettings } from '../collections/assertions.ts';
 import { COMMITTED_COLLECTION, renderCollection } from '../collections/collection.ts';
 import { generateContract } from '../collections/generate.ts';
-import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
+import { matrixSetting } from '../collections/plan.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
-import { configValue, flagOrEnv, processEnv } from '../common/config-table.ts';
+import { flagOrEnv, processEnv } from '../common/config-table.ts';
 import { plural } from '../common/plural.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 
@@ -87,13 +87,7 @@ async function main(argv: readonly string[]): Promise<number> {
     flags.pool === undefined ? 'CONTRACT_POOL' : '--pool',
   );
   for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
-  const matrixText = flags.matrix ?? configValue(processEnv(), 'CONTRACT_MATRIX');
-  const matrix = parseMatrixMode(matrixText);
-  if (matrixText !== undefined && matrix === undefined) {
-    throw new UsageError(
-      `${flags.matrix === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${matrixText}": use one of ${MATRIX_MODES.join(', ')}.`,
-    );
-  }
+  const matrix = matrixSetting(flags.matrix, processEnv());
   const out = flags.out ? resolve(flags.out) : fileURLToPath(COMMITTED_COLLECTION);
   const shown = flags.out ?? relative(process.cwd(), out);
   const settings = withRefusalSettings(parseStrict('--strict', flags.strict) ?? DEFAULT_SETTINGS, {

@@ -14,7 +14,7 @@ import {
   parseStrict,
   withRefusalSettings,
 } from '../collections/assertions.ts';
-import { MATRIX_MODES, parseMatrixMode } from '../collections/plan.ts';
+import { matrixSetting } from '../collections/plan.ts';
 import { listOf, oneOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
 import { type ConfigName, configValue, flagOrEnv, processEnv } from '../common/config-table.ts';
@@ -125,13 +125,7 @@ async function main(argv: readonly string[]): Promise<number> {
       : withPool(read ?? helloApi, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
   for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
-  const matrixText = flagOrEnv(flags.matrix, env, 'CONTRACT_MATRIX');
-  const matrix = parseMatrixMode(matrixText);
-  if (matrixText !== undefined && matrix === undefined) {
-    throw new UsageError(
-      `${flags.matrix === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${matrixText}": use one of ${MATRIX_MODES.join(', ')}.`,
-    );
-  }
+  const matrix = matrixSetting(flags.matrix, env);
   if (flags.matrix !== undefined && flags.collection !== undefined) {
     throw new UsageError(
       '--matrix chooses how a collection is generated, and --collection gives one already made: drop one of them.',
@@ -200,7 +194,7 @@ async function main(argv: readonly string[]): Promise<number> {
           ...common,
           target,
           ...(authFlow ? { authFlow } : {}),
-          ...(handler ? { stack: { handler } } : {}),
+          ...(handler ? { handler } : {}),
           onStackStarted: (stack) => {
             // Ctrl-C during the run must still stop the stack before the process exits.
             onShutdown(() => stack.stop());

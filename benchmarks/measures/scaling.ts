@@ -7,6 +7,7 @@
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { plural } from '../../common/plural.ts';
 import { failure, npmScriptArgs, repoRoot, timeCommand } from '../support/processes.ts';
 import { type Spread, spread } from '../support/stats.ts';
 
@@ -130,7 +131,7 @@ export async function measureScaling(input: {
       const clauses = /Clauses: (\d+)/.exec(result.output)?.[1];
       sample.clauses = Number(clauses ?? 0);
       input.log(
-        `  ${size} method${size === 1 ? '' : 's'}, run ${run + 1}: ${Math.round(result.ms)} ms, ${sample.clauses} clauses, RSS ${Math.round((sample.rss.at(-1) ?? 0) / 2 ** 20)} MiB, reports ${Math.round((sample.bytes.at(-1) ?? 0) / 1024)} KiB`,
+        `  ${plural(size, 'method')}, run ${run + 1}: ${Math.round(result.ms)} ms, ${sample.clauses} clauses, RSS ${Math.round((sample.rss.at(-1) ?? 0) / 2 ** 20)} MiB, reports ${Math.round((sample.bytes.at(-1) ?? 0) / 1024)} KiB`,
       );
     }
   }

@@ -317,4 +317,27 @@ describe('npm run contract --reporters cli, on a cdk synth template with --stage
     assert.match(run.stdout, /Authorizer coverage: 1 method, every one behind the Cognito authorizer/);
     assert.match(run.stdout, /PASSED/);
   });
+
+  it('serves the Lambda --handler names: one that is no function stops the run before anything is sent', async () => {
+    // Only the named export can fail this way: a --handler dropped on its way to the stack leaves the
+    // stand-in answering, and this run would pass like the one above.
+    const refused = await npmRunContract(
+      [
+        '--reporters',
+        'cli',
+        '--reports-dir',
+        reportsDir,
+        '--api-spec',
+        'tests/fixtures/api/hello.cdk-synth.template.json',
+        '--stage',
+        'dev',
+        '--handler',
+        'lambda/hello.ts#GREETING',
+      ],
+      { CONTRACT_API_SPEC: '', CONTRACT_ALLOW_UNPROTECTED: '' },
+    );
+    assert.equal(refused.code, 1, `${refused.stdout.slice(-3000)}\n${refused.stderr}`);
+    assert.match(refused.stderr, /lambda\/hello\.ts does not export a function named GREETING/);
+    assert.doesNotMatch(refused.stdout, /PASSED/);
+  });
 });
