@@ -85,15 +85,36 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       readonly Clause[],
       { parsed: object; table: ReturnType<typeof readClauseTable> }
     >();
+    const collectionFor = (forApi: ApiSpec, set: readonly Clause[]) => {
+      const parsed = buildCollection(forApi, set);
+      return { parsed, table: readClauseTable(parsed) };
+    };
     const collectionOf = (set: readonly Clause[]) => {
       let made = collections.get(set);
       if (made === undefined) {
-        const parsed = buildCollection(api, set);
-        made = { parsed, table: readClauseTable(parsed) };
+        made = collectionFor(api, set);
         collections.set(set, made);
       }
       return made;
     };
+    /** One Newman run of a collection over the given gateways, one iteration each, titled `title`. */
+    const newmanOver = (
+      collection: { parsed: object; table: ReturnType<typeof readClauseTable> },
+      apiUrls: readonly string[],
+      title: string,
+    ) =>
+      runNewman({
+        collection: collection.parsed,
+        clauseTable: collection.table,
+        environment: base,
+        iterations: apiUrls.length,
+        iterationData: apiUrls.map((baseUrl) => ({ baseUrl })),
+        timeoutRequestMs: 10_000,
+        reporters: [],
+        title,
+        secretKeys: [],
+        redact,
+      });
     const variables = new Map<string, string>([
       ...Object.entries(COLLECTION_DEFAULTS),
       ...base.values.map((entry): [string, string] => [entry.key, entry.value]),
@@ -111,19 +132,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       apiUrls: readonly string[],
       set: readonly Clause[] = clauses,
     ): Promise<ProofRun[]> => {
-      const { parsed, table } = collectionOf(set);
-      const run = await runNewman({
-        collection: parsed,
-        clauseTable: table,
-        environment: base,
-        iterations: apiUrls.length,
-        iterationData: apiUrls.map((baseUrl) => ({ baseUrl })),
-        timeoutRequestMs: 10_000,
-        reporters: [],
-        title: 'mutation proof',
-        secretKeys: [],
-        redact,
-      });
+      const run = await newmanOver(collectionOf(set), apiUrls, 'mutation proof');
       const results = run.clauses;
       if (apiUrls.length === 1 && apiUrls[0] === stack.apiUrl && set === clauses)
         recorded = recordedRequests(run.summary);
@@ -163,21 +172,10 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
         }
       },
       runDescription: async (other, otherClauses = generateClauses(other)) => {
-        const otherCollection = buildCollection(other, otherClauses);
+        const otherCollection = collectionFor(other, otherClauses);
         const gateway = await stack.startGatewayVariant({ api: other });
         try {
-          const run = await runNewman({
-            collection: otherCollection,
-            clauseTable: readClauseTable(otherCollection),
-            environment: base,
-            iterations: 1,
-            iterationData: [{ baseUrl: gateway.apiUrl }],
-            timeoutRequestMs: 10_000,
-            reporters: [],
-            title: other.name,
-            secretKeys: [],
-            redact,
-          });
+          const run = await newmanOver(otherCollection, [gateway.apiUrl], other.name);
           return { results: run.clauses, ...(run.runError ? { runError: run.runError.message } : {}) };
         } finally {
           await gateway.stop();
