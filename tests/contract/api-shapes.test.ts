@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readApiSpecFile } from '../../api/openapi-export.ts';
+import { readApiDescription } from '../../api/read-description.ts';
 import type { ApiSpec } from '../../api/spec.ts';
 import type { Clause } from '../../collections/clause.ts';
 import { renderCollection } from '../../collections/collection.ts';
@@ -43,7 +43,7 @@ function oneRowPerKind(): AttackRow[] {
 
 async function load(name: string): Promise<ApiSpec> {
   const file = `tests/fixtures/api/${name}.oas30.json`;
-  return readApiSpecFile(join(repoRoot, file), file);
+  return readApiDescription(join(repoRoot, file), file);
 }
 
 describe('contracts of API shapes, against the local stack serving them', () => {

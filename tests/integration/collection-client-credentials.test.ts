@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readApiSpecFile } from '../../api/openapi-export.ts';
+import { readApiDescription } from '../../api/read-description.ts';
 import { buildCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { type CountingProxy, startCountingProxy } from '../support/counting-proxy.ts';
@@ -20,7 +20,7 @@ import { useStack } from '../support/stack.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = 'tests/fixtures/api/shape-mixed.oas30.json';
-const api = await readApiSpecFile(join(repoRoot, FIXTURE), FIXTURE);
+const api = await readApiDescription(join(repoRoot, FIXTURE), FIXTURE);
 // No attack rows: the clauses of the scoped method that need its token are what this is about.
 const collection = buildCollection(api, generateClauses(api, []));
 const FOLDER = 'GET /reports';
