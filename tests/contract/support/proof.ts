@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { helloApi } from '../../../api/routes.ts';
 import type { ApiSpec } from '../../../api/spec.ts';
 import { resourcesMatching } from '../../../api/surface.ts';
-import { type Clause, readClauseTable } from '../../../collections/clause.ts';
+import { assertsCheck, type Clause, readClauseTable } from '../../../collections/clause.ts';
 import { buildCollection, COLLECTION_DEFAULTS } from '../../../collections/collection.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 import { runNewman } from '../../../contract-runner/newman-run.ts';
@@ -269,4 +269,27 @@ export function reachesResource(clause: Clause, api: Pick<ApiSpec, 'routes'>): b
   if (row.path.kind === 'undefined-path') return false;
   const resolved = new URL(clause.path, 'http://gateway.invalid').pathname;
   return resourcesMatching(api, resolved).includes(clause.resource);
+}
+
+/**
+ * A request row on `route` (`METHOD /resource`) that expects a refusal and reaches the method on a
+ * gateway that only forgets that method's authorizer: the rows every resource and method gets
+ * (spellings, routing headers, the check without a token) are let through there too, wherever their
+ * folder is.
+ */
+export function unguardedRequestRow(clause: Clause, route: string, api: Pick<ApiSpec, 'routes'>): boolean {
+  return (
+    clause.kind === 'request' &&
+    `${clause.method} ${clause.resource}` === route &&
+    reachesResource(clause, api) &&
+    assertsCheck(clause, 'refused')
+  );
+}
+
+/** Each of these clauses got a 2xx answer in the run: the gateway let it through (caught for that reason). */
+export function assertLetThrough(run: ProofRun, keys: Iterable<string>): void {
+  for (const key of keys) {
+    const status = resultFor(run, key).actualStatus ?? 0;
+    assert.ok(status >= 200 && status < 300, `${key} was not let through: ${status}\n${describeRun(run)}`);
+  }
 }
