@@ -88,7 +88,7 @@ describe('the collection gets a token with the API scope by itself in bare Newma
     return names.map((name) => ({ name, outcome: result.clauses.get(name) }));
   }
 
-  test('gets the token once and passes the acceptance and persistence clauses with it', async () => {
+  test('gets the token once, passes the acceptance and persistence clauses with it and the refusal of the ID token', async () => {
     proxy.reset();
     const result = await runCollection(collection, environment(), { folder: [FOLDER] });
     assert.deepEqual(result.errors, []);
