@@ -2,8 +2,8 @@
  * QA with bare Newman (README, "QA with bare Newman"): the command the README gives, read from the
  * README itself and run with the real newman CLI against the local stack, leaks no secret: not in the
  * files its reporters write (htmlextra, junit), not in what it prints (cli). The secrets are the
- * environment's: ID, access and refresh tokens, the password and the pool-key tokens (the environment
- * `npm run stack` writes holds them all). The README's warning about the json reporter is proven too:
+ * environment's: ID, access and refresh tokens, the password, the client secret and the pool-key tokens
+ * (the environment `npm run stack` writes holds them all). The README's warning about the json reporter is proven too:
  * it does hold the tokens, so the warning cannot go stale.
  */
 import assert from 'node:assert/strict';
@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { contractEnvironment } from '../../contract-runner/run-environment.ts';
-import { emulatorSigningKey } from '../../local-stack/cognito/emulator-key.ts';
-import { mintPoolKeyTokens, poolKeyTokenValues } from '../../security/pool-key-tokens.ts';
+import { stackQaEnvironment } from '../../local-stack/qa-environment.ts';
+import { type AttackerServer, startAttackerServer } from '../../security/attacker-server.ts';
+import { poolKeyTokenValues } from '../../security/pool-key-tokens.ts';
 import { obtainToken, settingsFromLocalStack } from '../../token-helper/index.ts';
 import { useStack } from '../support/stack.ts';
 
@@ -51,24 +51,21 @@ describe('bare Newman with the reporter settings the README gives', { timeout: 3
   let folder: string;
   let environmentFile: string;
   let secrets: string[];
+  let attacker: AttackerServer | undefined;
 
   before(async () => {
     folder = await mkdtemp(join(tmpdir(), 'bare-newman-'));
-    // The environment `npm run stack` writes: the token helper's, plus the pool-key tokens.
+    // The environment `npm run stack` writes, made by the function it makes it with.
     const token = await obtainToken(settingsFromLocalStack(stack.get()), { rootDir: repoRoot, write: false });
-    const poolKeyTokens = mintPoolKeyTokens({
-      idToken: token.idToken,
-      ...(token.accessToken ? { accessToken: token.accessToken } : {}),
-      poolPrivateKey: emulatorSigningKey().privateJwk,
-      poolJwks: stack.get().jwks,
-    });
-    const environment = contractEnvironment(token.environment, {
-      ...(token.accessToken ? { accessToken: token.accessToken } : {}),
-      poolKeyTokens,
-      stackRunId: stack.get().runId,
-    });
+    attacker = await startAttackerServer();
+    const { environment, poolKeyTokens } = stackQaEnvironment(stack.get(), token, attacker);
     const password = stack.get().cognito.password;
-    environment.values.push({ key: 'password', value: password, type: 'secret', enabled: true });
+    const clientSecret = stack.get().cognito.clientCredentials?.clientSecret;
+    assert.deepEqual(
+      environment.values.filter((v) => v.key === 'password').map((v) => v.value),
+      [password],
+      "one password entry, the stack user's",
+    );
     environmentFile = join(folder, 'local.postman_environment.json');
     await writeFile(environmentFile, JSON.stringify(environment), { mode: 0o600 });
     secrets = [
@@ -76,11 +73,13 @@ describe('bare Newman with the reporter settings the README gives', { timeout: 3
       ...(token.accessToken ? [token.accessToken] : []),
       ...(token.refreshToken ? [token.refreshToken] : []),
       password,
+      ...(clientSecret ? [clientSecret] : []),
       ...poolKeyTokenValues(poolKeyTokens),
     ];
     assert.ok(secrets.length >= 4, 'tokens, password and pool-key tokens to look for');
   });
   after(async () => {
+    await attacker?.stop();
     await rm(folder, { recursive: true, force: true });
   });
 

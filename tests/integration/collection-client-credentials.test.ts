@@ -9,27 +9,34 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readApiSpecFile } from '../../api/openapi-export.ts';
+import { readApiDescription } from '../../api/read-description.ts';
 import { buildCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import { type CountingProxy, startCountingProxy } from '../support/counting-proxy.ts';
 import { type CollectionRun, type EnvironmentEntry, runCollection } from '../support/run-collection.ts';
 import { useStack } from '../support/stack.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = 'tests/fixtures/api/shape-mixed.oas30.json';
-const api = await readApiSpecFile(join(repoRoot, FIXTURE), FIXTURE);
+const api = await readApiDescription(join(repoRoot, FIXTURE), FIXTURE);
 // No attack rows: the clauses of the scoped method that need its token are what this is about.
 const collection = buildCollection(api, generateClauses(api, []));
 const FOLDER = 'GET /reports';
 const TOKEN_TEST = 'An access token with the API scopes came from the token endpoint (client_credentials)';
+/** One request per clause: the folder's requests, each of which runs the collection's pre-request script. */
+const REQUESTS_IN_FOLDER = generateClauses(api, []).filter((clause) => clause.folder === FOLDER).length;
+const TOKEN_PATH = '/oauth2/token';
 
 describe('the collection gets a token with the API scope by itself in bare Newman (client_credentials)', () => {
   const stack = useStack({ api });
   let template: { key: string; value: string; type?: string }[];
+  // Between Newman and the local Cognito: counts the calls to the token endpoint.
+  let proxy: CountingProxy;
 
   before(async () => {
+    proxy = await startCountingProxy(`${stack.get().cognito.endpoint}/`);
     template = (
       JSON.parse(
         await readFile(join(repoRoot, 'environments', 'local.postman_environment.json'), 'utf8'),
@@ -37,6 +44,9 @@ describe('the collection gets a token with the API scope by itself in bare Newma
         values: { key: string; value: string; type?: string }[];
       }
     ).values;
+  });
+  after(async () => {
+    await proxy?.close();
   });
 
   function environment(overrides: Record<string, string> = {}): EnvironmentEntry[] {
@@ -51,7 +61,7 @@ describe('the collection gets a token with the API scope by itself in bare Newma
       cognito_client_id: cognito.clientId,
       username: cognito.username,
       password: cognito.password,
-      oauth_token_url: grant.tokenUrl,
+      oauth_token_url: new URL(new URL(grant.tokenUrl).pathname, proxy.url).href,
       oauth_client_id: grant.clientId,
       oauth_client_secret: grant.clientSecret,
       oauth_scopes: grant.scopes.join(' '),
@@ -78,9 +88,12 @@ describe('the collection gets a token with the API scope by itself in bare Newma
     return names.map((name) => ({ name, outcome: result.clauses.get(name) }));
   }
 
-  test('gets the token once and passes the acceptance and persistence clauses with it', async () => {
+  test('gets the token once, passes the acceptance and persistence clauses with it and the refusal of the ID token', async () => {
+    proxy.reset();
     const result = await runCollection(collection, environment(), { folder: [FOLDER] });
     assert.deepEqual(result.errors, []);
+    assert.ok(REQUESTS_IN_FOLDER > 1, 'several requests, so that once is not the same as once per request');
+    assert.equal(proxy.pathCount(TOKEN_PATH), 1, 'token endpoint calls');
     for (const kind of ['accepted', 'persistence', 'scope-id-token']) {
       for (const { name, outcome } of clausesOf(result, kind)) {
         assert.deepEqual(outcome?.failed, [], name);
@@ -94,13 +107,16 @@ describe('the collection gets a token with the API scope by itself in bare Newma
 
   test('a wrong client secret fails one named test per request, without the secret, and skips the clauses that need the token', async () => {
     const wrong = 'not-the-client-secret-7Qx';
+    proxy.reset();
     const result = await runCollection(collection, environment({ oauth_client_secret: wrong }), {
       folder: [FOLDER],
     });
     const failures = [...result.clauses.values()].flatMap((clause) =>
       clause.failed.filter((failure) => failure.test === TOKEN_TEST).map((failure) => failure.message),
     );
-    assert.ok(failures.length > 0);
+    assert.equal(failures.length, REQUESTS_IN_FOLDER, 'one failed token test per request');
+    // The refusal is remembered for the run: the endpoint is asked once, not once per request.
+    assert.equal(proxy.pathCount(TOKEN_PATH), 1, 'token endpoint calls');
     assert.equal(new Set(failures).size, 1);
     assert.match(
       failures[0] ?? '',

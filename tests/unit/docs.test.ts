@@ -40,7 +40,7 @@ function texts(): { path: string; text: string }[] {
 }
 
 /** The comment text of a source file: block comments and line comments (a string holding `//` aside). */
-export function comments(source: string): string {
+function comments(source: string): string {
   const out: string[] = [];
   let inBlock = false;
   for (const line of source.split('\n')) {

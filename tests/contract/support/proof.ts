@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { helloApi } from '../../../api/routes.ts';
 import type { ApiSpec } from '../../../api/spec.ts';
 import { resourcesMatching } from '../../../api/surface.ts';
-import { type Clause, readClauseTable } from '../../../collections/clause.ts';
+import { assertsCheck, type Clause, readClauseTable } from '../../../collections/clause.ts';
 import { buildCollection, COLLECTION_DEFAULTS } from '../../../collections/collection.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 import { runNewman } from '../../../contract-runner/newman-run.ts';
@@ -85,15 +85,36 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       readonly Clause[],
       { parsed: object; table: ReturnType<typeof readClauseTable> }
     >();
+    const collectionFor = (forApi: ApiSpec, set: readonly Clause[]) => {
+      const parsed = buildCollection(forApi, set);
+      return { parsed, table: readClauseTable(parsed) };
+    };
     const collectionOf = (set: readonly Clause[]) => {
       let made = collections.get(set);
       if (made === undefined) {
-        const parsed = buildCollection(api, set);
-        made = { parsed, table: readClauseTable(parsed) };
+        made = collectionFor(api, set);
         collections.set(set, made);
       }
       return made;
     };
+    /** One Newman run of a collection over the given gateways, one iteration each, titled `title`. */
+    const newmanOver = (
+      collection: { parsed: object; table: ReturnType<typeof readClauseTable> },
+      apiUrls: readonly string[],
+      title: string,
+    ) =>
+      runNewman({
+        collection: collection.parsed,
+        clauseTable: collection.table,
+        environment: base,
+        iterations: apiUrls.length,
+        iterationData: apiUrls.map((baseUrl) => ({ baseUrl })),
+        timeoutRequestMs: 10_000,
+        reporters: [],
+        title,
+        secretKeys: [],
+        redact,
+      });
     const variables = new Map<string, string>([
       ...Object.entries(COLLECTION_DEFAULTS),
       ...base.values.map((entry): [string, string] => [entry.key, entry.value]),
@@ -111,19 +132,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       apiUrls: readonly string[],
       set: readonly Clause[] = clauses,
     ): Promise<ProofRun[]> => {
-      const { parsed, table } = collectionOf(set);
-      const run = await runNewman({
-        collection: parsed,
-        clauseTable: table,
-        environment: base,
-        iterations: apiUrls.length,
-        iterationData: apiUrls.map((baseUrl) => ({ baseUrl })),
-        timeoutRequestMs: 10_000,
-        reporters: [],
-        title: 'mutation proof',
-        secretKeys: [],
-        redact,
-      });
+      const run = await newmanOver(collectionOf(set), apiUrls, 'mutation proof');
       const results = run.clauses;
       if (apiUrls.length === 1 && apiUrls[0] === stack.apiUrl && set === clauses)
         recorded = recordedRequests(run.summary);
@@ -163,21 +172,10 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
         }
       },
       runDescription: async (other, otherClauses = generateClauses(other)) => {
-        const otherCollection = buildCollection(other, otherClauses);
+        const otherCollection = collectionFor(other, otherClauses);
         const gateway = await stack.startGatewayVariant({ api: other });
         try {
-          const run = await runNewman({
-            collection: otherCollection,
-            clauseTable: readClauseTable(otherCollection),
-            environment: base,
-            iterations: 1,
-            iterationData: [{ baseUrl: gateway.apiUrl }],
-            timeoutRequestMs: 10_000,
-            reporters: [],
-            title: other.name,
-            secretKeys: [],
-            redact,
-          });
+          const run = await newmanOver(otherCollection, [gateway.apiUrl], other.name);
           return { results: run.clauses, ...(run.runError ? { runError: run.runError.message } : {}) };
         } finally {
           await gateway.stop();
@@ -271,4 +269,27 @@ export function reachesResource(clause: Clause, api: Pick<ApiSpec, 'routes'>): b
   if (row.path.kind === 'undefined-path') return false;
   const resolved = new URL(clause.path, 'http://gateway.invalid').pathname;
   return resourcesMatching(api, resolved).includes(clause.resource);
+}
+
+/**
+ * A request row on `route` (`METHOD /resource`) that expects a refusal and reaches the method on a
+ * gateway that only forgets that method's authorizer: the rows every resource and method gets
+ * (spellings, routing headers, the check without a token) are let through there too, wherever their
+ * folder is.
+ */
+export function unguardedRequestRow(clause: Clause, route: string, api: Pick<ApiSpec, 'routes'>): boolean {
+  return (
+    clause.kind === 'request' &&
+    `${clause.method} ${clause.resource}` === route &&
+    reachesResource(clause, api) &&
+    assertsCheck(clause, 'refused')
+  );
+}
+
+/** Each of these clauses got a 2xx answer in the run: the gateway let it through (caught for that reason). */
+export function assertLetThrough(run: ProofRun, keys: Iterable<string>): void {
+  for (const key of keys) {
+    const status = resultFor(run, key).actualStatus ?? 0;
+    assert.ok(status >= 200 && status < 300, `${key} was not let through: ${status}\n${describeRun(run)}`);
+  }
 }

@@ -13,6 +13,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject, randomUUID, verify } 
 import type { IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type DecodedJwt, decodeJwt, JwtShapeError } from '../../../common/jwt.ts';
 import { isRecord } from '../../../common/records.ts';
 import { type Authorizer, tokenFromHeader } from '../../../local-stack/gateway/authorizer.ts';
 import { type GatewayResponse, gatewayError, newRequestIds } from '../../../local-stack/gateway/responses.ts';
@@ -52,24 +53,14 @@ function rerouted(request: IncomingMessage, path: string): FrontDoorDecision {
 
 const PRIVATE_ADDRESS = /^(10\.|127\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
 
-interface Jwt {
-  readonly header: Readonly<Record<string, unknown>>;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly input: string;
-  readonly signature: Buffer;
-}
-
-function decodeJwt(header: string | undefined): Jwt | undefined {
+/** The token in an identity header, decoded by the project's JWT module; undefined when it is not one. */
+function jwtOf(header: string | undefined): DecodedJwt | undefined {
   if (header === undefined) return undefined;
-  const [h = '', p = '', s = '', ...rest] = tokenFromHeader(header).split('.');
-  if (rest.length > 0) return undefined;
   try {
-    const decodedHeader: unknown = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-    const payload: unknown = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
-    if (!isRecord(decodedHeader) || !isRecord(payload)) return undefined;
-    return { header: decodedHeader, payload, input: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
-  } catch {
-    return undefined;
+    return decodeJwt(tokenFromHeader(header));
+  } catch (error) {
+    if (error instanceof JwtShapeError) return undefined;
+    throw error;
   }
 }
 
@@ -88,12 +79,12 @@ async function discoverKeys(issuer: string): Promise<Map<string, KeyObject>> {
   return keys;
 }
 
-function rs256(jwt: Jwt, key: KeyObject): boolean {
-  return jwt.header.alg === 'RS256' && verify('sha256', Buffer.from(jwt.input), key, jwt.signature);
+function rs256(jwt: DecodedJwt, key: KeyObject): boolean {
+  return jwt.header.alg === 'RS256' && verify('sha256', Buffer.from(jwt.signingInput), key, jwt.signature);
 }
 
 /** The claims an ID-token method takes, checked as the reference verifier does (iss, token_use, exp). */
-function idClaimsValid(jwt: Jwt, settings: LocalCognitoSettings, issuer = settings.issuer): boolean {
+function idClaimsValid(jwt: DecodedJwt, settings: LocalCognitoSettings, issuer = settings.issuer): boolean {
   const exp = jwt.payload.exp;
   return (
     jwt.payload.iss === issuer &&
@@ -227,7 +218,7 @@ const REQUEST_GATEWAYS: Readonly<Record<RequestWeaknessId, () => RequestGateway>
     authorizer:
       (real: Authorizer, settings: LocalCognitoSettings): Authorizer =>
       async (header, scopes) => {
-        const jwt = decodeJwt(header);
+        const jwt = jwtOf(header);
         const iss = jwt?.payload.iss;
         if (jwt === undefined || typeof iss !== 'string' || iss === settings.issuer)
           return real(header, scopes);
@@ -249,7 +240,7 @@ const REQUEST_GATEWAYS: Readonly<Record<RequestWeaknessId, () => RequestGateway>
       authorizer:
         (real: Authorizer, settings: LocalCognitoSettings): Authorizer =>
         async (header, scopes) => {
-          const jwt = decodeJwt(header);
+          const jwt = jwtOf(header);
           const iss = jwt?.payload.iss;
           if (jwt === undefined || typeof iss !== 'string') return real(header, scopes);
           const entry = `${String(jwt.header.alg)}:${String(jwt.header.kid)}:${iss.endsWith('/') ? iss : `${iss}/`}`;
@@ -275,7 +266,7 @@ const REQUEST_GATEWAYS: Readonly<Record<RequestWeaknessId, () => RequestGateway>
     authorizer:
       (real: Authorizer): Authorizer =>
       async (header, scopes) => {
-        const kid = decodeJwt(header)?.header.kid;
+        const kid = jwtOf(header)?.header.kid;
         // A kid handed to a shell: the catalogue's "|sleep 10" really sleeps, for 6 s here (under the
         // 10 s max_response_ms, over the slowdown bound).
         if (typeof kid === 'string' && kid.includes('|')) await sleep(6_000);
@@ -347,7 +338,7 @@ export const scopeSubstring = (): GatewayParts => ({
   authorizer:
     (real: Authorizer): Authorizer =>
     async (header, scopes = []) => {
-      const granted = decodeJwt(header)?.payload.scope;
+      const granted = jwtOf(header)?.payload.scope;
       if (scopes.length === 0 || typeof granted !== 'string') return real(header, scopes);
       const matched = scopes.some((scope) => granted.includes(scope));
       return real(header, matched ? granted.split(' ').filter((entry) => entry !== '') : scopes);

@@ -7,14 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { readApiSpecFile } from '../../../api/openapi-export.ts';
+import { readApiDescription } from '../../../api/read-description.ts';
 import { adminSignIn, type Tokens } from '../../support/cognito.ts';
 import { assertGatewayError, assertUnauthorized, BODIES } from '../../support/gateway.ts';
 import { send } from '../../support/http.ts';
 import { cognitoTarget, useStack } from '../../support/stack.ts';
 
 const FIXTURE = 'tests/fixtures/api/shape-mixed.oas30.json';
-const api = await readApiSpecFile(new URL(`../../../${FIXTURE}`, import.meta.url).pathname, FIXTURE);
+const api = await readApiDescription(new URL(`../../../${FIXTURE}`, import.meta.url).pathname, FIXTURE);
 
 describe('an authorizer whose identity source is X-Token, on the local gateway', () => {
   const stack = useStack({ api });
