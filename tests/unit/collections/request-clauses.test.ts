@@ -14,12 +14,13 @@ import { resourcesOf } from '../../../api/surface.ts';
 import {
   DEFAULT_SETTINGS,
   differsFromDefault,
-  settingsStated,
   withRefusalSettings,
 } from '../../../collections/assertions.ts';
-import { type Clause, isOrderBound } from '../../../collections/clause.ts';
+import { type Clause, isOrderBound, readClauseTable } from '../../../collections/clause.ts';
+import { buildCollection } from '../../../collections/collection.ts';
 import { generateClauses } from '../../../collections/generate.ts';
 import { type MatrixMode, planContract } from '../../../collections/plan.ts';
+import { type ClauseResult, refusalBoundsAsserted } from '../../../contract-runner/results.ts';
 import { ATTACKS } from '../../../security/catalogue.ts';
 import { FACTS } from '../../../security/facts.ts';
 import { SLOWDOWN_DEFAULTS } from '../../../security/refusal-bounds.ts';
@@ -195,7 +196,20 @@ describe('the refusal bounds, settled before generation', () => {
     assert.deepEqual(headers.facts, ['refusal-headers-own']);
     const bound = checks.find((assertion) => assertion.check === 'no-slowdown');
     assert.deepEqual(bound?.check === 'no-slowdown' && [bound.factor, bound.marginMs], [4, 900]);
-    assert.deepEqual(settingsStated(settled).slowdown, { factor: 4, marginMs: 900 });
+    // summary.json states the bound the collection's clauses carry (refusalBoundsAsserted).
+    const table = readClauseTable(buildCollection(helloApi, generateClauses(helloApi, ATTACKS, settled)));
+    const results = [...(table?.values() ?? [])].map(
+      (clause): ClauseResult => ({
+        folder: clause.folder,
+        name: clause.name,
+        clause,
+        iteration: 1,
+        requestLine: '',
+        outcome: 'passed',
+        assertions: [],
+      }),
+    );
+    assert.deepEqual(refusalBoundsAsserted(results).slowdown, { factor: 4, marginMs: 900 });
     const plain = refusal(DEFAULT_SETTINGS).find((assertion) => assertion.check === 'no-slowdown');
     assert.deepEqual(plain?.check === 'no-slowdown' && [plain.factor, plain.marginMs], [
       SLOWDOWN_DEFAULTS.factor,
