@@ -19,7 +19,7 @@ import {
 import { type Clause, isOrderBound, readClauseTable } from '../../../collections/clause.ts';
 import { buildCollection } from '../../../collections/collection.ts';
 import { generateClauses } from '../../../collections/generate.ts';
-import { type MatrixMode, planContract } from '../../../collections/plan.ts';
+import type { MatrixMode } from '../../../collections/plan.ts';
 import { type ClauseResult, refusalBoundsAsserted } from '../../../contract-runner/results.ts';
 import { ATTACKS } from '../../../security/catalogue.ts';
 import { FACTS } from '../../../security/facts.ts';
@@ -77,15 +77,14 @@ describe('the request catalogue', () => {
 });
 
 describe('the request clauses', () => {
-  for (const [name, api] of [
-    ['the route table', helloApi],
-    ['an API Gateway export', shop],
+  // The methods that run their authorizer's whole catalogue, counted by hand: GET /hello; in shop, one of
+  // the methods taking the ID token and the scoped DELETE /items/{itemId}, which takes the access token.
+  for (const [name, api, methods] of [
+    ['the route table', helloApi, 1],
+    ['an API Gateway export', shop, 2],
   ] as const) {
     it(`reach the method that runs each authorizer's catalogue, and every resource, for ${name}`, () => {
       const clauses = requestClauses(api);
-      const methods = planContract(api, ATTACKS).methods.filter(
-        (method) => method.coverage === 'catalogue',
-      ).length;
       const resources = resourcesOf(api).filter((resource) => resource.routes.some(isProtected));
       for (const row of REQUEST_ROWS) {
         const count = clauses.filter((clause) => clause.requestRow === row.id).length;
