@@ -15,6 +15,7 @@ import type { Assertion } from '../assertions.ts';
 import { describeCheck } from '../checks.ts';
 import type { CLAUSE_HEADER, Clause, Expectation, TokenBase, TokenSource } from '../clause.ts';
 import type { AttackBuilder, AttackContext, SandboxAttacker } from './attack-builders.ts';
+import { SCOPED_ACCESS_TOKEN } from './client-credentials.ts';
 import { readJwt as decode } from './jwt.ts';
 import type { Pm, PmCheckScope, PmResponse } from './postman.ts';
 import { addHeaders, placeToken, requestBuilders } from './request-shape.ts';
@@ -97,9 +98,6 @@ function skip(pm: Pm, reason: string): void {
   // finds the clause marked skipped, so nothing shows as passed that was not tried.
   skipRequest(pm);
 }
-
-/** The access token of the client_credentials grant (./sign-in.ts), carrying the API's scopes. */
-const SCOPED_ACCESS_TOKEN = 'scoped_access_token';
 
 /** The variable that holds each live token. */
 const LIVE: Readonly<Record<TokenBase, string>> = { id: 'id_token', access: 'access_token' };

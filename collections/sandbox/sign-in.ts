@@ -78,13 +78,13 @@ interface SignInFailure {
 }
 
 // --- helpers ---
-function signInSetting(pm: Pm, name: string): string {
+export function signInSetting(pm: Pm, name: string): string {
   const value = pm.variables.get(name);
   return typeof value === 'string' ? pm.variables.replaceIn(value).trim() : '';
 }
 
 /** A secret as typed, `{{references}}` and spaces included: a password may contain either. */
-function signInSecret(pm: Pm, name: string): string {
+export function signInSecret(pm: Pm, name: string): string {
   const value = pm.variables.get(name);
   return value ? String(value) : '';
 }
