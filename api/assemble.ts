@@ -33,6 +33,45 @@ export type AuthorizerDecl =
   | { readonly kind: 'iam'; readonly id: string }
   | { readonly kind: 'api-key'; readonly id: string };
 
+/**
+ * The user pools a Cognito authorizer's ARNs name, read with `pool` (the file's intrinsics), or
+ * undefined when they are not a non-empty list of user pool ARNs: each reader refuses that in its own
+ * words, at its own place.
+ */
+export function userPoolsOf(
+  arns: readonly unknown[],
+  pool: (arn: unknown) => PoolRef | undefined,
+): PoolRef[] | undefined {
+  const pools = arns.map(pool);
+  return pools.length === 0 || pools.some((found) => found === undefined)
+    ? undefined
+    : pools.filter((found) => found !== undefined);
+}
+
+/**
+ * A Cognito authorizer as a file declares it. `ttl` is the file's result TTL as written; without one (or
+ * with a negative one) it is `defaultTtlSeconds`, which each reader states: 300 for a template (API
+ * Gateway's default), 0 for an export (so the contract sees a changed authorizer at once).
+ */
+export function cognitoAuthorizer(declared: {
+  readonly id: string;
+  readonly pools: readonly PoolRef[];
+  readonly identityHeader: string;
+  readonly ttl: unknown;
+  readonly defaultTtlSeconds: number;
+  readonly defaultScopes?: readonly string[] | undefined;
+}): AuthorizerDecl {
+  const { id, pools, identityHeader, ttl, defaultTtlSeconds, defaultScopes } = declared;
+  return {
+    kind: 'cognito',
+    id,
+    pools,
+    identityHeader,
+    resultTtlSeconds: typeof ttl === 'number' && ttl >= 0 ? ttl : defaultTtlSeconds,
+    ...(defaultScopes ? { defaultScopes } : {}),
+  };
+}
+
 export interface MethodDecl {
   readonly method: HttpMethod | 'ANY';
   readonly path: string;

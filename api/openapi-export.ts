@@ -17,7 +17,14 @@
  * defect is collected and reported once (api/problems.ts).
  */
 import { isRecord } from '../common/records.ts';
-import { type AuthorizerDecl, assemble, type MethodDecl, RESOURCE_PATH } from './assemble.ts';
+import {
+  type AuthorizerDecl,
+  assemble,
+  cognitoAuthorizer,
+  type MethodDecl,
+  RESOURCE_PATH,
+  userPoolsOf,
+} from './assemble.ts';
 import { Intrinsics } from './intrinsics.ts';
 import { at, Problems } from './problems.ts';
 import type { ApiSpec, AuthorizedAnswer, HttpMethod, IntegrationType, Protection } from './spec.ts';
@@ -93,8 +100,8 @@ function readScheme(id: string, scheme: Json, where: string, context: BodyContex
   const authorizerType = isRecord(authorizer) ? String(authorizer.type ?? '').toLowerCase() : '';
   if (authtype === 'cognito_user_pools' || authorizerType === 'cognito_user_pools') {
     const arns = isRecord(authorizer) ? authorizer.providerARNs : undefined;
-    const pools = Array.isArray(arns) ? arns.map((arn) => context.intrinsics.pool(arn)) : [];
-    if (!Array.isArray(arns) || arns.length === 0 || pools.some((pool) => pool === undefined)) {
+    const pools = userPoolsOf(Array.isArray(arns) ? arns : [], (arn) => context.intrinsics.pool(arn));
+    if (pools === undefined) {
       return problems.refuse(
         id,
         at(where, 'x-amazon-apigateway-authorizer', 'providerARNs'),
@@ -130,15 +137,14 @@ function readScheme(id: string, scheme: Json, where: string, context: BodyContex
       );
     }
     const header = fromSource ?? named ?? 'Authorization';
-    const ttl = isRecord(authorizer) ? authorizer.authorizerResultTtlInSeconds : undefined;
-    return {
-      kind: 'cognito',
+    return cognitoAuthorizer({
       id,
-      pools: pools.filter((pool) => pool !== undefined),
+      pools,
       identityHeader: header,
+      ttl: isRecord(authorizer) ? authorizer.authorizerResultTtlInSeconds : undefined,
       // An export without the TTL: 0, so the contract sees a changed authorizer at once.
-      resultTtlSeconds: typeof ttl === 'number' && ttl >= 0 ? ttl : 0,
-    };
+      defaultTtlSeconds: 0,
+    });
   }
   if (authtype === 'awssigv4') return { kind: 'iam', id };
   if (authorizerType === 'token' || authorizerType === 'request' || authtype === 'custom') {

@@ -14,7 +14,15 @@
  * `AWS::ApiGateway::Stage` or `Deployment`.
  */
 import { isRecord } from '../common/records.ts';
-import { type AuthorizerDecl, assemble, type MethodDecl, RESOURCE_PATH, STAGE_FIX } from './assemble.ts';
+import {
+  type AuthorizerDecl,
+  assemble,
+  cognitoAuthorizer,
+  type MethodDecl,
+  RESOURCE_PATH,
+  STAGE_FIX,
+  userPoolsOf,
+} from './assemble.ts';
 import { Intrinsics, spelled } from './intrinsics.ts';
 import { type BodyContext, type BodyRead, readBody } from './openapi-export.ts';
 import { at, Problems } from './problems.ts';
@@ -219,9 +227,9 @@ function samAuthorizers(context: Context, auth: Json, where: string): Map<string
     const header =
       typeof identity.Header === 'string' && identity.Header !== '' ? identity.Header : 'Authorization';
     if (raw.UserPoolArn !== undefined) {
-      const arns = Array.isArray(raw.UserPoolArn) ? raw.UserPoolArn : [raw.UserPoolArn];
-      const pools = arns.map((arn: unknown) => context.intrinsics.pool(arn));
-      if (pools.length === 0 || pools.some((pool) => pool === undefined)) {
+      const arns: unknown[] = Array.isArray(raw.UserPoolArn) ? raw.UserPoolArn : [raw.UserPoolArn];
+      const pools = userPoolsOf(arns, (arn) => context.intrinsics.pool(arn));
+      if (pools === undefined) {
         context.problems.refuse(
           id,
           at(here, 'UserPoolArn'),
@@ -230,16 +238,17 @@ function samAuthorizers(context: Context, auth: Json, where: string): Map<string
         );
         continue;
       }
-      const scopes = stringList(raw.AuthorizationScopes);
-      const ttl = identity.ReauthorizeEvery;
-      declared.set(id, {
-        kind: 'cognito',
+      declared.set(
         id,
-        pools: pools.filter((pool) => pool !== undefined),
-        identityHeader: header,
-        resultTtlSeconds: typeof ttl === 'number' ? ttl : 300,
-        ...(scopes ? { defaultScopes: scopes } : {}),
-      });
+        cognitoAuthorizer({
+          id,
+          pools,
+          identityHeader: header,
+          ttl: identity.ReauthorizeEvery,
+          defaultTtlSeconds: 300,
+          defaultScopes: stringList(raw.AuthorizationScopes),
+        }),
+      );
     } else if (raw.FunctionArn !== undefined) {
       declared.set(id, {
         kind: 'lambda',
@@ -498,9 +507,9 @@ function cfnAuthorizers(context: Context, apiId: string): Map<string, Authorizer
       );
       continue;
     }
-    const arns = Array.isArray(props.ProviderARNs) ? props.ProviderARNs : [];
-    const pools = arns.map((arn: unknown) => context.intrinsics.pool(arn));
-    if (pools.length === 0 || pools.some((pool) => pool === undefined)) {
+    const arns: unknown[] = Array.isArray(props.ProviderARNs) ? props.ProviderARNs : [];
+    const pools = userPoolsOf(arns, (arn) => context.intrinsics.pool(arn));
+    if (pools === undefined) {
       context.problems.refuse(id, at(where, 'ProviderARNs'), 'is not a list of user pool ARNs', EDIT);
       continue;
     }
@@ -515,14 +524,16 @@ function cfnAuthorizers(context: Context, apiId: string): Map<string, Authorizer
       );
       continue;
     }
-    const ttl = props.AuthorizerResultTtlInSeconds;
-    declared.set(id, {
-      kind: 'cognito',
+    declared.set(
       id,
-      pools: pools.filter((pool) => pool !== undefined),
-      identityHeader: header,
-      resultTtlSeconds: typeof ttl === 'number' ? ttl : 300,
-    });
+      cognitoAuthorizer({
+        id,
+        pools,
+        identityHeader: header,
+        ttl: props.AuthorizerResultTtlInSeconds,
+        defaultTtlSeconds: 300,
+      }),
+    );
   }
   return declared;
 }

@@ -50,22 +50,6 @@ export function slowdownOf(settings: ExpectationSettings): { factor: number; mar
   return { ...SLOWDOWN_DEFAULTS, ...(settings.slowdown ?? {}) };
 }
 
-/**
- * The settings as summary.json states them (every value resolved, defaults included), so a reader
- * knows what the run's clauses were held to without reading the collection.
- */
-export function settingsStated(settings: ExpectationSettings): {
-  strict: FactId[];
-  refusalHeaders: string[];
-  slowdown: { factor: number; marginMs: number };
-} {
-  return {
-    strict: strictFacts(settings),
-    refusalHeaders: refusalAllowList(settings),
-    slowdown: slowdownOf(settings),
-  };
-}
-
 export const DEFAULT_SETTINGS: ExpectationSettings = { strict: [] };
 
 /**

@@ -46,7 +46,12 @@ import {
 } from './assertions.ts';
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
 import { type ContractPlan, type MatrixMode, type MethodPlan, planContract } from './plan.ts';
-import { type MethodAnswers, methodRequestClauses, resourceRequestClauses } from './request-clauses.ts';
+import {
+  type MethodAnswers,
+  methodRequestClauses,
+  overrideCarrier,
+  resourceRequestClauses,
+} from './request-clauses.ts';
 
 const FORMS: readonly HeaderForm[] = ['raw', 'bearer'];
 const FORM_WORDS: Readonly<Record<HeaderForm, string>> = {
@@ -519,5 +524,18 @@ export function generationNotes(api: ApiSpec): string[] {
   const notes: string[] = [];
   const missing = undefinedPath(api);
   if ('none' in missing) notes.push(`No "undefined path" clause: ${missing.none}.`);
+  // The resource rows (request-clauses.ts) run for each resource with a protected method.
+  const guarded = resourcesOf(api).filter((resource) => resource.routes.some(isProtected));
+  if ('none' in missing && guarded.length > 0) {
+    notes.push(
+      `No "X-Original-URL" or "X-Rewrite-URL" clause: they send an undefined path, and ${missing.none}.`,
+    );
+  }
+  const uncarried = guarded.filter((resource) => overrideCarrier(resource) === undefined);
+  if (uncarried.length > 0) {
+    notes.push(
+      `No "X-HTTP-Method-Override" clause for ${uncarried.map((resource) => resource.path).join(', ')}: the override rides on an undefined method other than HEAD and OPTIONS, and ${uncarried.length === 1 ? 'this resource leaves' : 'these resources leave'} none.`,
+    );
+  }
   return notes;
 }

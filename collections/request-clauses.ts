@@ -125,6 +125,15 @@ export function methodRequestClauses(
   );
 }
 
+/**
+ * The undefined method that carries the method-override row's header to the resource, or undefined when
+ * the resource leaves none but HEAD or OPTIONS (whose answers differ): then the row is left out, and
+ * generationNotes (./generate.ts) says so.
+ */
+export function overrideCarrier(resource: Resource): HttpMethod | undefined {
+  return resource.undefinedMethods.find((method) => method !== 'HEAD' && method !== 'OPTIONS');
+}
+
 /** The clauses of the `resource` rows for a resource with a protected method. */
 export function resourceRequestClauses(
   api: ApiSpec,
@@ -134,8 +143,7 @@ export function resourceRequestClauses(
 ): ClauseDraft[] {
   const folder = `${resource.path}: how it is requested`;
   const path = requestPath(resource.path);
-  // An undefined method to carry an override: never HEAD or OPTIONS, whose answers differ.
-  const carrier = resource.undefinedMethods.find((method) => method !== 'HEAD' && method !== 'OPTIONS');
+  const carrier = overrideCarrier(resource);
   const drafts: ClauseDraft[] = [];
   // A row sent to another path names its resource in the key, so two resources' clauses stay apart.
   for (const row of REQUEST_ROWS.filter((candidate) => candidate.phase === 'resource')) {
@@ -153,7 +161,8 @@ export function resourceRequestClauses(
       continue;
     }
     const missing = undefinedPath(api);
-    // Under a root path parameter every path is a resource: a rewrite header has no other path to ride on.
+    // Under a root path parameter every path is a resource: a rewrite header has no other path to ride
+    // on (generationNotes says so).
     if (row.path.kind === 'undefined-path' && !('path' in missing)) continue;
     const spelled =
       row.path.kind === 'spelled'

@@ -177,7 +177,7 @@ const wstg = (detail: string): RequestSourceRef => ({ source: 'wstg', detail });
 const ps = (detail: string): RequestSourceRef => ({ source: 'portswigger', detail });
 const asIs: PathSpelling = { kind: 'as-is' };
 
-/** The hop-by-hop and identity headers an authorized answer may set, and the rows' shared facts. */
+/** Facts several rows share: only the identity header is read; no request leaves state for the next. */
 const HEADER_ABSENT: readonly FactId[] = ['token-elsewhere-not-read'];
 const STATE: readonly FactId[] = ['no-state-between-requests'];
 

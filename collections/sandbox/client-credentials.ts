@@ -3,8 +3,8 @@
  * `authorizationScopes` requires and no user sign-in through the public API yields: the
  * `client_credentials` grant of a confidential app client (token-helper/client-credentials.ts does the
  * same for `npm run token` and the runner). When `oauth_token_url`, `oauth_client_id` and
- * `oauth_client_secret` are set, ensureScopedToken(pm, done) keeps `scoped_access_token` valid for at
- * least another 60 s: it posts `grant_type=client_credentials` and `scope=<oauth_scopes>` with HTTP
+ * `oauth_client_secret` are set, ensureScopedToken(pm, done) keeps `scoped_access_token` fresh
+ * (common/token-freshness.ts: more than five minutes left): it posts `grant_type=client_credentials` and `scope=<oauth_scopes>` with HTTP
  * Basic client authentication to the token endpoint, once per expiry. Without those settings it does
  * nothing, and the clauses that need such a token are skipped with the reason (contract-lib.ts).
  * A refusal fails one test named for it, once per run. It never logs the secret or the token.
@@ -14,15 +14,12 @@ import { isFresh } from '../../common/token-freshness.ts';
 import { readJwt } from './jwt.ts';
 import type { Pm } from './postman.ts';
 import { base64, utf8 } from './sandbox-crypto.ts';
+import { signInSecret, signInSetting } from './sign-in.ts';
 
-const TOKEN = 'scoped_access_token';
+/** The variable holding the token, which contract-lib.ts sends where a method needs the API's scopes. */
+export const SCOPED_ACCESS_TOKEN = 'scoped_access_token';
 // Run-local memory of a refusal (pm.variables lasts one run): one token-endpoint call per run, not per request.
 const FAILURE = 'scoped_token_failure';
-
-function setting(pm: Pm, name: string): string {
-  const value = pm.variables.get(name);
-  return typeof value === 'string' ? pm.variables.replaceIn(value).trim() : '';
-}
 
 function report(pm: Pm, message: string): void {
   pm.test('An access token with the API scopes came from the token endpoint (client_credentials)', () => {
@@ -32,12 +29,11 @@ function report(pm: Pm, message: string): void {
 
 // Its return type is left to inference: biome refuses `return done()` in a function declared `: void`.
 export function ensureScopedToken(pm: Pm, done: () => void) {
-  const url = setting(pm, 'oauth_token_url');
-  const clientId = setting(pm, 'oauth_client_id');
-  const secretValue = pm.variables.get('oauth_client_secret');
-  const secret = secretValue ? String(secretValue) : '';
+  const url = signInSetting(pm, 'oauth_token_url');
+  const clientId = signInSetting(pm, 'oauth_client_id');
+  const secret = signInSecret(pm, 'oauth_client_secret');
   if (!url || !clientId || !secret) return done();
-  const current = readJwt(pm.variables.get(TOKEN))?.payload;
+  const current = readJwt(pm.variables.get(SCOPED_ACCESS_TOKEN))?.payload;
   const now = Math.floor(Date.now() / 1000);
   if (
     current !== undefined &&
@@ -47,7 +43,7 @@ export function ensureScopedToken(pm: Pm, done: () => void) {
   ) {
     return done();
   }
-  const memo = setting(pm, FAILURE);
+  const memo = signInSetting(pm, FAILURE);
   if (memo) {
     report(pm, memo);
     return done();
@@ -57,7 +53,7 @@ export function ensureScopedToken(pm: Pm, done: () => void) {
     report(pm, message);
     done();
   };
-  const scopes = setting(pm, 'oauth_scopes');
+  const scopes = signInSetting(pm, 'oauth_scopes');
   const form = [
     'grant_type=client_credentials',
     `client_id=${encodeURIComponent(clientId)}`,
@@ -96,7 +92,7 @@ export function ensureScopedToken(pm: Pm, done: () => void) {
       if (typeof token !== 'string' || readJwt(token) === undefined) {
         return fail(`The token endpoint ${url} answered 200 without a readable access_token.`);
       }
-      pm.environment.set(TOKEN, token);
+      pm.environment.set(SCOPED_ACCESS_TOKEN, token);
       done();
     },
   );

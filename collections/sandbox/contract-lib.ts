@@ -11,14 +11,15 @@
 import { COVERAGE_WORDS, parseAllowList } from '../../api/surface.ts';
 import type { JsonObject } from '../../common/jwt-parts.ts';
 import { isRecord } from '../../common/records.ts';
-import { FRESH_FOR_SECONDS, isFresh } from '../../common/token-freshness.ts';
 import type { Assertion } from '../assertions.ts';
 import { describeCheck } from '../checks.ts';
 import type { CLAUSE_HEADER, Clause, Expectation, TokenBase, TokenSource } from '../clause.ts';
 import type { AttackBuilder, AttackContext, SandboxAttacker } from './attack-builders.ts';
+import { SCOPED_ACCESS_TOKEN } from './client-credentials.ts';
 import { readJwt as decode } from './jwt.ts';
 import type { Pm, PmCheckScope, PmResponse } from './postman.ts';
 import { addHeaders, placeToken, requestBuilders } from './request-shape.ts';
+import { idTokenProblems } from './sign-in.ts';
 
 export interface ContractConfig {
   /** The digest of the library's sources: the collection's pre-request redefines it when it differs. */
@@ -97,9 +98,6 @@ function skip(pm: Pm, reason: string): void {
   // finds the clause marked skipped, so nothing shows as passed that was not tried.
   skipRequest(pm);
 }
-
-/** The access token of the client_credentials grant (./sign-in.ts), carrying the API's scopes. */
-const SCOPED_ACCESS_TOKEN = 'scoped_access_token';
 
 /** The variable that holds each live token. */
 const LIVE: Readonly<Record<TokenBase, string>> = { id: 'id_token', access: 'access_token' };
@@ -355,7 +353,7 @@ export function createContract(config: ContractConfig): Contract {
         pm.test.skip(`SKIPPED: ${name}: nothing to compare, id_token is empty (see the sign-in check)`);
         return done();
       }
-      if (live) reasons.push(...tokenProblems(pm, live.payload, endpoint));
+      if (live) reasons.push(...tokenProblems(pm, live.payload));
       const material = poolKeyTokens(pm);
       const stale = material ? staleness(pm, material) : undefined;
       if (stale) reasons.push(stale);
@@ -403,37 +401,15 @@ export function createContract(config: ContractConfig): Contract {
     });
   }
 
-  /** What is wrong with the live ID token for this environment: pool, app client, expiry. */
-  function tokenProblems(pm: Pm, payload: JsonObject, endpoint: string): string[] {
-    const problems: string[] = [];
-    const pool = setting(pm, 'cognito_user_pool_id');
-    const region = setting(pm, 'aws_region');
-    const issuer = !pool
-      ? ''
-      : endpoint
-        ? `${endpoint}/${pool}`
-        : region
-          ? `https://cognito-idp.${region}.amazonaws.com/${pool}`
-          : '';
-    if (issuer && payload.iss !== issuer) {
-      problems.push(
-        `its ID token was issued by ${String(payload.iss)}, not by the pool it names (${issuer})`,
-      );
-    }
-    const client = setting(pm, 'cognito_client_id');
-    if (client && payload.aud !== client) {
-      problems.push(`its ID token is for app client ${String(payload.aud)}, not ${client}`);
-    }
-    const now = Math.floor(Date.now() / 1000);
-    const exp = Number(setting(pm, 'id_token_exp')) || (typeof payload.exp === 'number' ? payload.exp : 0);
-    if (exp && !isFresh(exp, now)) {
-      problems.push(
-        exp <= now
-          ? `its ID token expired at ${new Date(exp * 1000).toISOString()} and the sign-in did not replace it`
-          : `its ID token expires at ${new Date(exp * 1000).toISOString()}, within ${FRESH_FOR_SECONDS / 60} minutes, and the sign-in did not replace it`,
-      );
-    }
-    return problems;
+  /**
+   * What is wrong with the live ID token for this environment (pool, app client, expiry): the sign-in's
+   * own rule (./sign-in.ts), so that a token the sign-in keeps is never one this check calls stale.
+   */
+  function tokenProblems(pm: Pm, payload: JsonObject): string[] {
+    const owner = { poolId: setting(pm, 'cognito_user_pool_id'), clientId: setting(pm, 'cognito_client_id') };
+    return idTokenProblems(payload, owner, Math.floor(Date.now() / 1000)).map(
+      (problem) => `${problem} and the sign-in did not replace it`,
+    );
   }
 
   function prepare(pm: Pm): void {

@@ -16,7 +16,7 @@
 import { clientPublic, cognitoSrp, poolNameOf } from '../../common/cognito-srp-core.ts';
 import type { JsonObject } from '../../common/jwt-parts.ts';
 import { isRecord } from '../../common/records.ts';
-import { isFresh } from '../../common/token-freshness.ts';
+import { FRESH_FOR_SECONDS, isFresh } from '../../common/token-freshness.ts';
 import { classifyCognitoError, DIAGNOSES, type Diagnosis } from '../../token-helper/diagnosis.ts';
 import { hashBytes, hkdfBytes, hmacBytes, randomBytes } from './crypto-js.ts';
 import { readJwt } from './jwt.ts';
@@ -78,13 +78,13 @@ interface SignInFailure {
 }
 
 // --- helpers ---
-function signInSetting(pm: Pm, name: string): string {
+export function signInSetting(pm: Pm, name: string): string {
   const value = pm.variables.get(name);
   return typeof value === 'string' ? pm.variables.replaceIn(value).trim() : '';
 }
 
 /** A secret as typed, `{{references}}` and spaces included: a password may contain either. */
-function signInSecret(pm: Pm, name: string): string {
+export function signInSecret(pm: Pm, name: string): string {
   const value = pm.variables.get(name);
   return value ? String(value) : '';
 }
@@ -191,6 +191,47 @@ function signInCall(
   );
 }
 
+// --- whether an ID token is one to use ---
+/** The environment's pool and app client, which an ID token must belong to. */
+export interface TokenOwner {
+  readonly poolId: string;
+  readonly clientId: string;
+}
+
+/** Why the token is not of the environment's pool (its iss ends with /<poolId>) and app client (aud). */
+function ownerProblems(payload: JsonObject, owner: TokenOwner): string[] {
+  const problems: string[] = [];
+  if (owner.poolId && !String(payload.iss || '').endsWith(`/${owner.poolId}`)) {
+    problems.push(`its ID token was issued by ${String(payload.iss)}, not by the pool ${owner.poolId}`);
+  }
+  if (owner.clientId && payload.aud !== owner.clientId) {
+    problems.push(`its ID token is for app client ${String(payload.aud)}, not ${owner.clientId}`);
+  }
+  return problems;
+}
+
+/**
+ * Why an ID token cannot be used for this environment, empty when it can: another pool or app client,
+ * or an expiry (the token's own exp, not id_token_exp, which is for people to read) that is missing or
+ * not fresh (common/token-freshness.ts). The one rule for the sign-in (keep the token or replace it) and
+ * for the environment check in ./contract-lib.ts (report a token the sign-in did not replace).
+ */
+export function idTokenProblems(payload: JsonObject, owner: TokenOwner, nowSeconds: number): string[] {
+  const problems = ownerProblems(payload, owner);
+  const exp = payload.exp;
+  if (typeof exp !== 'number') {
+    problems.push('its ID token has no expiry (exp)');
+  } else if (!isFresh(exp, nowSeconds)) {
+    const when = new Date(exp * 1000).toISOString();
+    problems.push(
+      exp <= nowSeconds
+        ? `its ID token expired at ${when}`
+        : `its ID token expires at ${when}, within ${FRESH_FOR_SECONDS / 60} minutes`,
+    );
+  }
+  return problems;
+}
+
 // --- the entry point ---
 export function signInEnsureTokens(pm: Pm, done: () => void): void {
   const now = Math.floor(Date.now() / 1000);
@@ -207,9 +248,7 @@ export function signInEnsureTokens(pm: Pm, done: () => void): void {
   };
   // A token of another pool or app client (an environment kept across a stack restart or a stage
   // change) is treated as no token: every clause would otherwise fail with 401 and blame the API.
-  const belongs = (payload: JsonObject): boolean =>
-    (!settings.poolId || String(payload.iss || '').endsWith(`/${settings.poolId}`)) &&
-    (!settings.clientId || payload.aud === settings.clientId);
+  const belongs = (payload: JsonObject): boolean => ownerProblems(payload, settings).length === 0;
   const current = signInJwtPayload(pm.variables.get('id_token'));
   const usable = (payload: JsonObject | undefined): payload is JsonObject & { readonly exp: number } =>
     payload !== undefined && belongs(payload) && typeof payload.exp === 'number';
@@ -217,9 +256,7 @@ export function signInEnsureTokens(pm: Pm, done: () => void): void {
     done(); // A token we cannot read (pasted by hand?): let the clauses judge it.
     return;
   }
-  // The token's own exp decides (id_token_exp, which the token helper writes, is for people to read).
-  const expiry = current ? Number(current.exp) : 0;
-  if (usable(current) && isFresh(expiry, now) && pm.variables.get('access_token')) {
+  if (current && idTokenProblems(current, settings, now).length === 0 && pm.variables.get('access_token')) {
     done();
     return;
   }

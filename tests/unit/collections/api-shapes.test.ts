@@ -104,11 +104,39 @@ describe('greedy resources', () => {
   it('under a root {proxy+}: no undefined-path and no path-variant clause, and the collection says why', () => {
     const clauses = generateClauses(root);
     assert.ok(!clauses.some((clause) => clause.kind === 'undefined-path' || clause.kind === 'path-variant'));
-    assert.equal(generationNotes(root).length, 1);
+    assert.equal(generationNotes(root).length, 3);
     assert.match(
       buildCollection(root, clauses).info.description,
       /No "undefined path" clause: every path below the stage is matched by \/\{proxy\+\}/,
     );
+  });
+
+  it('under a root {proxy+}: no rewrite-header and no method-override clause, and the notes say why', () => {
+    const clauses = generateClauses(root);
+    assert.deepEqual(
+      clauses.filter((clause) => /X-Original-URL|X-Rewrite-URL|X-HTTP-Method-Override/.test(clause.name)),
+      [],
+    );
+    const notes = generationNotes(root);
+    assert.ok(
+      notes.some((note) => /^No "X-Original-URL" or "X-Rewrite-URL" clause: .*\{proxy\+\}/.test(note)),
+    );
+    // The root {proxy+} answers every method of /hello too: neither resource leaves one to carry the override.
+    assert.ok(
+      notes.includes(
+        'No "X-HTTP-Method-Override" clause for /{proxy+}, /hello: the override rides on an undefined method other than HEAD and OPTIONS, and these resources leave none.',
+      ),
+    );
+  });
+
+  it('a resource that defines every method gets no method-override clause, and the notes name it alone', () => {
+    const overridden = generateClauses(mixed)
+      .filter((clause) => /X-HTTP-Method-Override/.test(clause.name))
+      .map((clause) => clause.resource);
+    assert.ok(overridden.includes('/items') && !overridden.includes('/items/{proxy+}'));
+    assert.deepEqual(generationNotes(mixed), [
+      'No "X-HTTP-Method-Override" clause for /items/{proxy+}: the override rides on an undefined method other than HEAD and OPTIONS, and this resource leaves none.',
+    ]);
   });
 
   it('nested: the undefined path and the path variants stay outside every resource', () => {
