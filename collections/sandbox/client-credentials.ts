@@ -7,7 +7,9 @@
  * (common/token-freshness.ts: more than five minutes left): it posts `grant_type=client_credentials` and `scope=<oauth_scopes>` with HTTP
  * Basic client authentication to the token endpoint, once per expiry. Without those settings it does
  * nothing, and the clauses that need such a token are skipped with the reason (contract-lib.ts).
- * A refusal fails one test named for it, once per run. It never logs the secret or the token.
+ * A refusal is asked for once per run and remembered: each request that needs the token then fails one
+ * test named for it (tests/integration/collection-client-credentials.test.ts counts both). It never
+ * logs the secret or the token.
  */
 import { isRecord } from '../../common/records.ts';
 import { isFresh } from '../../common/token-freshness.ts';
