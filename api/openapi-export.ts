@@ -454,13 +454,3 @@ export function apiSpecFromExport(
     file: source.path,
   });
 }
-
-/** Reads any supported description from a file; kept under its old name for the callers that import it. */
-export async function readApiSpecFile(
-  path: string,
-  shown: string = path,
-  options: { stage?: string } = {},
-): Promise<ApiSpec> {
-  const { readApiDescription } = await import('./read-description.ts');
-  return readApiDescription(path, shown, options);
-}

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readApiSpecFile } from '../../api/openapi-export.ts';
+import { readApiDescription } from '../../api/read-description.ts';
 import { helloApi } from '../../api/routes.ts';
 import { collectionRoutes } from '../../collections/clause.ts';
 import { renderCollection } from '../../collections/collection.ts';
@@ -268,7 +268,7 @@ describe('files the run reads or writes', () => {
   });
 
   test('a collection made for another API is refused before anything starts, naming the methods that are not served', async () => {
-    const shop = await readApiSpecFile(join(repoRoot, 'tests/fixtures/api/shop.oas30.json'));
+    const shop = await readApiDescription(join(repoRoot, 'tests/fixtures/api/shop.oas30.json'));
     await writeFile(join(root, 'shop.postman_collection.json'), renderCollection(shop));
     const started = Date.now();
     const run = await runContractCli(['--collection', 'shop.postman_collection.json'], { cwd: root });
@@ -281,7 +281,7 @@ describe('files the run reads or writes', () => {
   });
 
   test('the same collection with the description it was made from runs', async () => {
-    const shop = await readApiSpecFile(join(repoRoot, 'tests/fixtures/api/shop.oas30.json'));
+    const shop = await readApiDescription(join(repoRoot, 'tests/fixtures/api/shop.oas30.json'));
     // What is proven is that the CLI takes a collection made from --api-spec and runs it on the stack
     // serving that description, not the shop contract's 410 clauses (tests/contract/api-export.test.ts
     // runs them all): the clauses of every protected method (no header, the greeting, the scope

@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readApiSpecFile } from '../../../api/openapi-export.ts';
+import { readApiDescription } from '../../../api/read-description.ts';
 import {
   ClientCredentialsError,
   obtainClientCredentialsToken,
@@ -22,7 +22,7 @@ import { useStack } from '../../support/stack.ts';
 import { runTokenCli } from '../../support/token-cli.ts';
 
 const FIXTURE = 'tests/fixtures/api/shape-mixed.oas30.json';
-const api = await readApiSpecFile(new URL(`../../../${FIXTURE}`, import.meta.url).pathname, FIXTURE);
+const api = await readApiDescription(new URL(`../../../${FIXTURE}`, import.meta.url).pathname, FIXTURE);
 const SCOPE = 'shape-api/reports.read';
 const repoRoot = new URL('../../../', import.meta.url).pathname;
 

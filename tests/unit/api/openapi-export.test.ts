@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { apiSpecFromExport, EXPECT_EXTENSION, readApiSpecFile } from '../../../api/openapi-export.ts';
+import { apiSpecFromExport, EXPECT_EXTENSION } from '../../../api/openapi-export.ts';
+import { readApiDescription } from '../../../api/read-description.ts';
 import { scopesOf } from '../../../api/spec.ts';
 import { authorizerCoverage, parseAllowList } from '../../../api/surface.ts';
 import { EXIT_USAGE, UsageError } from '../../../common/cli-error.ts';
@@ -289,18 +290,18 @@ describe('an API Gateway OpenAPI 3 export', () => {
       join(dir, 'api.yaml'),
       'openapi: 3.0.1\ninfo:\n  title: tiny\nservers:\n  - url: https://x.example.com/dev\npaths:\n  /ping:\n    get: {}\n',
     );
-    const api = await readApiSpecFile(join(dir, 'api.yaml'), 'api.yaml');
+    const api = await readApiDescription(join(dir, 'api.yaml'), 'api.yaml');
     assert.deepEqual(
       [api.name, api.stage, api.routes.map((route) => route.path)],
       ['tiny', 'dev', ['/ping']],
     );
     writeFileSync(join(dir, 'bad.yaml'), 'openapi: 3.0.1\npaths: [\n');
     await assert.rejects(
-      readApiSpecFile(join(dir, 'bad.yaml'), 'bad.yaml'),
+      readApiDescription(join(dir, 'bad.yaml'), 'bad.yaml'),
       /^UsageError: The API description bad\.yaml is not valid YAML/,
     );
     await assert.rejects(
-      readApiSpecFile(join(dir, 'nope.json'), 'nope.json'),
+      readApiDescription(join(dir, 'nope.json'), 'nope.json'),
       /nope\.json does not exist: check the path given to --api-spec/,
     );
   });
