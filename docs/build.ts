@@ -39,19 +39,8 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-const SOURCE_NAMES: Readonly<Record<string, string>> = {
-  jwt_tool: 'jwt_tool',
-  portswigger: 'PortSwigger',
-  rfc8725: 'RFC 8725',
-  wstg: 'OWASP WSTG',
-  rfc7515: 'RFC 7515',
-  rfc7519: 'RFC 7519',
-  cognito: 'AWS docs',
-  cve: '',
-};
-
 function source(ref: SourceRef): string {
-  const name = SOURCE_NAMES[ref.source] ?? ref.source;
+  const { name } = SOURCES[ref.source];
   return name === '' ? ref.detail : `${name}: ${ref.detail}`;
 }
 
@@ -129,8 +118,8 @@ function weaknessRows(weakness: WeaknessId): string {
 }
 
 function matrixDoc(): string {
-  const sources = Object.entries(SOURCES).map(
-    ([id, entry]) => `- **${SOURCE_NAMES[id] || 'CVE'}**: [${entry.title}](${entry.url})`,
+  const sources = Object.values(SOURCES).map(
+    (entry) => `- **${entry.name || 'CVE'}**: [${entry.title}](${entry.url})`,
   );
   const weaknesses = (Object.keys(WEAKNESSES) as WeaknessId[]).map(
     (weakness) =>

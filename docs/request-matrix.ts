@@ -8,7 +8,6 @@ import { SOURCES } from '../security/catalogue.ts';
 import { FACTS } from '../security/facts.ts';
 import {
   REQUEST_ROWS,
-  REQUEST_SOURCES,
   REQUEST_WEAKNESSES,
   type RequestRow,
   type RequestWeaknessId,
@@ -30,8 +29,8 @@ function mustComeBack(row: RequestRow): string {
 }
 
 function sourceText(ref: RequestRow['sources'][number]): string {
-  const title = ref.source in REQUEST_SOURCES ? ref.source : ref.source in SOURCES ? ref.source : '';
-  return `${title.toUpperCase().replace('RFC', 'RFC ')}: ${ref.detail}`.replace(/^: /, '');
+  const { name } = SOURCES[ref.source];
+  return name === '' ? ref.detail : `${name}: ${ref.detail}`;
 }
 
 function when(row: RequestRow): string {

@@ -14,31 +14,84 @@
 
 import type { FactId } from './facts.ts';
 
-/** The public catalogues a row comes from. */
+/**
+ * The public sources the rows cite (the token catalogue's and the request catalogue's), each with the
+ * short name the docs' tables print before a row's detail ('' for CVE records: the detail is the id).
+ */
 export const SOURCES = {
   jwt_tool: {
+    name: 'jwt_tool',
     title: 'ticarpi/jwt_tool v2.2.7, scan mode "all tests" (-M at: playbook, forced errors, common claims)',
     url: 'https://github.com/ticarpi/jwt_tool',
   },
   portswigger: {
+    name: 'PortSwigger',
     title: 'PortSwigger Web Security Academy, JWT attacks (labs)',
     url: 'https://portswigger.net/web-security/jwt',
   },
   rfc8725: {
+    name: 'RFC 8725',
     title: 'RFC 8725, JSON Web Token Best Current Practices',
     url: 'https://www.rfc-editor.org/rfc/rfc8725',
   },
   wstg: {
+    name: 'OWASP WSTG',
     title: 'OWASP Web Security Testing Guide, WSTG-SESS-10 Testing JSON Web Tokens',
     url: 'https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_Security_Testing/06-Session_Management_Testing/10-Testing_JSON_Web_Tokens',
   },
-  rfc7515: { title: 'RFC 7515, JSON Web Signature', url: 'https://www.rfc-editor.org/rfc/rfc7515' },
-  rfc7519: { title: 'RFC 7519, JSON Web Token', url: 'https://www.rfc-editor.org/rfc/rfc7519' },
+  rfc7515: {
+    name: 'RFC 7515',
+    title: 'RFC 7515, JSON Web Signature',
+    url: 'https://www.rfc-editor.org/rfc/rfc7515',
+  },
+  rfc7519: {
+    name: 'RFC 7519',
+    title: 'RFC 7519, JSON Web Token',
+    url: 'https://www.rfc-editor.org/rfc/rfc7519',
+  },
   cognito: {
+    name: 'AWS docs',
     title: 'Amazon API Gateway: control access to a REST API using Amazon Cognito user pools as authorizer',
     url: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html',
   },
-  cve: { title: 'CVE records', url: 'https://www.cve.org/' },
+  cve: { name: '', title: 'CVE records', url: 'https://www.cve.org/' },
+  // The request catalogue's (security/request-catalogue.ts).
+  rfc6750: {
+    name: 'RFC 6750',
+    title: 'RFC 6750, The OAuth 2.0 Authorization Framework: Bearer Token Usage',
+    url: 'https://www.rfc-editor.org/rfc/rfc6750',
+  },
+  rfc9700: {
+    name: 'RFC 9700',
+    title: 'RFC 9700, Best Current Practice for OAuth 2.0 Security',
+    url: 'https://www.rfc-editor.org/rfc/rfc9700',
+  },
+  rfc9110: {
+    name: 'RFC 9110',
+    title: 'RFC 9110, HTTP Semantics',
+    url: 'https://www.rfc-editor.org/rfc/rfc9110',
+  },
+  rfc3986: {
+    name: 'RFC 3986',
+    title: 'RFC 3986, Uniform Resource Identifier: Generic Syntax',
+    url: 'https://www.rfc-editor.org/rfc/rfc3986',
+  },
+  'wstg-guide': {
+    name: 'OWASP WSTG',
+    title: 'OWASP Web Security Testing Guide (WSTG-ATHZ-02 bypassing authorization, WSTG-SESS, WSTG-INPV)',
+    url: 'https://owasp.org/www-project-web-security-testing-guide/latest/',
+  },
+  'portswigger-labs': {
+    name: 'PortSwigger',
+    title: 'PortSwigger Web Security Academy labs (access control, web cache, host header)',
+    url: 'https://portswigger.net/web-security',
+  },
+  amplify: {
+    name: 'Amplify',
+    title:
+      'AWS Amplify JS: Cognito tokens kept in cookies named CognitoIdentityServiceProvider.<clientId>.<user>.idToken',
+    url: 'https://docs.amplify.aws/gen1/javascript/build-a-backend/auth/manage-user-session/',
+  },
 } as const;
 export type SourceId = keyof typeof SOURCES;
 

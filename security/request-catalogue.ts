@@ -16,43 +16,6 @@
 import type { SourceRef } from './catalogue.ts';
 import type { FactId } from './facts.ts';
 
-/** Public sources of the request rows, beyond security/catalogue.ts's. */
-export const REQUEST_SOURCES = {
-  rfc6750: {
-    title: 'RFC 6750, The OAuth 2.0 Authorization Framework: Bearer Token Usage',
-    url: 'https://www.rfc-editor.org/rfc/rfc6750',
-  },
-  rfc9700: {
-    title: 'RFC 9700, Best Current Practice for OAuth 2.0 Security',
-    url: 'https://www.rfc-editor.org/rfc/rfc9700',
-  },
-  rfc9110: { title: 'RFC 9110, HTTP Semantics', url: 'https://www.rfc-editor.org/rfc/rfc9110' },
-  rfc3986: {
-    title: 'RFC 3986, Uniform Resource Identifier: Generic Syntax',
-    url: 'https://www.rfc-editor.org/rfc/rfc3986',
-  },
-  wstg: {
-    title: 'OWASP Web Security Testing Guide (WSTG-ATHZ-02 bypassing authorization, WSTG-SESS, WSTG-INPV)',
-    url: 'https://owasp.org/www-project-web-security-testing-guide/latest/',
-  },
-  portswigger: {
-    title: 'PortSwigger Web Security Academy labs (access control, web cache, host header)',
-    url: 'https://portswigger.net/web-security',
-  },
-  amplify: {
-    title:
-      'AWS Amplify JS: Cognito tokens kept in cookies named CognitoIdentityServiceProvider.<clientId>.<user>.idToken',
-    url: 'https://docs.amplify.aws/gen1/javascript/build-a-backend/auth/manage-user-session/',
-  },
-  cve: { title: 'CVE records', url: 'https://www.cve.org/' },
-} as const;
-export type RequestSourceId = keyof typeof REQUEST_SOURCES;
-
-export interface RequestSourceRef {
-  readonly source: RequestSourceId;
-  readonly detail: string;
-}
-
 /**
  * Ways a gateway can be wrong about a request rather than a token. Each is implemented as a weakened
  * local gateway by tests/contract/support/request-weaknesses.ts (a type error there if one is missing).
@@ -155,7 +118,7 @@ export interface RequestRow {
   readonly phase: Phase;
   /** The graded facts (security/facts.ts, docs/reference.md §13) the row's answer rests on. */
   readonly facts: readonly FactId[];
-  readonly sources: readonly (RequestSourceRef | SourceRef)[];
+  readonly sources: readonly SourceRef[];
   readonly catches: readonly RequestWeaknessId[];
   /**
    * Rows of one sequence run in the order written, after every clause before them in the same run:
@@ -171,10 +134,10 @@ export interface RequestRow {
   readonly sameTokenAs?: string;
 }
 
-const rfc6750 = (detail: string): RequestSourceRef => ({ source: 'rfc6750', detail });
-const rfc9700 = (detail: string): RequestSourceRef => ({ source: 'rfc9700', detail });
-const wstg = (detail: string): RequestSourceRef => ({ source: 'wstg', detail });
-const ps = (detail: string): RequestSourceRef => ({ source: 'portswigger', detail });
+const rfc6750 = (detail: string): SourceRef => ({ source: 'rfc6750', detail });
+const rfc9700 = (detail: string): SourceRef => ({ source: 'rfc9700', detail });
+const wstg = (detail: string): SourceRef => ({ source: 'wstg-guide', detail });
+const ps = (detail: string): SourceRef => ({ source: 'portswigger-labs', detail });
 const asIs: PathSpelling = { kind: 'as-is' };
 
 /** Facts several rows share: only the identity header is read; no request leaves state for the next. */
