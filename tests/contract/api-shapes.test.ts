@@ -88,6 +88,8 @@ describe('contracts of API shapes, against the local stack serving them', () => 
     // ... and the run says so.
     assert.deepEqual(result.notes, [
       'No "undefined path" clause: every path below the stage is matched by /{proxy+} (a root path parameter that is greedy), so no request path is undefined.',
+      'No "X-Original-URL" or "X-Rewrite-URL" clause: they send an undefined path, and every path below the stage is matched by /{proxy+} (a root path parameter that is greedy), so no request path is undefined.',
+      'No "X-HTTP-Method-Override" clause for /{proxy+}, /hello: the override rides on an undefined method other than HEAD and OPTIONS, and these resources leave none.',
     ]);
     assert.match(formatContractSummary(result, repoRoot), /^Not generated: No "undefined path" clause: /m);
     assert.ok(clauses.some((clause) => clause.method === 'HEAD' && clause.kind === 'no-header'));
