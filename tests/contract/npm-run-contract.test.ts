@@ -271,26 +271,29 @@ describe('npm run contract --reporters cli, on a cdk synth template with --stage
   let cwd: string;
   let reportsDir: string;
   let run: CommandResult;
+  /** The cdk synth template's contract, cli only, serving the Lambda `handler` names. */
+  const synthRun = (handler: string) =>
+    npmRunContract(
+      [
+        '--reporters',
+        'cli',
+        '--reports-dir',
+        reportsDir,
+        '--api-spec',
+        'tests/fixtures/api/hello.cdk-synth.template.json',
+        '--stage',
+        'dev',
+        '--handler',
+        handler,
+      ],
+      // The flags alone choose the description: none from the environment.
+      { CONTRACT_API_SPEC: '', CONTRACT_ALLOW_UNPROTECTED: '' },
+    );
   before(
     async () => {
       cwd = await mkdtemp(join(tmpdir(), 'contract-e2e-cli-only-'));
       reportsDir = join(cwd, 'reports');
-      run = await npmRunContract(
-        [
-          '--reporters',
-          'cli',
-          '--reports-dir',
-          reportsDir,
-          '--api-spec',
-          'tests/fixtures/api/hello.cdk-synth.template.json',
-          '--stage',
-          'dev',
-          '--handler',
-          'lambda/hello.ts#handler',
-        ],
-        // The flags alone choose the description: none from the environment.
-        { CONTRACT_API_SPEC: '', CONTRACT_ALLOW_UNPROTECTED: '' },
-      );
+      run = await synthRun('lambda/hello.ts#handler');
     },
     { timeout: RUN_TIMEOUT_MS },
   );
@@ -321,21 +324,7 @@ describe('npm run contract --reporters cli, on a cdk synth template with --stage
   it('serves the Lambda --handler names: one that is no function stops the run before anything is sent', async () => {
     // Only the named export can fail this way: a --handler dropped on its way to the stack leaves the
     // stand-in answering, and this run would pass like the one above.
-    const refused = await npmRunContract(
-      [
-        '--reporters',
-        'cli',
-        '--reports-dir',
-        reportsDir,
-        '--api-spec',
-        'tests/fixtures/api/hello.cdk-synth.template.json',
-        '--stage',
-        'dev',
-        '--handler',
-        'lambda/hello.ts#GREETING',
-      ],
-      { CONTRACT_API_SPEC: '', CONTRACT_ALLOW_UNPROTECTED: '' },
-    );
+    const refused = await synthRun('lambda/hello.ts#GREETING');
     assert.equal(refused.code, 1, `${refused.stdout.slice(-3000)}\n${refused.stderr}`);
     assert.match(refused.stderr, /lambda\/hello\.ts does not export a function named GREETING/);
     assert.doesNotMatch(refused.stdout, /PASSED/);
