@@ -52,9 +52,25 @@ export function shutdown(code: number): Promise<never> {
       }
     }
     await Promise.race([writesSettled, delay(WRITES_SETTLE_MS)]);
-    process.exit(code);
+    exitNow(code);
   })();
   return exiting;
+}
+
+/**
+ * process.exit(), which throws when an 'exit' listener throws: the process then stayed up with its
+ * servers listening, the error swallowed (a further error has nothing to add once exiting). A second
+ * call skips the listeners, which have run once, and exits.
+ */
+function exitNow(code: number): never {
+  try {
+    process.exit(code);
+  } catch (error) {
+    process.stderr.write(
+      `A cleanup at exit failed (${error instanceof Error ? error.message : String(error)}): exiting anyway.\n`,
+    );
+    process.exit(code);
+  }
 }
 
 const signalExitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;

@@ -106,8 +106,12 @@ export type ContractOptions = CommonOptions &
   (
     | {
         readonly target: 'local';
-        /** Called once the stack is up, so a caller can stop it on a signal. */
-        readonly onStackStarted?: (stack: LocalStack) => void;
+        /**
+         * Called as the stack starts, with the start: a caller that stops on a signal registers its
+         * stop now (awaiting the start), not once it is up. A signal during the start otherwise found
+         * nothing to stop while the emulator was still writing into its data directory.
+         */
+        readonly onStackStarting?: (starting: Promise<LocalStack>) => void;
         /** How to sign in to the embedded stack (CONTRACT_AUTH_FLOW); `auto` when unset. */
         readonly authFlow?: AuthFlowSetting;
         /** The Lambda for methods the description names none for (`--handler`); default: a stand-in. */
@@ -494,6 +498,7 @@ async function runInFolder(
   const { startedAt, now, reporters, collection, reportsDir, runFolder, api, plan } = context;
   const rootDir = options.rootDir;
 
+  let starting: Promise<LocalStack> | undefined;
   let stack: LocalStack | undefined;
   let attacker: AttackerServer | undefined;
   try {
@@ -506,8 +511,9 @@ async function runInFolder(
         ...(api ? { api } : {}),
         ...(options.handler ? { handler: options.handler } : {}),
       };
-      [stack, attacker] = await Promise.all([parts.startStack(stackOptions), startAttackerServer()]);
-      options.onStackStarted?.(stack);
+      starting = parts.startStack(stackOptions);
+      options.onStackStarting?.(starting);
+      [stack, attacker] = await Promise.all([starting, startAttackerServer()]);
       settings = {
         ...settingsFromLocalStack(stack),
         ...(options.authFlow ? { authFlow: options.authFlow } : {}),
@@ -662,6 +668,13 @@ async function runInFolder(
       throw new ReportsNotWrittenError(runFolder, rootDir, verdict, error);
     }
   } finally {
-    await Promise.all([stack?.stop(), attacker?.stop()]);
+    // The stack even when the attacker server failed to start beside it (stop() is idempotent).
+    await Promise.all([
+      starting?.then(
+        (started) => started.stop(),
+        () => undefined,
+      ),
+      attacker?.stop(),
+    ]);
   }
 }

@@ -28,13 +28,34 @@ export async function sweepStaleDataDirectories(): Promise<void> {
 /** Directories this process made and has not removed yet. */
 const live = new Set<string>();
 
+/** Attempts at removing one directory at exit; each lists what is left afresh. */
+const EXIT_REMOVAL_ATTEMPTS = 5;
+
 /**
- * Last resort for an exit that skipped the stack's stop(): Ctrl-C while the stack was still starting, or
- * a crash. 'exit' listeners must be synchronous, hence rmSync. (A SIGKILL runs nothing; the sweep above
- * removes that directory on the next start.)
+ * Last resort for an exit that skipped the stack's stop(): a crash, or an exit while the stack was
+ * still starting. 'exit' listeners must be synchronous, hence rmSync. The emulator may still be
+ * writing into the directory on libuv's thread pool, so a file can appear while rmSync empties it and
+ * its last rmdir fails with ENOTEMPTY: each attempt lists the directory again. It never throws: an
+ * 'exit' listener that throws makes process.exit() throw instead of exiting, and the process stayed
+ * up with its servers listening (seen once in 60 interrupted starts). What cannot be removed is named
+ * on stderr; the sweep above removes it on the next start, as it does after a SIGKILL.
  */
 function removeLiveDirectoriesNow(): void {
-  for (const path of live) rmSync(path, { recursive: true, force: true });
+  for (const path of live) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        rmSync(path, { recursive: true, force: true });
+        break;
+      } catch (error) {
+        if (attempt < EXIT_REMOVAL_ATTEMPTS) continue;
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        process.stderr.write(
+          `The local Cognito's data directory ${path} could not be removed (${code}): the next start of the stack removes it.\n`,
+        );
+        break;
+      }
+    }
+  }
 }
 
 export async function createDataDirectory(): Promise<string> {

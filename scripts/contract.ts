@@ -195,9 +195,10 @@ async function main(argv: readonly string[]): Promise<number> {
           target,
           ...(authFlow ? { authFlow } : {}),
           ...(handler ? { handler } : {}),
-          onStackStarted: (stack) => {
-            // Ctrl-C during the run must still stop the stack before the process exits.
-            onShutdown(() => stack.stop());
+          onStackStarting: (starting) => {
+            // Ctrl-C during the run, or while the stack is still starting, must stop it before the
+            // process exits: a start in progress is let finish, then stopped (as npm run stack does).
+            onShutdown(async () => (await starting.catch(() => undefined))?.stop());
             onShutdown(() => interrupt.abort());
           },
         };

@@ -85,9 +85,13 @@ describe('an audited run of the contract on the local stack', () => {
         rootDir,
         reportsDir: reports,
         reporters: ['htmlextra', 'junit'],
-        onStackStarted: (stack) => {
-          password = stack.cognito.password;
-        },
+        onStackStarting: (starting) =>
+          void starting.then(
+            (stack) => {
+              password = stack.cognito.password;
+            },
+            () => undefined,
+          ),
       },
       {
         onToken: (value) => {

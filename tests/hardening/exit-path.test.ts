@@ -112,3 +112,68 @@ test('a signal after the emulator data directory was made, before the stack coul
   assert.equal(ended.code, 130, ended.stderr);
   assert.deepEqual(await dataDirectoriesOf(ended.pid), []);
 });
+
+test("an 'exit' listener that throws does not keep the process up: it exits with the signal's code, in one line", async () => {
+  const ended = await runModule(`
+    import { guardProcess } from ${shutdownModule};
+    guardProcess();
+    process.on('exit', () => { throw new Error('a listener broke'); });
+    // A server would keep the process up the same way: it used to stay, swallowing the error.
+    setInterval(() => undefined, 1_000);
+    process.kill(process.pid, 'SIGTERM');
+  `);
+  assert.equal(ended.signal, null, `still running after 20 s: ${ended.stderr}`);
+  assert.equal(ended.code, 143, ended.stderr);
+  assert.equal(
+    ended.stderr,
+    '\nInterrupted (SIGTERM): stopping and cleaning up.\nA cleanup at exit failed (a listener broke): exiting anyway.\n',
+  );
+});
+
+/**
+ * The emulator writing into its data directory on libuv's thread pool while the exit removes it: the
+ * last rmdir fails with ENOTEMPTY (seen in interrupted starts). The failure is injected into fs.rmSync
+ * for the first `failures` calls, so the case is the same every run.
+ */
+function removalFailing(failures: number): string {
+  return `
+    import fs from 'node:fs';
+    import { syncBuiltinESMExports } from 'node:module';
+    const realRmSync = fs.rmSync;
+    let calls = 0;
+    fs.rmSync = (...args) => {
+      calls += 1;
+      if (calls <= ${failures}) {
+        throw Object.assign(new Error('ENOTEMPTY: directory not empty, rmdir'), { code: 'ENOTEMPTY' });
+      }
+      return realRmSync(...args);
+    };
+    syncBuiltinESMExports();
+    const { guardProcess } = await import(${shutdownModule});
+    const { createDataDirectory } = await import(${JSON.stringify(join(repoRoot, 'local-stack', 'temp-dir.ts'))});
+    guardProcess();
+    await createDataDirectory();
+    process.kill(process.pid, 'SIGINT');
+    setInterval(() => undefined, 1_000);
+  `;
+}
+
+test('a data directory that is not empty on the first try at exit is listed again and removed', async () => {
+  const ended = await runModule(removalFailing(2));
+  assert.equal(ended.code, 130, ended.stderr);
+  assert.equal(ended.stderr, '\nInterrupted (SIGINT): stopping and cleaning up.\n');
+  assert.deepEqual(await dataDirectoriesOf(ended.pid), []);
+});
+
+test('a data directory that cannot be removed at exit is named, and the process still exits', async () => {
+  const ended = await runModule(removalFailing(Number.POSITIVE_INFINITY));
+  try {
+    assert.equal(ended.code, 130, ended.stderr);
+    assert.match(
+      ended.stderr,
+      /^\nInterrupted \(SIGINT\): stopping and cleaning up\.\nThe local Cognito's data directory \S+hello-api-local-cognito-\d+-\w+ could not be removed \(ENOTEMPTY\): the next start of the stack removes it\.\n$/,
+    );
+  } finally {
+    for (const left of await dataDirectoriesOf(ended.pid)) await rm(left, { recursive: true, force: true });
+  }
+});

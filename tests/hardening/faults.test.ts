@@ -259,9 +259,13 @@ describe('a local gateway whose Lambda fails or stalls (in-process, a stack comp
         reportsDir: join(root, 'in-process-reports'),
         ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
         ...(collectionPath ? { collectionPath } : {}),
-        onStackStarted: (running) => {
-          started = running;
-        },
+        onStackStarting: (starting) =>
+          void starting.then(
+            (running) => {
+              started = running;
+            },
+            () => undefined,
+          ),
       },
       { parts },
     );

@@ -96,9 +96,13 @@ async function hygieneRun(mode: Mode, rootDir: string): Promise<object> {
       {
         target: 'local',
         rootDir,
-        onStackStarted: (started) => {
-          stack = started;
-        },
+        onStackStarting: (starting) =>
+          void starting.then(
+            (started) => {
+              stack = started;
+            },
+            () => undefined,
+          ),
       },
       { onToken, ...(mode === 'echo' ? { parts: echoAuthorization } : {}) },
     );
