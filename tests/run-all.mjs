@@ -8,7 +8,7 @@
  * - Order: the folders whose files run longest first (the contract's gateway variants, the hardening
  *   runs), then the short ones, which fill in at the end; alphabetical within a folder. With files of
  *   very unequal length this shortens the run without a list of timings to keep up to date.
- * - TypeScript: tests/support/load-typescript.mjs, tsx on Node 20 only.
+ * - TypeScript: tests/support/load-typescript.mjs, loader hooks (esbuild, cached) on Node 20 only.
  *
  * Arguments are passed to the runner (e.g. `npm run test:all -- --test-name-pattern=SIGINT`); file
  * arguments replace the full list.

@@ -30,7 +30,8 @@ interface Ended {
 
 /** Runs an ES module body (TypeScript imports allowed) in a fresh node process. */
 function runModule(body: string): Promise<Ended> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', body], {
+  const loader = join(repoRoot, 'tests', 'support', 'load-typescript.mjs');
+  const child = spawn(process.execPath, ['--import', loader, '--input-type=module', '-e', body], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

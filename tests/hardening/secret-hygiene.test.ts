@@ -44,7 +44,8 @@ async function hygieneRuns(
   try {
     const secretsFile = join(secretsDir, 'secrets.json');
     const script = join(repoRoot, 'tests', 'hardening', 'support', 'hygiene-run.ts');
-    const output = await run(process.execPath, ['--import', 'tsx', script, root, secretsFile, ...MODES], {
+    const loader = join(repoRoot, 'tests', 'support', 'load-typescript.mjs');
+    const output = await run(process.execPath, ['--import', loader, script, root, secretsFile, ...MODES], {
       cwd: repoRoot,
       env: {
         PATH: process.env.PATH ?? '',

@@ -8,7 +8,7 @@
  * scan, and the test runner's own output is not disturbed. One process for the three runs: each process
  * of its own cost a Node start and the run's module load again.
  *
- * Usage: node --import tsx hygiene-run.ts <rootDir> <secretsFile> <local|echo|aws-secret>...
+ * Usage: node --import ./tests/support/load-typescript.mjs hygiene-run.ts <rootDir> <secretsFile> <local|echo|aws-secret>...
  */
 
 import { writeSync } from 'node:fs';
