@@ -10,6 +10,8 @@ import { type Env, flagOrEnv } from '../common/config-table.ts';
 import { STAGE_NAME } from './assemble.ts';
 import { loadDescription } from './document.ts';
 import { apiSpecFromExport } from './openapi-export.ts';
+import { withPool } from './pools.ts';
+import { helloApi } from './routes.ts';
 import type { ApiSpec, HandlerRef } from './spec.ts';
 import { readCloudFormation, readSam } from './templates.ts';
 
@@ -69,4 +71,37 @@ export function descriptionOptions(
   const stage = stageSetting(flags.stage, env);
   const apiId = flagOrEnv(flags['api-id'], env, 'CONTRACT_API_ID');
   return { ...(stage === undefined ? {} : { stage }), ...(apiId === undefined ? {} : { apiId }) };
+}
+
+/** The settings that choose the API a command works on, as its flags and environment give them. */
+export interface ApiSettings {
+  /** The description's path as the user gave it (--api-spec, or CONTRACT_API_SPEC where a command reads it). */
+  readonly specPath: string | undefined;
+  /** What a relative `specPath` is relative to. */
+  readonly baseDir: string;
+  readonly flags: {
+    readonly stage?: string | undefined;
+    readonly 'api-id'?: string | undefined;
+    readonly pool?: string | undefined;
+  };
+  readonly env: Env;
+}
+
+/**
+ * The API a command works on, the same way for `npm run contract`, `stack` and `collection`: the
+ * description at `specPath`, or api/routes.ts, with --pool / CONTRACT_POOL applied (api/pools.ts: a pool
+ * none of its authorizers names is refused). Undefined when neither a description nor a pool is given:
+ * the default API as it is. --stage and --api-id are checked either way, so a typo is refused before
+ * anything starts. What the description leaves out is in the result's `notes`, for the caller to print.
+ */
+export async function apiFromSettings(settings: ApiSettings): Promise<ApiSpec | undefined> {
+  const { specPath, baseDir, flags, env } = settings;
+  const readOptions = descriptionOptions(flags, env);
+  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
+  if (specPath === undefined && poolSetting === undefined) return undefined;
+  const read =
+    specPath === undefined
+      ? helloApi
+      : await readApiDescription(resolve(baseDir, specPath), specPath, readOptions);
+  return withPool(read, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
 }

@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { poolLines, withPool } from '../api/pools.ts';
-import { descriptionOptions, readApiDescription } from '../api/read-description.ts';
+import { poolLines } from '../api/pools.ts';
+import { apiFromSettings } from '../api/read-description.ts';
 import { helloApi } from '../api/routes.ts';
 import { isProtected } from '../api/spec.ts';
 import { allowListKey } from '../api/surface.ts';
@@ -20,7 +20,7 @@ import { matrixSetting } from '../collections/plan.ts';
 import { parseFlags } from '../common/args.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { runCli, UsageError } from '../common/cli-error.ts';
-import { flagOrEnv, processEnv } from '../common/config-table.ts';
+import { processEnv } from '../common/config-table.ts';
 import { plural } from '../common/plural.ts';
 import { ATTACKS } from '../security/catalogue.ts';
 
@@ -78,14 +78,15 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(
       'Flag --out is missing: give the file to write, as in --out my-api.postman_collection.json.',
     );
-  const readOptions = descriptionOptions(flags, process.env);
-  const api = withPool(
-    flags['api-spec']
-      ? await readApiDescription(resolve(flags['api-spec']), flags['api-spec'], readOptions)
-      : helloApi,
-    flagOrEnv(flags.pool, processEnv(), 'CONTRACT_POOL'),
-    flags.pool === undefined ? 'CONTRACT_POOL' : '--pool',
-  );
+  // Only the flag names the description here: CONTRACT_API_SPEC, meant for a run, must not change what
+  // the committed collection (the default --out) is compared with.
+  const api =
+    (await apiFromSettings({
+      specPath: flags['api-spec'] || undefined,
+      baseDir: process.cwd(),
+      flags,
+      env: processEnv(),
+    })) ?? helloApi;
   for (const note of api.notes ?? []) process.stderr.write(`${note}\n`);
   const matrix = matrixSetting(flags.matrix, processEnv());
   const out = flags.out ? resolve(flags.out) : fileURLToPath(COMMITTED_COLLECTION);

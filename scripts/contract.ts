@@ -5,9 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { withPool } from '../api/pools.ts';
-import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
-import { helloApi } from '../api/routes.ts';
+import { apiFromSettings, handlerRef } from '../api/read-description.ts';
 import {
   DEFAULT_SETTINGS,
   differsFromDefault,
@@ -111,18 +109,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const reporters = listOf('--reporters', flags.reporters, REPORTERS);
   // Checked for both targets: on the local target it chooses how the embedded stack is signed in to.
   const authFlow = oneOf('CONTRACT_AUTH_FLOW', configValue(env, 'CONTRACT_AUTH_FLOW'), AUTH_FLOWS);
-  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
-  const readOptions = descriptionOptions(flags, env);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
-  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
-  const read =
-    specPath === undefined
-      ? undefined
-      : await readApiDescription(resolve(rootDir, specPath), specPath, readOptions);
-  const api =
-    read === undefined && poolSetting === undefined
-      ? undefined
-      : withPool(read ?? helloApi, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
+  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
+  const api = await apiFromSettings({ specPath, baseDir: rootDir, flags, env });
   for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   const allowUnprotected = configValue(env, 'CONTRACT_ALLOW_UNPROTECTED');
   const matrix = matrixSetting(flags.matrix, env);

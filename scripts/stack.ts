@@ -3,9 +3,9 @@
  * another shell or a CI step needs as dotenv lines (never the password), writes them with the password to
  * a private file that `npm run token` reads, and runs until Ctrl-C.
  */
-import { relative, resolve } from 'node:path';
-import { choosePool, poolLines, withPool } from '../api/pools.ts';
-import { descriptionOptions, handlerRef, readApiDescription } from '../api/read-description.ts';
+import { relative, } from 'node:path';
+import { choosePool, poolLines } from '../api/pools.ts';
+import { apiFromSettings, handlerRef } from '../api/read-description.ts';
 import { oneOf, parseFlags, wholeNumber } from '../common/args.ts';
 import { runCli } from '../common/cli-error.ts';
 import { CONFIG_TABLE, configValue, type Env, flagOrEnv, processEnv } from '../common/config-table.ts';
@@ -92,16 +92,10 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const username = configValue(env, 'CONTRACT_USERNAME');
   // How the stack signs its QA environment in: checked here like everywhere else, before anything starts.
   const authFlow = oneOf('CONTRACT_AUTH_FLOW', configValue(env, 'CONTRACT_AUTH_FLOW'), AUTH_FLOWS);
-  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
-  const readOptions = descriptionOptions(flags, env);
-  const read =
-    specPath === undefined ? undefined : await readApiDescription(resolve(specPath), specPath, readOptions);
   // Several user pools: the seeded user stands for the chosen one (api/pools.ts), as in npm run contract.
-  const poolSetting = flagOrEnv(flags.pool, env, 'CONTRACT_POOL');
-  const api =
-    read === undefined
-      ? undefined
-      : withPool(read, poolSetting, flags.pool === undefined ? 'CONTRACT_POOL' : '--pool');
+  const specPath = flagOrEnv(flags['api-spec'], env, 'CONTRACT_API_SPEC');
+  const api = await apiFromSettings({ specPath, baseDir: process.cwd(), flags, env });
+  for (const note of api?.notes ?? []) process.stderr.write(`${note}\n`);
   for (const line of api === undefined ? [] : poolLines(choosePool(api))) process.stderr.write(`${line}\n`);
   const handler = flags.handler === undefined ? undefined : handlerRef(flags.handler);
   // `npm run` starts every command in the package root: the stack's files belong to that checkout.

@@ -5,10 +5,11 @@
  * state file and no data directory behind.
  */
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fillEnvironment } from '../../../token-helper/postman-environment.ts';
 import { adminSignIn } from '../../support/cognito.ts';
@@ -253,6 +254,48 @@ describe('npm run stack', () => {
       bad.output(),
       'LOCAL_COGNITO_PORT must be a whole number from 0 to 65535 (0 picks a free port), not "70000".\n',
     );
+  });
+
+  it('refuses a --pool that names no pool of the API it serves, in one sentence with exit code 2 (it was ignored)', {
+    timeout: STACK_TEST_TIMEOUT_MS,
+  }, async () => {
+    const bad = run({ args: ['--pool', 'us-east-1_NotThisOne'] });
+    const { code } = await exited(bad.child);
+    await bad.closed;
+    assert.equal(code, 2);
+    assert.match(
+      bad.output(),
+      /^--pool is "us-east-1_NotThisOne", which names no user pool or Cognito authorizer of the API description: use one of [^\n]+\.\n$/,
+    );
+  });
+
+  it('says which REST API it serves when the template defines several (the notes npm run contract prints)', {
+    timeout: STACK_TEST_TIMEOUT_MS,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'npm-run-stack-notes-'));
+    try {
+      const template = join(dir, 'two-apis.cfn.yaml');
+      const pets = await readFile(join(repoRoot, 'tests', 'fixtures', 'api', 'pets.cfn.yaml'), 'utf8');
+      // A second REST API, without a Cognito authorizer: the reader takes the pets API and says so.
+      await writeFile(
+        template,
+        pets.replace(
+          '\nResources:\n',
+          '\nResources:\n  StatusApi:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: status-api\n\n',
+        ),
+      );
+      const stack = run({ args: ['--api-spec', template] });
+      await stack.ready;
+      assert.match(
+        stack.output(),
+        /^Read the REST API PetsApi, the only one of the template's 2 REST APIs \(StatusApi, PetsApi\) with a Cognito user pool authorizer; choose another with --api-id ID \(CONTRACT_API_ID\)\.$/m,
+      );
+      stack.child.kill('SIGINT');
+      assert.deepEqual(await exited(stack.child), { code: 130, signal: null });
+      await stack.closed;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a second stack of the same checkout, naming the first one's pid and ports, and leaves the first one's files alone", {
