@@ -20,9 +20,9 @@ export type UsedFlow = PasswordFlow | 'refresh' | 'refresh-rotating' | 'saved';
 /**
  * How a saved refresh token is used: REFRESH_TOKEN_AUTH (InitiateAuth), or GetTokensFromRefreshToken,
  * which an app client with refresh-token rotation requires (AWS: "Refresh token rotation must be
- * completed with GetTokensFromRefreshToken") and which rotates the refresh token. `auto` asks
- * DescribeUserPoolClient for the client's RefreshTokenRotation (it needs AWS credentials on AWS; without
- * them, REFRESH_TOKEN_AUTH).
+ * completed with GetTokensFromRefreshToken") and which rotates the refresh token. `auto` tries
+ * REFRESH_TOKEN_AUTH and asks DescribeUserPoolClient for the client's RefreshTokenRotation only when
+ * Cognito refuses it (that call needs AWS credentials on AWS; without them, the refusal stands).
  */
 export const REFRESH_ROTATIONS = ['auto', 'enabled', 'disabled'] as const;
 export type RefreshRotationSetting = (typeof REFRESH_ROTATIONS)[number];

@@ -95,7 +95,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     'COGNITO_REFRESH_ROTATION',
     'refreshRotation',
     false,
-    `one of ${REFRESH_ROTATIONS.join(', ')} (auto when empty: asks DescribeUserPoolClient)`,
+    `one of ${REFRESH_ROTATIONS.join(', ')} (auto when empty: REFRESH_TOKEN_AUTH, then DescribeUserPoolClient if Cognito refuses it)`,
   ),
 ];
 

@@ -105,8 +105,13 @@ export async function clientRotatesRefreshTokens(
 
 /**
  * A sign-in with the saved refresh token: REFRESH_TOKEN_AUTH through the public InitiateAuth, or, for an
- * app client that rotates refresh tokens (where REFRESH_TOKEN_AUTH does not work), GetTokensFromRefreshToken,
+ * app client that rotates refresh tokens (where REFRESH_TOKEN_AUTH is refused), GetTokensFromRefreshToken,
  * which returns the next refresh token. `cognitoUsername` is the one SECRET_HASH needs.
+ *
+ * With COGNITO_REFRESH_ROTATION `auto` (the default), REFRESH_TOKEN_AUTH is tried first: most clients do
+ * not rotate, and asking DescribeUserPoolClient first cost every refresh a call that needs AWS
+ * credentials on AWS (and the SDK's search for them when there are none). Only when Cognito refuses it is
+ * the client asked; if it rotates, GetTokensFromRefreshToken follows, otherwise the refusal stands.
  */
 export async function refreshSignIn(
   client: CognitoIdentityProviderClient,
@@ -114,36 +119,15 @@ export async function refreshSignIn(
   input: { readonly refreshToken: string; readonly cognitoUsername: string },
   options: SignInOptions,
 ): Promise<SignInTokens> {
-  const rotating = await clientRotatesRefreshTokens(client, settings, options);
+  const setting = settings.refreshRotation ?? 'auto';
   const context: CognitoErrorContext = {
     stage: 'refresh',
     flow: 'refresh',
     settings,
     timeoutMs: options.timeoutMs,
   };
+  if (setting === 'enabled') return rotatingRefresh(client, settings, input, options, context);
   let answer: Answer;
-  if (rotating) {
-    try {
-      answer = await client.send(
-        new GetTokensFromRefreshTokenCommand({
-          ClientId: settings.clientId,
-          RefreshToken: input.refreshToken,
-          ...(settings.clientSecret === undefined ? {} : { ClientSecret: settings.clientSecret }),
-        }),
-        deadline(options),
-      );
-    } catch (error) {
-      throw cognitoFailure(error, context);
-    }
-    if (answer?.AuthenticationResult === undefined) {
-      throw new SignInError(
-        'unexpected-answer',
-        'Cognito answered GetTokensFromRefreshToken with no tokens: run `npm run token -- --force` to sign in with the password.',
-      );
-    }
-    // The old refresh token is retired (after the client's grace period): only the new one is kept.
-    return tokensFrom(answer.AuthenticationResult, false, 'refresh-rotating');
-  }
   try {
     answer = await client.send(
       new InitiateAuthCommand({
@@ -159,6 +143,13 @@ export async function refreshSignIn(
       deadline(options),
     );
   } catch (error) {
+    if (
+      setting === 'auto' &&
+      isCognitoRefusal(error) &&
+      (await clientRotatesRefreshTokens(client, settings, options))
+    ) {
+      return rotatingRefresh(client, settings, input, options, context);
+    }
     throw cognitoFailure(error, context);
   }
   if (answer?.AuthenticationResult === undefined) {
@@ -170,6 +161,47 @@ export async function refreshSignIn(
   // Cognito does not return a new refresh token unless rotation is on: keep the one that worked.
   const tokens = tokensFrom(answer.AuthenticationResult, false, 'refresh');
   return tokens.refreshToken === undefined ? { ...tokens, refreshToken: input.refreshToken } : tokens;
+}
+
+/** Cognito's own "no" (an error it answered with, HTTP 4xx), not a connection or a timeout. */
+function isCognitoRefusal(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { $fault?: unknown }).$fault === 'client' &&
+    typeof (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode === 'number'
+  );
+}
+
+/** GetTokensFromRefreshToken, for an app client that rotates refresh tokens. */
+async function rotatingRefresh(
+  client: CognitoIdentityProviderClient,
+  settings: TokenSettings,
+  input: { readonly refreshToken: string },
+  options: SignInOptions,
+  context: CognitoErrorContext,
+): Promise<SignInTokens> {
+  let answer: Answer;
+  try {
+    answer = await client.send(
+      new GetTokensFromRefreshTokenCommand({
+        ClientId: settings.clientId,
+        RefreshToken: input.refreshToken,
+        ...(settings.clientSecret === undefined ? {} : { ClientSecret: settings.clientSecret }),
+      }),
+      deadline(options),
+    );
+  } catch (error) {
+    throw cognitoFailure(error, context);
+  }
+  if (answer?.AuthenticationResult === undefined) {
+    throw new SignInError(
+      'unexpected-answer',
+      'Cognito answered GetTokensFromRefreshToken with no tokens: run `npm run token -- --force` to sign in with the password.',
+    );
+  }
+  // The old refresh token is retired (after the client's grace period): only the new one is kept.
+  return tokensFrom(answer.AuthenticationResult, false, 'refresh-rotating');
 }
 
 interface Answer {

@@ -430,11 +430,12 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
     return { settings, refreshToken: first.refreshToken, username: first.claims.username };
   }
 
-  test('DescribeUserPoolClient tells the token helper the client rotates: it refreshes with GetTokensFromRefreshToken and keeps the new refresh token', async () => {
+  test('DescribeUserPoolClient, asked once Cognito refuses REFRESH_TOKEN_AUTH, tells the token helper the client rotates: it refreshes with GetTokensFromRefreshToken and keeps the new refresh token', async () => {
     const { settings, refreshToken, username } = await signedIn(rotatingClientId);
     const sdk = cognitoClient({ ...stack.cognito, endpoint: base.cognitoEndpoint ?? '' });
     try {
       assert.equal(await clientRotatesRefreshTokens(sdk, settings, signInOptions), true);
+      proxy.reset();
       const refreshed = await refreshSignIn(
         sdk,
         settings,
@@ -442,6 +443,11 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
         signInOptions,
       );
 
+      assert.deepEqual(proxy.calls(['InitiateAuth', 'DescribeUserPoolClient', 'GetTokensFromRefreshToken']), {
+        InitiateAuth: 1,
+        DescribeUserPoolClient: 1,
+        GetTokensFromRefreshToken: 1,
+      });
       assert.equal(refreshed.flow, 'refresh-rotating');
       assert.ok(refreshed.refreshToken && refreshed.refreshToken !== refreshToken, 'a new refresh token');
       assert.equal(await hello(refreshed.idToken), 200);
@@ -506,11 +512,12 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
     }
   });
 
-  test('a client without rotation keeps REFRESH_TOKEN_AUTH and its refresh token', async () => {
+  test('a client without rotation keeps REFRESH_TOKEN_AUTH and its refresh token, and is not asked whether it rotates', async () => {
     const { settings, refreshToken, username } = await signedIn(plainClientId);
     const sdk = cognitoClient({ ...stack.cognito, endpoint: base.cognitoEndpoint ?? '' });
     try {
       assert.equal(await clientRotatesRefreshTokens(sdk, settings, signInOptions), false);
+      proxy.reset();
       const refreshed = await refreshSignIn(
         sdk,
         settings,
@@ -519,6 +526,8 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
       );
       assert.equal(refreshed.flow, 'refresh');
       assert.equal(refreshed.refreshToken, refreshToken);
+      // `auto` tries REFRESH_TOKEN_AUTH first: DescribeUserPoolClient needs AWS credentials on AWS.
+      assert.deepEqual(proxy.calls(['InitiateAuth', 'DescribeUserPoolClient']), { InitiateAuth: 1 });
       assert.equal(await hello(refreshed.idToken), 200);
     } finally {
       sdk.destroy();
