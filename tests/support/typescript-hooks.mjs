@@ -1,6 +1,6 @@
 /**
  * Node 20's loader hooks for the test files (registered by load-typescript.mjs): a `.ts` module is
- * loaded as the JavaScript esbuild makes of it. Node 20 resolves `./x.ts` itself (the file exists)
+ * loaded as the JavaScript esbuild makes of it. Node 20 resolves a relative `.ts` specifier itself (the file exists)
  * and only cannot load it, so only `load` is hooked, and every URL, `import.meta.url` and bare
  * specifier resolves exactly as it would for the source.
  *
