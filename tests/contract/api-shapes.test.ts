@@ -23,23 +23,11 @@ import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
 import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import type { GatewayParts } from '../../local-stack/stack.ts';
-import { ATTACKS, type AttackRow } from '../../security/catalogue.ts';
 import { runContractWith } from '../support/weakened-stack.ts';
-import { assertWholeContractPassed, type ProofRun } from './support/proof.ts';
+import { assertWholeContractPassed, oneRowPerKind, type ProofRun } from './support/proof.ts';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const TIMEOUT_MS = 300_000;
-
-/** The first row of each way of building and refusing a token. */
-function oneRowPerKind(): AttackRow[] {
-  const seen = new Set<string>();
-  return ATTACKS.filter((row) => {
-    const kind = [row.built, ...row.defects, row.appliesTo ?? '', ...(row.needs ?? [])].join('|');
-    if (seen.has(kind)) return false;
-    seen.add(kind);
-    return true;
-  });
-}
 
 async function load(name: string): Promise<ApiSpec> {
   const file = `tests/fixtures/api/${name}.oas30.json`;
