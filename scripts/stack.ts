@@ -3,7 +3,7 @@
  * another shell or a CI step needs as dotenv lines (never the password), writes them with the password to
  * a private file that `npm run token` reads, and runs until Ctrl-C.
  */
-import { relative, } from 'node:path';
+import { relative } from 'node:path';
 import { choosePool, poolLines } from '../api/pools.ts';
 import { apiFromSettings, handlerRef } from '../api/read-description.ts';
 import { oneOf, parseFlags, wholeNumber } from '../common/args.ts';
