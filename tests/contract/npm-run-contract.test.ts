@@ -18,6 +18,7 @@ import { helloApi } from '../../api/routes.ts';
 import { CLAUSE_HEADER } from '../../collections/clause.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import { FEW_KINDS } from '../hardening/support/few-clauses.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** A cold `npm run contract` takes seconds; one that never returns must fail, not hang. */
@@ -25,6 +26,8 @@ const RUN_TIMEOUT_MS = 180_000;
 const clauses = generateClauses(helloApi);
 const allClauses = clauses.map((clause) => clause.name);
 const noHeader = clauses.find((clause) => clause.kind === 'no-header');
+/** The second run's collection: the environment check, the no-header refusal (broken there), the greeting. */
+const fewClauses = clauses.filter((clause) => FEW_KINDS.includes(clause.kind));
 
 interface CommandResult {
   readonly code: number;
@@ -182,7 +185,9 @@ describe('npm run contract on the local stack', () => {
     second ??= (async () => {
       const [firstFolder = ''] = await runFolders(reportsDir);
       const firstBefore = await fingerprint(join(reportsDir, firstFolder));
-      const collection = JSON.parse(renderCollection(helloApi)) as {
+      // A few clauses, the broken one among them: the CLI's verdict and JUnit are the subject here, and
+      // the first run already ran the whole contract through the same command.
+      const collection = JSON.parse(renderCollection(helloApi, fewClauses)) as {
         item: { item: { id: string; request: { header: { key: string; value: string }[] } }[] }[];
       };
       assert.ok(noHeader, 'the contract has a no-header clause');
@@ -242,7 +247,7 @@ describe('npm run contract on the local stack', () => {
       assert.ok(noHeader, 'the contract has a no-header clause');
       assert.equal(run.code, 1, `${run.stdout.slice(-3000)}\n${run.stderr}`);
       const summary = summaryOf(run.stdout);
-      const total = allClauses.length;
+      const total = fewClauses.length;
       assert.ok(
         summary.includes(`\nClauses: ${total}: ${total} run (${total - 1} passed, 1 failed), 0 skipped`),
         summary,
