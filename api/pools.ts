@@ -150,7 +150,8 @@ export function withPool(api: ApiSpec, setting: string | undefined, where = '--p
     throw new UsageError(
       names.length === 0
         ? `${where} is "${setting}", but the API description has no method behind a Cognito authorizer: drop ${where}.`
-        : `${where} is "${setting}", which names no user pool or Cognito authorizer of the API description: use one of ${[...names, ...api.authorizers.map((authorizer) => authorizer.id)].join(', ')}.`,
+        : // Quoted: a pool without an ARN is named by its label, which has spaces ("the user pool").
+          `${where} is "${setting}", which names no user pool or Cognito authorizer of the API description: use one of ${[...names, ...api.authorizers.map((authorizer) => authorizer.id)].map((name) => JSON.stringify(name)).join(', ')}.`,
     );
   }
   return { ...api, pool: setting };

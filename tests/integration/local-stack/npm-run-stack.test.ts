@@ -265,7 +265,7 @@ describe('npm run stack', () => {
     assert.equal(code, 2);
     assert.match(
       bad.output(),
-      /^--pool is "us-east-1_NotThisOne", which names no user pool or Cognito authorizer of the API description: use one of [^\n]+\.\n$/,
+      /^--pool is "us-east-1_NotThisOne", which names no user pool or Cognito authorizer of the API description: use one of "the user pool", "CognitoUserPoolAuthorizer"\.\n$/,
     );
   });
 

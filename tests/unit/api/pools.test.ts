@@ -101,7 +101,7 @@ describe('the user pool a run tests', () => {
       (error: unknown) =>
         error instanceof UsageError &&
         error.message ===
-          'CONTRACT_POOL is "arn:aws:3", which names no user pool or Cognito authorizer of the API description: use one of arn:aws:2, arn:aws:1, Customers, Staff.',
+          'CONTRACT_POOL is "arn:aws:3", which names no user pool or Cognito authorizer of the API description: use one of "arn:aws:2", "arn:aws:1", "Customers", "Staff".',
     );
     assert.equal(withPool(twoPools, undefined), twoPools);
   });
