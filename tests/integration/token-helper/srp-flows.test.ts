@@ -97,19 +97,32 @@ async function diagnosisOfFailure(promise: Promise<unknown>): Promise<string | u
   assert.fail('the sign-in succeeded but a failure was expected');
 }
 
-async function appClient(flows: ExplicitAuthFlowsType[], generateSecret = false) {
+/**
+ * An app client of the stack's pool allowing `flows`; with `rotationGraceSeconds`, one that rotates
+ * refresh tokens, the rotated-out one still accepted for that long.
+ */
+async function appClient(
+  flows: ExplicitAuthFlowsType[],
+  generateSecret = false,
+  rotationGraceSeconds?: number,
+) {
   const sdk = cognitoClient(stack.cognito);
   try {
+    const rotating = rotationGraceSeconds !== undefined;
     const answer = await sdk.send(
       new CreateUserPoolClientCommand({
         UserPoolId: stack.cognito.userPoolId,
-        ClientName: `client-${flows.length}-${generateSecret}`,
+        ClientName: `client-${flows.length}-${generateSecret}${rotating ? `-rotating-${rotationGraceSeconds}` : ''}`,
         ExplicitAuthFlows: flows,
         GenerateSecret: generateSecret,
+        ...(rotating
+          ? { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: rotationGraceSeconds } }
+          : {}),
       }),
     );
     const id = answer.UserPoolClient?.ClientId;
     assert.ok(id, 'the emulator created a client');
+    if (rotating) assert.equal(answer.UserPoolClient?.RefreshTokenRotation?.Feature, 'ENABLED');
     return {
       clientId: id,
       ...(answer.UserPoolClient?.ClientSecret ? { secret: answer.UserPoolClient.ClientSecret } : {}),
@@ -405,21 +418,7 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
   const signInOptions = { timeoutMs: 5_000 };
 
   before(async () => {
-    const sdk = cognitoClient(stack.cognito);
-    try {
-      const rotating = await sdk.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: stack.cognito.userPoolId,
-          ClientName: 'rotating-client',
-          ExplicitAuthFlows: FLOWS,
-          RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
-        }),
-      );
-      rotatingClientId = rotating.UserPoolClient?.ClientId ?? '';
-      assert.equal(rotating.UserPoolClient?.RefreshTokenRotation?.Feature, 'ENABLED');
-    } finally {
-      sdk.destroy();
-    }
+    ({ clientId: rotatingClientId } = await appClient(FLOWS, false, 0));
     ({ clientId: plainClientId } = await appClient(FLOWS));
   });
 
@@ -483,17 +482,9 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
 
   test('reusing a rotated-out refresh token within its grace period does not extend that period', async () => {
     const GRACE_MS = 2_000;
+    const { clientId: ClientId } = await appClient(FLOWS, false, GRACE_MS / 1000);
     const sdk = cognitoClient(stack.cognito);
     try {
-      const created = await sdk.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: stack.cognito.userPoolId,
-          ClientName: 'rotating-client-with-grace',
-          ExplicitAuthFlows: FLOWS,
-          RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: GRACE_MS / 1000 },
-        }),
-      );
-      const ClientId = created.UserPoolClient?.ClientId ?? '';
       const { refreshToken } = await signedIn(ClientId);
       const refresh = () =>
         sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId, RefreshToken: refreshToken }));
