@@ -18,8 +18,8 @@
 import { choosePool, type PoolChoice } from '../api/pools.ts';
 import type { ApiSpec, RouteSpec } from '../api/spec.ts';
 import { acceptedTokenOf, authorizerOf, isProtected, routeKey } from '../api/spec.ts';
-import { UsageError } from '../common/cli-error.ts';
-import { configValue, type Env } from '../common/config-table.ts';
+import { oneOf } from '../common/args.ts';
+import { type Env, flagOrEnv } from '../common/config-table.ts';
 import { plural } from '../common/plural.ts';
 import type { AttackRow } from '../security/catalogue.ts';
 import type { HeaderForm, TokenBase } from './clause.ts';
@@ -181,24 +181,15 @@ export function planContract(
   };
 }
 
-/** Reads a matrix mode from a flag or CONTRACT_MATRIX; undefined input is the default. */
-export function parseMatrixMode(value: string | undefined): MatrixMode | undefined {
-  if (value === undefined || value === '') return undefined;
-  return MATRIX_MODES.find((mode) => mode === value);
-}
-
 /**
  * The matrix a command runs: `--matrix` when given, otherwise CONTRACT_MATRIX (by the table's rule, empty
  * is unset); undefined when neither is, for the default. A value that is no mode is refused, naming
  * where it came from.
  */
 export function matrixSetting(flag: string | undefined, env: Env): MatrixMode | undefined {
-  const text = flag ?? configValue(env, 'CONTRACT_MATRIX');
-  const matrix = parseMatrixMode(text);
-  if (text !== undefined && matrix === undefined) {
-    throw new UsageError(
-      `${flag === undefined ? 'CONTRACT_MATRIX' : '--matrix'} is "${text}": use one of ${MATRIX_MODES.join(', ')}.`,
-    );
-  }
-  return matrix;
+  return oneOf(
+    flag === undefined ? 'CONTRACT_MATRIX' : '--matrix',
+    flagOrEnv(flag, env, 'CONTRACT_MATRIX'),
+    MATRIX_MODES,
+  );
 }

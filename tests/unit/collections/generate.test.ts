@@ -20,7 +20,7 @@ import {
 import { pathVariants } from '../../../api/surface.ts';
 import { DEFAULT_SETTINGS } from '../../../collections/assertions.ts';
 import { generateClauses } from '../../../collections/generate.ts';
-import { MATRIX_MODES, parseMatrixMode, planContract, SAMPLE_ROWS } from '../../../collections/plan.ts';
+import { MATRIX_MODES, matrixSetting, planContract, SAMPLE_ROWS } from '../../../collections/plan.ts';
 import { attackBuilders } from '../../../collections/sandbox/attack-builders.ts';
 import { ATTACKS, rowsBuiltBy, SOURCES, WEAKNESSES } from '../../../security/catalogue.ts';
 import { POOL_KEY_BUILDERS } from '../../../security/pool-key-tokens.ts';
@@ -306,11 +306,18 @@ describe('the plan (collections/plan.ts)', () => {
     for (const clause of planned) assert.deepEqual(byKey.get(clause.key), clause, clause.key);
   });
 
-  it('reads the matrix mode from its words only', () => {
-    assert.equal(parseMatrixMode('full'), 'full');
-    assert.equal(parseMatrixMode('planned'), 'planned');
-    assert.equal(parseMatrixMode(undefined), undefined);
-    assert.equal(parseMatrixMode('Full'), undefined);
+  it('reads the matrix mode from its words only, the flag over CONTRACT_MATRIX', () => {
+    assert.equal(matrixSetting('full', {}), 'full');
+    assert.equal(matrixSetting('planned', { CONTRACT_MATRIX: 'full' }), 'planned');
+    assert.equal(matrixSetting(undefined, { CONTRACT_MATRIX: 'full' }), 'full');
+    assert.equal(matrixSetting(undefined, { CONTRACT_MATRIX: '' }), undefined);
+    assert.equal(matrixSetting(undefined, {}), undefined);
+    assert.throws(() => matrixSetting('Full', {}), {
+      message: 'Flag --matrix must be one of planned, full, not "Full".',
+    });
+    assert.throws(() => matrixSetting(undefined, { CONTRACT_MATRIX: 'all' }), {
+      message: 'CONTRACT_MATRIX must be one of planned, full, not "all".',
+    });
   });
 });
 
