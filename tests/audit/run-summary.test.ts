@@ -85,15 +85,11 @@ describe('an audited run of the contract on the local stack', () => {
         rootDir,
         reportsDir: reports,
         reporters: ['htmlextra', 'junit'],
-        onStackStarting: (starting) =>
-          void starting.then(
-            (stack) => {
-              password = stack.cognito.password;
-            },
-            () => undefined,
-          ),
       },
       {
+        onStack: (stack) => {
+          password = stack.cognito.password;
+        },
         onToken: (value) => {
           token = value;
         },

@@ -259,15 +259,13 @@ describe('a local gateway whose Lambda fails or stalls (in-process, a stack comp
         reportsDir: join(root, 'in-process-reports'),
         ...(timeoutRequestMs ? { timeoutRequestMs } : {}),
         ...(collectionPath ? { collectionPath } : {}),
-        onStackStarting: (starting) =>
-          void starting.then(
-            (running) => {
-              started = running;
-            },
-            () => undefined,
-          ),
       },
-      { parts },
+      {
+        parts,
+        onStack: (running) => {
+          started = running;
+        },
+      },
     );
     assert.ok(started, 'the stack started');
     assert.equal(await isListening(portOf(started.apiUrl)), false, 'gateway stopped');

@@ -35,13 +35,19 @@ export interface RunWith {
   readonly onToken?: (token: TokenResult) => void;
   /** The stack's own settings, over the ones the run gives it (e.g. another API to serve). */
   readonly stack?: LocalStackOptions;
+  /** Told the stack the run started (its password, its ports), once it is up. */
+  readonly onStack?: (stack: ComposedStack) => void;
 }
 
 /** A contract run composed with a weakened stack and/or a watched sign-in. */
 export function runContractWith(options: ContractOptions, using: RunWith): Promise<ContractResult> {
-  const { parts = {}, onToken, stack = {} } = using;
+  const { parts = {}, onToken, stack = {}, onStack } = using;
   return composeContractRun(options, {
-    startStack: (stackOptions) => composeStack({ ...stackOptions, ...stack }, parts),
+    startStack: async (stackOptions) => {
+      const started = await composeStack({ ...stackOptions, ...stack }, parts);
+      onStack?.(started);
+      return started;
+    },
     obtainToken: async (...args) => {
       const token = await DEFAULT_CONTRACT_PARTS.obtainToken(...args);
       onToken?.(token);

@@ -96,15 +96,14 @@ async function hygieneRun(mode: Mode, rootDir: string): Promise<object> {
       {
         target: 'local',
         rootDir,
-        onStackStarting: (starting) =>
-          void starting.then(
-            (started) => {
-              stack = started;
-            },
-            () => undefined,
-          ),
       },
-      { onToken, ...(mode === 'echo' ? { parts: echoAuthorization } : {}) },
+      {
+        onToken,
+        onStack: (started) => {
+          stack = started;
+        },
+        ...(mode === 'echo' ? { parts: echoAuthorization } : {}),
+      },
     );
     password = stack?.cognito.password ?? '';
   }
