@@ -500,6 +500,7 @@ async function runInFolder(
 
   let starting: Promise<LocalStack> | undefined;
   let stack: LocalStack | undefined;
+  let attackerStarting: Promise<AttackerServer> | undefined;
   let attacker: AttackerServer | undefined;
   try {
     let settings: TokenSettings;
@@ -513,7 +514,8 @@ async function runInFolder(
       };
       starting = parts.startStack(stackOptions);
       options.onStackStarting?.(starting);
-      [stack, attacker] = await Promise.all([starting, startAttackerServer()]);
+      attackerStarting = startAttackerServer();
+      [stack, attacker] = await Promise.all([starting, attackerStarting]);
       settings = {
         ...settingsFromLocalStack(stack),
         ...(options.authFlow ? { authFlow: options.authFlow } : {}),
@@ -525,7 +527,8 @@ async function runInFolder(
       // those rows are skipped with why rather than pointed at a host nobody answers.
       if (isLoopback(settings.apiUrl)) {
         const { startAttackerServer } = await import('../security/attacker-server.ts');
-        attacker = await startAttackerServer();
+        attackerStarting = startAttackerServer();
+        attacker = await attackerStarting;
       }
     }
 
@@ -668,13 +671,12 @@ async function runInFolder(
       throw new ReportsNotWrittenError(runFolder, rootDir, verdict, error);
     }
   } finally {
-    // The stack even when the attacker server failed to start beside it (stop() is idempotent).
-    await Promise.all([
-      starting?.then(
+    // Each server that started, even when the other failed to start beside it (stop() is idempotent).
+    const stop = (server: Promise<{ stop(): Promise<void> }> | undefined) =>
+      server?.then(
         (started) => started.stop(),
         () => undefined,
-      ),
-      attacker?.stop(),
-    ]);
+      );
+    await Promise.all([stop(starting), stop(attackerStarting)]);
   }
 }

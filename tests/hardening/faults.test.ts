@@ -14,11 +14,12 @@ import { helloApi } from '../../api/routes.ts';
 import { routeKey } from '../../api/spec.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
+import { composeContractRun, DEFAULT_CONTRACT_PARTS } from '../../contract-runner/run-contract.ts';
 import type { LambdaHandler } from '../../local-stack/gateway/integration.ts';
 import { type LocalStack, startStack } from '../../local-stack/stack.ts';
 import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
 import { closedPort } from '../support/http.ts';
-import { dataDirectoriesOf, isListening, portOf } from '../support/lifecycle.ts';
+import { dataDirectoriesOf, eventually, isListening, portOf } from '../support/lifecycle.ts';
 import { idToken } from '../support/token-helper-fixtures.ts';
 import { type GatewayParts, runContractWith } from '../support/weakened-stack.ts';
 import { type ContractRun, runContractCli, STACK_TRACE, scratchRoot } from './support/contract-process.ts';
@@ -359,6 +360,29 @@ describe('a local gateway whose Lambda fails or stalls (in-process, a stack comp
     );
     assert.deepEqual(timedOut.map((clause) => clause.name).sort(), [...greetingClauses].sort());
     assert.ok(ms < HANG_BOUND_MS, `bounded (took ${ms} ms)`);
+  });
+
+  test('a stack that fails to start leaves no server of the run listening: the attacker server started beside it stops too', async () => {
+    const listening = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+    const before = listening();
+    await assert.rejects(
+      composeContractRun(
+        { target: 'local', rootDir: root, reporters: [] },
+        {
+          ...DEFAULT_CONTRACT_PARTS,
+          startStack: async () => {
+            await sleep(50); // the attacker server is up by now
+            throw new Error('the stack could not start');
+          },
+        },
+      ),
+      /the stack could not start/,
+    );
+    assert.ok(
+      await eventually(() => listening() === before, 2_000),
+      'a server of the failed run is still listening',
+    );
   });
 
   test('no emulator data directory of this process is left after the runs', async () => {
