@@ -100,9 +100,9 @@ export const CONFIG_TABLE = {
     secret: false,
     envExample: true,
     description: [
-      'Optional: whether the app client rotates refresh tokens (enabled or disabled); empty: ask',
-      'DescribeUserPoolClient. A rotating client refreshes through GetTokensFromRefreshToken, any other',
-      'through REFRESH_TOKEN_AUTH.',
+      'Optional: whether the app client rotates refresh tokens (enabled or disabled); empty: refresh',
+      'through REFRESH_TOKEN_AUTH and, only if Cognito refuses it, ask DescribeUserPoolClient. A rotating',
+      'client refreshes through GetTokensFromRefreshToken.',
     ],
   },
   CONTRACT_AUTH_FLOW: {

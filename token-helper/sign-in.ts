@@ -81,17 +81,15 @@ export async function signIn(
 }
 
 /**
- * Whether the app client rotates refresh tokens: the setting, or with `auto` DescribeUserPoolClient's
- * RefreshTokenRotation. That call needs AWS credentials on AWS; without them (or any other refusal)
- * the answer is "no", and REFRESH_TOKEN_AUTH is used, as for every client before rotation existed.
+ * Whether the app client rotates refresh tokens, as DescribeUserPoolClient's RefreshTokenRotation says
+ * (refreshSignIn asks only in `auto` mode, once Cognito has refused REFRESH_TOKEN_AUTH). That call needs
+ * AWS credentials on AWS; without them (or any other refusal) the answer is "no", and the refusal stands.
  */
 export async function clientRotatesRefreshTokens(
   client: CognitoIdentityProviderClient,
   settings: TokenSettings,
   options: SignInOptions,
 ): Promise<boolean> {
-  const setting = settings.refreshRotation ?? 'auto';
-  if (setting !== 'auto') return setting === 'enabled';
   try {
     const described = await client.send(
       new DescribeUserPoolClientCommand({ UserPoolId: settings.userPoolId, ClientId: settings.clientId }),

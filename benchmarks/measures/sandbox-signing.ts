@@ -9,7 +9,9 @@
  * context run before the JIT has compiled the modular exponentiation. Each run signs `ROUNDS` times per
  * algorithm, the algorithms in turn, and records the mean per signature.
  */
+
 import { sandboxCryptoScript } from '../../collections/sandbox-bundle.ts';
+import { encodeJsonPart } from '../../common/jwt.ts';
 import { attackerKey } from '../../security/attacker-key.ts';
 import {
   openPostmanSandbox,
@@ -48,7 +50,7 @@ export async function measureSandboxSigning(input: {
   const sandbox = await openPostmanSandbox();
   // As the unit test runs it (tests/support/postman-sandbox.ts).
   const run = (body: string, value: unknown) => runAfterScript(sandbox, source, body, value);
-  const signingInput = `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: attacker.kid })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'attacker', exp: 1 })).toString('base64url')}`;
+  const signingInput = `${encodeJsonPart({ alg: 'RS256', kid: attacker.kid })}.${encodeJsonPart({ sub: 'attacker', exp: 1 })}`;
   const params = { jwk: attacker.privateJwk, algs: SANDBOX_SIGNING_ALGS, signingInput, rounds: ROUNDS };
   try {
     await run(
