@@ -19,7 +19,7 @@ import { SCOPED_ACCESS_TOKEN } from './client-credentials.ts';
 import { readJwt as decode } from './jwt.ts';
 import type { Pm, PmCheckScope, PmResponse } from './postman.ts';
 import { addHeaders, placeToken, requestBuilders } from './request-shape.ts';
-import { idTokenProblems } from './sign-in.ts';
+import { idTokenProblems, signInSetting } from './sign-in.ts';
 
 export interface ContractConfig {
   /** The digest of the library's sources: the collection's pre-request redefines it when it differs. */
@@ -333,8 +333,8 @@ export function createContract(config: ContractConfig): Contract {
 
   /**
    * The environment check: does the environment belong to the system under test, and is its ID token
-   * one that could be valid? It compares what it can: the ID token's issuer with the pool and region the
-   * environment names, its audience with the app client, its expiry; on the local target the stack's
+   * one that could be valid? It compares what it can: the ID token's issuer with the pool the
+   * environment names (its pool id, whatever the endpoint), its audience with the app client, its expiry; on the local target the stack's
    * run id, pool, app client and API URL with what the running stack says it is; and the pool-key
    * tokens' issuer and expiry. Every problem goes into ONE failure naming what to re-import or re-run;
    * the clauses that send a token are then skipped with the same reason (resolve, above), since a
@@ -406,7 +406,10 @@ export function createContract(config: ContractConfig): Contract {
    * own rule (./sign-in.ts), so that a token the sign-in keeps is never one this check calls stale.
    */
   function tokenProblems(pm: Pm, payload: JsonObject): string[] {
-    const owner = { poolId: setting(pm, 'cognito_user_pool_id'), clientId: setting(pm, 'cognito_client_id') };
+    const owner = {
+      poolId: signInSetting(pm, 'cognito_user_pool_id'),
+      clientId: signInSetting(pm, 'cognito_client_id'),
+    };
     return idTokenProblems(payload, owner, Math.floor(Date.now() / 1000)).map(
       (problem) => `${problem} and the sign-in did not replace it`,
     );

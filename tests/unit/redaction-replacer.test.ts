@@ -5,8 +5,9 @@
  * side by side.
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomInt, sign } from 'node:crypto';
+import { generateKeyPairSync, randomInt } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { type JsonObject, signRs256 } from '../../common/jwt.ts';
 import { createRedactor, REDACTED, redactedForms } from '../../contract-runner/redaction.ts';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -16,11 +17,7 @@ function oracle(secrets: readonly string[]): (text: string) => string {
 }
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-function jwt(claims: Record<string, unknown>): string {
-  const signed = `${part({ alg: 'RS256', kid: 'k' })}.${part(claims)}`;
-  return `${signed}.${sign('sha256', Buffer.from(signed), privateKey).toString('base64url')}`;
-}
+const jwt = (claims: JsonObject): string => signRs256({ alg: 'RS256', kid: 'k' }, claims, privateKey);
 
 const idToken = jwt({ token_use: 'id', sub: 'a' });
 const accessToken = jwt({ token_use: 'access', sub: 'a' });

@@ -9,14 +9,15 @@ import type { SandboxAttacker } from '../../../collections/sandbox/attack-builde
 import { createContract } from '../../../collections/sandbox/contract-lib.ts';
 import type { Pm } from '../../../collections/sandbox/postman.ts';
 import { idTokenProblems } from '../../../collections/sandbox/sign-in.ts';
+import { encodeJsonPart } from '../../../common/jwt.ts';
 
 const POOL = 'eu-west-1_Abc123';
 const CLIENT = 'client-1';
 const now = () => Math.floor(Date.now() / 1000);
 
+/** An ID token with a placeholder signature: the check reads its claims only. */
 function jwt(payload: Record<string, unknown>): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'RS256', kid: 'k' })}.${part(payload)}.c2ln`;
+  return `${encodeJsonPart({ alg: 'RS256', kid: 'k' })}.${encodeJsonPart(payload)}.c2ln`;
 }
 
 interface Outcome {
@@ -86,6 +87,21 @@ describe('the environment check judges the ID token by the sign-in rule', () => 
     const outcome = environmentCheck({ ...settings, id_token: jwt(payload), id_token_exp: '1' });
     assert.deepEqual(outcome.failures, []);
     assert.equal(outcome.passed.length, 1);
+  });
+
+  it('reads the pool and app client as the sign-in does, spaces around them trimmed', () => {
+    const payload = {
+      iss: `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`,
+      aud: CLIENT,
+      exp: now() + 3600,
+    };
+    const outcome = environmentCheck({
+      ...settings,
+      cognito_user_pool_id: ` ${POOL} `,
+      cognito_client_id: `${CLIENT} `,
+      id_token: jwt(payload),
+    });
+    assert.deepEqual(outcome.failures, []);
   });
 
   it('reports a token the sign-in would replace: expired, of another pool, of another app client', () => {
