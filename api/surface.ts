@@ -143,18 +143,6 @@ const UNDEFINED_CANDIDATES = ['/no-such-resource', '/no-such-resource/no-such-ch
  * every path but `/`), or the reason there is none.
  */
 export function undefinedPath(api: Pick<ApiSpec, 'routes'>): UndefinedPath {
-  // Asked for by several generators per run: worked out once per route list.
-  let found = undefinedPaths.get(api.routes);
-  if (found === undefined) {
-    found = findUndefinedPath(api);
-    undefinedPaths.set(api.routes, found);
-  }
-  return found;
-}
-
-const undefinedPaths = new WeakMap<readonly RouteSpec[], UndefinedPath>();
-
-function findUndefinedPath(api: Pick<ApiSpec, 'routes'>): UndefinedPath {
   for (const base of UNDEFINED_CANDIDATES) {
     let candidate = base;
     for (let n = 2; n < 100 && resourcesMatching(api, candidate).length > 0; n += 1) {

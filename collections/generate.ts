@@ -372,6 +372,8 @@ function clausesOf(
   const builder: Builder = { clauses: [], settings, keys: new Set(), timed: false };
   const rows = new Map(attacks.map((row) => [row.id, row]));
   const methodPlans = new Map(plan.methods.map((method) => [method.route, method]));
+  // The path no resource matches, or why there is none: for the rewrite-header rows and the last clause.
+  const missing = undefinedPath(api);
   add(builder, {
     folder: 'Before the contract',
     kind: 'environment',
@@ -457,6 +459,7 @@ function clausesOf(
       const skip = methodPlans.get(routeKey(protectedRoute))?.skip;
       for (const draft of resourceRequestClauses(
         api,
+        missing,
         resource,
         protectedRoute,
         answersOf(protectedRoute, settings),
@@ -467,7 +470,6 @@ function clausesOf(
         });
     }
   }
-  const missing = undefinedPath(api);
   // No undefined path where a root greedy resource takes every path: generationNotes says so.
   if ('path' in missing) {
     add(builder, {

@@ -5,7 +5,7 @@
  */
 import type { ApiSpec, HttpMethod, RouteSpec } from '../api/spec.ts';
 import { acceptedTokenOf, authorizerOf, customIdentityHeader, routeKey, scopesOf } from '../api/spec.ts';
-import { type Resource, requestPath, undefinedPath } from '../api/surface.ts';
+import { type Resource, requestPath, type UndefinedPath } from '../api/surface.ts';
 import type { FactId } from '../security/facts.ts';
 import { weakestGrade } from '../security/facts.ts';
 import {
@@ -137,6 +137,8 @@ export function overrideCarrier(resource: Resource): HttpMethod | undefined {
 /** The clauses of the `resource` rows for a resource with a protected method. */
 export function resourceRequestClauses(
   api: ApiSpec,
+  /** The API's undefined path (api/surface.ts undefinedPath), worked out once per generation. */
+  missing: UndefinedPath,
   resource: Resource,
   route: RouteSpec,
   answers: MethodAnswers,
@@ -160,7 +162,6 @@ export function resourceRequestClauses(
       );
       continue;
     }
-    const missing = undefinedPath(api);
     // Under a root path parameter every path is a resource: a rewrite header has no other path to ride
     // on (generationNotes says so).
     if (row.path.kind === 'undefined-path' && !('path' in missing)) continue;
