@@ -10,7 +10,7 @@
  * else the pool that protects the most methods (ties: the one the description uses first).
  */
 import { UsageError } from '../common/cli-error.ts';
-import { type ApiSpec, authorizerOf, isProtected, type PoolRef, type RouteSpec, routeKey } from './spec.ts';
+import { type ApiSpec, authorizerOf, isProtected, type PoolRef, routeKey } from './spec.ts';
 
 /** How a person chooses the pool; every sentence that points at it names both. */
 export const POOL_SETTING = '--pool POOL or CONTRACT_POOL';
@@ -43,16 +43,11 @@ export interface PoolChoice {
   readonly left: readonly LeftMethod[];
 }
 
-/** The pools of a protected method's authorizer (the readers refuse a method naming one that is missing). */
-function poolsOfRoute(api: ApiSpec, route: RouteSpec): readonly PoolRef[] {
-  return authorizerOf(api, route).pools;
-}
-
 /** Every pool the protected methods' authorizers accept, most methods first (ties: first used first). */
 export function poolUses(api: ApiSpec): PoolUse[] {
   const uses = new Map<string, { key: string; label: string; methods: string[] }>();
   for (const route of api.routes.filter(isProtected)) {
-    for (const pool of poolsOfRoute(api, route)) {
+    for (const pool of authorizerOf(api, route).pools) {
       const use = uses.get(pool.key) ?? { key: pool.key, label: pool.label, methods: [] };
       use.methods.push(routeKey(route));
       uses.set(pool.key, use);
@@ -125,7 +120,7 @@ export function choosePool(api: ApiSpec, signedInPoolId?: string): PoolChoice | 
   const key = chosen.key;
   const left: LeftMethod[] = [];
   for (const route of api.routes.filter(isProtected)) {
-    const pools = poolsOfRoute(api, route);
+    const pools = authorizerOf(api, route).pools;
     if (pools.some((pool) => pool.key === key)) continue;
     const labels = pools.map((pool) => pool.label);
     const authorizer = route.protection.authorizer;
