@@ -25,7 +25,7 @@ export const SOURCES = {
     url: 'https://github.com/ticarpi/jwt_tool',
   },
   portswigger: {
-    name: 'PortSwigger',
+    name: 'PortSwigger JWT',
     title: 'PortSwigger Web Security Academy, JWT attacks (labs)',
     url: 'https://portswigger.net/web-security/jwt',
   },
@@ -35,7 +35,7 @@ export const SOURCES = {
     url: 'https://www.rfc-editor.org/rfc/rfc8725',
   },
   wstg: {
-    name: 'OWASP WSTG',
+    name: 'OWASP WSTG-SESS-10',
     title: 'OWASP Web Security Testing Guide, WSTG-SESS-10 Testing JSON Web Tokens',
     url: 'https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_Security_Testing/06-Session_Management_Testing/10-Testing_JSON_Web_Tokens',
   },
@@ -82,7 +82,7 @@ export const SOURCES = {
     url: 'https://owasp.org/www-project-web-security-testing-guide/latest/',
   },
   'portswigger-labs': {
-    name: 'PortSwigger',
+    name: 'PortSwigger labs',
     title: 'PortSwigger Web Security Academy labs (access control, web cache, host header)',
     url: 'https://portswigger.net/web-security',
   },

@@ -44,6 +44,17 @@ describe('the attack catalogue', () => {
     }
   });
 
+  it('names each source by its own short name, so a citation in the docs tells them apart', () => {
+    const names = Object.values(SOURCES)
+      .map((source) => source.name)
+      .filter((name) => name !== '');
+    assert.deepEqual(
+      names.filter((name, index) => names.indexOf(name) !== index),
+      [],
+      'two sources share a short name',
+    );
+  });
+
   it('has a row for every weakness it names, so the mutation proof runs each one', () => {
     const listed = new Set(ATTACKS.flatMap((row) => row.catches));
     assert.deepEqual(
