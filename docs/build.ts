@@ -8,6 +8,7 @@
  * `npm run docs` writes them; `npm run docs -- --check` writes nothing and exits 1 when a file is stale
  * (.ci/run runs it after the tests). Nothing in these tables is typed by hand.
  */
+
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -24,25 +25,16 @@ import {
   type AttackRow,
   OPEN_ONLY_WEAKNESSES,
   SOURCES,
-  type SourceRef,
   WEAKNESSES,
   type WeaknessId,
 } from '../security/catalogue.ts';
 import { FACT_IDS, FACTS, type Fact } from '../security/facts.ts';
 import { libraryAuthorizers } from '../tests/contract/support/library-authorizers.ts';
 import { requestMatrixDoc } from './request-matrix.ts';
+import { cell, citation } from './table-cells.ts';
 
 const MATRIX = new URL('./attack-matrix.md', import.meta.url);
 const REFERENCE = new URL('./reference.md', import.meta.url);
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-function source(ref: SourceRef): string {
-  const { name } = SOURCES[ref.source];
-  return name === '' ? ref.detail : `${name}: ${ref.detail}`;
-}
 
 /** What a set of assertions demands, in a few words. */
 function answerWords(assertions: readonly Assertion[]): string {
@@ -101,7 +93,7 @@ function matrixTable(): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...ATTACKS.map(
       (row) =>
-        `| \`${row.id}\` | ${cell(row.sends)} | ${cell(mustComeBack(row))} | ${cell(row.why)} | ${cell(runsWhere(row))} | ${cell(row.sources.map(source).join('; '))} |`,
+        `| \`${row.id}\` | ${cell(row.sends)} | ${cell(mustComeBack(row))} | ${cell(row.why)} | ${cell(runsWhere(row))} | ${cell(row.sources.map(citation).join('; '))} |`,
     ),
   ];
   return lines.join('\n');

@@ -4,7 +4,6 @@
  * that, where it runs, its sources, and the weakened gateways of the mutation proof that must fail it.
  */
 
-import { SOURCES } from '../security/catalogue.ts';
 import { FACTS } from '../security/facts.ts';
 import {
   REQUEST_ROWS,
@@ -12,10 +11,7 @@ import {
   type RequestRow,
   type RequestWeaknessId,
 } from '../security/request-catalogue.ts';
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
+import { cell, citation } from './table-cells.ts';
 
 function mustComeBack(row: RequestRow): string {
   switch (row.expect) {
@@ -26,11 +22,6 @@ function mustComeBack(row: RequestRow): string {
     case 'not-integration':
       return 'never let through, never the integration (which 4xx: `--strict request-variant-status`)';
   }
-}
-
-function sourceText(ref: RequestRow['sources'][number]): string {
-  const { name } = SOURCES[ref.source];
-  return name === '' ? ref.detail : `${name}: ${ref.detail}`;
 }
 
 function when(row: RequestRow): string {
@@ -50,7 +41,7 @@ export function requestMatrixDoc(): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...REQUEST_ROWS.map(
       (row) =>
-        `| \`${row.id}\` | ${cell(row.sends)} | ${cell(mustComeBack(row))} | ${cell(row.facts.map((id) => `\`${id}\` (${FACTS[id].grade})`).join(', '))} | ${cell(when(row))} | ${cell(row.needs ? `without ${row.needs}` : 'nowhere')} | ${cell(row.sources.map(sourceText).join('; '))} |`,
+        `| \`${row.id}\` | ${cell(row.sends)} | ${cell(mustComeBack(row))} | ${cell(row.facts.map((id) => `\`${id}\` (${FACTS[id].grade})`).join(', '))} | ${cell(when(row))} | ${cell(row.needs ? `without ${row.needs}` : 'nowhere')} | ${cell(row.sources.map(citation).join('; '))} |`,
     ),
     '',
     "The weakened gateways (`tests/contract/support/request-weaknesses.ts`) and the rows meant to catch them. A gateway that keeps state (`session-cookie`, `response-cache`) is also caught by every later request without a token to the protected method (the Host and X-Forwarded-For rows); `refusal-oracle` by every clause that asserts a 401; `slow-refusal` by the catalogue's `kid-command-injection` rows, through the slowdown bound.",
