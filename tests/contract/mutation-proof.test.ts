@@ -91,12 +91,15 @@ const needsLibrary = (id: string) =>
  * - a real library whose key cache the run itself fills from the attacker's key server, in order
  *   (get-jwks 11.0.1, CVE-2025-59936);
  * - a failing run judged under `--strict` of an open fact (the replay's checks with that fact asserted),
- *   where the product gateway's strict run passes every clause.
+ *   where the product gateway's strict run passes every clause;
+ * - answers other than a let-through judged alike: a 500 from an authorizer that crashes on a malformed
+ *   token, and a 403 where API Gateway answers 401 (a rewritten answer, as the controls make them).
  * Variants listed together run as one gateway wrong in each of their ways, one Newman run for all: at most
  * one replaces the authorizer, the others add a front door only, and no clause is caught by two of them
  * (asserted), so each clause's verdict rests on one of them, and both runs must fail exactly the union of
  * their clauses. The session cookie stands alone: it lets through a request without an Authorization
- * header, which a token in the query is too.
+ * header, which a token in the query is too, and it rewrites answers (its cookie). The crash replaces the
+ * authorizer, as the other authorizers listed do; the 403 rewrites every 401.
  */
 const THROUGH_NEWMAN: readonly (readonly string[])[] = [
   [
@@ -105,8 +108,10 @@ const THROUGH_NEWMAN: readonly (readonly string[])[] = [
     'request:host-localhost-trusted',
   ],
   ['request:session-cookie'],
+  ['weakness:crash-on-malformed'],
   ['library:get-jwks-11.0.1'],
   ['weakness:exp-optional'],
+  ['gateway:403-for-401'],
 ];
 
 /** One gateway wrong in each of the variants' ways (see THROUGH_NEWMAN for when that is sound). */
