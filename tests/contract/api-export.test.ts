@@ -20,9 +20,8 @@ import type { ApiSpec } from '../../api/spec.ts';
 import { assertsCheck as asserts, type Clause, readClauseTable } from '../../collections/clause.ts';
 import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
-import type { ContractResult } from '../../contract-runner/run-contract.ts';
+import { type ContractResult, runContract } from '../../contract-runner/run-contract.ts';
 import { ATTACKS } from '../../security/catalogue.ts';
-import { runContractWith } from '../support/weakened-stack.ts';
 import {
   assertCaughtExactlyBy,
   PROOF_TIMEOUT_MS,
@@ -41,10 +40,7 @@ const TIMEOUT_MS = 300_000;
 
 /** `npm run contract --api-spec` on the export, in-process: the product's whole pipeline. */
 function contract(allowUnprotected: string): Promise<ContractResult> {
-  return runContractWith(
-    { target: 'local', rootDir: repoRoot, reporters: [], api: shop, allowUnprotected },
-    {},
-  );
+  return runContract({ target: 'local', rootDir: repoRoot, reporters: [], api: shop, allowUnprotected });
 }
 
 function failed(result: ContractResult): string[] {

@@ -23,8 +23,9 @@ import { generateClauses } from '../../collections/generate.ts';
 import { formatContractSummary } from '../../contract-runner/console-summary.ts';
 import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import type { GatewayParts } from '../../local-stack/stack.ts';
+import { oneRowPerKind } from '../support/few-clauses.ts';
 import { runContractWith } from '../support/weakened-stack.ts';
-import { assertWholeContractPassed, oneRowPerKind, type ProofRun } from './support/proof.ts';
+import { assertWholeContractPassed, type ProofRun } from './support/proof.ts';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const TIMEOUT_MS = 300_000;

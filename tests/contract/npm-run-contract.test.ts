@@ -18,7 +18,7 @@ import { helloApi } from '../../api/routes.ts';
 import { CLAUSE_HEADER } from '../../collections/clause.ts';
 import { renderCollection } from '../../collections/collection.ts';
 import { generateClauses } from '../../collections/generate.ts';
-import { FEW_KINDS } from '../hardening/support/few-clauses.ts';
+import { fewClauses as fewOf } from '../support/few-clauses.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** A cold `npm run contract` takes seconds; one that never returns must fail, not hang. */
@@ -27,7 +27,7 @@ const clauses = generateClauses(helloApi);
 const allClauses = clauses.map((clause) => clause.name);
 const noHeader = clauses.find((clause) => clause.kind === 'no-header');
 /** The second run's collection: the environment check, the no-header refusal (broken there), the greeting. */
-const fewClauses = clauses.filter((clause) => FEW_KINDS.includes(clause.kind));
+const fewClauses = fewOf(helloApi);
 
 interface CommandResult {
   readonly code: number;

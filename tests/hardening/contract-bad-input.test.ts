@@ -12,6 +12,7 @@ import { readApiDescription } from '../../api/read-description.ts';
 import { helloApi } from '../../api/routes.ts';
 import { collectionRoutes } from '../../collections/clause.ts';
 import { renderCollection } from '../../collections/collection.ts';
+import { FEW_KINDS, writeFewClauses } from '../support/few-clauses.ts';
 import { dataDirectoriesOf } from '../support/lifecycle.ts';
 import {
   type ContractRun,
@@ -21,7 +22,6 @@ import {
   STACK_TRACE,
   scratchRoot,
 } from './support/contract-process.ts';
-import { FEW_KINDS, writeFewClauses } from './support/few-clauses.ts';
 
 let root: string;
 

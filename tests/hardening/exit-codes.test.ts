@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { helloApi } from '../../api/routes.ts';
+import { writeFewClauses } from '../support/few-clauses.ts';
 import { closedPort } from '../support/http.ts';
 import { dataDirectoriesOf, eventually } from '../support/lifecycle.ts';
 import {
@@ -22,7 +23,6 @@ import {
   scratchRoot,
   spawnContract,
 } from './support/contract-process.ts';
-import { writeFewClauses } from './support/few-clauses.ts';
 
 interface Row {
   readonly command: string;

@@ -18,6 +18,7 @@ import { composeContractRun, DEFAULT_CONTRACT_PARTS } from '../../contract-runne
 import type { LambdaHandler } from '../../local-stack/gateway/integration.ts';
 import { type LocalStack, startStack } from '../../local-stack/stack.ts';
 import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
+import { writeFewClauses } from '../support/few-clauses.ts';
 import { closedPort } from '../support/http.ts';
 import { dataDirectoriesOf, eventually, isListening, portOf } from '../support/lifecycle.ts';
 import { idToken } from '../support/token-helper-fixtures.ts';
@@ -157,16 +158,8 @@ describe('API faults', () => {
    * what is reported just as well.
    */
   async function fewClauses(): Promise<string> {
-    const keep = new Set(
-      generateClauses(helloApi)
-        .filter((clause) => ['environment', 'no-header', 'accepted'].includes(clause.kind))
-        .map((clause) => clause.id),
-    );
-    const collection = JSON.parse(renderCollection(helloApi)) as { item: { item: { id: string }[] }[] };
-    for (const folder of collection.item) folder.item = folder.item.filter((item) => keep.has(item.id));
-    collection.item = collection.item.filter((folder) => folder.item.length > 0);
     const path = join(root, 'few-clauses.postman_collection.json');
-    await writeFile(path, JSON.stringify(collection));
+    await writeFewClauses(path, helloApi);
     return path;
   }
 

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { helloApi } from '../../api/routes.ts';
 import { type FakeCognito, startFakeCognito } from '../support/fake-cognito.ts';
+import { writeFewClauses } from '../support/few-clauses.ts';
 import { dataDirectoriesOf, eventually, isListening } from '../support/lifecycle.ts';
 import { preserveStateFile } from '../support/stack-process.ts';
 import {
@@ -19,7 +20,6 @@ import {
   scratchRoot,
   spawnContract,
 } from './support/contract-process.ts';
-import { writeFewClauses } from './support/few-clauses.ts';
 import { descendantsOf, isAlive, listeningPortsOf } from './support/process-probe.ts';
 
 let root: string;

@@ -10,8 +10,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { helloApi } from '../../api/routes.ts';
+import { writeFewClauses } from '../support/few-clauses.ts';
 import { filesUnder, runContractCli, STACK_TRACE, scratchRoot } from './support/contract-process.ts';
-import { writeFewClauses } from './support/few-clauses.ts';
 
 let root: string;
 before(async () => {

@@ -21,7 +21,6 @@ import { contractEnvironment } from '../../../contract-runner/run-environment.ts
 import { emulatorSigningKey } from '../../../local-stack/cognito/emulator-key.ts';
 import { type ComposedStack, composeStack, type GatewayParts } from '../../../local-stack/stack.ts';
 import { type AttackerServer, startAttackerServer } from '../../../security/attacker-server.ts';
-import { ATTACKS, type AttackRow } from '../../../security/catalogue.ts';
 import { mintPoolKeyTokens, poolKeyTokenValues } from '../../../security/pool-key-tokens.ts';
 import { REQUEST_ROWS } from '../../../security/request-catalogue.ts';
 import { obtainToken, type PostmanEnvironment, settingsFromLocalStack } from '../../../token-helper/index.ts';
@@ -293,21 +292,4 @@ export function assertLetThrough(run: ProofRun, keys: Iterable<string>): void {
     const status = resultFor(run, key).actualStatus ?? 0;
     assert.ok(status >= 200 && status < 300, `${key} was not let through: ${status}\n${describeRun(run)}`);
   }
-}
-
-/**
- * The first row of each way of building and refusing a token (what it is built from, its defects, the
- * token kind it applies to, what it needs): 12 of the 75 rows. For a contract whose subject is the API
- * description (how it is read, which methods get which clauses), not the catalogue: every way a row is
- * made and refused still reaches every authorizer configuration, and every row runs whole in the
- * tutorial's, the export's and the proofs' contracts.
- */
-export function oneRowPerKind(): AttackRow[] {
-  const seen = new Set<string>();
-  return ATTACKS.filter((row) => {
-    const kind = [row.built, ...row.defects, row.appliesTo ?? '', ...(row.needs ?? [])].join('|');
-    if (seen.has(kind)) return false;
-    seen.add(kind);
-    return true;
-  });
 }
