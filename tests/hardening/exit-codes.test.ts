@@ -102,7 +102,9 @@ const AWS = {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-async function code(run: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>) {
+type Ended = { code: number | null; signal: NodeJS.Signals | null; stderr: string };
+
+async function code(run: Ended | Promise<Ended>) {
   const ended = await run;
   assert.equal(ended.signal, null, `ended by ${ended.signal}, not with a code; stderr: ${ended.stderr}`);
   return ended.code;
@@ -205,7 +207,7 @@ const cases: Record<string, () => Promise<(number | null)[]>> = {
         ended.stderr,
         /^The run's reports could not be written to \S+ \(EFBIG: a file outgrew the file-size limit\), so none of them was kept; the run itself was PASSED/m,
       );
-      return [await code(Promise.resolve(ended))];
+      return [await code(ended)];
     },
   "npm run contract 130, 143, 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (or its parent died): one line says so, and no report is kept (the run's folder is removed)":
     async () => {

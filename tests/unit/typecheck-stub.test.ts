@@ -32,7 +32,9 @@ describe('the type check stub of the SDK v2 (types/aws-sdk.d.cts)', () => {
       for (const text of declarations(user)) {
         for (const [, list] of text.matchAll(/^import (?:type )?\{([^}]*)\} from ["']aws-sdk["'];/gm))
           for (const binding of (list ?? '').split(',')) named.add(binding.trim().split(/\s+as\s+/)[0] ?? '');
-        for (const [, client] of text.matchAll(/^(?!\s*\/\/).*\bAWS\.([A-Z]\w*)/gm)) named.add(client ?? '');
+        // Every client a line that is not a comment names, however many.
+        for (const line of text.split('\n').filter((candidate) => !/^\s*\/\//.test(candidate)))
+          for (const [, client] of line.matchAll(/\bAWS\.([A-Z]\w*)/g)) named.add(client ?? '');
       }
     }
     named.delete('');

@@ -260,6 +260,12 @@ describe('npm run stack', () => {
     timeout: STACK_TEST_TIMEOUT_MS,
   }, async () => {
     const bad = run({ args: ['--pool', 'us-east-1_NotThisOne'] });
+    // A stack that starts (the setting ignored) fails the test at once, not by its timeout.
+    const started = bad.ready.then(
+      () => true,
+      () => false,
+    );
+    assert.equal(await Promise.race([started, exited(bad.child).then(() => false)]), false, 'it started');
     const { code } = await exited(bad.child);
     await bad.closed;
     assert.equal(code, 2);

@@ -103,8 +103,10 @@ async function diagnosisOfFailure(promise: Promise<unknown>): Promise<string | u
  */
 async function appClient(
   flows: ExplicitAuthFlowsType[],
-  generateSecret = false,
-  rotationGraceSeconds?: number,
+  {
+    generateSecret = false,
+    rotationGraceSeconds,
+  }: { generateSecret?: boolean; rotationGraceSeconds?: number } = {},
 ) {
   const sdk = cognitoClient(stack.cognito);
   try {
@@ -230,7 +232,7 @@ describe('an app client shaped like a console-created one (ALLOW_USER_SRP_AUTH, 
 describe('SECRET_HASH on the SRP calls of a client with a secret', () => {
   let client: { clientId: string; secret?: string };
   before(async () => {
-    client = await appClient(CONSOLE_FLOWS, true);
+    client = await appClient(CONSOLE_FLOWS, { generateSecret: true });
     assert.ok(client.secret);
   });
 
@@ -418,7 +420,7 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
   const signInOptions = { timeoutMs: 5_000 };
 
   before(async () => {
-    ({ clientId: rotatingClientId } = await appClient(FLOWS, false, 0));
+    ({ clientId: rotatingClientId } = await appClient(FLOWS, { rotationGraceSeconds: 0 }));
     ({ clientId: plainClientId } = await appClient(FLOWS));
   });
 
@@ -482,7 +484,7 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
 
   test('reusing a rotated-out refresh token within its grace period does not extend that period', async () => {
     const GRACE_MS = 2_000;
-    const { clientId: ClientId } = await appClient(FLOWS, false, GRACE_MS / 1000);
+    const { clientId: ClientId } = await appClient(FLOWS, { rotationGraceSeconds: GRACE_MS / 1000 });
     const sdk = cognitoClient(stack.cognito);
     try {
       const { refreshToken } = await signedIn(ClientId);
