@@ -200,13 +200,13 @@ async function unwind(cleanups: (() => Promise<void>)[]): Promise<void> {
 }
 
 /**
- * The header a Cognito method's authorizer reads its token from, lower-cased as Node keys request
- * headers; nothing for Authorization (the gateway reads that header anyway) or a method without one.
+ * The header a Cognito method's authorizer reads its token from; nothing for Authorization (the gateway
+ * reads that header anyway) or a method without one.
  */
 function identityHeaderOf(api: ApiSpec, route: RouteSpec): { identityHeader?: string } {
   if (route.protection.kind !== 'cognito') return {};
   const header = customIdentityHeader(authorizerOf(api, route).identityHeader);
-  return header === undefined ? {} : { identityHeader: header.toLowerCase() };
+  return header === undefined ? {} : { identityHeader: header };
 }
 
 /**

@@ -23,7 +23,8 @@ export interface GatewayRoute {
   readonly scopes: readonly string[];
   /**
    * The request header the authorizer reads the token from (its identity source
-   * `method.request.header.<Name>`), in lower case as Node keys request headers; Authorization when absent.
+   * `method.request.header.<Name>`), in any letter case; Authorization when absent. The route table
+   * lower-cases it once, as Node keys request headers, so a match carries it ready for lookup.
    */
   readonly identityHeader?: string;
   readonly functionName: string;
@@ -71,7 +72,11 @@ export function createRouteTable(
 ): (method: string, path: string) => RouteMatch | undefined {
   const literal = new Map<string, RouteMatch>();
   const patterns: Pattern[] = [];
-  for (const route of routes) {
+  for (const given of routes) {
+    const route =
+      given.identityHeader === undefined
+        ? given
+        : { ...given, identityHeader: given.identityHeader.toLowerCase() };
     const names: string[] = [];
     const ranks: number[] = [];
     const source = route.resource

@@ -41,4 +41,13 @@ describe('route precedence', () => {
   it('matches no resource for / under a root {proxy+} ({name+} needs one or more characters)', () => {
     assert.equal(resourceOf('/'), undefined);
   });
+
+  it('hands a matched route its identity header in lower case, as Node keys request headers, however the description spelled it', () => {
+    const spelled = createRouteTable([
+      { ...route('/literal'), identityHeader: 'X-Token' },
+      { ...route('/{param}'), identityHeader: 'X-Staff-Token' },
+    ]);
+    assert.equal(spelled('GET', '/literal')?.route.identityHeader, 'x-token');
+    assert.equal(spelled('GET', '/other')?.route.identityHeader, 'x-staff-token');
+  });
 });
