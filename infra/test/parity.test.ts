@@ -102,9 +102,7 @@ describe('the parity check itself', () => {
 
   test('fails when a route’s OAuth scopes differ between the two', () => {
     assert.notDeepEqual(routesFromTemplate(json), routesFromSpec(scoped));
-    // And a deployed scope is read back faithfully.
-    assert.deepEqual(variantRoutes, routesFromSpec(variant.spec));
-    // Against the variant's table without the scope, the scope is the one difference.
+    // (The variant's scope is read back faithfully: the test above.) Against the variant's table without the scope, the scope is the one difference.
     assert.notDeepEqual(variantRoutes, routesFromSpec(withExtraRoute));
   });
 
