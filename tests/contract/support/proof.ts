@@ -97,24 +97,28 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
       }
       return made;
     };
-    /** One Newman run of a collection over the given gateways, one iteration each, titled `title`. */
-    const newmanOver = (
+    /** One Newman run of a collection against the gateway at `apiUrl`, titled `title`. */
+    const newmanAt = async (
       collection: { parsed: object; table: ReturnType<typeof readClauseTable> },
-      apiUrls: readonly string[],
+      apiUrl: string,
       title: string,
     ) =>
       runNewman({
         collection: collection.parsed,
         clauseTable: collection.table,
         environment: base,
-        iterations: apiUrls.length,
-        iterationData: apiUrls.map((baseUrl) => ({ baseUrl })),
+        iterations: 1,
+        iterationData: [{ baseUrl: apiUrl }],
         timeoutRequestMs: 10_000,
         reporters: [],
         title,
         secretKeys: [],
         redact,
       });
+    const proofRun = (run: Awaited<ReturnType<typeof newmanAt>>): ProofRun => ({
+      results: run.clauses,
+      ...(run.runError ? { runError: run.runError.message } : {}),
+    });
     const variables = new Map<string, string>([
       ...Object.entries(COLLECTION_DEFAULTS),
       ...base.values.map((entry): [string, string] => [entry.key, entry.value]),
@@ -126,21 +130,10 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
      */
     let baseline: Promise<ProofRun> | undefined;
     const productRun = (): Promise<ProofRun> =>
-      (baseline ??= runIterations([stack.apiUrl]).then(([run]) => run as ProofRun));
-    /** One Newman run over the given gateways, one iteration each; results split per iteration. */
-    const runIterations = async (
-      apiUrls: readonly string[],
-      set: readonly Clause[] = clauses,
-    ): Promise<ProofRun[]> => {
-      const run = await newmanOver(collectionOf(set), apiUrls, 'mutation proof');
-      const results = run.clauses;
-      if (apiUrls.length === 1 && apiUrls[0] === stack.apiUrl && set === clauses)
+      (baseline ??= newmanAt(collectionOf(clauses), stack.apiUrl, 'mutation proof').then((run) => {
         recorded = recordedRequests(run.summary);
-      return apiUrls.map((_, iteration) => ({
-        results: results.filter((result) => result.iteration === iteration),
-        ...(run.runError ? { runError: run.runError.message } : {}),
+        return proofRun(run);
       }));
-    };
     return {
       api,
       clauses,
@@ -153,8 +146,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
             ? { apiUrl: stack.apiUrl, stop: async () => {} }
             : await stack.startGatewayVariant(variant);
         try {
-          const [run] = await runIterations([gateway.apiUrl], set);
-          return run as ProofRun;
+          return proofRun(await newmanAt(collectionOf(set), gateway.apiUrl, 'mutation proof'));
         } finally {
           await gateway.stop();
         }
@@ -175,8 +167,7 @@ export async function startProof(api: ApiSpec = helloApi): Promise<Proof> {
         const otherCollection = collectionFor(other, otherClauses);
         const gateway = await stack.startGatewayVariant({ api: other });
         try {
-          const run = await newmanOver(otherCollection, [gateway.apiUrl], other.name);
-          return { results: run.clauses, ...(run.runError ? { runError: run.runError.message } : {}) };
+          return proofRun(await newmanAt(otherCollection, gateway.apiUrl, other.name));
         } finally {
           await gateway.stop();
         }
