@@ -496,6 +496,10 @@ describe('refresh on an app client that rotates refresh tokens (GetTokensFromRef
       const rotatedAt = Date.now();
       // Reused halfway through the grace period: still accepted.
       await sleep(GRACE_MS / 2);
+      assert.ok(
+        Date.now() < rotatedAt + GRACE_MS - 200,
+        'the test ran late: its reuse would fall past the period',
+      );
       await refresh();
       // Past the original deadline, but within one counted again from the reuse: refused all the same.
       await sleep(rotatedAt + GRACE_MS + 200 - Date.now());
