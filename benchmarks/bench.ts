@@ -17,6 +17,7 @@ import { type ClauseCost, measureClauseCost } from './measures/clause-cost.ts';
 import { type CallCount, measureCognitoCalls } from './measures/cognito-calls.ts';
 import { type ContractVsNewman, measureContractVsNewman } from './measures/contract-vs-newman.ts';
 import { type HotPath, measureHotPath } from './measures/hot-path.ts';
+import { type Machine, measureMachine } from './measures/machine.ts';
 import {
   measureSandboxSigning,
   SANDBOX_SIGNING_ALGS,
@@ -156,6 +157,9 @@ async function main(argv: readonly string[]): Promise<number> {
   log(
     `Bench at ${context.startedAt}, commit ${context.commit}, ${context.cpus} CPUs, load average (1, 5, 15 min) ${context.loadAverageAtStart.join(', ')}`,
   );
+  // Measure 0 whatever --only says: figures from two machines compare only through it.
+  const machine = await measureMachine({ runs: Math.max(3, runs) });
+  log(`Machine: ${describeMachine(machine)}`);
 
   await assertNoOtherStack();
   const workDir = await mkdtemp(join(tmpdir(), 'hello-api-bench-'));
@@ -250,10 +254,10 @@ async function main(argv: readonly string[]): Promise<number> {
     await rm(workDir, { recursive: true, force: true });
   }
 
-  const rows = buildRows(results);
+  const rows = [machineRow(machine), ...buildRows(results)];
   const finishedAt = new Date();
   const loadAtEnd = load();
-  const heading = `Load average (1, 5, 15 min) at start ${context.loadAverageAtStart.join(', ')}, at end ${loadAtEnd.join(', ')}; ${context.cpus} CPUs; Node ${context.node}; commit ${context.commit}.`;
+  const heading = `Load average (1, 5, 15 min) at start ${context.loadAverageAtStart.join(', ')}, at end ${loadAtEnd.join(', ')}; ${context.cpus} CPUs (${describeMachine(machine)}); Node ${context.node}; commit ${context.commit}.`;
   process.stdout.write(`\n${textTable(rows)}\n\n${heading}\n${notes(results).join('\n')}\n`);
 
   await mkdir(outDir, { recursive: true });
@@ -264,7 +268,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const base = join(outDir, stamp);
   await writeFile(
     `${base}.json`,
-    `${JSON.stringify({ ...context, finishedAt: finishedAt.toISOString(), loadAverageAtEnd: loadAtEnd, results, rows }, null, 2)}\n`,
+    `${JSON.stringify({ ...context, machine, finishedAt: finishedAt.toISOString(), loadAverageAtEnd: loadAtEnd, results, rows }, null, 2)}\n`,
   );
   await writeFile(
     `${base}.md`,
@@ -274,6 +278,20 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   process.stdout.write(`Written: ${relative(process.cwd(), `${base}.json`)} and .md\n`);
   return 0;
+}
+
+function describeMachine(machine: Machine): string {
+  const clock = machine.cpuMhz === undefined ? '' : ` at ${machine.cpuMhz} MHz`;
+  return `${machine.cpuModel}${clock}, reference ${formats.ms(machine.referenceMs.median)}`;
+}
+
+/** Measure 0: the machine's own speed, the denominator of any comparison between days. */
+function machineRow(machine: Machine): Row {
+  return spreadRow(
+    `0. machine reference: ${machine.rounds} JSON round trips of the collection, CPU`,
+    machine.referenceMs,
+    formats.ms,
+  );
 }
 
 /** The speed target: contract ÷ cli-only floor at most 1.3 on Node 20, 1.2 on Node 22 and 24. */
