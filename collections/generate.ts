@@ -47,10 +47,13 @@ import {
 import type { Clause, ClauseKind, Expectation, HeaderForm, Send, TokenBase } from './clause.ts';
 import { type ContractPlan, type MatrixMode, type MethodPlan, planContract } from './plan.ts';
 import {
+  CARRIED_ROWS,
+  headersSentBy,
   type MethodAnswers,
   methodRequestClauses,
   overrideCarrier,
   resourceRequestClauses,
+  UNDEFINED_PATH_ROWS,
 } from './request-clauses.ts';
 
 const FORMS: readonly HeaderForm[] = ['raw', 'bearer'];
@@ -528,15 +531,19 @@ export function generationNotes(api: ApiSpec): string[] {
   if ('none' in missing) notes.push(`No "undefined path" clause: ${missing.none}.`);
   // The resource rows (request-clauses.ts) run for each resource with a protected method.
   const guarded = resourcesOf(api).filter((resource) => resource.routes.some(isProtected));
-  if ('none' in missing && guarded.length > 0) {
+  // Named by the headers the left-out rows send (request-clauses.ts leaves them out, on the same data).
+  const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(' or ');
+  const pathHeaders = headersSentBy(UNDEFINED_PATH_ROWS);
+  if ('none' in missing && guarded.length > 0 && pathHeaders.length > 0) {
     notes.push(
-      `No "X-Original-URL" or "X-Rewrite-URL" clause: they send an undefined path, and ${missing.none}.`,
+      `No ${quoted(pathHeaders)} clause: ${pathHeaders.length === 1 ? 'it sends' : 'they send'} an undefined path, and ${missing.none}.`,
     );
   }
   const uncarried = guarded.filter((resource) => overrideCarrier(resource) === undefined);
-  if (uncarried.length > 0) {
+  const carriedHeaders = headersSentBy(CARRIED_ROWS);
+  if (uncarried.length > 0 && carriedHeaders.length > 0) {
     notes.push(
-      `No "X-HTTP-Method-Override" clause for ${uncarried.map((resource) => resource.path).join(', ')}: the override rides on an undefined method other than HEAD and OPTIONS, and ${uncarried.length === 1 ? 'this resource leaves' : 'these resources leave'} none.`,
+      `No ${quoted(carriedHeaders)} clause for ${uncarried.map((resource) => resource.path).join(', ')}: the override rides on an undefined method other than HEAD and OPTIONS, and ${uncarried.length === 1 ? 'this resource leaves' : 'these resources leave'} none.`,
     );
   }
   return notes;

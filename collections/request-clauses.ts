@@ -125,6 +125,23 @@ export function methodRequestClauses(
   );
 }
 
+/** The rows generated once per resource with a protected method. */
+const RESOURCE_ROWS = REQUEST_ROWS.filter((row) => row.phase === 'resource');
+
+/**
+ * The resource rows left out under an API shape, each group with the reason resourceRequestClauses
+ * applies: rows that send an undefined path (none where every path is a resource), and rows that ride
+ * on an undefined method (`POST`, sent as the resource's carrier; none where it leaves only HEAD and
+ * OPTIONS). generationNotes (./generate.ts) names them by the headers they send, from this same data.
+ */
+export const UNDEFINED_PATH_ROWS = RESOURCE_ROWS.filter((row) => row.path.kind === 'undefined-path');
+export const CARRIED_ROWS = RESOURCE_ROWS.filter((row) => row.method === 'POST');
+
+/** The request headers the rows set, in catalogue order, e.g. `X-Original-URL`. */
+export function headersSentBy(rows: readonly RequestRow[]): string[] {
+  return [...new Set(rows.flatMap((row) => Object.keys(row.shape.headers ?? {})))];
+}
+
 /**
  * The undefined method that carries the method-override row's header to the resource, or undefined when
  * the resource leaves none but HEAD or OPTIONS (whose answers differ): then the row is left out, and
@@ -148,9 +165,9 @@ export function resourceRequestClauses(
   const carrier = overrideCarrier(resource);
   const drafts: ClauseDraft[] = [];
   // A row sent to another path names its resource in the key, so two resources' clauses stay apart.
-  for (const row of REQUEST_ROWS.filter((candidate) => candidate.phase === 'resource')) {
+  for (const row of RESOURCE_ROWS) {
     const values = { method: route.method, stagePath: `/${api.stage}${path}` };
-    if (row.method === 'POST') {
+    if (CARRIED_ROWS.includes(row)) {
       if (carrier === undefined) continue;
       drafts.push(
         draft(api, row, route, answers, folder, {
@@ -164,7 +181,7 @@ export function resourceRequestClauses(
     }
     // Under a root path parameter every path is a resource: a rewrite header has no other path to ride
     // on (generationNotes says so).
-    if (row.path.kind === 'undefined-path' && !('path' in missing)) continue;
+    if (UNDEFINED_PATH_ROWS.includes(row) && !('path' in missing)) continue;
     const spelled =
       row.path.kind === 'spelled'
         ? row.path.make(path)
