@@ -158,7 +158,7 @@ async function main(argv: readonly string[]): Promise<number> {
     `Bench at ${context.startedAt}, commit ${context.commit}, ${context.cpus} CPUs, load average (1, 5, 15 min) ${context.loadAverageAtStart.join(', ')}`,
   );
   // Measure 0 whatever --only says: figures from two machines compare only through it.
-  const machine = await measureMachine({ runs: Math.max(3, runs) });
+  const machine = await measureMachine({ runs: Math.max(5, runs) });
   log(`Machine: ${describeMachine(machine)}`);
 
   await assertNoOtherStack();
