@@ -35,14 +35,6 @@ export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export async function sha256File(path: string): Promise<string | null> {
-  try {
-    return sha256(await readFile(path));
-  } catch {
-    return null;
-  }
-}
-
 export async function gitState(rootDir: string): Promise<GitState | null> {
   const git = (args: string[]) =>
     run('git', ['-C', rootDir, ...args], { timeout: 10_000, maxBuffer: 16 * 1024 * 1024 });

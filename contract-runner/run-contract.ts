@@ -37,8 +37,7 @@ import {
 import { isLoopback } from '../token-helper/cognito-client.ts';
 import type { Target, TokenSettings } from '../token-helper/config.ts';
 import {
-  defaultTemplatePath,
-  environmentTemplate,
+  environmentTemplateRead,
   obtainToken,
   settingsFromLocalStack,
   type TokenResult,
@@ -46,7 +45,7 @@ import {
 import { insertRunBlock } from './html-report.ts';
 import { junitPath, writeJunitReport } from './junit-report.ts';
 import { type NewmanRunResult, ReportWriteError, runNewman } from './newman-run.ts';
-import { gitState, sha256, sha256File, suiteIdentity, toolVersions } from './provenance.ts';
+import { gitState, sha256, suiteIdentity, toolVersions } from './provenance.ts';
 import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
 import { REPORTERS, type ReporterName, writesRunFolder } from './reporters.ts';
@@ -503,10 +502,11 @@ async function runInFolder(
   let attackerStarting: Promise<AttackerServer> | undefined;
   let attacker: AttackerServer | undefined;
   try {
+    // The template is read once: a broken one is refused before a stack starts for nothing, the token
+    // helper fills it as read, and summary.json records the digest of those bytes.
+    const template = await environmentTemplateRead(options.target, { rootDir });
     let settings: TokenSettings;
     if (options.target === 'local') {
-      // A broken environment template is refused before a stack starts for nothing.
-      await environmentTemplate('local', { rootDir });
       const { startAttackerServer } = await import('../security/attacker-server.ts');
       const stackOptions: LocalStackOptions = {
         ...(api ? { api } : {}),
@@ -534,6 +534,7 @@ async function runInFolder(
 
     const token = await parts.obtainToken(settings, {
       rootDir,
+      template: template.environment,
       // The local stack lives only for this run: its token is useless afterwards, so keep it in memory.
       write: options.target === 'aws',
       ...(options.target === 'aws' && options.force ? { force: true } : {}),
@@ -631,7 +632,6 @@ async function runInFolder(
       // A generated collection is kept beside the reports: the auditor can import exactly what ran.
       const collectionFile = collection.generated ? join(runFolder, GENERATED_COLLECTION) : undefined;
       if (collectionFile) await writeFileAtomic(collectionFile, collection.bytes, { mode: 0o644 });
-      const templatePath = defaultTemplatePath(options.target, rootDir);
       const summary = buildRunSummary({
         ...result,
         rootDir,
@@ -641,7 +641,7 @@ async function runInFolder(
           bytesSha256: collection.sha256,
           parsed: collection.parsed,
         },
-        environmentTemplate: { path: templatePath, sha256: await sha256File(templatePath) },
+        environmentTemplate: { path: template.path, sha256: template.sha256 },
         suite: await suiteIdentity(rootDir),
         git: await gitState(rootDir),
         tools: toolVersions(),

@@ -24,6 +24,7 @@ export {
   defaultOutPath,
   defaultTemplatePath,
   environmentTemplate,
+  environmentTemplateRead,
   MIN_REMAINING_SECONDS,
   obtainToken,
 } from './obtain-token.ts';

@@ -32,6 +32,7 @@ import {
   parsePostmanEnvironment,
   REFRESH_TOKEN,
   readEnvironmentTemplate,
+  type TemplateRead,
 } from './postman-environment.ts';
 import { refreshSignIn, type SignInTokens, signIn } from './sign-in.ts';
 
@@ -43,6 +44,11 @@ export interface ObtainTokenOptions {
   readonly rootDir?: string;
   /** Default `environments/<target>.postman_environment.json`. */
   readonly templatePath?: string;
+  /**
+   * The template already read by the caller (environmentTemplateRead): filled as it was read, so the
+   * template a caller checked and recorded is the one filled. Default: read `templatePath`.
+   */
+  readonly template?: PostmanEnvironment;
   /** Default `environments/generated/<target>.postman_environment.json`. */
   readonly outPath?: string;
   /** `false`: neither read nor write a file; the environment is only returned. Default `true`. */
@@ -101,9 +107,22 @@ export async function environmentTemplate(
   target: TokenSettings['target'],
   options: Pick<ObtainTokenOptions, 'rootDir' | 'templatePath'> = {},
 ): Promise<PostmanEnvironment> {
+  return (await environmentTemplateRead(target, options)).environment;
+}
+
+/** environmentTemplate, with the template's absolute path and the SHA-256 of the bytes read. */
+export async function environmentTemplateRead(
+  target: TokenSettings['target'],
+  options: Pick<ObtainTokenOptions, 'rootDir' | 'templatePath'> = {},
+): Promise<TemplateRead & { readonly path: string }> {
   const rootDir = options.rootDir ?? process.cwd();
   const templatePath = resolve(rootDir, options.templatePath ?? defaultTemplatePath(target, rootDir));
-  return readEnvironmentTemplate(templatePath, displayPath(templatePath), options.templatePath !== undefined);
+  const read = await readEnvironmentTemplate(
+    templatePath,
+    displayPath(templatePath),
+    options.templatePath !== undefined,
+  );
+  return { ...read, path: templatePath };
 }
 
 export async function obtainToken(
@@ -118,7 +137,7 @@ export async function obtainToken(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   // The template is checked first so that a broken one costs no Cognito call.
-  const template = await environmentTemplate(settings.target, options);
+  const template = options.template ?? (await environmentTemplate(settings.target, options));
 
   const saved = write && options.force !== true ? await readSavedTokens(outPath, settings) : undefined;
   const reusable = saved !== undefined && isReusable(saved, now()) ? saved : undefined;

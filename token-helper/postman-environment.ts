@@ -96,17 +96,24 @@ export function parsePostmanEnvironment(json: unknown): PostmanEnvironment {
   };
 }
 
+/** A template as read: the environment, and the SHA-256 of the very bytes it was parsed from. */
+export interface TemplateRead {
+  readonly environment: PostmanEnvironment;
+  readonly sha256: string;
+}
+
 /**
  * Reads and checks a template. Missing, unreadable, broken, or (a leak waiting to happen) carrying a
  * token: each is one sentence naming the file and the fix. `given`: the user named the file
  * (`--template`), so it is a usage mistake (exit 2) whose fix is the path; the committed default is
- * restored from git.
+ * restored from git. The digest is of the bytes parsed, so a caller that records which template it
+ * used (summary.json) records the file as it was filled, not as it is later.
  */
 export async function readEnvironmentTemplate(
   path: string,
   displayPath: string = path,
   given = false,
-): Promise<PostmanEnvironment> {
+): Promise<TemplateRead> {
   const fail = (message: string, cause?: unknown): SignInError | ConfigurationError => {
     const options = cause === undefined ? {} : { cause };
     return given
@@ -116,9 +123,9 @@ export async function readEnvironmentTemplate(
   const restore = given
     ? 'check the path given to --template'
     : `restore it with \`git checkout -- ${displayPath}\``;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') {
@@ -136,7 +143,7 @@ export async function readEnvironmentTemplate(
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw fail(
       `The Postman environment template ${displayPath} is not valid JSON (${error instanceof Error ? error.message : 'parse error'}): fix it or ${restore}.`,
@@ -162,7 +169,7 @@ export async function readEnvironmentTemplate(
       );
     }
   }
-  return template;
+  return { environment: template, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 export interface EnvironmentFill {

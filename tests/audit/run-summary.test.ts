@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import { displayTime, escapeHtml } from '../../contract-runner/html.ts';
 import type { ContractResult } from '../../contract-runner/run-contract.ts';
 import type { RunSummary } from '../../contract-runner/run-summary.ts';
 import type { TokenResult } from '../../token-helper/index.ts';
+import { writeFewClauses } from '../support/few-clauses.ts';
 import { runContractWith } from '../support/weakened-stack.ts';
 import { assertSelfContained } from './html-references.ts';
 
@@ -434,5 +436,55 @@ describe('an audited run of the contract on the local stack', () => {
       (name) => name.endsWith('.tmp'),
     );
     assert.deepEqual(leftovers, []);
+  });
+});
+
+describe('the environment template summary.json names', () => {
+  it('is the one the run filled, as it was read, even when the file changes during the run', async () => {
+    // A project root of its own: the template is saved twice while the run goes on, as an editor would:
+    // after the stack started (before the token helper fills it) and after it was filled (while Newman
+    // runs, before summary.json is written).
+    const root = await mkdtemp(join(tmpdir(), 'audit-template-'));
+    try {
+      const templatePath = join(root, 'environments', 'local.postman_environment.json');
+      await mkdir(join(root, 'environments'));
+      const read = await readFile(join(rootDir, 'environments', 'local.postman_environment.json'));
+      await writeFile(templatePath, read);
+      await writeFewClauses(join(root, 'few.postman_collection.json'), helloApi);
+      const edited = JSON.parse(read.toString('utf8')) as { values: Record<string, unknown>[] };
+      edited.values.push({ key: 'added_mid_run', value: 'x', type: 'default', enabled: true });
+      let filled: readonly string[] = [];
+      const ran = await runContractWith(
+        {
+          target: 'local',
+          rootDir: root,
+          collectionPath: join(root, 'few.postman_collection.json'),
+          reportsDir: join(root, 'reports'),
+          reporters: ['junit'],
+        },
+        {
+          onStack: () => {
+            writeFileSync(templatePath, JSON.stringify(edited));
+          },
+          onToken: (value) => {
+            filled = value.environment.values.map((variable) => variable.key);
+            writeFileSync(templatePath, `${JSON.stringify(edited, null, 2)}\n`);
+          },
+        },
+      );
+      assert.equal(ran.passed, true, JSON.stringify(ran.counts));
+      assert.ok(ran.files.summary);
+      const recorded = (JSON.parse(await readFile(ran.files.summary, 'utf8')) as RunSummary)
+        .environmentTemplate;
+      // Recorded: the bytes read at the start; filled: the same, without what was added after them.
+      assert.deepEqual(recorded, {
+        path: 'environments/local.postman_environment.json',
+        sha256: sha256(read),
+      });
+      assert.notEqual(sha256(await readFile(templatePath)), sha256(read), 'the file did change');
+      assert.ok(filled.length > 0 && !filled.includes('added_mid_run'), filled.join(', '));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
