@@ -66,22 +66,57 @@ export interface BodyContext {
    * included unless `AddDefaultAuthorizerToCorsPreflight` is false.
    */
   readonly defaultAuthorizer?: { readonly name: string; readonly preflight: boolean };
+  /**
+   * SAM's `Auth.ApiKeyRequired: true` on that API: SAM requires an API key on every method of the body,
+   * OPTIONS included unless `AddApiKeyRequiredToCorsPreflight` is false (set_path_default_apikey_required).
+   */
+  readonly defaultApiKey?: { readonly preflight: boolean };
 }
 
-/** The security a method of a SAM DefinitionBody ends up with once SAM has applied the default authorizer. */
-function withSamDefault(security: unknown, method: HttpMethod | 'ANY', context: BodyContext): unknown {
+/**
+ * The security SAM writes on a method of a DefinitionBody, or undefined where SAM leaves the method as it
+ * is. SAM reads and writes the method's own `security` only, never the document's, in two steps:
+ * - the API's default authorizer (samtranslator's set_path_default_authorizer): a method naming an
+ *   authorizer of `outside` (or `AWS_IAM`) keeps it, one marked `NONE` gets none, any other gets
+ *   `{Default: []}` beside what it lists (an API key);
+ * - the API's ApiKeyRequired (set_path_default_apikey_required): `{api_key: []}` beside the rest, but
+ *   taken off OPTIONS when AddApiKeyRequiredToCorsPreflight is false.
+ * A method SAM gives a requirement then overrides the document-level one, as any method-level one does.
+ */
+function samMethodSecurity(
+  security: unknown,
+  method: HttpMethod | 'ANY',
+  context: BodyContext,
+): unknown[] | undefined {
+  if (security !== undefined && !Array.isArray(security)) return undefined;
+  if (!(security ?? []).every(isRecord)) return undefined;
+  let written = security as Json[] | undefined;
   const fallback = context.defaultAuthorizer;
-  if (fallback === undefined || (method === 'OPTIONS' && !fallback.preflight)) return security;
-  if (security !== undefined && !Array.isArray(security)) return security;
-  const list: unknown[] = security ?? [];
-  if (!list.every(isRecord)) return security;
-  const names = new Set(['AWS_IAM', ...(context.outside?.keys() ?? [])]);
-  const entries = list as Json[];
-  if (entries.some((entry) => 'NONE' in entry)) return entries.filter((entry) => !('NONE' in entry));
-  if (entries.some((entry) => Object.keys(entry).some((key) => names.has(key)))) return security;
-  // One requirement: the default authorizer with whatever else the method asks (an API key).
-  return [Object.assign({}, ...entries, { [fallback.name]: [] })];
+  if (fallback !== undefined && (method !== 'OPTIONS' || fallback.preflight)) {
+    const entries = written ?? [];
+    const names = new Set(['AWS_IAM', ...(context.outside?.keys() ?? [])]);
+    const namesAuthorizer = (entry: Json) => Object.keys(entry).some((key) => names.has(key));
+    const others = entries.filter((entry) => !namesAuthorizer(entry));
+    const none = others.findIndex((entry) => 'NONE' in entry);
+    if (none !== -1) {
+      const kept = others.filter((_, index) => index !== none);
+      if (kept.length > 0) written = kept;
+    } else {
+      const authorizers = entries.filter(namesAuthorizer);
+      written = [...others, ...(authorizers.length > 0 ? authorizers : [{ [fallback.name]: [] }])];
+    }
+  }
+  const apiKey = context.defaultApiKey;
+  if (apiKey !== undefined) {
+    const others = (written ?? []).filter((entry) => !(SAM_API_KEY in entry));
+    const wanted = method !== 'OPTIONS' || apiKey.preflight ? [...others, { [SAM_API_KEY]: [] }] : others;
+    if (wanted.length > 0 || written !== undefined) written = wanted;
+  }
+  return written === security ? undefined : written;
 }
+
+/** The API key scheme SAM defines in a body whose API sets Auth.ApiKeyRequired (add_apikey_security_definition). */
+const SAM_API_KEY = 'api_key';
 
 export interface BodyRead {
   readonly name: string | undefined;
@@ -217,27 +252,37 @@ function readSecurity(
     return undefined;
   }
   if (security.length === 0) return NONE;
-  if (security.length > 1) {
-    problems.add(
-      where,
-      `lists ${security.length} alternative security requirements, but an API Gateway method has one authorizer`,
-      `keep one requirement, or ${context.fix}`,
-    );
-    return undefined;
-  }
-  const requirement: unknown = security[0];
-  if (!isRecord(requirement)) {
-    problems.add(at(where, 0), 'is not a security requirement object', context.fix);
-    return undefined;
+  // API Gateway has no alternatives: what the requirements name together is the method's one authorizer
+  // and whether it wants an API key. Exports and SAM's output write that pair as two requirements,
+  // `[{"api_key": []}, {"MyAuthorizer": []}]` (SAM's set_path_default_apikey_required); two authorizers
+  // are refused below, wherever they are listed.
+  const named: (readonly [string, unknown, string])[] = [];
+  for (const [index, requirement] of security.entries()) {
+    if (!isRecord(requirement)) {
+      problems.add(at(where, index), 'is not a security requirement object', context.fix);
+      return undefined;
+    }
+    if (security.length > 1 && Object.keys(requirement).length === 0) {
+      problems.add(
+        at(where, index),
+        'is an empty requirement, which makes the others optional, and an API Gateway method cannot be',
+        `remove it, or ${context.fix}`,
+      );
+      return undefined;
+    }
+    for (const [id, scopes] of Object.entries(requirement)) named.push([id, scopes, at(where, index, id)]);
   }
   let protection: Protection | undefined;
   let apiKeyRequired = false;
-  for (const [id, scopes] of Object.entries(requirement)) {
-    const here = at(where, 0, id);
+  for (const [id, scopes, here] of named) {
     if (problems.refused.has(id)) return undefined;
     // SAM writes `NONE` for "no authorizer" (Auth.Authorizer: NONE) into the bodies it generates.
     if (id === 'NONE' && !schemes.has(id)) continue;
     const scheme = schemes.get(id);
+    if (scheme === undefined && id === SAM_API_KEY && context.defaultApiKey !== undefined) {
+      apiKeyRequired = true;
+      continue;
+    }
     if (scheme === undefined) {
       return problems.refuse(
         id,
@@ -255,8 +300,8 @@ function readSecurity(
     }
     if (protection !== undefined) {
       problems.add(
-        at(where, 0),
-        'requires two authorizers at once, but an API Gateway method has one',
+        where,
+        'names two authorizers, but an API Gateway method has one',
         `keep one (an API key, api_key, may go with it), or ${context.fix}`,
       );
       return undefined;
@@ -393,12 +438,14 @@ export function readBody(document: Json, context: BodyContext): BodyRead {
       }
       const auth = operation['x-amazon-apigateway-auth'];
       const authType = isRecord(auth) && typeof auth.type === 'string' ? auth.type.toUpperCase() : undefined;
+      // The method's own requirement (as SAM leaves it, in a template), else the document's.
+      const own = samMethodSecurity(operation.security, method, context) ?? operation.security;
       const security =
         authType === 'AWS_IAM'
           ? { protection: { kind: 'iam' as const }, apiKeyRequired: false }
           : readSecurity(
-              withSamDefault(operation.security ?? document.security, method, context),
-              operation.security === undefined ? at(base, 'security') : at(where, 'security'),
+              own ?? document.security,
+              own === undefined ? at(base, 'security') : at(where, 'security'),
               schemes,
               context,
               definedAt,

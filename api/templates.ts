@@ -4,9 +4,10 @@
  *
  * SAM: an `AWS::Serverless::Api` (its `DefinitionBody`, `Auth` with `Authorizers`, `DefaultAuthorizer`
  * — a name, `AWS_IAM` — `ApiKeyRequired`, `AddDefaultAuthorizerToCorsPreflight`, and `Cors`) and the
- * `Api` events of `AWS::Serverless::Function` (per event `Auth.Authorizer`, `NONE`, `AWS_IAM`,
- * `AuthorizationScopes`, `ApiKeyRequired`); events without `RestApiId` belong to SAM's implicit API
- * `ServerlessRestApi`, stage `Prod`. `Globals.Api` applies to each.
+ * `Api` events of `AWS::Serverless::Function` and `AWS::Serverless::StateMachine` (per event
+ * `Auth.Authorizer`, `NONE`, `AWS_IAM`, `AuthorizationScopes`, `ApiKeyRequired`); events without
+ * `RestApiId` belong to SAM's implicit API `ServerlessRestApi`, stage `Prod`. `Globals.Api` applies to
+ * each.
  *
  * CloudFormation: an `AWS::ApiGateway::RestApi` with an OpenAPI `Body`, or built from
  * `AWS::ApiGateway::Resource` (parents chained by `Ref` up to `Fn::GetAtt [Api, RootResourceId]`),
@@ -161,7 +162,7 @@ function readTemplateBody(
   value: unknown,
   base: string,
   outside?: ReadonlyMap<string, AuthorizerDecl>,
-  defaultAuthorizer?: BodyContext['defaultAuthorizer'],
+  samDefaults: Pick<BodyContext, 'defaultAuthorizer' | 'defaultApiKey'> = {},
 ): BodyRead | undefined {
   const settled = context.intrinsics.settle(value);
   const read = (body: unknown, problems: Problems, where: string) =>
@@ -171,7 +172,7 @@ function readTemplateBody(
           problems,
           intrinsics: context.intrinsics,
           ...(outside ? { outside } : {}),
-          ...(defaultAuthorizer ? { defaultAuthorizer } : {}),
+          ...samDefaults,
           fix: EDIT,
         })
       : undefined;
@@ -317,20 +318,30 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
     readonly path: unknown;
     readonly auth: Json;
     readonly where: string;
+    readonly integration: IntegrationType;
   }
   const events: Event[] = [];
-  for (const [id, props] of resourcesOfType(context, 'AWS::Serverless::Function')) {
-    if (!isRecord(props.Events)) continue;
-    for (const [name, event] of Object.entries(props.Events)) {
-      if (!isRecord(event) || event.Type !== 'Api') continue;
-      const properties = isRecord(event.Properties) ? event.Properties : {};
-      events.push({
-        api: context.intrinsics.refOf(properties.RestApiId) ?? IMPLICIT_API,
-        method: properties.Method,
-        path: properties.Path,
-        auth: isRecord(properties.Auth) ? properties.Auth : {},
-        where: at('Resources', id, 'Properties', 'Events', name, 'Properties'),
-      });
+  // A function's event is a Lambda proxy integration; a state machine's, an AWS integration that
+  // starts an execution (SAM's StateMachine Api event: same properties, same Auth).
+  const sources = [
+    ['AWS::Serverless::Function', 'AWS_PROXY'],
+    ['AWS::Serverless::StateMachine', 'AWS'],
+  ] as const;
+  for (const [type, integration] of sources) {
+    for (const [id, props] of resourcesOfType(context, type)) {
+      if (!isRecord(props.Events)) continue;
+      for (const [name, event] of Object.entries(props.Events)) {
+        if (!isRecord(event) || event.Type !== 'Api') continue;
+        const properties = isRecord(event.Properties) ? event.Properties : {};
+        events.push({
+          api: context.intrinsics.refOf(properties.RestApiId) ?? IMPLICIT_API,
+          method: properties.Method,
+          path: properties.Path,
+          auth: isRecord(properties.Auth) ? properties.Auth : {},
+          where: at('Resources', id, 'Properties', 'Events', name, 'Properties'),
+          integration,
+        });
+      }
     }
   }
   const ids = [...new Set([...explicit.keys(), ...events.map((event) => event.api)])];
@@ -378,17 +389,22 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
         'pass the included OpenAPI file itself with --api-spec FILE --stage NAME',
       );
     } else {
-      // SAM adds the default authorizer to the body's methods that name none (not to those marked NONE).
+      // SAM adds the default authorizer to the body's methods that name none (not to those marked NONE),
+      // and the API's ApiKeyRequired to every method of the body.
       const fallback = auth.DefaultAuthorizer;
-      body = readTemplateBody(
-        context,
-        props.DefinitionBody,
-        bodyWhere,
-        authorizers,
-        typeof fallback === 'string' && authorizers.has(fallback)
-          ? { name: fallback, preflight: auth.AddDefaultAuthorizerToCorsPreflight !== false }
-          : undefined,
-      );
+      body = readTemplateBody(context, props.DefinitionBody, bodyWhere, authorizers, {
+        ...(typeof fallback === 'string' && authorizers.has(fallback)
+          ? {
+              defaultAuthorizer: {
+                name: fallback,
+                preflight: auth.AddDefaultAuthorizerToCorsPreflight !== false,
+              },
+            }
+          : {}),
+        ...(auth.ApiKeyRequired === true
+          ? { defaultApiKey: { preflight: auth.AddApiKeyRequiredToCorsPreflight !== false } }
+          : {}),
+      });
     }
   } else if (props.DefinitionUri !== undefined) {
     problems.add(
@@ -431,7 +447,7 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
       where: event.where,
       protection,
       ...(apiKey ? { apiKeyRequired: true } : {}),
-      integration: 'AWS_PROXY',
+      integration: event.integration,
     });
   }
   if (props.Cors !== undefined) {
@@ -453,9 +469,22 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
         path,
         where: at(where, 'Cors'),
         protection: preflight,
+        // The API's ApiKeyRequired reaches the preflight too, unless AddApiKeyRequiredToCorsPreflight is false.
+        ...(apiKeyDefault && auth.AddApiKeyRequiredToCorsPreflight !== false ? { apiKeyRequired: true } : {}),
         integration: 'MOCK',
       });
     }
+  }
+  if (
+    props.DefinitionBody === undefined &&
+    props.DefinitionUri === undefined &&
+    !events.some((event) => event.api === id)
+  ) {
+    problems.add(
+      where,
+      `defines no method: ${id} has no DefinitionBody and no Api event of a function or state machine names it`,
+      'give the template that defines its methods',
+    );
   }
   const name = context.intrinsics.string(props.Name);
   const spec = assemble({

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { apiSpecFromExport, EXPECT_EXTENSION } from '../../../api/openapi-export.ts';
 import { readApiDescription } from '../../../api/read-description.ts';
-import { scopesOf } from '../../../api/spec.ts';
+import { routeKey, scopesOf } from '../../../api/spec.ts';
 import { authorizerCoverage, parseAllowList } from '../../../api/surface.ts';
 import { EXIT_USAGE, UsageError } from '../../../common/cli-error.ts';
 
@@ -164,6 +164,14 @@ describe('an API Gateway OpenAPI 3 export', () => {
     );
   });
 
+  it('reads an authorizer and an API key listed as two requirements, as exports and SAM write them, as one method', () => {
+    const json = fixture();
+    json.components.securitySchemes.api_key = { type: 'apiKey', name: 'x-api-key', in: 'header' };
+    json.paths['/items'].get.security = [{ api_key: [] }, { ShopPoolAuthorizer: [] }];
+    const route = apiSpecFromExport(json, source).routes.find((entry) => routeKey(entry) === 'GET /items');
+    assert.deepEqual([route?.protection.kind, route?.apiKeyRequired], ['cognito', true]);
+  });
+
   it('reads an export without integrations (extensions=authorizers, postman, none)', () => {
     const json = fixture();
     for (const item of Object.values(json.paths) as Editable[]) {
@@ -213,6 +221,28 @@ describe('an API Gateway OpenAPI 3 export', () => {
         return json;
       },
       /security\[0\]\.ShopPoolAuthorizer: is not a list of OAuth scope names/,
+    ],
+    [
+      'two authorizers, in one requirement or in two',
+      (json) => {
+        json.components.securitySchemes.sigv4 = {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        };
+        json.paths['/items'].get.security = [{ ShopPoolAuthorizer: [] }, { sigv4: [] }];
+        return json;
+      },
+      /^The API description export\.json paths\.\/items\.get\.security: names two authorizers, but an API Gateway method has one: keep one \(an API key, api_key, may go with it\), or /,
+    ],
+    [
+      'an empty requirement beside another (optional authorization)',
+      (json) => {
+        json.paths['/items'].get.security = [{ ShopPoolAuthorizer: [] }, {}];
+        return json;
+      },
+      /^The API description export\.json paths\.\/items\.get\.security\[1\]: is an empty requirement, which makes the others optional, and an API Gateway method cannot be: remove it, or /,
     ],
     [
       'a path that is not a resource path',

@@ -452,3 +452,104 @@ describe('templates in the shapes published samples have', () => {
     assert.ok(table(readSam(parsed(text(false)), source)).includes('OPTIONS /orders none'));
   });
 });
+
+describe('a SAM template read as SAM deploys it (samtranslator: each rule checked against its output)', () => {
+  const body = (extra: string) => `${SAM_HEAD}  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+${extra}`;
+
+  it("gives a body method without its own security SAM's default authorizer, over the document-level requirement", () => {
+    // SAM writes the default on the method (set_path_default_authorizer reads the method's security
+    // only), and a method's requirement overrides the document's: Cognito, not IAM and Cognito at once.
+    const api = readSam(
+      parsed(
+        body(`      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users: {UserPoolArn: !GetAtt Pool.Arn}
+      DefinitionBody:
+        openapi: 3.0.2
+        paths:
+          /reviews:
+            post:
+              x-amazon-apigateway-integration: {type: mock}
+          /status:
+            get:
+              security: [{NONE: []}]
+              x-amazon-apigateway-integration: {type: mock}
+        components:
+          securitySchemes:
+            sigv4: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4}
+        security: [{sigv4: []}]
+`),
+      ),
+      source,
+    );
+    // NONE stays on the method (SAM's output keeps it), so the document's IAM does not reach it either.
+    assert.deepEqual(table(api), ['POST /reviews cognito', 'GET /status none']);
+  });
+
+  it("requires the API's ApiKeyRequired on every body method and on the preflight, unless AddApiKeyRequiredToCorsPreflight is false", () => {
+    const text = (preflight: boolean) =>
+      body(`      Cors: "'*'"
+      Auth:
+        ApiKeyRequired: true
+        AddApiKeyRequiredToCorsPreflight: ${preflight}
+      DefinitionBody:
+        openapi: 3.0.1
+        paths:
+          /one:
+            get:
+              x-amazon-apigateway-integration: {type: mock}
+`) + samFunction('Fn', '/two');
+    const keyed = (api: ApiSpec) =>
+      api.routes.map((route) => `${routeKey(route)}${route.apiKeyRequired ? ' +key' : ''}`);
+    assert.deepEqual(keyed(readSam(parsed(text(true)), source)), [
+      'GET /one +key',
+      'OPTIONS /one +key',
+      'GET /two +key',
+      'OPTIONS /two +key',
+    ]);
+    assert.deepEqual(keyed(readSam(parsed(text(false)), source)), [
+      'GET /one +key',
+      'OPTIONS /one',
+      'GET /two +key',
+      'OPTIONS /two',
+    ]);
+  });
+
+  it("reads a state machine's Api events as methods of the API, with their authorizer and scopes", () => {
+    const api = readSam(
+      parsed(
+        body(`      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users: {UserPoolArn: !GetAtt Pool.Arn, AuthorizationScopes: [orders/read]}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: Done, States: {Done: {Type: Succeed}}}
+      Events:
+        Start:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /start, Method: post}
+        Open:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /open, Method: get, Auth: {Authorizer: NONE}}
+`),
+      ),
+      source,
+    );
+    assert.deepEqual(table(api), ['GET /open none', 'POST /start cognito [orders/read]']);
+    assert.ok(api.routes.every((route) => route.integration === 'AWS'));
+  });
+
+  it('refuses an API that no body and no event gives a method, as a CloudFormation one without methods is', () => {
+    assert.equal(
+      refusal(() => readSam(parsed(body('      EndpointConfiguration: {Type: PRIVATE}\n')), source)),
+      'The API description template.yaml Resources.Api.Properties: defines no method: Api has no DefinitionBody and no Api event of a function or state machine names it: give the template that defines its methods.',
+    );
+  });
+});
