@@ -308,6 +308,28 @@ function contextOf(template: Json): Context {
   };
 }
 
+/**
+ * The API an Api event belongs to: its RestApiId, a `Ref` to an AWS::Serverless::Api or that API's
+ * logical id written as a plain string (SAM takes both), or SAM's implicit API when it has none.
+ */
+function eventApi(
+  restApiId: unknown,
+  explicit: ReadonlyMap<string, Json>,
+  context: Context,
+  where: string,
+): string | undefined {
+  if (restApiId === undefined) return IMPLICIT_API;
+  const ref = context.intrinsics.refOf(restApiId);
+  if (ref !== undefined) return ref;
+  if (typeof restApiId === 'string' && explicit.has(restApiId)) return restApiId;
+  context.problems.add(
+    where,
+    `is ${spelled(restApiId)}, not a reference to an AWS::Serverless::Api of this template`,
+    'write !Ref and the logical id of the API the event belongs to, or leave it out for the implicit API',
+  );
+  return undefined;
+}
+
 export function readSam(template: Json, source: Source, options: TemplateOptions = {}): ApiSpec {
   const context = contextOf(template);
   const { problems } = context;
@@ -333,12 +355,15 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
       for (const [name, event] of Object.entries(props.Events)) {
         if (!isRecord(event) || event.Type !== 'Api') continue;
         const properties = isRecord(event.Properties) ? event.Properties : {};
+        const where = at('Resources', id, 'Properties', 'Events', name, 'Properties');
+        const api = eventApi(properties.RestApiId, explicit, context, at(where, 'RestApiId'));
+        if (api === undefined) continue;
         events.push({
-          api: context.intrinsics.refOf(properties.RestApiId) ?? IMPLICIT_API,
+          api,
           method: properties.Method,
           path: properties.Path,
           auth: isRecord(properties.Auth) ? properties.Auth : {},
-          where: at('Resources', id, 'Properties', 'Events', name, 'Properties'),
+          where,
           integration,
         });
       }

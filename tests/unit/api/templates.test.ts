@@ -546,6 +546,27 @@ ${extra}`;
     assert.ok(api.routes.every((route) => route.integration === 'AWS'));
   });
 
+  it("takes an event's RestApiId written as the API's plain logical id, as SAM does, and names one that is no API", () => {
+    const text = (restApiId: string) =>
+      body('') +
+      `  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Events:
+        Call:
+          Type: Api
+          Properties: {RestApiId: ${restApiId}, Path: /items, Method: get}
+`;
+    // Not SAM's implicit ServerlessRestApi beside an API without methods: the one API, with its method.
+    const api = readSam(parsed(text('Api')), source);
+    assert.deepEqual([api.name, api.stage, table(api)], ['Api', 'v1', ['GET /items none']]);
+    assert.equal(
+      refusal(() => readSam(parsed(text('Elsewhere')), source)),
+      'The API description template.yaml Resources.Fn.Properties.Events.Call.Properties.RestApiId: is "Elsewhere", not a reference to an AWS::Serverless::Api of this template: write !Ref and the logical id of the API the event belongs to, or leave it out for the implicit API.',
+    );
+  });
+
   it('refuses an API that no body and no event gives a method, as a CloudFormation one without methods is', () => {
     assert.equal(
       refusal(() => readSam(parsed(body('      EndpointConfiguration: {Type: PRIVATE}\n')), source)),
