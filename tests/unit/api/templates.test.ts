@@ -459,17 +459,19 @@ describe('a SAM template read as SAM deploys it (samtranslator: each rule checke
     Properties:
       StageName: v1
 ${extra}`;
+  /** The API's Auth: one Cognito authorizer, Users, the default, with `more` of its properties. */
+  const usersByDefault = (more = '') => `      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users: {UserPoolArn: !GetAtt Pool.Arn${more}}
+`;
 
   it("gives a body method without its own security SAM's default authorizer, over the document-level requirement", () => {
     // SAM writes the default on the method (set_path_default_authorizer reads the method's security
     // only), and a method's requirement overrides the document's: Cognito, not IAM and Cognito at once.
     const api = readSam(
       parsed(
-        body(`      Auth:
-        DefaultAuthorizer: Users
-        Authorizers:
-          Users: {UserPoolArn: !GetAtt Pool.Arn}
-      DefinitionBody:
+        body(`${usersByDefault()}      DefinitionBody:
         openapi: 3.0.2
         paths:
           /reviews:
@@ -523,11 +525,7 @@ ${extra}`;
   it("reads a state machine's Api events as methods of the API, with their authorizer and scopes", () => {
     const api = readSam(
       parsed(
-        body(`      Auth:
-        DefaultAuthorizer: Users
-        Authorizers:
-          Users: {UserPoolArn: !GetAtt Pool.Arn, AuthorizationScopes: [orders/read]}
-  Flow:
+        body(`${usersByDefault(', AuthorizationScopes: [orders/read]')}  Flow:
     Type: AWS::Serverless::StateMachine
     Properties:
       Definition: {StartAt: Done, States: {Done: {Type: Succeed}}}
