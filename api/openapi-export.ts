@@ -134,6 +134,15 @@ function readScheme(id: string, scheme: Json, where: string, context: BodyContex
   const authorizer = scheme['x-amazon-apigateway-authorizer'];
   const authorizerType = isRecord(authorizer) ? String(authorizer.type ?? '').toLowerCase() : '';
   if (authtype === 'cognito_user_pools' || authorizerType === 'cognito_user_pools') {
+    if (authorizer === undefined) {
+      // What `get-export` writes without extensions=authorizers or apigateway: the type, not the pools.
+      return problems.refuse(
+        id,
+        where,
+        'is a Cognito user pool authorizer without x-amazon-apigateway-authorizer, so the file does not say which user pools it accepts (an export made without extensions=authorizers or extensions=apigateway)',
+        context.fix,
+      );
+    }
     const arns = isRecord(authorizer) ? authorizer.providerARNs : undefined;
     const pools = userPoolsOf(Array.isArray(arns) ? arns : [], (arn) => context.intrinsics.pool(arn));
     if (pools === undefined) {

@@ -215,6 +215,14 @@ describe('an API Gateway OpenAPI 3 export', () => {
       /^The API description export\.json paths\.\/items\.get\.security\[0\]\.ShopPoolAuthorizer: uses "ShopPoolAuthorizer", an authorizer whose type the file does not say .*extensions=apigateway.*$/,
     ],
     [
+      "a Cognito scheme without its authorizer object (get-export's default, no extensions)",
+      (json) => {
+        delete json.components.securitySchemes.ShopPoolAuthorizer['x-amazon-apigateway-authorizer'];
+        return json;
+      },
+      /^The API description export\.json components\.securitySchemes\.ShopPoolAuthorizer: is a Cognito user pool authorizer without x-amazon-apigateway-authorizer, so the file does not say which user pools it accepts \(an export made without extensions=authorizers or extensions=apigateway\): export the stage again with `aws apigateway get-export [^`]+extensions=apigateway[^`]*`\.$/,
+    ],
+    [
       'scopes that are not strings',
       (json) => {
         json.paths['/items'].get.security = [{ ShopPoolAuthorizer: [7] }];
