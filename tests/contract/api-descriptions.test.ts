@@ -83,6 +83,19 @@ const CASES: readonly Case[] = [
   },
   // A SAM template whose REST API is plain CloudFormation, its identity source in lower case.
   { file: 'sam-plain-restapi.yaml', kind: 'cloudformation', flagged: [['OPTIONS /notes', NONE]] },
+  // Methods from a state machine's Api events (an AWS integration), the API's ApiKeyRequired on
+  // Cognito methods, and a body whose document-level IAM the default authorizer overrides.
+  {
+    file: 'sam-state-machine.yaml',
+    kind: 'sam',
+    flagged: [
+      ['GET /health', NONE],
+      ['OPTIONS /health', NONE],
+      ['OPTIONS /orders', NONE],
+      ['OPTIONS /orders/{orderId}', NONE],
+      ['OPTIONS /orders/{orderId}/receipt', NONE],
+    ],
+  },
 ];
 
 async function read(entry: { file: string; stage?: string }): Promise<ApiSpec> {
