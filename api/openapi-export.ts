@@ -262,9 +262,9 @@ function readSecurity(
   }
   if (security.length === 0) return NONE;
   // API Gateway has no alternatives: what the requirements name together is the method's one authorizer
-  // and whether it wants an API key. Exports and SAM's output write that pair as two requirements,
-  // `[{"api_key": []}, {"MyAuthorizer": []}]` (SAM's set_path_default_apikey_required); two authorizers
-  // are refused below, wherever they are listed.
+  // and whether it wants an API key. SAM's output (and bodies written like it) list that pair as two
+  // requirements, `[{"api_key": []}, {"MyAuthorizer": []}]` (SAM's set_path_default_apikey_required);
+  // two authorizers are refused below, wherever they are listed.
   const named: (readonly [string, unknown, string])[] = [];
   for (const [index, requirement] of security.entries()) {
     if (!isRecord(requirement)) {

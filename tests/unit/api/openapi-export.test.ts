@@ -164,7 +164,7 @@ describe('an API Gateway OpenAPI 3 export', () => {
     );
   });
 
-  it('reads an authorizer and an API key listed as two requirements, as exports and SAM write them, as one method', () => {
+  it('reads an authorizer and an API key listed as two requirements, as SAM writes them, as one method', () => {
     const json = fixture();
     json.components.securitySchemes.api_key = { type: 'apiKey', name: 'x-api-key', in: 'header' };
     json.paths['/items'].get.security = [{ api_key: [] }, { ShopPoolAuthorizer: [] }];
