@@ -5,11 +5,11 @@
  * CloudFormation's short forms (`!Ref`, `!Sub`, `!GetAtt`, …) become their long forms (`{"Ref": …}`)
  * so templates read the same in either spelling.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type CollectionTag, parseDocument, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
 import { UsageError } from '../common/cli-error.ts';
 import { isRecord } from '../common/records.ts';
+import { sha256 } from '../common/sha256.ts';
 import type { ApiSourceKind } from './spec.ts';
 
 /** The short-form intrinsic functions of CloudFormation YAML, each with the long form it stands for. */
@@ -148,5 +148,5 @@ export async function loadDescription(path: string, shown: string = path): Promi
       `The API description ${shown} is ${syntax} but not a form this reader knows (no "openapi": "3.x", "swagger": "2.0", or Resources with an AWS::Serverless or AWS::ApiGateway::RestApi resource): ${WHAT_IS_READ}.`,
     );
   }
-  return { kind, json, syntax, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { kind, json, syntax, sha256: sha256(bytes) };
 }

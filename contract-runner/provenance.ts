@@ -5,7 +5,6 @@
  * failing the run: provenance describes the run, it is not a precondition of it.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -29,10 +28,6 @@ export interface ToolVersions {
 export interface SuiteIdentity {
   readonly name: string | null;
   readonly version: string | null;
-}
-
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export async function gitState(rootDir: string): Promise<GitState | null> {

@@ -25,6 +25,7 @@ import type { ContractPlan, MatrixMode } from '../collections/plan.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError, UserError } from '../common/cli-error.ts';
 import { errorCode } from '../common/records.ts';
+import { sha256 } from '../common/sha256.ts';
 import type { LocalStack, LocalStackOptions } from '../local-stack/stack.ts';
 import type { AttackerServer } from '../security/attacker-server.ts';
 import { ATTACKS } from '../security/catalogue.ts';
@@ -45,7 +46,7 @@ import {
 import { insertRunBlock } from './html-report.ts';
 import { junitPath, writeJunitReport } from './junit-report.ts';
 import { type NewmanRunResult, ReportWriteError, runNewman } from './newman-run.ts';
-import { gitState, sha256, suiteIdentity, toolVersions } from './provenance.ts';
+import { gitState, suiteIdentity, toolVersions } from './provenance.ts';
 import { createRedactor } from './redaction.ts';
 import { createRunFolder } from './report-folder.ts';
 import { REPORTERS, type ReporterName, writesRunFolder } from './reporters.ts';

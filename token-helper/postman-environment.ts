@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { errorCode, isRecord } from '../common/records.ts';
+import { sha256 } from '../common/sha256.ts';
 import { ConfigurationError, SignInError } from './diagnosis.ts';
 
 export type PostmanVariableType = 'default' | 'secret' | 'any';
@@ -169,7 +170,7 @@ export async function readEnvironmentTemplate(
       );
     }
   }
-  return { environment: template, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { environment: template, sha256: sha256(bytes) };
 }
 
 export interface EnvironmentFill {
