@@ -215,6 +215,8 @@ function readScheme(id: string, scheme: Json, where: string, context: BodyContex
 function readSchemes(document: Json, swagger: boolean, context: BodyContext): Map<string, SchemeEntry> {
   const schemes = new Map<string, SchemeEntry>();
   for (const [id, declared] of context.outside ?? []) schemes.set(id, declared);
+  // SAM defines the API key scheme it requires (add_apikey_security_definition); the body's own wins.
+  if (context.defaultApiKey !== undefined) schemes.set(SAM_API_KEY, { kind: 'api-key', id: SAM_API_KEY });
   const where = swagger
     ? at(context.base, 'securityDefinitions')
     : at(context.base, 'components', 'securitySchemes');
@@ -288,10 +290,6 @@ function readSecurity(
     // SAM writes `NONE` for "no authorizer" (Auth.Authorizer: NONE) into the bodies it generates.
     if (id === 'NONE' && !schemes.has(id)) continue;
     const scheme = schemes.get(id);
-    if (scheme === undefined && id === SAM_API_KEY && context.defaultApiKey !== undefined) {
-      apiKeyRequired = true;
-      continue;
-    }
     if (scheme === undefined) {
       return problems.refuse(
         id,

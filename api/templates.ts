@@ -404,6 +404,11 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
     problems.add(at(where, 'StageName'), 'is missing', STAGE_FIX);
   }
 
+  // The API's ApiKeyRequired, as SAM applies it to every method (set_path_default_apikey_required): the
+  // body's, the events' that do not say, and the CORS preflight unless AddApiKeyRequiredToCorsPreflight
+  // is false.
+  const defaultApiKey =
+    auth.ApiKeyRequired === true ? { preflight: auth.AddApiKeyRequiredToCorsPreflight !== false } : undefined;
   let body: BodyRead | undefined;
   if (props.DefinitionBody !== undefined) {
     const bodyWhere = at(where, 'DefinitionBody');
@@ -426,9 +431,7 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
               },
             }
           : {}),
-        ...(auth.ApiKeyRequired === true
-          ? { defaultApiKey: { preflight: auth.AddApiKeyRequiredToCorsPreflight !== false } }
-          : {}),
+        ...(defaultApiKey ? { defaultApiKey } : {}),
       });
     }
   } else if (props.DefinitionUri !== undefined) {
@@ -440,7 +443,6 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
   }
 
   const defaultName = auth.DefaultAuthorizer;
-  const apiKeyDefault = auth.ApiKeyRequired === true;
   const methods: MethodDecl[] = [...(body?.methods ?? [])];
   for (const event of events.filter((candidate) => candidate.api === id)) {
     const method = typeof event.method === 'string' ? methodName(event.method) : undefined;
@@ -465,7 +467,10 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
       named === undefined ? at(authWhere, 'DefaultAuthorizer') : at(event.where, 'Auth', 'Authorizer'),
     );
     if (protection === undefined) continue;
-    const apiKey = typeof event.auth.ApiKeyRequired === 'boolean' ? event.auth.ApiKeyRequired : apiKeyDefault;
+    const apiKey =
+      typeof event.auth.ApiKeyRequired === 'boolean'
+        ? event.auth.ApiKeyRequired
+        : defaultApiKey !== undefined;
     methods.push({
       method,
       path: event.path,
@@ -494,8 +499,7 @@ export function readSam(template: Json, source: Source, options: TemplateOptions
         path,
         where: at(where, 'Cors'),
         protection: preflight,
-        // The API's ApiKeyRequired reaches the preflight too, unless AddApiKeyRequiredToCorsPreflight is false.
-        ...(apiKeyDefault && auth.AddApiKeyRequiredToCorsPreflight !== false ? { apiKeyRequired: true } : {}),
+        ...(defaultApiKey?.preflight ? { apiKeyRequired: true } : {}),
         integration: 'MOCK',
       });
     }

@@ -19,6 +19,13 @@ const fixturePath = new URL('../../fixtures/api/shop.oas30.json', import.meta.ur
 type Editable = Record<string, any>;
 const fixture = (): Editable => JSON.parse(readFileSync(fixturePath, 'utf8'));
 const source = { path: 'export.json', sha256: 'test' };
+/** An IAM (SigV4) security scheme as an export writes it. */
+const SIGV4 = {
+  type: 'apiKey',
+  name: 'Authorization',
+  in: 'header',
+  'x-amazon-apigateway-authtype': 'awsSigv4',
+};
 
 function refusal(json: unknown): string {
   try {
@@ -131,12 +138,7 @@ describe('an API Gateway OpenAPI 3 export', () => {
   it('keeps IAM, Lambda authorizer, API key and SAM NONE methods as what they are', () => {
     const json = fixture();
     const schemes = json.components.securitySchemes;
-    schemes.sigv4 = {
-      type: 'apiKey',
-      name: 'Authorization',
-      in: 'header',
-      'x-amazon-apigateway-authtype': 'awsSigv4',
-    };
+    schemes.sigv4 = SIGV4;
     schemes.Token = {
       type: 'apiKey',
       name: 'Authorization',
@@ -231,18 +233,22 @@ describe('an API Gateway OpenAPI 3 export', () => {
       /security\[0\]\.ShopPoolAuthorizer: is not a list of OAuth scope names/,
     ],
     [
-      'two authorizers, in one requirement or in two',
+      'two authorizers in two requirements',
       (json) => {
-        json.components.securitySchemes.sigv4 = {
-          type: 'apiKey',
-          name: 'Authorization',
-          in: 'header',
-          'x-amazon-apigateway-authtype': 'awsSigv4',
-        };
+        json.components.securitySchemes.sigv4 = SIGV4;
         json.paths['/items'].get.security = [{ ShopPoolAuthorizer: [] }, { sigv4: [] }];
         return json;
       },
       /^The API description export\.json paths\.\/items\.get\.security: names two authorizers, but an API Gateway method has one: keep one \(an API key, api_key, may go with it\), or /,
+    ],
+    [
+      'two authorizers in one requirement',
+      (json) => {
+        json.components.securitySchemes.sigv4 = SIGV4;
+        json.paths['/items'].get.security = [{ ShopPoolAuthorizer: [], sigv4: [] }];
+        return json;
+      },
+      /^The API description export\.json paths\.\/items\.get\.security: names two authorizers, but an API Gateway method has one: /,
     ],
     [
       'an empty requirement beside another (optional authorization)',
